@@ -1,0 +1,179 @@
+import { FieldLabel, FieldType } from "../descriptor/descriptor-types.js";
+import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from "../descriptor/descriptor-types.js";
+import { jsonNameOf, localNameOf } from "./names.js";
+import { isPackable, parseDefaultValue } from "./scalar.js";
+import type { EnumInfo, FieldInfo, MessageInfo, MethodInfo, OneofInfo, ServiceInfo } from "./type-info.js";
+
+/**
+ * Every message, enum, service and extension of a set of files, resolved and looked up by full name (without the
+ * leading dot). Files are added in dependency order or all at once; references are resolved when `add` finishes.
+ */
+export class Registry {
+  readonly files = new Map<string, FileDescriptorProto>();
+  readonly messages = new Map<string, MessageInfo>();
+  readonly enums = new Map<string, EnumInfo>();
+  readonly services = new Map<string, ServiceInfo>();
+  readonly extensions = new Map<string, FieldInfo>();
+  private readonly extensionsByExtendee = new Map<string, Map<number, FieldInfo>>();
+  private pending: FieldInfo[] = [];
+  private pendingServices: Array<() => void> = [];
+
+  static from(files: Iterable<FileDescriptorProto>): Registry {
+    return new Registry().add(files);
+  }
+
+  add(files: Iterable<FileDescriptorProto>): this {
+    for (const file of files) {
+      if (file.name !== undefined && this.files.has(file.name)) continue;
+      if (file.name !== undefined) this.files.set(file.name, file);
+      const prefix = file.package ? file.package + "." : "";
+      for (const e of file.enumType) this.addEnum(file, prefix, e);
+      for (const m of file.messageType) this.addMessage(file, prefix, m);
+      for (const x of file.extension) this.addExtension(file, prefix.slice(0, -1), x);
+      for (const s of file.service) this.addService(file, prefix, s);
+    }
+    this.resolvePending();
+    return this;
+  }
+
+  getMessage(typeName: string): MessageInfo | undefined {
+    return this.messages.get(stripDot(typeName));
+  }
+
+  getEnum(typeName: string): EnumInfo | undefined {
+    return this.enums.get(stripDot(typeName));
+  }
+
+  getService(typeName: string): ServiceInfo | undefined {
+    return this.services.get(stripDot(typeName));
+  }
+
+  /** The extension of `extendee` with field number `no`. */
+  getExtensionFor(extendee: string, no: number): FieldInfo | undefined {
+    return this.extensionsByExtendee.get(stripDot(extendee))?.get(no);
+  }
+
+  extensionsOf(extendee: string): FieldInfo[] {
+    return [...(this.extensionsByExtendee.get(stripDot(extendee))?.values() ?? [])];
+  }
+
+  private addEnum(file: FileDescriptorProto, prefix: string, proto: EnumDescriptorProto): void {
+    const byNumber = new Map<number, string>();
+    const byName = new Map<string, number>();
+    for (const v of proto.value) {
+      if (!byNumber.has(v.number!)) byNumber.set(v.number!, v.name!);
+      byName.set(v.name!, v.number!);
+    }
+    const typeName = prefix + proto.name;
+    this.enums.set(typeName, { kind: "enum", typeName, proto, file, closed: file.syntax !== "proto3", byNumber, byName });
+  }
+
+  private addMessage(file: FileDescriptorProto, prefix: string, proto: DescriptorProto): void {
+    const typeName = prefix + proto.name;
+    const oneofs: OneofInfo[] = proto.oneofDecl.map((o) => ({ name: o.name!, localName: localNameOf(o.name!), fields: [] }));
+    const fields = proto.field.map((f) => this.fieldInfo(file, f, oneofs, undefined));
+    // Synthetic oneofs (proto3 `optional`) are presence markers, not oneofs a user sees.
+    for (const f of fields) if (f.proto.proto3Optional) (f as { oneof: OneofInfo | undefined }).oneof = undefined;
+    const info: MessageInfo = {
+      kind: "message",
+      typeName,
+      proto,
+      file,
+      fields,
+      fieldsByNumber: new Map(fields.map((f) => [f.no, f])),
+      oneofs: oneofs.filter((o) => o.fields.length > 0),
+      mapEntry: proto.options?.["mapEntry"] === true,
+    };
+    this.messages.set(typeName, info);
+    for (const e of proto.enumType) this.addEnum(file, typeName + ".", e);
+    for (const m of proto.nestedType) this.addMessage(file, typeName + ".", m);
+    for (const x of proto.extension) this.addExtension(file, typeName, x);
+  }
+
+  private addExtension(file: FileDescriptorProto, scope: string, proto: FieldDescriptorProto): void {
+    const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!));
+    const fullName = scope ? `${scope}.${proto.name}` : proto.name!;
+    this.extensions.set(fullName, info);
+    const extendee = stripDot(proto.extendee!);
+    let byNo = this.extensionsByExtendee.get(extendee);
+    if (!byNo) this.extensionsByExtendee.set(extendee, (byNo = new Map()));
+    byNo.set(proto.number!, info);
+  }
+
+  private addService(file: FileDescriptorProto, prefix: string, proto: import("../descriptor/descriptor-types.js").ServiceDescriptorProto): void {
+    const typeName = prefix + proto.name;
+    const methods: MethodInfo[] = [];
+    this.services.set(typeName, { kind: "service", typeName, proto, file, methods });
+    this.pendingServices.push(() => {
+      for (const m of proto.method) {
+        methods.push({
+          name: m.name!,
+          path: `/${typeName}/${m.name}`,
+          input: this.require(this.getMessage(m.inputType!), m.inputType!),
+          output: this.require(this.getMessage(m.outputType!), m.outputType!),
+          clientStreaming: m.clientStreaming === true,
+          serverStreaming: m.serverStreaming === true,
+          proto: m,
+        });
+      }
+    });
+  }
+
+  private fieldInfo(file: FileDescriptorProto, proto: FieldDescriptorProto, oneofs: OneofInfo[], extendee: string | undefined): FieldInfo {
+    const proto3 = file.syntax === "proto3";
+    const type = proto.type!;
+    const repeated = proto.label === FieldLabel.REPEATED;
+    const oneof = proto.oneofIndex !== undefined ? oneofs[proto.oneofIndex] : undefined;
+    const packedOption = proto.options?.["packed"] as boolean | undefined;
+    const isMessage = type === FieldType.MESSAGE || type === FieldType.GROUP;
+    const info: FieldInfo = {
+      no: proto.number!,
+      name: proto.name!,
+      localName: localNameOf(proto.name!),
+      jsonName: proto.jsonName ?? jsonNameOf(proto.name!),
+      type,
+      repeated,
+      packed: repeated && isPackable(type) && (packedOption ?? proto3),
+      explicitPresence: !repeated && (isMessage || !proto3 || oneof !== undefined || extendee !== undefined),
+      required: proto.label === FieldLabel.REQUIRED,
+      oneof,
+      utf8Strict: proto3,
+      message: undefined,
+      enum: undefined,
+      map: undefined,
+      defaultValue: proto.defaultValue !== undefined ? parseDefaultValue(type, proto.defaultValue) : undefined,
+      extendee,
+      proto,
+    };
+    oneof?.fields.push(info);
+    if (type === FieldType.MESSAGE || type === FieldType.GROUP || type === FieldType.ENUM) this.pending.push(info);
+    return info;
+  }
+
+  private resolvePending(): void {
+    for (const f of this.pending) {
+      const name = f.proto.typeName!;
+      if (f.type === FieldType.ENUM) {
+        const e = this.require(this.getEnum(name), name);
+        f.enum = e;
+        if (typeof f.defaultValue === "string") f.defaultValue = e.byName.get(f.defaultValue);
+      } else {
+        const m = this.require(this.getMessage(name), name);
+        f.message = m;
+        if (m.mapEntry && f.repeated) f.map = { key: m.fields[0]!, value: m.fields[1]! };
+      }
+    }
+    this.pending = [];
+    for (const resolve of this.pendingServices) resolve();
+    this.pendingServices = [];
+  }
+
+  private require<T>(found: T | undefined, name: string): T {
+    if (found === undefined) throw new Error(`type ${name} is not in the registry: add the file that defines it`);
+    return found;
+  }
+}
+
+function stripDot(name: string): string {
+  return name.startsWith(".") ? name.slice(1) : name;
+}
