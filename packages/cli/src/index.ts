@@ -1,0 +1,1 @@
+export { parseProtocArgs, compileFiles } from "./compile-command.js";

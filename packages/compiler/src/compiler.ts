@@ -1,0 +1,158 @@
+import { Registry } from "@tsgrpc/protobuf";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+import { CompileError, type Diagnostic } from "./diagnostics.js";
+import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";
+import { interpretOptions } from "./options.js";
+import { newFile, Parser } from "./parser.js";
+import { SourceTree } from "./source-tree.js";
+import { SymbolTable } from "./symbol-table.js";
+
+const DESCRIPTOR_PROTO = "google/protobuf/descriptor.proto";
+
+export interface CompileOptions {
+  /** Directories imports are resolved against, in order (protoc's -I). */
+  includePaths?: string[];
+}
+
+/**
+ * Compiles .proto files to linked FileDescriptorProtos, protoc's way: imports resolved through the include paths,
+ * names resolved by protobuf's scoping rules, options interpreted, source code info kept.
+ */
+export class Compiler {
+  private readonly tree: SourceTree;
+  /** Linked files by import name, in the order they were finished (dependencies first). */
+  readonly files = new Map<string, FileDescriptorProto>();
+  private readonly failed = new Set<string>();
+  private readonly table = new SymbolTable();
+  private builtinRegistry: Registry | undefined;
+  readonly diagnostics: Diagnostic[] = [];
+
+  constructor(options: CompileOptions = {}) {
+    this.tree = new SourceTree(options.includePaths ?? []);
+  }
+
+  /** The import name for a command-line argument, or undefined when it is under no include path. */
+  virtualName(arg: string): string | undefined {
+    return this.tree.virtualName(arg);
+  }
+
+  /** Compiles the named files and everything they import; throws a CompileError listing every problem. */
+  compile(names: string[]): FileDescriptorProto[] {
+    const out = names.map((n) => this.load(n, []));
+    const errors = this.diagnostics.filter((d) => !d.warning);
+    if (errors.length || out.some((f) => !f)) throw new CompileError(errors.length ? errors : [{ file: names[0]!, line: -1, column: 0, message: "File not found." }]);
+    return out as FileDescriptorProto[];
+  }
+
+  /** Every file `files` depend on, and they themselves, dependencies first (the order of --include_imports). */
+  withImports(files: FileDescriptorProto[]): FileDescriptorProto[] {
+    const seen = new Set<string>();
+    const out: FileDescriptorProto[] = [];
+    const visit = (f: FileDescriptorProto) => {
+      if (seen.has(f.name!)) return;
+      seen.add(f.name!);
+      for (const d of f.dependency) {
+        const dep = this.files.get(d);
+        if (dep) visit(dep);
+      }
+      out.push(f);
+    };
+    files.forEach(visit);
+    return out;
+  }
+
+  /** The registry of descriptor.proto itself, which options are interpreted against. */
+  builtin(): Registry {
+    if (!this.builtinRegistry) {
+      const file = this.files.get(DESCRIPTOR_PROTO) ?? this.load(DESCRIPTOR_PROTO, []);
+      if (!file) throw new CompileError(this.diagnostics);
+      this.builtinRegistry = Registry.from([file]);
+    }
+    return this.builtinRegistry;
+  }
+
+  private load(name: string, stack: string[]): FileDescriptorProto | undefined {
+    const done = this.files.get(name);
+    if (done) return done;
+    if (this.failed.has(name)) return undefined;
+    if (stack.includes(name)) {
+      this.diagnostics.push({ file: stack[stack.length - 1]!, line: -1, column: 0, message: `File recursively imports itself: ${[...stack.slice(stack.indexOf(name)), name].join(" -> ")}` });
+      return undefined;
+    }
+    const source = this.tree.read(name);
+    if (!source) {
+      this.diagnostics.push({ file: name, line: -1, column: 0, message: "File not found." });
+      this.failed.add(name);
+      return undefined;
+    }
+    const file = newFile(name);
+    const diagnostics: Diagnostic[] = [];
+    const parsed = new Parser(name, source.text, diagnostics).parse(file);
+    this.diagnostics.push(...diagnostics);
+    if (!parsed) {
+      this.failed.add(name);
+      return undefined;
+    }
+    let depsOk = true;
+    file.dependency.forEach((dep, i) => {
+      if (!this.load(dep, [...stack, name])) {
+        depsOk = false;
+        const { line, column } = position(file, [3, i]);
+        this.diagnostics.push({ file: name, line, column, message: `Import "${dep}" was not found or had errors.` });
+      }
+    });
+    if (!depsOk) {
+      this.failed.add(name);
+      return undefined;
+    }
+    const before = this.diagnostics.length;
+    addFileSymbols(this.table, file, (message, path) => this.diagnostics.push({ file: name, ...position(file, path), message }));
+    const ctx: LinkContext = {
+      file,
+      table: this.table,
+      visible: this.visibleFrom(file),
+      diagnostics: this.diagnostics,
+      position: (path) => position(file, path),
+    };
+    linkFile(ctx);
+    if (this.diagnostics.length === before) {
+      const builtin = name === DESCRIPTOR_PROTO ? Registry.from([file]) : this.builtin();
+      const pool = Registry.from([...this.withImports(file.dependency.map((d) => this.files.get(d)!)), file]);
+      interpretOptions(ctx, builtin, pool);
+    }
+    if (this.diagnostics.slice(before).some((d) => !d.warning)) {
+      this.failed.add(name);
+      return undefined;
+    }
+    this.files.set(name, file);
+    return file;
+  }
+
+  /** The file itself, its direct imports, and whatever those re-export through `import public`, transitively. */
+  private visibleFrom(file: FileDescriptorProto): Set<string> {
+    const visible = new Set<string>([file.name!]);
+    const addPublic = (f: FileDescriptorProto) => {
+      for (const i of f.publicDependency) {
+        const dep = this.files.get(f.dependency[i]!);
+        if (dep && !visible.has(dep.name!)) {
+          visible.add(dep.name!);
+          addPublic(dep);
+        }
+      }
+    };
+    for (const d of file.dependency) {
+      const dep = this.files.get(d);
+      if (!dep) continue;
+      visible.add(d);
+      addPublic(dep);
+    }
+    return visible;
+  }
+}
+
+/** Where a source path starts, from the file's source code info (line -1 when it has none). */
+function position(file: FileDescriptorProto, path: number[]): { line: number; column: number } {
+  const key = path.join(",");
+  const loc = file.sourceCodeInfo?.location.find((l) => l.path.join(",") === key);
+  return loc ? { line: loc.span[0]!, column: loc.span[1]! } : { line: -1, column: 0 };
+}

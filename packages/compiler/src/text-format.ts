@@ -1,0 +1,148 @@
+import { FieldType, addUnknown, createDynamic, is64Bit, setOwn, writeField, BinaryWriter } from "@tsgrpc/protobuf";
+import type { FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
+import type { Diagnostic } from "./diagnostics.js";
+import { parseFloatToken, parseIntegerToken } from "./parser.js";
+import { bytesToString, unescapeStringToken } from "./string-literal.js";
+import { Tokenizer, TokenType } from "./tokenizer.js";
+
+type Message = Record<string, unknown>;
+
+/**
+ * Parses protobuf text format (the `{ ... }` value of an aggregate option) into a message of type `info`.
+ * Extensions (`[pkg.ext]: value`) are looked up through `findExtension` and kept as unknown fields. Throws an Error
+ * whose message says what is wrong.
+ */
+export function parseTextFormat(text: string, info: MessageInfo, findExtension: (name: string, extendee: MessageInfo) => FieldInfo | undefined): Message {
+  const diagnostics: Diagnostic[] = [];
+  const input = new Tokenizer(text, "aggregate", diagnostics);
+  input.next();
+  const fail = (message: string): never => {
+    throw new Error(`Error while parsing option value: ${message}`);
+  };
+  const lookingAt = (t: string) => input.current.text === t && input.current.type !== TokenType.String;
+  const tryConsume = (t: string) => (lookingAt(t) ? (input.next(), true) : false);
+  const expect = (t: string) => {
+    if (!tryConsume(t)) fail(`Expected "${t}", found "${input.current.text}".`);
+  };
+
+  const parseMessage = (type: MessageInfo, msg: Message, close: string | undefined, depth: number): void => {
+    if (depth > 100) fail("Message is too deep");
+    for (;;) {
+      if (close === undefined ? input.current.type === TokenType.End : tryConsume(close)) return;
+      if (input.current.type === TokenType.End) fail(`Expected "${close}".`);
+      parseField(type, msg, depth);
+      if (!tryConsume(";")) tryConsume(",");
+    }
+  };
+
+  const parseField = (type: MessageInfo, msg: Message, depth: number): void => {
+    let field: FieldInfo | undefined;
+    let isExtension = false;
+    if (tryConsume("[")) {
+      let name = "";
+      while (!lookingAt("]")) {
+        if (input.current.type === TokenType.End) fail('Expected "]".');
+        name += input.current.text;
+        input.next();
+      }
+      input.next();
+      field = findExtension(name, type);
+      if (!field) fail(`Extension "${name}" is not defined or is not an extension of "${type.typeName}".`);
+      isExtension = true;
+    } else {
+      const name = input.current.text;
+      if (input.current.type !== TokenType.Identifier) fail(`Expected identifier, got: ${name}`);
+      input.next();
+      field = type.fields.find((f) => f.name === name) ?? type.fields.find((f) => f.type === FieldType.GROUP && f.message?.proto.name === name);
+      if (!field) fail(`Message type "${type.typeName}" has no field named "${name}".`);
+    }
+    const isMessage = field!.type === FieldType.MESSAGE || field!.type === FieldType.GROUP;
+    if (isMessage) tryConsume(":");
+    else expect(":");
+    const store = (v: unknown) => {
+      const f = field!;
+      if (isExtension) {
+        const w = new BinaryWriter(32);
+        writeField(f, v, w);
+        addUnknown(msg, w.finish());
+      } else if (f.map) {
+        const entry = v as Message;
+        const map = (msg[f.localName] ??= {}) as Message;
+        setOwn(map, String(entry["key"]), entry["value"]);
+      } else if (f.repeated) ((msg[f.localName] ??= []) as unknown[]).push(v);
+      else {
+        if (msg[f.localName] !== undefined && f.explicitPresence && !(isMessage && false)) fail(`Non-repeated field "${f.name}" is specified multiple times.`);
+        msg[f.localName] = v;
+      }
+    };
+    if (tryConsume("[")) {
+      if (!field!.repeated) fail(`Field "${field!.name}" is not repeated.`);
+      if (!tryConsume("]")) {
+        do store(parseValue(field!, depth));
+        while (tryConsume(","));
+        expect("]");
+      }
+      return;
+    }
+    store(parseValue(field!, depth));
+  };
+
+  const parseValue = (f: FieldInfo, depth: number): unknown => {
+    if (f.type === FieldType.MESSAGE || f.type === FieldType.GROUP) {
+      const close = tryConsume("{") ? "}" : tryConsume("<") ? ">" : fail(`Expected "{" or "<".`);
+      const m = createDynamic(f.message!);
+      parseMessage(f.message!, m, close, depth + 1);
+      return m;
+    }
+    const negative = tryConsume("-");
+    const t = input.current;
+    const sign = negative ? -1 : 1;
+    switch (f.type) {
+      case FieldType.STRING:
+      case FieldType.BYTES: {
+        if (t.type !== TokenType.String) fail(`Expected string, got: ${t.text}`);
+        const parts: number[] = [];
+        while (input.current.type === TokenType.String) {
+          parts.push(...unescapeStringToken(input.current.text));
+          input.next();
+        }
+        const bytes = Uint8Array.from(parts);
+        return f.type === FieldType.STRING ? bytesToString(bytes) : bytes;
+      }
+      case FieldType.BOOL: {
+        input.next();
+        if (t.text === "true" || t.text === "True" || t.text === "t" || t.text === "1") return true;
+        if (t.text === "false" || t.text === "False" || t.text === "f" || t.text === "0") return false;
+        return fail(`Invalid value for boolean field "${f.name}". Value: "${t.text}".`);
+      }
+      case FieldType.ENUM: {
+        input.next();
+        if (t.type === TokenType.Integer) return sign * Number(parseIntegerToken(t.text));
+        const n = f.enum!.byName.get(t.text);
+        if (n === undefined) fail(`Unknown enumeration value of "${t.text}" for field "${f.name}".`);
+        return n;
+      }
+      case FieldType.FLOAT:
+      case FieldType.DOUBLE: {
+        input.next();
+        if (t.type === TokenType.Integer) return sign * Number(parseIntegerToken(t.text));
+        if (t.type === TokenType.Float) return sign * parseFloatToken(t.text.replace(/[fF]$/, ""));
+        const word = t.text.toLowerCase();
+        if (word === "inf" || word === "infinity") return sign * Infinity;
+        if (word === "nan") return NaN;
+        return fail(`Expected double, got: ${t.text}`);
+      }
+      default: {
+        if (t.type !== TokenType.Integer) fail(`Expected integer, got: ${t.text}`);
+        input.next();
+        const v = BigInt(sign) * parseIntegerToken(t.text);
+        return is64Bit(f.type) ? v : Number(v);
+      }
+    }
+  };
+
+  const msg = createDynamic(info);
+  parseMessage(info, msg, undefined, 0);
+  if (diagnostics.length) fail(diagnostics[0]!.message);
+  return msg;
+}
