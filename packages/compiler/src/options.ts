@@ -18,7 +18,7 @@ interface Element {
 function elementsOf(file: FileDescriptorProto): Element[] {
   const pkg = file.package ?? "";
   const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
-  const out: Element[] = [{ holder: file, optionsType: "FileOptions", scope: join(pkg, "dummy"), path: [8] }];
+  const out: Element[] = [];
   const field = (f: DescriptorProto["field"][number], scope: string, path: number[]) =>
     out.push({ holder: f, optionsType: "FieldOptions", scope: join(scope, f.name!), path: [...path, 8] });
   const enums = (e: FileDescriptorProto["enumType"][number], scope: string, path: number[]) => {
@@ -43,6 +43,8 @@ function elementsOf(file: FileDescriptorProto): Element[] {
     out.push({ holder: s, optionsType: "ServiceOptions", scope: full, path: [6, i, 3] });
     s.method.forEach((m, j) => out.push({ holder: m, optionsType: "MethodOptions", scope: join(full, m.name!), path: [6, i, 2, j, 4] }));
   });
+  // Last, as in protoc: file options may hold aggregates whose encoding depends on the message options above.
+  out.push({ holder: file, optionsType: "FileOptions", scope: join(pkg, "dummy"), path: [8] });
   return out;
 }
 
@@ -204,7 +206,7 @@ function optionValue(ctx: LinkContext, pool: Registry, f: FieldInfo, o: Uninterp
           const found = ctx.table.resolve(extName, extendee.typeName, false);
           const x = found && "fullName" in found ? pool.extensions.get(found.fullName) : undefined;
           return x && x.extendee === extendee.typeName ? x : undefined;
-        });
+        }, (name) => pool.getMessage(name));
       } catch (e) {
         throw new OptionError((e as Error).message);
       }

@@ -1147,6 +1147,7 @@ export class Parser {
     m.outputType = output;
     if (!this.consume(")")) return false;
     if (this.lookingAt("{")) {
+      m.options ??= {}; // a method with a body has options, even when the body is empty (as in protoc)
       this.consumeEndOfDeclaration("{", methodLoc);
       while (!this.tryConsumeEndOfDeclaration("}", null)) {
         if (this.atEnd()) {

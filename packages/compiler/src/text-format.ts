@@ -1,4 +1,4 @@
-import { FieldType, addUnknown, createDynamic, is64Bit, setOwn, writeField, BinaryWriter } from "@tsgrpc/protobuf";
+import { FieldType, addUnknown, createDynamic, encodeDynamic, is64Bit, setOwn, writeField, BinaryWriter, WireType } from "@tsgrpc/protobuf";
 import type { FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
 import type { Diagnostic } from "./diagnostics.js";
 import { parseFloatToken, parseIntegerToken } from "./parser.js";
@@ -12,7 +12,12 @@ type Message = Record<string, unknown>;
  * Extensions (`[pkg.ext]: value`) are looked up through `findExtension` and kept as unknown fields. Throws an Error
  * whose message says what is wrong.
  */
-export function parseTextFormat(text: string, info: MessageInfo, findExtension: (name: string, extendee: MessageInfo) => FieldInfo | undefined): Message {
+export function parseTextFormat(
+  text: string,
+  info: MessageInfo,
+  findExtension: (name: string, extendee: MessageInfo) => FieldInfo | undefined,
+  findMessage: (fullName: string) => MessageInfo | undefined,
+): Message {
   const diagnostics: Diagnostic[] = [];
   const input = new Tokenizer(text, "aggregate", diagnostics);
   input.next();
@@ -46,6 +51,10 @@ export function parseTextFormat(text: string, info: MessageInfo, findExtension: 
         input.next();
       }
       input.next();
+      if (name.includes("/") && type.typeName === "google.protobuf.Any") {
+        parseAnyExpansion(name, msg, depth);
+        return;
+      }
       field = findExtension(name, type);
       if (!field) fail(`Extension "${name}" is not defined or is not an extension of "${type.typeName}".`);
       isExtension = true;
@@ -63,7 +72,12 @@ export function parseTextFormat(text: string, info: MessageInfo, findExtension: 
       const f = field!;
       if (isExtension) {
         const w = new BinaryWriter(32);
-        writeField(f, v, w);
+        if (type.proto.options?.["messageSetWireFormat"] === true && f.message) {
+          // MessageSet: each extension is an Item group holding its type id and the message's bytes.
+          const inner = new BinaryWriter(32);
+          encodeDynamic(f.message, v as Message, inner);
+          w.tag(1, WireType.StartGroup).tag(2, WireType.Varint).uint32(f.no).tag(3, WireType.LengthDelimited).bytes(inner.finish()).tag(1, WireType.EndGroup);
+        } else writeField(f, v, w);
         addUnknown(msg, w.finish());
       } else if (f.map) {
         const entry = v as Message;
@@ -85,6 +99,20 @@ export function parseTextFormat(text: string, info: MessageInfo, findExtension: 
       return;
     }
     store(parseValue(field!, depth));
+  };
+
+  /** `[type.googleapis.com/pkg.Msg] { ... }` inside an Any: the message, packed. */
+  const parseAnyExpansion = (typeUrl: string, msg: Message, depth: number): void => {
+    const inner = findMessage(typeUrl.slice(typeUrl.lastIndexOf("/") + 1));
+    if (!inner) fail(`Could not find type "${typeUrl}" stored in google.protobuf.Any.`);
+    tryConsume(":");
+    const close = tryConsume("{") ? "}" : tryConsume("<") ? ">" : fail(`Expected "{" or "<".`);
+    const m = createDynamic(inner!);
+    parseMessage(inner!, m, close, depth + 1);
+    const w = new BinaryWriter();
+    encodeDynamic(inner!, m, w);
+    msg["typeUrl"] = typeUrl;
+    msg["value"] = w.finish();
   };
 
   const parseValue = (f: FieldInfo, depth: number): unknown => {
