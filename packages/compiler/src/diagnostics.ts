@@ -16,7 +16,11 @@ export function formatDiagnostic(d: Diagnostic): string {
 /** Thrown when compilation fails; carries every diagnostic found, not just the first. */
 export class CompileError extends Error {
   override name = "CompileError";
-  constructor(readonly diagnostics: Diagnostic[]) {
-    super(diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n"));
+  readonly diagnostics: Diagnostic[];
+  constructor(diagnostics: Diagnostic[]) {
+    // In source order within each file, as a reader goes through it.
+    const sorted = [...diagnostics].sort((a, b) => (a.file === b.file ? a.line - b.line || a.column - b.column : 0));
+    super(sorted.filter((d) => !d.warning).map(formatDiagnostic).join("\n"));
+    this.diagnostics = sorted;
   }
 }
