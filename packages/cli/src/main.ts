@@ -1,11 +1,15 @@
 #!/usr/bin/env node
 import { runCompile, COMPILE_USAGE } from "./compile-command.js";
+import { runGen, GEN_USAGE } from "./gen-command.js";
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
 Commands:
+  gen       .proto files -> TypeScript (messages, codecs, service definitions)
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
   help      this text
+
+${GEN_USAGE}
 
 ${COMPILE_USAGE}
 `;
@@ -15,6 +19,8 @@ function main(argv: string[]): number {
   switch (command) {
     case "compile":
       return runCompile(rest);
+    case "gen":
+      return runGen(rest);
     case undefined:
     case "help":
     case "--help":

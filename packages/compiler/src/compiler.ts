@@ -1,4 +1,4 @@
-import { Registry } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";
@@ -24,7 +24,6 @@ export class Compiler {
   readonly files = new Map<string, FileDescriptorProto>();
   private readonly failed = new Set<string>();
   private readonly table = new SymbolTable();
-  private builtinRegistry: Registry | undefined;
   readonly diagnostics: Diagnostic[] = [];
 
   constructor(options: CompileOptions = {}) {
@@ -61,14 +60,9 @@ export class Compiler {
     return out;
   }
 
-  /** The registry of descriptor.proto itself, which options are interpreted against. */
+  /** The registry of descriptor.proto itself, which options are interpreted against (the runtime's own copy). */
   builtin(): Registry {
-    if (!this.builtinRegistry) {
-      const file = this.files.get(DESCRIPTOR_PROTO) ?? this.load(DESCRIPTOR_PROTO, []);
-      if (!file) throw new CompileError(this.diagnostics);
-      this.builtinRegistry = Registry.from([file]);
-    }
-    return this.builtinRegistry;
+    return getDescriptorRegistry();
   }
 
   private load(name: string, stack: string[]): FileDescriptorProto | undefined {

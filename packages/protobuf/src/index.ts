@@ -18,3 +18,6 @@ export { messageToJson } from "./json/to-json.js";
 export { messageFromJson } from "./json/from-json.js";
 export type { JsonValue, JsonReadOptions, JsonWriteOptions } from "./json/json-options.js";
 export { base64Encode, base64Decode } from "./json/base64.js";
+export { skipField, readMessage, writeUnknown, assignDefined } from "./binary/generated-support.js";
+export { defineFile, getDescriptorRegistry, getFileDescriptorType, type FileDefinition } from "./generated/define-file.js";
+export { methodKind, type MethodKind, type MethodDefinition, type ServiceDefinition } from "./reflect/service-definition.js";

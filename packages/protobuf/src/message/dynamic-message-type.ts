@@ -16,7 +16,7 @@ type Message = Record<string, unknown>;
 export interface MessageCodec<T> {
   create?: (init?: Partial<T>) => T;
   encodeTo?: (message: T, w: BinaryWriter) => void;
-  decodeFrom?: (r: BinaryReader, target?: T) => T;
+  decodeFrom?: (r: BinaryReader, target?: T, group?: number) => T;
 }
 
 /**
@@ -26,7 +26,7 @@ export interface MessageCodec<T> {
 export function messageType<T extends object = Message>(info: MessageInfo, codec: MessageCodec<T> = {}): MessageType<T> {
   const create = codec.create ?? ((init?: Partial<T>) => createDynamic(info, init as Message) as T);
   const encodeTo = codec.encodeTo ?? ((m: T, w: BinaryWriter) => encodeDynamic(info, m as Message, w));
-  const decodeFrom = codec.decodeFrom ?? ((r: BinaryReader, target?: T) => decodeDynamic(info, r, (target ?? create()) as Message) as T);
+  const decodeFrom = codec.decodeFrom ?? ((r: BinaryReader, target?: T, group?: number) => decodeDynamic(info, r, (target ?? create()) as Message, group) as T);
   return {
     typeName: info.typeName,
     info,

@@ -21,8 +21,9 @@ export interface MessageType<T extends object = Record<string, unknown>> {
   decode(bytes: Uint8Array, options?: BinaryReadOptions): T;
   /** Writes the message's fields into `w` (no tag, no length): the building block of nested encoding. */
   encodeTo(message: T, w: BinaryWriter): void;
-  /** Reads fields from `r` up to its current end into a new message, or into `target` (merging). */
-  decodeFrom(r: BinaryReader, target?: T): T;
+  /** Reads fields from `r` up to its current end into a new message, or into `target` (merging). For a group,
+   * `group` is its field number: reading stops at its end tag. */
+  decodeFrom(r: BinaryReader, target?: T, group?: number): T;
   toJson(message: T, options?: JsonWriteOptions): JsonValue;
   fromJson(json: JsonValue, options?: JsonReadOptions): T;
   toJsonString(message: T, options?: JsonWriteOptions & { pretty?: boolean }): string;

@@ -18,13 +18,25 @@ export class Registry {
   private pending: FieldInfo[] = [];
   private pendingServices: Array<() => void> = [];
 
-  static from(files: Iterable<FileDescriptorProto>): Registry {
-    return new Registry().add(files);
+  /** `parents` are searched after this registry's own types, so that registries of generated files share the
+   * type information of the files they import instead of rebuilding it. */
+  constructor(private readonly parents: readonly Registry[] = []) {}
+
+  static from(files: Iterable<FileDescriptorProto>, parents: readonly Registry[] = []): Registry {
+    return new Registry(parents).add(files);
+  }
+
+  private inParents<T>(get: (r: Registry) => T | undefined): T | undefined {
+    for (const p of this.parents) {
+      const found = get(p);
+      if (found !== undefined) return found;
+    }
+    return undefined;
   }
 
   add(files: Iterable<FileDescriptorProto>): this {
     for (const file of files) {
-      if (file.name !== undefined && this.files.has(file.name)) continue;
+      if (file.name !== undefined && (this.files.has(file.name) || this.inParents((r) => r.files.get(file.name!)))) continue;
       if (file.name !== undefined) this.files.set(file.name, file);
       const prefix = file.package ? file.package + "." : "";
       for (const e of file.enumType) this.addEnum(file, prefix, e);
@@ -37,24 +49,33 @@ export class Registry {
   }
 
   getMessage(typeName: string): MessageInfo | undefined {
-    return this.messages.get(stripDot(typeName));
+    const name = stripDot(typeName);
+    return this.messages.get(name) ?? this.inParents((r) => r.getMessage(name));
   }
 
   getEnum(typeName: string): EnumInfo | undefined {
-    return this.enums.get(stripDot(typeName));
+    const name = stripDot(typeName);
+    return this.enums.get(name) ?? this.inParents((r) => r.getEnum(name));
   }
 
   getService(typeName: string): ServiceInfo | undefined {
-    return this.services.get(stripDot(typeName));
+    const name = stripDot(typeName);
+    return this.services.get(name) ?? this.inParents((r) => r.getService(name));
+  }
+
+  getExtension(fullName: string): FieldInfo | undefined {
+    const name = stripDot(fullName);
+    return this.extensions.get(name) ?? this.inParents((r) => r.getExtension(name));
   }
 
   /** The extension of `extendee` with field number `no`. */
   getExtensionFor(extendee: string, no: number): FieldInfo | undefined {
-    return this.extensionsByExtendee.get(stripDot(extendee))?.get(no);
+    return this.extensionsByExtendee.get(stripDot(extendee))?.get(no) ?? this.inParents((r) => r.getExtensionFor(extendee, no));
   }
 
   extensionsOf(extendee: string): FieldInfo[] {
-    return [...(this.extensionsByExtendee.get(stripDot(extendee))?.values() ?? [])];
+    const own = [...(this.extensionsByExtendee.get(stripDot(extendee))?.values() ?? [])];
+    return [...own, ...this.parents.flatMap((r) => r.extensionsOf(extendee))];
   }
 
   private addEnum(file: FileDescriptorProto, prefix: string, proto: EnumDescriptorProto): void {

@@ -1,0 +1,169 @@
+import { FieldType, is64Bit, isPackable, scalarWireType, WireType } from "@tsgrpc/protobuf";
+import type { FieldInfo } from "@tsgrpc/protobuf";
+import type { CodeWriter } from "./code-writer.js";
+import { prop } from "./ts-names.js";
+
+/** The BinaryReader/BinaryWriter method for a scalar type (enums travel as int32). */
+export function scalarMethod(type: FieldType): string {
+  const names: Partial<Record<FieldType, string>> = {
+    [FieldType.DOUBLE]: "double", [FieldType.FLOAT]: "float", [FieldType.INT64]: "int64", [FieldType.UINT64]: "uint64",
+    [FieldType.INT32]: "int32", [FieldType.FIXED64]: "fixed64", [FieldType.FIXED32]: "fixed32", [FieldType.BOOL]: "bool",
+    [FieldType.STRING]: "string", [FieldType.BYTES]: "bytes", [FieldType.UINT32]: "uint32", [FieldType.ENUM]: "int32",
+    [FieldType.SFIXED32]: "sfixed32", [FieldType.SFIXED64]: "sfixed64", [FieldType.SINT32]: "sint32", [FieldType.SINT64]: "sint64",
+  };
+  return names[type]!;
+}
+
+export function tag(no: number, wireType: number): number {
+  return ((no << 3) | wireType) >>> 0;
+}
+
+/** The condition under which a singular implicit-presence value is written: anything but its zero value. Missing
+ * properties count as zero, so that partial objects encode. */
+function nonZero(type: FieldType, v: string): string {
+  switch (type) {
+    case FieldType.DOUBLE:
+    case FieldType.FLOAT:
+      return `${v} !== undefined && (${v} !== 0 || 1 / ${v} < 0)`; // -0 is written: its bits are not zero
+    case FieldType.BYTES:
+      return `${v} !== undefined && ${v}.length > 0`;
+    default:
+      return `${v}`; // 0, 0n, "", false and undefined are all falsy
+  }
+}
+
+/** The value expression a map key (an object property name) converts to. */
+function mapKeyValue(type: FieldType, k: string): string {
+  if (type === FieldType.STRING) return k;
+  if (type === FieldType.BOOL) return `${k} === "true"`;
+  return is64Bit(type) ? `BigInt(${k})` : `Number(${k})`;
+}
+
+/** Writes a value of a message, group, or scalar field (with its tag) to `w`. */
+function writeValue(out: CodeWriter, f: FieldInfo, v: string, typeRef: (f: FieldInfo) => string): void {
+  if (f.type === FieldType.MESSAGE) {
+    out.line(`{ w.uint32(${tag(f.no, WireType.LengthDelimited)}); const k = w.fork(); ${typeRef(f)}.encodeTo(${v}, w); w.join(k); }`);
+  } else if (f.type === FieldType.GROUP) {
+    out.line(`{ w.uint32(${tag(f.no, WireType.StartGroup)}); ${typeRef(f)}.encodeTo(${v}, w); w.uint32(${tag(f.no, WireType.EndGroup)}); }`);
+  } else {
+    out.line(`w.uint32(${tag(f.no, scalarWireType(f.type))}).${scalarMethod(f.type)}(${v});`);
+  }
+}
+
+/** Straight-line encoding of one field of message `m`. */
+export function writeEncode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInfo) => string): void {
+  const v = prop("m", f.localName);
+  if (f.map) {
+    const { key, value } = f.map;
+    out.block(`if (${v} !== undefined) for (const key of Object.keys(${v})) {`, () => {
+      out.line(`w.uint32(${tag(f.no, WireType.LengthDelimited)}); const k = w.fork();`);
+      out.line(`w.uint32(${tag(1, scalarWireType(key.type))}).${scalarMethod(key.type)}(${mapKeyValue(key.type, "key")});`);
+      out.line(`const value = ${v}[key]!;`);
+      writeValue(out, value, "value", typeRef);
+      out.line("w.join(k);");
+    });
+    return;
+  }
+  if (f.repeated) {
+    if (f.packed) {
+      out.block(`if (${v} !== undefined && ${v}.length > 0) {`, () => {
+        out.line(`w.uint32(${tag(f.no, WireType.LengthDelimited)}); const k = w.fork();`);
+        out.line(`for (const v of ${v}) w.${scalarMethod(f.type)}(v);`);
+        out.line("w.join(k);");
+      });
+    } else {
+      out.block(`if (${v} !== undefined) for (const v of ${v}) {`, () => writeValue(out, f, "v", typeRef));
+    }
+    return;
+  }
+  const cond = f.explicitPresence ? `${v} !== undefined` : nonZero(f.type, v);
+  out.block(`if (${cond}) {`, () => writeValue(out, f, v, typeRef));
+}
+
+/** Reads one value of `f` (its tag already read) as an expression; messages merge into `existing`. */
+function readValue(f: FieldInfo, existing: string, typeRef: (f: FieldInfo) => string): string {
+  if (f.type === FieldType.MESSAGE) return `readMessage(r, ${typeRef(f)}, ${existing})`;
+  if (f.type === FieldType.GROUP) return `${typeRef(f)}.decodeFrom(r, ${existing}, ${f.no})`;
+  if (f.type === FieldType.STRING) return `r.string(${f.utf8Strict})`;
+  return `r.${scalarMethod(f.type)}()`;
+}
+
+/** The `case` arms of the decode switch for one field: its regular tag, and for packable repeated fields the other
+ * encoding too (parsers must accept both). */
+export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInfo) => string, closedEnumCheck: (f: FieldInfo) => string | undefined): void {
+  const v = prop("m", f.localName);
+  if (f.map) {
+    const { key, value } = f.map;
+    const keyRead = key.type === FieldType.STRING ? `r.string(${key.utf8Strict})` : `String(r.${scalarMethod(key.type)}())`;
+    const zero = value.type === FieldType.MESSAGE ? `${typeRef(value)}.create()` : zeroExpr(value.type);
+    out.block(`case ${tag(f.no, WireType.LengthDelimited)}: {`, () => {
+      out.line(`const outer = r.enter(r.length());`);
+      out.line(`let key = ${key.type === FieldType.BOOL ? '"false"' : key.type === FieldType.STRING ? '""' : '"0"'};`);
+      out.line(`let value: ${valueType(value, typeRef)} | undefined = undefined;`);
+      out.block("while (r.pos < r.end) {", () => {
+        out.line("const t = r.tag();");
+        out.line(`if (t === ${tag(1, scalarWireType(key.type))}) key = ${keyRead};`);
+        out.line(`else if (t === ${tag(2, scalarWireType(value.type))}) value = ${readValue(value, "value", typeRef)};`);
+        out.line("else r.skip(t & 7, t >>> 3);");
+      });
+      out.line("r.leave(outer);");
+      out.line(`setOwn(${v} as Record<string, unknown>, key, value ?? ${zero});`);
+      out.line("break;");
+    });
+    return;
+  }
+  const check = closedEnumCheck(f);
+  if (f.repeated) {
+    if (isPackable(f.type)) {
+      out.block(`case ${tag(f.no, WireType.LengthDelimited)}: {`, () => {
+        out.line("const outer = r.end; r.end = r.pos + r.length();");
+        out.line(`while (r.pos < r.end) ${check ? `{ const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, new BinaryWriter(16).uint32(${tag(f.no, WireType.Varint)}).int32(v).finish()); }` : `${v}.push(r.${scalarMethod(f.type)}());`}`);
+        out.line("r.end = outer;");
+        out.line("break;");
+      });
+    }
+    const t = tag(f.no, scalarWireType(f.type));
+    if (check) out.line(`case ${t}: { const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+    else out.line(`case ${t}: ${v}.push(${readValue(f, "undefined", typeRef)}); break;`);
+    return;
+  }
+  const t = tag(f.no, scalarWireType(f.type));
+  const clearOthers = f.oneof ? f.oneof.fields.filter((o) => o !== f).map((o) => `${prop("m", o.localName)} = undefined; `).join("") : "";
+  if (check) {
+    out.line(`case ${t}: { const v = r.int32(); if (${check}) { ${clearOthers}${v} = v; } else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+  } else {
+    out.line(`case ${t}: ${clearOthers}${v} = ${readValue(f, f.type === FieldType.MESSAGE || f.type === FieldType.GROUP ? v : "", typeRef)}; break;`);
+  }
+}
+
+/** The zero value of a scalar or enum type, as a TypeScript expression. */
+function zeroExpr(type: FieldType): string {
+  switch (type) {
+    case FieldType.STRING: return '""';
+    case FieldType.BOOL: return "false";
+    case FieldType.BYTES: return "new Uint8Array(0)";
+    default: return is64Bit(type) ? "0n" : "0";
+  }
+}
+
+/** The initial value of a field in a new message, as a TypeScript expression. */
+export function initialValue(f: FieldInfo): string {
+  if (f.map) return "{}";
+  if (f.repeated) return "[]";
+  if (f.explicitPresence) return "undefined";
+  return zeroExpr(f.type);
+}
+
+/** The TypeScript type of one value of `f` (an element, for repeated fields; the value, for maps). */
+export function valueType(f: FieldInfo, typeRef?: (f: FieldInfo) => string): string {
+  switch (f.type) {
+    case FieldType.MESSAGE:
+    case FieldType.GROUP:
+    case FieldType.ENUM:
+      return typeRef ? typeRef(f) : f.type === FieldType.ENUM ? "number" : "any";
+    case FieldType.STRING: return "string";
+    case FieldType.BOOL: return "boolean";
+    case FieldType.BYTES: return "Uint8Array";
+    default: return is64Bit(f.type) ? "bigint" : "number";
+  }
+}
