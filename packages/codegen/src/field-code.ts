@@ -116,7 +116,7 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
   if (f.repeated) {
     if (isPackable(f.type)) {
       out.block(`case ${tag(f.no, WireType.LengthDelimited)}: {`, () => {
-        out.line("const outer = r.end; r.end = r.pos + r.length();");
+        out.line("const len = r.length(); const outer = r.end; r.end = r.pos + len;");
         out.line(`while (r.pos < r.end) ${check ? `{ const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, new BinaryWriter(16).uint32(${tag(f.no, WireType.Varint)}).int32(v).finish()); }` : `${v}.push(r.${scalarMethod(f.type)}());`}`);
         out.line("r.end = outer;");
         out.line("break;");

