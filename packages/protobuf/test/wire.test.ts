@@ -74,3 +74,11 @@ test("wire type 6 and 7 and field number 0 are rejected", () => {
   assert.throws(() => new BinaryReader(Uint8Array.of(0x0e)).skip(6, 1), /invalid wire type/);
   assert.throws(() => new BinaryReader(Uint8Array.of(0x00)).tag(), /field number 0/);
 });
+
+test("bytes read from a Node Buffer are plain Uint8Array copies that do not alias the input", () => {
+  const input = Buffer.from([3, 1, 2, 3]);
+  const bytes = new BinaryReader(input).bytes();
+  assert.equal(bytes.constructor, Uint8Array);
+  input[1] = 99;
+  assert.deepEqual([...bytes], [1, 2, 3]);
+});

@@ -17,7 +17,12 @@ export class BinaryReader {
   depthLeft: number;
   private view: DataView | undefined;
 
-  constructor(readonly buf: Uint8Array, start = 0, end = buf.length, recursionLimit = DEFAULT_RECURSION_LIMIT) {
+  readonly buf: Uint8Array;
+
+  constructor(input: Uint8Array, start = 0, end = input.length, recursionLimit = DEFAULT_RECURSION_LIMIT) {
+    // A plain Uint8Array view, even over a Node Buffer: Buffer#slice does not copy, and decoded bytes must not
+    // alias the input (nor be Buffers).
+    this.buf = input.constructor === Uint8Array ? input : new Uint8Array(input.buffer, input.byteOffset, input.byteLength);
     this.pos = start;
     this.end = end;
     this.depthLeft = recursionLimit;
