@@ -22,7 +22,7 @@ test("a map key __proto__ from JSON or binary becomes an own key and never touch
   const fromBinary = T.decode(w.finish())["mapStringString"] as Record<string, string>;
   assert.equal(Object.getPrototypeOf(fromBinary), Object.prototype);
   assert.equal(Object.getOwnPropertyDescriptor(fromBinary, "__proto__")?.value, "y");
-  assert.deepEqual(JSON.parse(T.toJsonString(T.decode(w.finish()))), { mapStringString: { __proto__: "y" } });
+  assert.equal(T.toJsonString(T.decode(w.finish())), '{"mapStringString":{"__proto__":"y"}}');
 });
 
 test("JSON errors say what is wrong and where", () => {
