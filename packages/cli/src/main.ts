@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import { runCompile, COMPILE_USAGE } from "./compile-command.js";
 import { runGen, GEN_USAGE } from "./gen-command.js";
 
@@ -14,7 +13,8 @@ ${GEN_USAGE}
 ${COMPILE_USAGE}
 `;
 
-function main(argv: string[]): number {
+/** Runs the tsgrpc command line; returns the exit code. */
+export function main(argv: string[]): number {
   const [command, ...rest] = argv;
   switch (command) {
     case "compile":
@@ -32,5 +32,3 @@ function main(argv: string[]): number {
       return 2;
   }
 }
-
-process.exitCode = main(process.argv.slice(2));

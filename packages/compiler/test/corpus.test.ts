@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 // beside the repository; a lone clone does not have it, and then this test says so and skips.
 const corpus = fileURLToPath(new URL("../../../../../shared/corpus", import.meta.url));
 const check = `${corpus}/check-descriptors.mjs`;
-const cli = fileURLToPath(new URL("../../../cli/dist/src/main.js", import.meta.url));
+const cli = fileURLToPath(new URL("../../../cli/bin/tsgrpc.js", import.meta.url));
 const skip = existsSync(check) ? false : `no descriptor corpus at ${corpus} (it comes with the shared workspace folder)`;
 
 for (const sourceInfo of [false, true]) {

@@ -1,0 +1,34 @@
+/**
+ * protoc-gen-tsgrpc: the TypeScript generator as a protoc (or buf) plugin. protoc writes a CodeGeneratorRequest to
+ * stdin; this answers with a CodeGeneratorResponse holding one `_pb.ts` module per file to generate.
+ *   protoc --plugin=protoc-gen-tsgrpc=node_modules/.bin/protoc-gen-tsgrpc --tsgrpc_out=gen -I . my.proto
+ */
+import { generateFile } from "@tsgrpc/codegen";
+import { Compiler } from "@tsgrpc/compiler";
+import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+
+const FEATURE_PROTO3_OPTIONAL = 1n;
+
+/** Answers a serialized CodeGeneratorRequest with a serialized CodeGeneratorResponse. */
+export function runPlugin(requestBytes: Uint8Array): Uint8Array {
+  // plugin.proto ships with the compiler's bundled well-known types.
+  const compiler = new Compiler();
+  const pluginRegistry = Registry.from(compiler.withImports(compiler.compile(["google/protobuf/compiler/plugin.proto"])));
+  const Request = messageType(pluginRegistry.getMessage("google.protobuf.compiler.CodeGeneratorRequest")!);
+  const Response = messageType(pluginRegistry.getMessage("google.protobuf.compiler.CodeGeneratorResponse")!);
+  const request = Request.decode(requestBytes);
+  try {
+    const protoFiles = request["protoFile"] as FileDescriptorProto[];
+    const registry = Registry.from(protoFiles);
+    const byName = new Map(protoFiles.map((f) => [f.name!, f]));
+    const file = (request["fileToGenerate"] as string[]).map((name) => {
+      const generated = generateFile(byName.get(name)!, registry, getDescriptorRegistry());
+      return { name: generated.name, content: generated.content };
+    });
+    return Response.encode(Response.create({ supportedFeatures: FEATURE_PROTO3_OPTIONAL, file }));
+  } catch (e) {
+    return Response.encode(Response.create({ error: (e as Error).message }));
+  }
+}
+
