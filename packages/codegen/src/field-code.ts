@@ -80,12 +80,16 @@ export function writeEncode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
   out.block(`if (${cond}) {`, () => writeValue(out, f, v, typeRef));
 }
 
-/** Reads one value of `f` (its tag already read) as an expression; messages merge into `existing`. */
-function readValue(f: FieldInfo, existing: string, typeRef: (f: FieldInfo) => string): string {
-  if (f.type === FieldType.MESSAGE) return `readMessage(r, ${typeRef(f)}, ${existing})`;
-  if (f.type === FieldType.GROUP) return `${typeRef(f)}.decodeFrom(r, ${existing}, ${f.no})`;
-  if (f.type === FieldType.STRING) return `r.string(${f.utf8Strict})`;
-  return `r.${scalarMethod(f.type)}()`;
+/**
+ * A statement that reads one value of `f` (its tag already read) and hands the value expression to `assign`;
+ * messages merge into `existing`. Message fields are read inline rather than through a shared helper, so that each
+ * call site stays monomorphic and V8 can inline the nested decoder.
+ */
+function readInto(f: FieldInfo, assign: (value: string) => string, existing: string, typeRef: (f: FieldInfo) => string): string {
+  if (f.type === FieldType.MESSAGE) return `{ const o = r.enter(r.length()); ${assign(`${typeRef(f)}.decodeFrom(r, ${existing})`)}; r.leave(o); }`;
+  if (f.type === FieldType.GROUP) return `${assign(`${typeRef(f)}.decodeFrom(r, ${existing}, ${f.no})`)};`;
+  if (f.type === FieldType.STRING) return `${assign(`r.string(${f.utf8Strict})`)};`;
+  return `${assign(`r.${scalarMethod(f.type)}()`)};`;
 }
 
 /** The `case` arms of the decode switch for one field: its regular tag, and for packable repeated fields the other
@@ -103,7 +107,7 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
       out.block("while (r.pos < r.end) {", () => {
         out.line("const t = r.tag();");
         out.line(`if (t === ${tag(1, scalarWireType(key.type))}) key = ${keyRead};`);
-        out.line(`else if (t === ${tag(2, scalarWireType(value.type))}) value = ${readValue(value, "value", typeRef)};`);
+        out.line(`else if (t === ${tag(2, scalarWireType(value.type))}) ${readInto(value, (x) => `value = ${x}`, "value", typeRef)}`);
         out.line("else r.skip(t & 7, t >>> 3);");
       });
       out.line("r.leave(outer);");
@@ -124,7 +128,7 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
     }
     const t = tag(f.no, scalarWireType(f.type));
     if (check) out.line(`case ${t}: { const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
-    else out.line(`case ${t}: ${v}.push(${readValue(f, "undefined", typeRef)}); break;`);
+    else out.line(`case ${t}: ${readInto(f, (x) => `${v}.push(${x})`, "undefined", typeRef)} break;`);
     return;
   }
   const t = tag(f.no, scalarWireType(f.type));
@@ -132,7 +136,7 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
   if (check) {
     out.line(`case ${t}: { const v = r.int32(); if (${check}) { ${clearOthers}${v} = v; } else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
   } else {
-    out.line(`case ${t}: ${clearOthers}${v} = ${readValue(f, f.type === FieldType.MESSAGE || f.type === FieldType.GROUP ? v : "", typeRef)}; break;`);
+    out.line(`case ${t}: ${clearOthers}${readInto(f, (x) => `${v} = ${x}`, v, typeRef)} break;`);
   }
 }
 

@@ -14,7 +14,7 @@ export interface GeneratedFile {
 
 /** Where generated code imports the runtime from, and what it may import. */
 const RUNTIME = "@tsgrpc/protobuf";
-const RUNTIME_VALUES = ["DecodeError", "addUnknown", "assignDefined", "defineFile", "messageType", "readMessage", "setOwn", "skipField", "writeUnknown", "BinaryWriter"];
+const RUNTIME_VALUES = ["DecodeError", "addUnknown", "assignDefined", "defineFile", "messageType", "setOwn", "skipField", "writeUnknown", "BinaryWriter"];
 const RUNTIME_TYPES = ["BinaryReader", "MessageType", "ServiceDefinition"];
 
 /**

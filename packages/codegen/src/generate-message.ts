@@ -59,7 +59,8 @@ export function generateMessage(out: CodeWriter, m: MessageInfo, refs: TypeRefs,
     }, "},");
     out.block(`decodeFrom(r: BinaryReader, target?: ${name}, group = 0): ${name} {`, () => {
       out.line(`const m: ${name} = target ?? ${defaults};`);
-      out.block("while (r.pos < r.end) {", () => {
+      out.line("const end = r.end;");
+      out.block("while (r.pos < end) {", () => {
         out.line("const start = r.pos;");
         out.line("const tag = r.tag();");
         out.block("switch (tag) {", () => {

@@ -34,9 +34,7 @@ export function messageType<T extends object = Message>(info: MessageInfo, codec
     encodeTo,
     decodeFrom,
     encode(message: T): Uint8Array {
-      const w = new BinaryWriter();
-      encodeTo(message, w);
-      return w.finish();
+      return BinaryWriter.encodeWith((w) => encodeTo(message, w));
     },
     decode(bytes: Uint8Array, options?: BinaryReadOptions): T {
       const r = new BinaryReader(bytes, 0, bytes.length, options?.recursionLimit);

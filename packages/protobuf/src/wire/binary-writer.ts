@@ -1,3 +1,4 @@
+import { allocBytes } from "./alloc-bytes.js";
 import { utf8Length, writeUtf8 } from "./utf8.js";
 
 /**
@@ -29,7 +30,33 @@ export class BinaryWriter {
 
   /** The bytes written so far, as a fresh array of exactly that length. */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.pos);
+    const out = allocBytes(this.pos);
+    out.set(this.buf.subarray(0, this.pos));
+    return out;
+  }
+
+  /** Starts over, keeping the buffer (for writers that are reused). */
+  reset(): this {
+    this.pos = 0;
+    return this;
+  }
+
+  private static spare: BinaryWriter | undefined;
+
+  /**
+   * Encodes with a reused writer: `write` fills it, and the result is copied out. The writer is taken out of the pool
+   * while in use, so that a nested call (an encoder that encodes something else) gets a writer of its own.
+   */
+  static encodeWith(write: (w: BinaryWriter) => void): Uint8Array {
+    const w = BinaryWriter.spare ?? new BinaryWriter(1024);
+    BinaryWriter.spare = undefined;
+    try {
+      write(w.reset());
+      return w.finish();
+    } finally {
+      // Keep it for next time unless one large message grew it: memory is not held for the rare giant.
+      if (w.buf.length <= 1 << 20) BinaryWriter.spare = w;
+    }
   }
 
   tag(fieldNo: number, wireType: number): this {
