@@ -15,8 +15,8 @@ import { generateFile } from "@tsgrpc/codegen";
 import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf";
 
 const quick = process.argv.includes("--quick");
-const SAMPLES = quick ? 3 : 7;
-const SAMPLE_MS = quick ? 60 : 250;
+const SAMPLES = quick ? 3 : 9;
+const SAMPLE_MS = quick ? 60 : 200;
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..");
 const gen = join(here, ".gen");
@@ -49,24 +49,30 @@ const messages = {
   "ListUsersResponse (100 users)": { name: "ListUsersResponse", value: { users: Array.from({ length: 100 }, (_, i) => user(i)), nextPageToken: "b2Zmc2V0PTEwMA" } },
 };
 
-function opsPerSecond(fn) {
+/** Runs `fn` for about SAMPLE_MS; returns operations per second. */
+function sample(fn) {
+  let n = 0;
   let sink;
-  const deadline = performance.now() + SAMPLE_MS; // warm-up
-  while (performance.now() < deadline) sink = fn();
-  const rates = [];
-  for (let s = 0; s < SAMPLES; s++) {
-    let n = 0;
-    const start = performance.now();
-    let now = start;
-    while (now - start < SAMPLE_MS) {
-      for (let i = 0; i < 50; i++) sink = fn();
-      n += 50;
-      now = performance.now();
-    }
-    rates.push((n * 1000) / (now - start));
+  const start = performance.now();
+  let now = start;
+  while (now - start < SAMPLE_MS) {
+    for (let i = 0; i < 50; i++) sink = fn();
+    n += 50;
+    now = performance.now();
   }
   if (sink === undefined) throw new Error("benchmark produced nothing");
-  return rates.sort((a, b) => a - b)[Math.floor(rates.length / 2)];
+  return (n * 1000) / (now - start);
+}
+
+/**
+ * The median ops/s of each function. Samples are taken round-robin (A B C, A B C, ...) so that a slow stretch of a
+ * shared machine hurts every contender alike instead of whichever ran then.
+ */
+function medians(fns) {
+  for (const fn of fns) sample(fn); // warm-up
+  const rates = fns.map(() => []);
+  for (let s = 0; s < SAMPLES; s++) fns.forEach((fn, i) => rates[i].push(sample(fn)));
+  return rates.map((r) => r.sort((a, b) => a - b)[Math.floor(r.length / 2)]);
 }
 
 const contenders = {
@@ -81,7 +87,8 @@ const rows = [];
 for (const [label, { name, value }] of Object.entries(messages)) {
   for (const op of ["encode", "decode"]) {
     const row = { label: `${label} ${op}` };
-    for (const [c, make] of Object.entries(contenders)) row[c] = opsPerSecond(make(name, value)[op]);
+    const fns = Object.values(contenders).map((make) => make(name, value)[op]);
+    medians(fns).forEach((rate, i) => (row[Object.keys(contenders)[i]] = rate));
     rows.push(row);
     process.stderr.write(`${row.label}: done\n`);
   }

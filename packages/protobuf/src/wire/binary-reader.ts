@@ -43,13 +43,54 @@ export class BinaryReader {
   uint32(): number {
     const buf = this.buf;
     let pos = this.pos;
-    if (pos < this.end) {
-      const b = buf[pos]!;
-      if (b < 0x80) {
-        this.pos = pos + 1;
-        return b;
-      }
+    if (pos + 5 > this.end) return this.uint32Slow();
+    // Unrolled: most varints are one or two bytes, and none of the first five reads needs a bounds check.
+    let b = buf[pos++]!;
+    let v = b & 0x7f;
+    if (b < 0x80) {
+      this.pos = pos;
+      return v;
     }
+    b = buf[pos++]!;
+    v |= (b & 0x7f) << 7;
+    if (b < 0x80) {
+      this.pos = pos;
+      return v;
+    }
+    b = buf[pos++]!;
+    v |= (b & 0x7f) << 14;
+    if (b < 0x80) {
+      this.pos = pos;
+      return v;
+    }
+    b = buf[pos++]!;
+    v |= (b & 0x7f) << 21;
+    if (b < 0x80) {
+      this.pos = pos;
+      return v;
+    }
+    b = buf[pos++]!;
+    v |= (b & 0x0f) << 28;
+    if (b < 0x80) {
+      this.pos = pos;
+      return v >>> 0;
+    }
+    // Bytes six to ten of a sign-extended negative number carry nothing for 32 bits: skip them.
+    this.pos = pos;
+    return this.skipVarintTail(v >>> 0);
+  }
+
+  private skipVarintTail(value: number): number {
+    for (let i = 0; i < 5; i++) {
+      if (this.pos >= this.end) throw new DecodeError("truncated varint");
+      if (this.buf[this.pos++]! < 0x80) return value;
+    }
+    throw new DecodeError("varint longer than 10 bytes");
+  }
+
+  private uint32Slow(): number {
+    const buf = this.buf;
+    let pos = this.pos;
     let result = 0;
     for (let shift = 0; shift < 70; shift += 7) {
       if (pos >= this.end) throw new DecodeError("truncated varint");
