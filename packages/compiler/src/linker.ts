@@ -3,7 +3,8 @@ import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDe
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDouble, formatFloat } from "./format-number.js";
 import { parseFloatToken } from "./parser.js";
-import { SymbolTable } from "./symbol-table.js";
+import { SymbolTable, type SymbolEntry } from "./symbol-table.js";
+import { PendingOptions, type HasPendingOptions } from "./parsed-options.js";
 
 const MAX_FIELD_NUMBER = 536870911;
 const RESERVED_LIBRARY_RANGE: [number, number] = [19000, 19999];
@@ -42,13 +43,18 @@ export function addFileSymbols(table: SymbolTable, file: FileDescriptorProto, re
             : `"${full.slice(dot + 1)}" is already defined in "${full.slice(0, dot)}".`
           : `"${full}" is already defined in file "${clash.file.name}".`;
       report(message, path);
+      if (entry.kind === "enumValue" && clash.kind === "enumValue") {
+        const outer = full.slice(0, Math.max(0, dot));
+        const enumName = (entry as { enumName?: string }).enumName;
+        report(`Note that enum values use C++ scoping rules, meaning that enum values are siblings of their type, not children of it.  Therefore, "${full.slice(dot + 1)}" must be unique within ${outer ? `"${outer}"` : "the global scope"}, not just within "${enumName}".`, path);
+      }
     }
     return full;
   };
   const addEnum = (scope: string, e: EnumDescriptorProto, path: number[]) => {
     define(scope, e.name!, { kind: "enum", file, proto: e }, [...path, 1]);
     // Enum values are siblings of their enum, as in C++.
-    e.value.forEach((v, i) => define(scope, v.name!, { kind: "enumValue", file, proto: v }, [...path, 2, i, 1]));
+    e.value.forEach((v, i) => define(scope, v.name!, { kind: "enumValue", file, proto: v, enumName: e.name } as SymbolEntry, [...path, 2, i, 1]));
   };
   const addMessage = (scope: string, m: DescriptorProto, path: number[]) => {
     const full = define(scope, m.name!, { kind: "message", file, proto: m }, [...path, 1]);
@@ -118,6 +124,23 @@ export function linkFile(ctx: LinkContext): void {
       }
     }
     f.jsonName ??= jsonNameOf(f.name!);
+    if (isExtension && f.extendee?.startsWith(".")) {
+      const target = ctx.table.get(f.extendee.slice(1))?.proto as DescriptorProto | undefined;
+      if (target && !target.extensionRange.some((r) => f.number! >= r.start! && f.number! < r.end!)) {
+        error(ctx, [...path, 3], `"${f.extendee.slice(1)}" does not declare ${f.number} as an extension number.`);
+      }
+    }
+    if (f.type === FieldType.MESSAGE && f.label === FieldLabel.REPEATED && f.typeName?.startsWith(".")) {
+      const entry = ctx.table.get(f.typeName.slice(1))?.proto as DescriptorProto | undefined;
+      const key = entry?.options?.["mapEntry"] === true ? entry.field[0] : undefined;
+      if (key) {
+        const keyType = key.type ?? FieldType.MESSAGE;
+        if (keyType === FieldType.ENUM) error(ctx, [...path, 6], "Key in map fields cannot be enum types.");
+        else if ([FieldType.FLOAT, FieldType.DOUBLE, FieldType.BYTES, FieldType.MESSAGE, FieldType.GROUP].includes(keyType)) {
+          error(ctx, [...path, 6], "Key in map fields cannot be float/double, bytes or message types.");
+        }
+      }
+    }
     if (f.defaultValue !== undefined) f.defaultValue = canonicalDefault(ctx, f, path);
     const no = f.number!;
     if (no <= 0) error(ctx, [...path, 3], "Field numbers must be positive integers.");
@@ -126,7 +149,7 @@ export function linkFile(ctx: LinkContext): void {
       error(ctx, [...path, 3], `Field numbers ${RESERVED_LIBRARY_RANGE[0]} through ${RESERVED_LIBRARY_RANGE[1]} are reserved for the protocol buffer library implementation.`);
     }
     if (proto3) {
-      if (f.label === FieldLabel.REQUIRED) error(ctx, [...path, 4], "Required fields are not allowed in proto3.");
+      if (f.label === FieldLabel.REQUIRED) error(ctx, [...path, typeLocation(f)], "Required fields are not allowed in proto3.");
       if (f.defaultValue !== undefined) error(ctx, [...path, 7], "Explicit default values are not allowed in proto3.");
       if (f.type === FieldType.GROUP) error(ctx, [...path, 5], "Groups are not supported in proto3 syntax.");
       if (isExtension && !(f.extendee ?? "").startsWith(".google.protobuf.") ) error(ctx, [...path, 2], "Extensions in proto3 are only allowed for defining options.");
@@ -138,6 +161,15 @@ export function linkFile(ctx: LinkContext): void {
   };
   const linkEnum = (e: EnumDescriptorProto, path: number[]) => {
     if (proto3 && e.value.length > 0 && e.value[0]!.number !== 0) error(ctx, [...path, 2, 0, 2], "The first enum value must be zero in proto3.");
+    const allowAlias = (e as HasPendingOptions)[PendingOptions]?.some((o) => o.name.length === 1 && o.name[0]!.part === "allow_alias" && o.identifier === "true");
+    if (!allowAlias) {
+      const seen = new Map<number, string>();
+      e.value.forEach((v, j) => {
+        const first = seen.get(v.number!);
+        if (first === undefined) seen.set(v.number!, v.name!);
+        else error(ctx, [...path, 2, j, 2], `"${v.name}" uses the same enum value as "${first}". If this is intended, set 'option allow_alias = true;' to the enum definition.`);
+      });
+    }
   };
   const linkMessage = (m: DescriptorProto, scope: string, path: number[]) => {
     const full = scope ? `${scope}.${m.name}` : m.name!;
@@ -165,31 +197,70 @@ export function linkFile(ctx: LinkContext): void {
   if (file.syntax !== "proto3") delete file.syntax;
 }
 
-/** Duplicate field numbers, reserved numbers and names, and extension range overlaps within one message. */
+/**
+ * Field numbers and names within one message: duplicates, reserved numbers and names, extension ranges, and (proto3)
+ * JSON name clashes. Like protoc, a message with bad field numbers gets a suggestion of free ones.
+ */
 function checkFieldNumbers(ctx: LinkContext, m: DescriptorProto, fullName: string, path: number[]): void {
   const used = new Map<number, string>();
+  let suggestions = 0;
+  let suggestAt: number[] | null | undefined;
+  const hint = (at: number[] | null) => {
+    suggestions++;
+    if (suggestAt === undefined) suggestAt = at;
+  };
   m.field.forEach((f, i) => {
-    const other = used.get(f.number!);
-    if (other !== undefined) error(ctx, [...path, 2, i, 3], `Field number ${f.number} has already been used in "${fullName}" by field "${other}".`);
-    else used.set(f.number!, f.name!);
-    for (const r of m.reservedRange) {
-      if (f.number! >= r.start! && f.number! < r.end!) error(ctx, [...path, 2, i, 3], `Field "${f.name}" uses reserved number ${f.number}.`);
+    const no = f.number!;
+    if (no <= 0 || no > MAX_FIELD_NUMBER || (no >= RESERVED_LIBRARY_RANGE[0] && no <= RESERVED_LIBRARY_RANGE[1])) hint([...path, 2, i, 3]);
+    const other = used.get(no);
+    if (other !== undefined) error(ctx, [...path, 2, i, 3], `Field number ${no} has already been used in "${fullName}" by field "${other}".`);
+    else used.set(no, f.name!);
+    if (m.reservedRange.some((r) => no >= r.start! && no < r.end!)) {
+      // protoc has no source position for this one, and says so by giving none.
+      ctx.diagnostics.push({ file: ctx.file.name!, line: -1, column: 0, message: `Field "${f.name}" uses reserved number ${no}.` });
+      hint(null);
     }
     if (m.reservedName.includes(f.name!)) error(ctx, [...path, 2, i, 1], `Field name "${f.name}" is reserved.`);
     for (const r of m.extensionRange) {
-      if (f.number! >= r.start! && f.number! < r.end!) error(ctx, [...path, 2, i, 3], `Extension range ${r.start} to ${r.end! - 1} includes field "${f.name}" (${f.number}).`);
+      if (no >= r.start! && no < r.end!) error(ctx, [...path, 2, i, 3], `Extension range ${r.start} to ${r.end! - 1} includes field "${f.name}" (${no}).`);
     }
   });
+  if (ctx.file.syntax === "proto3") {
+    const byJson = new Map<string, string>();
+    m.field.forEach((f, i) => {
+      const json = jsonNameOf(f.name!);
+      const other = byJson.get(json);
+      if (other !== undefined && other !== f.name) error(ctx, [...path, 2, i, 1], `The JSON camel-case name of field "${f.name}" conflicts with field "${other}". This is not allowed in proto3.`);
+      else byJson.set(json, f.name!);
+    });
+  }
   const ranges = m.extensionRange.map((r, i) => ({ ...r, i }));
   for (let a = 0; a < ranges.length; a++) {
     for (let b = a + 1; b < ranges.length; b++) {
       const x = ranges[a]!;
       const y = ranges[b]!;
       if (x.start! < y.end! && y.start! < x.end!) {
-        error(ctx, [...path, 5, y.i, 1], `Extension range ${y.start} to ${y.end! - 1} overlaps with already-defined range ${x.start} to ${x.end! - 1}.`);
+        error(ctx, [...path, 5, x.i], `Extension range ${y.start} to ${y.end! - 1} overlaps with already-defined range ${x.start} to ${x.end! - 1}.`);
       }
     }
   }
+  if (suggestions > 0) {
+    const taken = (n: number) =>
+      used.has(n) ||
+      m.reservedRange.some((r) => n >= r.start! && n < r.end!) ||
+      m.extensionRange.some((r) => n >= r.start! && n < r.end!) ||
+      (n >= RESERVED_LIBRARY_RANGE[0] && n <= RESERVED_LIBRARY_RANGE[1]);
+    const free: number[] = [];
+    for (let n = 1; free.length < suggestions && n <= MAX_FIELD_NUMBER; n++) if (!taken(n)) free.push(n);
+    const message = `Suggested field numbers for ${fullName}: ${free.join(", ")}`;
+    if (suggestAt) error(ctx, suggestAt, message);
+    else ctx.diagnostics.push({ file: ctx.file.name!, line: -1, column: 0, message });
+  }
+}
+
+/** The source path of a field's type as written: `type_name` for named types, `type` for scalars. */
+function typeLocation(f: FieldDescriptorProto): number {
+  return f.typeName !== undefined ? 6 : 5;
 }
 
 /** The default value as protoc writes it into a descriptor (numbers re-printed, enum names checked). */

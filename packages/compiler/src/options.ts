@@ -48,7 +48,14 @@ function elementsOf(file: FileDescriptorProto): Element[] {
   return out;
 }
 
-class OptionError extends Error {}
+/** A problem with an option; `atValue` says it is about the value (reported where the value is written). */
+class OptionError extends Error {
+  constructor(message: string, readonly atValue = false) {
+    super(message);
+  }
+}
+
+const valueError = (message: string) => new OptionError(message, true);
 
 /**
  * Interprets every option of a linked file (protoc's OptionInterpreter): resolves option names, including custom
@@ -77,7 +84,8 @@ export function interpretOptions(ctx: LinkContext, builtin: Registry, pool: Regi
         interpreted.set(option.path.join(","), dest.path);
       } catch (e) {
         if (!(e instanceof OptionError)) throw e;
-        ctx.diagnostics.push({ file: ctx.file.name!, line: option.line, column: option.column, message: e.message });
+        const at = e.atValue ? { line: option.valueLine, column: option.valueColumn } : { line: option.line, column: option.column };
+        ctx.diagnostics.push({ file: ctx.file.name!, ...at, message: e.message });
       }
     }
     el.holder.options = options;
@@ -96,20 +104,27 @@ function interpretOne(ctx: LinkContext, pool: Registry, type: MessageInfo, el: E
   }
   const path = [...el.path];
   const chain: FieldInfo[] = [];
+  let leafName = "";
   let current = type;
   for (let i = 0; i < option.name.length; i++) {
     const part = option.name[i]!;
     let field: FieldInfo | undefined;
     if (part.isExtension) {
       const found = ctx.table.resolve(part.part, el.scope, false);
-      if (found && "fullName" in found && found.entry.isExtension) field = pool.extensions.get(found.fullName);
+      if (found && "fullName" in found && found.entry.isExtension) {
+        field = pool.extensions.get(found.fullName);
+        leafName = found.fullName;
+      }
       else if (found && "undefinedIn" in found) {
         throw new OptionError(`Option "${optionName(option, i + 1)}" is resolved to "(${found.undefinedIn})", which is not defined. The innermost scope is searched first in name resolution. Consider using a leading '.'(i.e., "(.${part.part})") to start from the outermost scope.`);
       }
       if (field && field.extendee !== current.typeName) {
         throw new OptionError(`Option field "${optionName(option, i + 1)}" is not a field or extension of message "${current.proto.name}".`);
       }
-    } else field = current.fields.find((f) => f.name === part.part);
+    } else {
+      field = current.fields.find((f) => f.name === part.part);
+      leafName = `${current.typeName}.${part.part}`;
+    }
     if (!field) throw new OptionError(`Option "${optionName(option, i + 1)}" unknown. Ensure that your proto definition file imports the proto which defines the option.`);
     path.push(field.no);
     chain.push(field);
@@ -125,7 +140,7 @@ function interpretOne(ctx: LinkContext, pool: Registry, type: MessageInfo, el: E
     if (setKeys.has(key)) throw new OptionError(`Option "${optionName(option)}" was already set.`);
     setKeys.add(key);
   }
-  const value = optionValue(ctx, pool, leaf, option);
+  const value = optionValue(ctx, pool, leaf, option, leafName);
   if (chain.length === 1 && leaf.extendee === undefined) {
     if (leaf.repeated) ((options[leaf.localName] ??= []) as unknown[]).push(value);
     else options[leaf.localName] = value;
@@ -156,11 +171,10 @@ const INT64_MIN = -0x8000000000000000n;
 const INT64_MAX = 0x7fffffffffffffffn;
 
 /** Converts an option's written value to a value of the option field's type, with protoc's messages for misfits. */
-function optionValue(ctx: LinkContext, pool: Registry, f: FieldInfo, o: UninterpretedOption): unknown {
-  const name = optionName(o);
+function optionValue(ctx: LinkContext, pool: Registry, f: FieldInfo, o: UninterpretedOption, name: string): unknown {
   const int = (min: bigint, max: bigint, typeName: string): bigint => {
     const v = o.positive ?? o.negative;
-    if (v === undefined) throw new OptionError(`Value must be ${min === 0n ? "non-negative " : ""}integer for ${typeName} option "${name}".`);
+    if (v === undefined) throw valueError(`Value must be ${min === 0n ? "non-negative " : ""}integer for ${typeName} option "${name}".`);
     if (v < min || v > max) throw new OptionError(min === 0n && v < 0n ? `Value must be non-negative integer for ${typeName} option "${name}".` : `Value out of range for ${typeName} option "${name}".`);
     return v;
   };
@@ -179,27 +193,27 @@ function optionValue(ctx: LinkContext, pool: Registry, f: FieldInfo, o: Uninterp
       if (o.negative !== undefined) return Number(o.negative);
       if (o.identifier === "inf") return Infinity;
       if (o.identifier === "nan") return NaN;
-      throw new OptionError(`Value must be number for ${f.type === FieldType.FLOAT ? "float" : "double"} option "${name}".`);
+      throw valueError(`Value must be number for ${f.type === FieldType.FLOAT ? "float" : "double"} option "${name}".`);
     }
     case FieldType.BOOL:
       if (o.identifier === "true") return true;
       if (o.identifier === "false") return false;
-      throw new OptionError(`Value must be "true" or "false" for boolean option "${name}".`);
+      throw valueError(`Value must be "true" or "false" for boolean option "${name}".`);
     case FieldType.ENUM: {
-      if (o.identifier === undefined) throw new OptionError(`Value must be identifier for enum-valued option "${name}".`);
+      if (o.identifier === undefined) throw valueError(`Value must be identifier for enum-valued option "${name}".`);
       const n = f.enum!.byName.get(o.identifier);
-      if (n === undefined) throw new OptionError(`Enum type "${f.enum!.typeName}" has no value named "${o.identifier}" for option "${name}".`);
+      if (n === undefined) throw valueError(`Enum type "${f.enum!.typeName}" has no value named "${o.identifier}" for option "${name}".`);
       return n;
     }
     case FieldType.STRING:
-      if (o.string === undefined) throw new OptionError(`Value must be quoted string for string option "${name}".`);
+      if (o.string === undefined) throw valueError(`Value must be quoted string for string option "${name}".`);
       return bytesToString(o.string);
     case FieldType.BYTES:
-      if (o.string === undefined) throw new OptionError(`Value must be quoted string for string option "${name}".`);
+      if (o.string === undefined) throw valueError(`Value must be quoted string for string option "${name}".`);
       return o.string;
     default: {
       if (o.aggregate === undefined) {
-        throw new OptionError(`Option "${name}" is a message. To set the entire message, use syntax like "${name} = { <proto text format> }". To set fields within it, use syntax like "${name}.foo = value".`);
+        throw valueError(`Option "${name}" is a message. To set the entire message, use syntax like "${name} = { <proto text format> }". To set fields within it, use syntax like "${name}.foo = value".`);
       }
       try {
         return parseTextFormat(o.aggregate, f.message!, (extName, extendee) => {
@@ -208,7 +222,7 @@ function optionValue(ctx: LinkContext, pool: Registry, f: FieldInfo, o: Uninterp
           return x && x.extendee === extendee.typeName ? x : undefined;
         }, (name) => pool.getMessage(name));
       } catch (e) {
-        throw new OptionError((e as Error).message);
+        throw valueError((e as Error).message);
       }
     }
   }

@@ -9,8 +9,11 @@ export interface UninterpretedOption {
   aggregate?: string;
   /** Source path of the option's location (…options, 999, index), rewritten once the option is interpreted. */
   path: number[];
+  /** Where the option's name starts (for name errors) and where its value starts (for value errors). */
   line: number;
   column: number;
+  valueLine: number;
+  valueColumn: number;
 }
 
 /** Where the parser keeps an element's options until the linker interprets them. */

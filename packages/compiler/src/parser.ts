@@ -765,7 +765,8 @@ export class Parser {
     const loc = new Loc(this, optionsLoc, [UNINTERPRETED_OPTION, list.length]);
     return this.withLoc(loc, () => {
       if (style === "statement" && !this.consume("option")) return false;
-      const option: UninterpretedOption = { name: [], path: [...loc.location.path], line: this.input.current.line, column: this.input.current.column };
+      const { line, column } = this.input.current;
+      const option: UninterpretedOption = { name: [], path: [...loc.location.path], line, column, valueLine: line, valueColumn: column };
       list.push(option);
       const nameLoc = new Loc(this, loc, [F.option.name]);
       const named = this.withLoc(nameLoc, () => {
@@ -780,6 +781,8 @@ export class Parser {
       });
       if (!named || !this.consume("=")) return false;
       const valueLoc = new Loc(this, loc, []);
+      option.valueLine = this.input.current.line;
+      option.valueColumn = this.input.current.column;
       const valued = this.withLoc(valueLoc, () => {
         const negative = this.tryConsume("-");
         const t = this.input.current;
