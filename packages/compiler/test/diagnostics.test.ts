@@ -71,7 +71,7 @@ test("editions are refused with a clear message, never compiled wrongly", () => 
 test("option errors: unknown option, wrong value type, option set twice", () => {
   const e = (body: string) => compileErrors({ "a.proto": p3(body) }).join("\n");
   assert.match(e("option no_such_option = 1;"), /Option "no_such_option" unknown/);
-  assert.match(e('option java_multiple_files = "yes";'), /Value must be "true" or "false" for boolean option "java_multiple_files"/);
+  assert.match(e('option java_multiple_files = "yes";'), /Value must be "true" or "false" for boolean option "google.protobuf.FileOptions.java_multiple_files"/);
   assert.match(e('option java_package = "a";\noption java_package = "b";'), /Option "java_package" was already set/);
 });
 
