@@ -226,9 +226,10 @@ function checkFieldNumbers(ctx: LinkContext, m: DescriptorProto, fullName: strin
     }
   });
   if (ctx.file.syntax === "proto3") {
+    // protoc's rule is stricter than JSON names: names must differ once lower-cased without underscores.
     const byJson = new Map<string, string>();
     m.field.forEach((f, i) => {
-      const json = jsonNameOf(f.name!);
+      const json = f.name!.replace(/_/g, "").toLowerCase();
       const other = byJson.get(json);
       if (other !== undefined && other !== f.name) error(ctx, [...path, 2, i, 1], `The JSON camel-case name of field "${f.name}" conflicts with field "${other}". This is not allowed in proto3.`);
       else byJson.set(json, f.name!);
