@@ -40,26 +40,35 @@ export function compileFiles(includes: string[], files: string[]) {
   return { compiler, compiled };
 }
 
-export function runCompile(args: string[]): number {
+/**
+ * Runs a command that compiles schemas: its output path is the flag `outFlag`; schema errors are printed as
+ * file:line:col lines with exit status 1; a missing output flag prints `usage` with exit status 2.
+ */
+export function runSchemaCommand(command: string, usage: string, outFlag: string, args: string[], body: (out: string, compiled: ReturnType<typeof compileFiles>, flags: Map<string, string | true>) => void): number {
   const { includes, files, flags } = parseProtocArgs(args);
-  const out = flags.get("descriptor_set_out");
+  const out = flags.get(outFlag);
   if (typeof out !== "string") {
-    process.stderr.write(COMPILE_USAGE + "\n");
+    process.stderr.write(usage + "\n");
     return 2;
   }
   try {
-    const { compiler, compiled } = compileFiles(includes, files);
-    const set = flags.has("include_imports") ? compiler.withImports(compiled) : compiled;
-    const bytes = encodeDescriptorSet(compiler.builtin(), set, flags.has("include_source_info"));
-    if (out === "-") process.stdout.write(bytes);
-    else writeFileSync(out, bytes);
+    body(out, compileFiles(includes, files), flags);
     return 0;
   } catch (e) {
     if (e instanceof CompileError) {
       process.stderr.write(e.diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n") + "\n");
       return 1;
     }
-    process.stderr.write(`tsgrpc compile: ${(e as Error).message}\n`);
+    process.stderr.write(`tsgrpc ${command}: ${(e as Error).message}\n`);
     return 1;
   }
+}
+
+export function runCompile(args: string[]): number {
+  return runSchemaCommand("compile", COMPILE_USAGE, "descriptor_set_out", args, (out, { compiler, compiled }, flags) => {
+    const set = flags.has("include_imports") ? compiler.withImports(compiled) : compiled;
+    const bytes = encodeDescriptorSet(compiler.builtin(), set, flags.has("include_source_info"));
+    if (out === "-") process.stdout.write(bytes);
+    else writeFileSync(out, bytes);
+  });
 }

@@ -21,3 +21,4 @@ export { base64Encode, base64Decode } from "./json/base64.js";
 export { skipField, readMessage, writeUnknown, assignDefined } from "./binary/generated-support.js";
 export { defineFile, getDescriptorRegistry, getFileDescriptorType, type FileDefinition } from "./generated/define-file.js";
 export { methodKind, type MethodKind, type MethodDefinition, type ServiceDefinition } from "./reflect/service-definition.js";
+export { getExtension, setExtension, hasExtension, clearExtension } from "./message/extensions.js";

@@ -30,6 +30,13 @@ export function encodeDynamic(info: MessageInfo, msg: Message, w: BinaryWriter):
   if (unknown) for (const chunk of unknown) w.raw(chunk);
 }
 
+/** Writes a field's whole value: every element of a repeated field (packed when it should be), every map entry. */
+export function writeFieldValue(f: FieldInfo, v: unknown, w: BinaryWriter): void {
+  if (f.map) writeMap(f, v as Record<string, unknown>, w);
+  else if (f.repeated) writeRepeated(f, v as unknown[], w);
+  else writeField(f, v, w);
+}
+
 /** Writes one value of field `f` with its tag. */
 export function writeField(f: FieldInfo, v: unknown, w: BinaryWriter): void {
   switch (f.type) {

@@ -2,6 +2,7 @@ import { FieldType } from "../descriptor/descriptor-types.js";
 import { encodeDynamic } from "../binary/encode-dynamic.js";
 import { setOwn } from "../binary/decode-dynamic.js";
 import { createDynamic } from "../message/create-dynamic.js";
+import { setExtension } from "../message/extensions.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import { BinaryWriter } from "../wire/binary-writer.js";
 import { DecodeError } from "../wire/decode-error.js";
@@ -41,6 +42,10 @@ function readMessage(info: MessageInfo, json: JsonValue, msg: Message, options: 
   const seen = new Set<FieldInfo>();
   const oneofsSeen = new Set<string>();
   for (const key of Object.keys(json)) {
+    if (key.startsWith("[") && key.endsWith("]")) {
+      readExtension(info, key.slice(1, -1), json[key]!, msg, options, `${path}.${key}`, depth);
+      continue;
+    }
     const f = fieldByJsonKey(info, key);
     if (!f) {
       if (options.ignoreUnknownFields) continue;
@@ -59,6 +64,19 @@ function readMessage(info: MessageInfo, json: JsonValue, msg: Message, options: 
     }
     readField(f, v, msg, options, fieldPath, depth);
   }
+}
+
+/** `"[pkg.ext]": value`: an extension of this message, found in the registry, stored in the unknown fields. */
+function readExtension(info: MessageInfo, name: string, v: JsonValue, msg: Message, options: JsonReadOptions, path: string, depth: number): void {
+  const ext = options.registry?.getExtension(name);
+  if (!ext || ext.extendee !== info.typeName) {
+    if (options.ignoreUnknownFields) return;
+    fail(path, `unknown extension "${name}" of ${info.typeName} (pass a registry that holds it)`);
+  }
+  if (v === null && !acceptsNull(ext!)) return;
+  const holder: Message = {};
+  readField(ext!, v, holder, options, path, depth);
+  if (holder[ext!.localName] !== undefined) setExtension(msg, ext!, holder[ext!.localName]);
 }
 
 function fieldByJsonKey(info: MessageInfo, key: string): FieldInfo | undefined {
@@ -207,7 +225,10 @@ function floatFromJson(type: FieldType, v: JsonValue, path: string): number {
   if (v === "-Infinity") return -Infinity;
   const n = numberOf(v, path);
   if (!Number.isFinite(n)) fail(path, `${describe(v)} is out of range`);
-  if (type === FieldType.FLOAT && Math.abs(n) > FLOAT_MAX) fail(path, `${n} is out of range for a float`);
+  if (type === FieldType.FLOAT) {
+    if (Math.abs(n) > FLOAT_MAX) fail(path, `${n} is out of range for a float`);
+    return Math.fround(n); // what a float field holds, exactly as it would after a binary round trip
+  }
   return n;
 }
 

@@ -1,6 +1,7 @@
 import { FieldType } from "../descriptor/descriptor-types.js";
 import { decodeDynamic } from "../binary/decode-dynamic.js";
 import { createDynamic } from "../message/create-dynamic.js";
+import { getExtension, hasExtension } from "../message/extensions.js";
 import { isZeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import { BinaryReader } from "../wire/binary-reader.js";
@@ -25,6 +26,11 @@ export function messageToJson(info: MessageInfo, msg: Message, options: JsonWrit
       if (f.map ? Object.keys(v as object).length === 0 : f.repeated ? (v as unknown[]).length === 0 : !f.explicitPresence && isZeroValue(f.type, v)) continue;
     }
     out[jsonKey(f, options)] = fieldToJson(f, v, options);
+  }
+  if (options.registry && info.proto.extensionRange.length > 0) {
+    for (const ext of options.registry.extensionsOf(info.typeName)) {
+      if (hasExtension(msg, ext)) out[`[${ext.fullName}]`] = fieldToJson(ext, getExtension(msg, ext), options);
+    }
   }
   return out;
 }
@@ -59,8 +65,9 @@ export function valueToJson(f: FieldInfo, v: unknown, options: JsonWriteOptions)
     case FieldType.BYTES:
       return base64Encode(v as Uint8Array);
     case FieldType.DOUBLE:
-    case FieldType.FLOAT:
       return floatToJson(v as number);
+    case FieldType.FLOAT:
+      return floatToJson(shortestFloat(v as number));
     case FieldType.INT64:
     case FieldType.UINT64:
     case FieldType.SINT64:
@@ -70,6 +77,16 @@ export function valueToJson(f: FieldInfo, v: unknown, options: JsonWriteOptions)
     default:
       return v as JsonValue;
   }
+}
+
+/** A float32 value in the fewest digits that read back as the same float (0.1, not 0.10000000149011612). */
+function shortestFloat(n: number): number {
+  if (!Number.isFinite(n) || n === 0) return n;
+  for (let p = 6; p < 9; p++) {
+    const short = Number(n.toPrecision(p));
+    if (Math.fround(short) === n) return short;
+  }
+  return n;
 }
 
 function floatToJson(n: number): JsonValue {

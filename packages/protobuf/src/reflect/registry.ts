@@ -114,6 +114,7 @@ export class Registry {
   private addExtension(file: FileDescriptorProto, scope: string, proto: FieldDescriptorProto): void {
     const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!));
     const fullName = scope ? `${scope}.${proto.name}` : proto.name!;
+    info.fullName = fullName;
     this.extensions.set(fullName, info);
     const extendee = stripDot(proto.extendee!);
     let byNo = this.extensionsByExtendee.get(extendee);

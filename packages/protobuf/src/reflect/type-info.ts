@@ -58,6 +58,8 @@ export interface FieldInfo {
   defaultValue: unknown;
   /** For an extension, the full name of the message it extends. */
   readonly extendee: string | undefined;
+  /** For an extension, its own full name (`pkg.my_option`), which is also its JSON key (`[pkg.my_option]`). */
+  fullName?: string;
   readonly proto: FieldDescriptorProto;
 }
 
