@@ -22,3 +22,4 @@ export { skipField, readMessage, writeUnknown, assignDefined } from "./binary/ge
 export { defineFile, getDescriptorRegistry, getFileDescriptorType, type FileDefinition } from "./generated/define-file.js";
 export { methodKind, type MethodKind, type MethodDefinition, type ServiceDefinition } from "./reflect/service-definition.js";
 export { getExtension, setExtension, hasExtension, clearExtension } from "./message/extensions.js";
+export { dynamicService } from "./reflect/dynamic-service.js";

@@ -1,0 +1,97 @@
+import { connect, constants } from "node:http2";
+import type { ClientHttp2Session, SecureClientSessionOptions } from "node:http2";
+
+export interface ChannelOptions {
+  /** TLS: true for the system CAs, or options such as `ca`, `cert`, `key` (mutual TLS) and `servername`. */
+  tls?: boolean | SecureClientSessionOptions;
+  /** Largest response message accepted, in bytes (default 4 MiB). */
+  maxReceiveMessageSize?: number;
+}
+
+/** gRPC's connection backoff (doc/connection-backoff.md). */
+const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
+
+/**
+ * One HTTP/2 connection to a target ("host:port"), opened on first use and opened again after it closes or fails.
+ * After a failed attempt the next one waits out gRPC's exponential backoff; calls made meanwhile fail fast with
+ * UNAVAILABLE, unless they asked to wait for the connection.
+ */
+export class Channel {
+  private session: ClientHttp2Session | undefined;
+  private ready: Promise<ClientHttp2Session> | undefined;
+  private failures = 0;
+  private retryAt = 0;
+  private closed = false;
+  readonly authority: string;
+  readonly maxReceiveMessageSize: number;
+
+  constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
+    const scheme = options.tls ? "https" : "http";
+    this.authority = `${scheme}://${target.replace(/^(dns:|ipv4:|ipv6:)/, "")}`;
+    this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
+  }
+
+  get secure(): boolean {
+    return !!this.options.tls;
+  }
+
+  /** The live session, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
+  getSession(waitForReady = false): Promise<ClientHttp2Session> {
+    if (this.closed) return Promise.reject(new Error("the channel is closed"));
+    if (this.session && !this.session.closed && !this.session.destroyed) return Promise.resolve(this.session);
+    if (this.ready) return this.ready;
+    const wait = this.retryAt - Date.now();
+    if (wait > 0 && !waitForReady) return Promise.reject(new Error(`connection to ${this.target} failed; retrying in ${wait} ms`));
+    this.ready = new Promise<void>((r) => setTimeout(r, Math.max(0, wait))).then(() => this.connect());
+    const pending = this.ready;
+    pending.then(
+      () => (this.ready = undefined),
+      () => (this.ready = undefined),
+    );
+    return pending;
+  }
+
+  private connect(): Promise<ClientHttp2Session> {
+    return new Promise((resolve, reject) => {
+      const tls = typeof this.options.tls === "object" ? this.options.tls : {};
+      const session = connect(this.authority, { ...tls, settings: { enablePush: false } });
+      const fail = (e: Error) => {
+        this.failures++;
+        const backoff = Math.min(BACKOFF.max, BACKOFF.initial * BACKOFF.multiplier ** (this.failures - 1));
+        this.retryAt = Date.now() + backoff * (1 + BACKOFF.jitter * (Math.random() * 2 - 1));
+        session.destroy();
+        reject(e);
+      };
+      session.once("error", fail);
+      session.once("connect", () => {
+        session.off("error", fail);
+        session.on("error", () => {});
+        this.failures = 0;
+        this.retryAt = 0;
+        this.session = session;
+        // A GOAWAY or a close ends this session for new calls; the next call connects again.
+        const forget = () => {
+          if (this.session === session) this.session = undefined;
+        };
+        session.once("goaway", forget);
+        session.once("close", forget);
+        // Calls keep the process alive; an idle connection should not.
+        session.unref();
+        resolve(session);
+      });
+    });
+  }
+
+  /** Closes the connection: calls in flight may finish; new calls fail. */
+  close(): void {
+    this.closed = true;
+    this.session?.close();
+  }
+
+  /** @internal */
+  static readonly CANCEL = constants.NGHTTP2_CANCEL;
+}
+
+export function createChannel(target: string, options?: ChannelOptions): Channel {
+  return new Channel(target, options);
+}

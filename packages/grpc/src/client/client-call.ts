@@ -1,0 +1,190 @@
+import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import type { MethodDefinition } from "@tsgrpc/protobuf";
+import { AsyncQueue } from "../async-queue.js";
+import { GrpcError } from "../grpc-error.js";
+import { Metadata } from "../metadata.js";
+import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
+import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
+import { decodeStatusDetails } from "../protocol/status-details.js";
+import { decodeStatusMessage } from "../protocol/status-message.js";
+import { encodeTimeout } from "../protocol/timeout.js";
+import { Status } from "../status.js";
+import { type CallOptions, effectiveLimits, toMetadata } from "./call-options.js";
+import type { Channel } from "./channel.js";
+
+const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
+
+/**
+ * One call on the wire: sends the request messages, receives the responses into `responses` (with backpressure), and
+ * ends it with exactly one status: OK, or a GrpcError thrown to whoever reads `responses`.
+ */
+export class ClientCall<I extends object, O extends object> {
+  readonly responses: AsyncQueue<O>;
+  private stream: ClientHttp2Stream | undefined;
+  private status: GrpcError | null | undefined; // undefined: not known yet; null: OK
+  private responseHeaders: IncomingHttpHeaders | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private deadlinePassed = false;
+  private cancelled: GrpcError | undefined;
+
+  constructor(
+    private readonly channel: Channel,
+    private readonly method: MethodDefinition<I, O>,
+    private readonly requests: AsyncIterable<Partial<I>> | Iterable<Partial<I>>,
+    private readonly options: CallOptions,
+  ) {
+    this.responses = new AsyncQueue<O>(16, () => this.stream?.pause(), () => this.stream?.resume(), () => this.cancel("The response stream was abandoned"));
+    void this.start();
+  }
+
+  private async start(): Promise<void> {
+    const { deadline, signal } = effectiveLimits(this.options);
+    if (signal?.aborted) return this.end(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
+    signal?.addEventListener("abort", () => this.cancel("Cancelled by the caller"), { once: true });
+    if (deadline !== undefined) {
+      const left = deadline - Date.now();
+      if (left <= 0) return this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
+      this.timer = setTimeout(() => {
+        this.deadlinePassed = true;
+        this.stream?.close(constants.NGHTTP2_CANCEL);
+        this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
+      }, left);
+    }
+    let session;
+    try {
+      session = await this.channel.getSession(this.options.waitForReady);
+    } catch (e) {
+      return this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${(e as Error).message}`));
+    }
+    if (this.status !== undefined) return;
+    const headers: OutgoingHttpHeaders = {
+      ":method": "POST",
+      ":path": this.method.path,
+      ":scheme": this.channel.secure ? "https" : "http",
+      "content-type": "application/grpc",
+      te: "trailers",
+      "user-agent": USER_AGENT,
+      "grpc-accept-encoding": ACCEPT_ENCODING,
+    };
+    if (deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(deadline - Date.now());
+    if (this.options.compression && this.options.compression !== "identity") headers["grpc-encoding"] = this.options.compression;
+    toMetadata(this.options.metadata).toHeaders(headers as Record<string, string>);
+    let stream: ClientHttp2Stream;
+    try {
+      stream = session.request(headers, { endStream: false });
+    } catch (e) {
+      return this.end(new GrpcError(Status.UNAVAILABLE, `Could not start the call: ${(e as Error).message}`));
+    }
+    this.stream = stream;
+    this.receive(stream);
+    void this.send(stream);
+  }
+
+  private async send(stream: ClientHttp2Stream): Promise<void> {
+    const encoding = this.options.compression ?? "identity";
+    try {
+      for await (const request of this.requests as AsyncIterable<Partial<I>>) {
+        if (this.status !== undefined || stream.destroyed) return;
+        let data = this.method.input.encode(request as I);
+        const compressed = encoding !== "identity";
+        if (compressed) data = compress(encoding, data);
+        if (!stream.write(encodeEnvelope(data, compressed))) {
+          await new Promise<void>((resolve) => {
+            const done = () => {
+              stream.off("drain", done);
+              stream.off("close", done);
+              resolve();
+            };
+            stream.on("drain", done);
+            stream.on("close", done);
+          });
+        }
+      }
+      if (!stream.destroyed) stream.end();
+    } catch (e) {
+      this.cancel(`The request stream failed: ${(e as Error).message}`);
+    }
+  }
+
+  private receive(stream: ClientHttp2Stream): void {
+    const reader = new EnvelopeReader(this.channel.maxReceiveMessageSize);
+    let encoding: Encoding = "identity";
+    stream.on("response", (headers) => {
+      this.responseHeaders = headers;
+      const grpcEncoding = String(headers["grpc-encoding"] ?? "identity");
+      if (!isSupportedEncoding(grpcEncoding)) {
+        this.fail(stream, new GrpcError(Status.INTERNAL, `The server used an unsupported encoding "${grpcEncoding}"`));
+        return;
+      }
+      encoding = grpcEncoding;
+      if (headers["grpc-status"] !== undefined) this.setStatus(headers); // trailers-only
+      else this.options.onHeader?.(Metadata.fromHeaders(headers));
+    });
+    stream.on("data", (chunk: Buffer) => {
+      if (this.status !== undefined) return;
+      try {
+        if (Number(this.responseHeaders?.[":status"]) !== 200) return;
+        for (const envelope of reader.push(chunk)) {
+          const data = envelope.compressed ? decompress(encoding, envelope.data, this.channel.maxReceiveMessageSize) : envelope.data;
+          let message: O;
+          try {
+            message = this.method.output.decode(data);
+          } catch (e) {
+            throw new GrpcError(Status.INTERNAL, `Failed to parse the response: ${(e as Error).message}`);
+          }
+          this.responses.push(message);
+        }
+      } catch (e) {
+        this.fail(stream, GrpcError.from(e, false));
+      }
+    });
+    stream.on("trailers", (trailers) => this.setStatus(trailers));
+    stream.on("error", () => {});
+    stream.on("close", () => {
+      if (this.status === undefined) {
+        const http = Number(this.responseHeaders?.[":status"] ?? 0);
+        if (this.cancelled) this.end(this.cancelled);
+        else if (this.deadlinePassed) this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
+        else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
+        else if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) {
+          this.end(new GrpcError(statusFromRstCode(stream.rstCode), `Stream closed with RST_STREAM code ${stream.rstCode}`));
+        } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));
+      } else this.end(this.status);
+      clearTimeout(this.timer);
+    });
+  }
+
+  private setStatus(fields: IncomingHttpHeaders): void {
+    if (this.status !== undefined) return;
+    const raw = fields["grpc-status"];
+    const code = raw !== undefined && /^\d+$/.test(String(raw)) ? Number(raw) : Status.UNKNOWN;
+    const message = decodeStatusMessage(String(fields["grpc-message"] ?? ""));
+    const metadata = Metadata.fromHeaders(fields);
+    this.options.onTrailer?.(metadata);
+    const detailsHeader = fields["grpc-status-details-bin"];
+    const details = typeof detailsHeader === "string" ? decodeStatusDetails(detailsHeader) : [];
+    this.status = code === Status.OK ? null : new GrpcError(code, message, { metadata, details });
+  }
+
+  private fail(stream: ClientHttp2Stream, error: GrpcError): void {
+    this.status = error;
+    stream.close(constants.NGHTTP2_CANCEL);
+    this.end(error);
+  }
+
+  /** Cancels the call: RST_STREAM(CANCEL) to the server, CANCELLED to the reader. */
+  cancel(reason: string): void {
+    if (this.status !== undefined) return;
+    this.cancelled = new GrpcError(Status.CANCELLED, reason);
+    if (this.stream) this.stream.close(constants.NGHTTP2_CANCEL);
+    else this.end(this.cancelled);
+  }
+
+  private end(status: GrpcError | null): void {
+    clearTimeout(this.timer);
+    if (this.status === undefined) this.status = status;
+    const final = this.status;
+    this.responses.end(final ?? undefined);
+  }
+}

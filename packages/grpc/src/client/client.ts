@@ -1,0 +1,57 @@
+import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import type { CallOptions } from "./call-options.js";
+import type { Channel } from "./channel.js";
+import { ClientCall } from "./client-call.js";
+
+type Init<T> = Partial<T>;
+type Requests<T> = AsyncIterable<Init<T>> | Iterable<Init<T>>;
+
+export type ClientMethod<M> =
+  M extends MethodDefinition<infer I, infer O>
+    ? MethodKind extends M["kind"]
+      ? (requestOrRequests: any, options?: CallOptions) => any // a service known only at run time
+      : M["kind"] extends "unary"
+      ? (request: Init<I>, options?: CallOptions) => Promise<O>
+      : M["kind"] extends "server_streaming"
+        ? (request: Init<I>, options?: CallOptions) => AsyncIterable<O>
+        : M["kind"] extends "client_streaming"
+          ? (requests: Requests<I>, options?: CallOptions) => Promise<O>
+          : (requests: Requests<I>, options?: CallOptions) => AsyncIterable<O>
+    : never;
+
+/** A typed stub: one method per RPC of the service, keyed like the ServiceDefinition's methods. */
+export type Client<S extends ServiceDefinition> = { [K in keyof S["methods"]]: ClientMethod<S["methods"][K]> };
+
+/** The one response of a unary or client-streaming call. */
+async function single<O>(responses: AsyncIterable<O>): Promise<O> {
+  let result: O | undefined;
+  for await (const r of responses) {
+    if (result !== undefined) throw new GrpcError(Status.UNIMPLEMENTED, "Expected one response message, got more");
+    result = r;
+  }
+  if (result === undefined) throw new GrpcError(Status.UNIMPLEMENTED, "Expected one response message, got none");
+  return result;
+}
+
+export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, defaults: CallOptions = {}): Client<S> {
+  const client: Record<string, unknown> = {};
+  for (const [name, method] of Object.entries(service.methods)) {
+    const call = (requests: Requests<object>, options?: CallOptions) => new ClientCall(channel, method, requests, { ...defaults, ...options }).responses;
+    switch (method.kind) {
+      case "unary":
+        client[name] = (request: object, options?: CallOptions) => single(call([request], options));
+        break;
+      case "server_streaming":
+        client[name] = (request: object, options?: CallOptions) => call([request], options);
+        break;
+      case "client_streaming":
+        client[name] = (requests: Requests<object>, options?: CallOptions) => single(call(requests, options));
+        break;
+      default:
+        client[name] = call;
+    }
+  }
+  return client as Client<S>;
+}

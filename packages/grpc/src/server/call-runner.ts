@@ -1,0 +1,216 @@
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import { AsyncQueue } from "../async-queue.js";
+import { GrpcError } from "../grpc-error.js";
+import { Metadata } from "../metadata.js";
+import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
+import { encodeStatusDetails } from "../protocol/status-details.js";
+import { encodeStatusMessage } from "../protocol/status-message.js";
+import { parseTimeout } from "../protocol/timeout.js";
+import { Status } from "../status.js";
+import type { ServerCallHandler } from "./handler-types.js";
+import type { MethodDefinition } from "@tsgrpc/protobuf";
+import { ServerContext, serverCallStorage } from "./server-context.js";
+
+export interface CallLimits {
+  maxReceiveMessageSize: number;
+  maxSendMessageSize: number;
+}
+
+export interface Route {
+  method: MethodDefinition;
+  handler: ServerCallHandler;
+}
+
+/** The headers of a response that carries only a status (an immediate error): one HEADERS frame, END_STREAM. */
+export function trailersOnly(status: Status, message: string, extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
+  const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-status": String(status), ...extra };
+  if (message) headers["grpc-message"] = encodeStatusMessage(message);
+  return headers;
+}
+
+/**
+ * Runs one call on an HTTP/2 stream: requests are read as they arrive (with backpressure), the handler's responses
+ * are written as they come (waiting for the stream to drain), and the call ends with exactly one status, in trailers
+ * or, when nothing was sent yet, as a trailers-only response. Deadline, client cancellation and server shutdown all
+ * abort `ctx.signal`.
+ */
+export class RunningCall {
+  readonly ctx: ServerContext;
+  private headersSent = false;
+  private finished = false;
+  private requestEnded = false;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly requestEncoding: Encoding;
+  private readonly acceptedEncodings: string[];
+
+  constructor(
+    private readonly stream: ServerHttp2Stream,
+    headers: IncomingHttpHeaders,
+    private readonly route: Route,
+    private readonly limits: CallLimits,
+    private readonly onDone: (call: RunningCall) => void,
+    private readonly logError: (message: string, error: unknown) => void,
+  ) {
+    const timeoutHeader = headers["grpc-timeout"];
+    const timeout = typeof timeoutHeader === "string" ? parseTimeout(timeoutHeader) : undefined;
+    const deadline = timeout === undefined ? undefined : Date.now() + timeout;
+    const socket = stream.session?.socket;
+    const peer = socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown";
+    this.ctx = new ServerContext(route.method, Metadata.fromHeaders(headers), deadline, peer);
+    this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
+    this.acceptedEncodings = String(headers["grpc-accept-encoding"] ?? "identity").split(",").map((e) => e.trim());
+    if (typeof timeoutHeader === "string" && timeout === undefined) {
+      this.finish(new GrpcError(Status.INTERNAL, `Invalid grpc-timeout header: "${timeoutHeader}"`));
+      return;
+    }
+    if (!isSupportedEncoding(this.requestEncoding)) {
+      this.finish(new GrpcError(Status.UNIMPLEMENTED, `Message encoding "${this.requestEncoding}" is not supported`), { "grpc-accept-encoding": ACCEPT_ENCODING });
+      return;
+    }
+    if (deadline !== undefined) {
+      this.timer = setTimeout(() => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")), timeout);
+    }
+    this.run();
+  }
+
+  private run(): void {
+    const { stream, route, limits } = this;
+    const requests = new AsyncQueue<object>(16, () => stream.pause(), () => stream.resume(), undefined);
+    const reader = new EnvelopeReader(limits.maxReceiveMessageSize);
+    stream.on("data", (chunk: Buffer) => {
+      if (this.finished) return;
+      try {
+        for (const envelope of reader.push(chunk)) {
+          const data = envelope.compressed ? decompress(this.requestEncoding, envelope.data, limits.maxReceiveMessageSize) : envelope.data;
+          let message: object;
+          try {
+            message = route.method.input.decode(data);
+          } catch (e) {
+            throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
+          }
+          requests.push(message);
+        }
+      } catch (e) {
+        requests.end(e);
+        this.finish(GrpcError.from(e, false));
+      }
+    });
+    stream.on("end", () => {
+      this.requestEnded = true;
+      if (reader.pending > 0) {
+        const e = new GrpcError(Status.INTERNAL, "The request ended in the middle of a message");
+        requests.end(e);
+        this.finish(e);
+      } else requests.end();
+    });
+    stream.on("close", () => {
+      if (!this.finished) {
+        const e = new GrpcError(Status.CANCELLED, "The client cancelled the call");
+        requests.end(e);
+        this.finish(e);
+      }
+    });
+    stream.on("error", () => {
+      /* reported through "close" */
+    });
+    // Client calls the handler makes inherit its deadline and cancellation (see client/call-options.ts).
+    serverCallStorage.run(this.ctx, () => void this.respond(route.handler({ method: route.method, ctx: this.ctx, requests })));
+  }
+
+  private async respond(responses: AsyncIterable<object>): Promise<void> {
+    try {
+      for await (const message of responses) {
+        if (this.finished) return;
+        await this.send(message);
+      }
+      this.finish(undefined);
+    } catch (e) {
+      if (!(e instanceof GrpcError) && !this.finished) this.logError(`${this.route.method.path} failed`, e);
+      this.finish(GrpcError.from(e));
+    }
+  }
+
+  /** The encoding for response messages: the handler's choice when the client accepts it, otherwise none. */
+  private get responseEncoding(): Encoding {
+    const wanted = this.ctx.responseCompression;
+    return wanted !== "identity" && this.acceptedEncodings.includes(wanted) ? wanted : "identity";
+  }
+
+  private async send(message: object): Promise<void> {
+    const { stream } = this;
+    let data = this.route.method.output.encode(message);
+    if (data.length > this.limits.maxSendMessageSize) {
+      throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
+    }
+    const compressed = this.responseEncoding !== "identity";
+    if (compressed) data = compress(this.responseEncoding, data);
+    this.sendHeaders();
+    if (!stream.write(encodeEnvelope(data, compressed))) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          stream.off("drain", done);
+          stream.off("close", done);
+          resolve();
+        };
+        stream.on("drain", done);
+        stream.on("close", done);
+      });
+    }
+  }
+
+  /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */
+  sendHeaders(): void {
+    if (this.headersSent || this.stream.destroyed) return;
+    this.headersSent = true;
+    const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
+    if (this.responseEncoding !== "identity") headers["grpc-encoding"] = this.responseEncoding;
+    this.ctx.responseHeaders.toHeaders(headers as Record<string, string>);
+    this.stream.respond(headers, { waitForTrailers: true });
+    this.stream.once("wantTrailers", () => this.sendTrailers());
+  }
+
+  private pendingTrailers: OutgoingHttpHeaders | undefined;
+
+  private sendTrailers(): void {
+    const { stream } = this;
+    if (stream.destroyed || !this.pendingTrailers) return;
+    stream.sendTrailers(this.pendingTrailers);
+    // Trailers sent before the client finished sending: tell it to stop (RST_STREAM NO_ERROR), as the spec asks.
+    if (!this.requestEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+  }
+
+  /** Ends the call with a status (undefined: OK), exactly once. */
+  finish(error: GrpcError | undefined, extraHeaders: OutgoingHttpHeaders = {}): void {
+    if (this.finished) return;
+    this.finished = true;
+    clearTimeout(this.timer);
+    if (error) this.ctx.abort(error);
+    this.onDone(this);
+    const { stream } = this;
+    if (stream.destroyed || stream.closed) return;
+    const code = error?.code ?? Status.OK;
+    const message = error?.rawMessage ?? "";
+    const trailers: OutgoingHttpHeaders = { "grpc-status": String(code) };
+    if (message) trailers["grpc-message"] = encodeStatusMessage(message);
+    if (error?.details.length) trailers["grpc-status-details-bin"] = encodeStatusDetails(code, message, error.details);
+    this.ctx.responseTrailers.toHeaders(trailers as Record<string, string>);
+    error?.metadata.toHeaders(trailers as Record<string, string>);
+    if (!this.headersSent) {
+      this.headersSent = true;
+      const headers = trailersOnly(code, message, extraHeaders);
+      for (const [k, v] of Object.entries(trailers)) headers[k] = v;
+      this.ctx.responseHeaders.toHeaders(headers as Record<string, string>);
+      stream.respond(headers, { endStream: true });
+      if (!this.requestEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+    } else {
+      this.pendingTrailers = trailers;
+      stream.end();
+    }
+  }
+
+  /** Server shutdown: the call is cancelled. */
+  cancel(): void {
+    this.finish(new GrpcError(Status.UNAVAILABLE, "The server is shutting down"));
+  }
+}

@@ -1,0 +1,50 @@
+import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { ServerContext } from "./server-context.js";
+
+/** What a handler may return for a message: the message, or any part of it (missing fields take their defaults). */
+export type MessageInit<T> = Partial<T>;
+
+export type UnaryHandler<I, O> = (request: I, ctx: ServerContext) => Promise<MessageInit<O>> | MessageInit<O>;
+export type ServerStreamingHandler<I, O> = (request: I, ctx: ServerContext) => AsyncIterable<MessageInit<O>>;
+export type ClientStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => Promise<MessageInit<O>>;
+export type BidiStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => AsyncIterable<MessageInit<O>>;
+
+export type HandlerFor<M> =
+  M extends MethodDefinition<infer I, infer O>
+    ? MethodKind extends M["kind"]
+      ? (requestOrRequests: any, ctx: ServerContext) => any // a service known only at run time
+      : M["kind"] extends "unary"
+      ? UnaryHandler<I, O>
+      : M["kind"] extends "server_streaming"
+        ? ServerStreamingHandler<I, O>
+        : M["kind"] extends "client_streaming"
+          ? ClientStreamingHandler<I, O>
+          : BidiStreamingHandler<I, O>
+    : never;
+
+/** An implementation of a service: one handler per method, keyed like the ServiceDefinition's methods. */
+export type ServiceImplementation<S extends ServiceDefinition> = { [K in keyof S["methods"]]: HandlerFor<S["methods"][K]> };
+
+/**
+ * Every call, whatever its kind, as interceptors see it: a stream of requests in, a stream of responses out.
+ * (A unary call is one request and one response.)
+ */
+export interface ServerCall {
+  readonly method: MethodDefinition;
+  readonly ctx: ServerContext;
+  readonly requests: AsyncIterable<object>;
+}
+
+export type ServerCallHandler = (call: ServerCall) => AsyncIterable<object>;
+
+/**
+ * Middleware around every call. It can read and add metadata (ctx), refuse the call by throwing a GrpcError, wrap the
+ * request or response streams, and see how the call ended:
+ *
+ *   const logging: ServerInterceptor = (next) => async function* (call) {
+ *     const started = Date.now();
+ *     try { yield* next(call); console.log(call.method.path, "OK", Date.now() - started); }
+ *     catch (e) { console.log(call.method.path, GrpcError.from(e).code); throw e; }
+ *   };
+ */
+export type ServerInterceptor = (next: ServerCallHandler) => ServerCallHandler;

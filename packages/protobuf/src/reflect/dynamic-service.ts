@@ -1,0 +1,21 @@
+import { messageType } from "../message/dynamic-message-type.js";
+import type { MethodDefinition, ServiceDefinition } from "./service-definition.js";
+import { methodKind } from "./service-definition.js";
+import type { ServiceInfo } from "./type-info.js";
+
+/** A ServiceDefinition for a service known only at run time (from a registry), with dynamic message types. */
+export function dynamicService(info: ServiceInfo): ServiceDefinition {
+  const methods: Record<string, MethodDefinition> = {};
+  for (const m of info.methods) {
+    const level = m.proto.options?.["idempotencyLevel"];
+    methods[m.name.charAt(0).toLowerCase() + m.name.slice(1)] = {
+      name: m.name,
+      path: m.path,
+      kind: methodKind(m.clientStreaming, m.serverStreaming),
+      input: messageType(m.input),
+      output: messageType(m.output),
+      ...(level === 1 || level === 2 ? { idempotent: true } : {}),
+    };
+  }
+  return { typeName: info.typeName, methods };
+}
