@@ -7,5 +7,5 @@ export type { ServerInterceptor, ServerCall, ServerCallHandler, ServiceImplement
 export { encodeTimeout, parseTimeout } from "./protocol/timeout.js";
 export { encodeStatusMessage, decodeStatusMessage } from "./protocol/status-message.js";
 export { createChannel, Channel, type ChannelOptions } from "./client/channel.js";
-export { createClient, type Client, type ClientMethod } from "./client/client.js";
+export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";

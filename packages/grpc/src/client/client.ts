@@ -1,7 +1,8 @@
 import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import type { CallOptions } from "./call-options.js";
+import { Metadata } from "../metadata.js";
+import { type CallOptions, toMetadata } from "./call-options.js";
 import type { Channel } from "./channel.js";
 import { ClientCall } from "./client-call.js";
 
@@ -35,10 +36,39 @@ async function single<O>(responses: AsyncIterable<O>): Promise<O> {
   return result;
 }
 
-export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, defaults: CallOptions = {}): Client<S> {
+/** Every call as client interceptors see it: the method, the requests going out, and the options (metadata). */
+export interface ClientCallInfo {
+  readonly method: MethodDefinition;
+  readonly requests: AsyncIterable<object> | Iterable<object>;
+  readonly options: CallOptions & { metadata: Metadata };
+}
+
+export type ClientCallHandler = (call: ClientCallInfo) => AsyncIterable<object>;
+
+/**
+ * Middleware around every call a client makes; the same shape as on the server:
+ *
+ *   const auth: ClientInterceptor = (next) => (call) => {
+ *     call.options.metadata.set("authorization", `Bearer ${token}`);
+ *     return next(call);
+ *   };
+ */
+export type ClientInterceptor = (next: ClientCallHandler) => ClientCallHandler;
+
+export interface ClientOptions extends CallOptions {
+  interceptors?: ClientInterceptor[];
+}
+
+export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, clientOptions: ClientOptions = {}): Client<S> {
+  const { interceptors = [], ...defaults } = clientOptions;
+  const base: ClientCallHandler = (c) => new ClientCall(channel, c.method, c.requests as Requests<object>, c.options).responses;
+  const handler = interceptors.reduceRight<ClientCallHandler>((next, interceptor) => interceptor(next), base);
   const client: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(service.methods)) {
-    const call = (requests: Requests<object>, options?: CallOptions) => new ClientCall(channel, method, requests, { ...defaults, ...options }).responses;
+    const call = (requests: Requests<object>, options?: CallOptions) => {
+      const metadata = toMetadata(defaults.metadata).merge(toMetadata(options?.metadata));
+      return handler({ method, requests, options: { ...defaults, ...options, metadata } });
+    };
     switch (method.kind) {
       case "unary":
         client[name] = (request: object, options?: CallOptions) => single(call([request], options));

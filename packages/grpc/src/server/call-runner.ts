@@ -115,12 +115,13 @@ export class RunningCall {
       /* reported through "close" */
     });
     // Client calls the handler makes inherit its deadline and cancellation (see client/call-options.ts).
-    serverCallStorage.run(this.ctx, () => void this.respond(route.handler({ method: route.method, ctx: this.ctx, requests })));
+    serverCallStorage.run(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
   }
 
-  private async respond(responses: AsyncIterable<object>): Promise<void> {
+  private async respond(handle: () => AsyncIterable<object>): Promise<void> {
     try {
-      for await (const message of responses) {
+      // Called inside the try: an interceptor that refuses a call may throw before returning a stream.
+      for await (const message of handle()) {
         if (this.finished) return;
         await this.send(message);
       }
