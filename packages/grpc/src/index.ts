@@ -2,7 +2,7 @@ export { Status } from "./status.js";
 export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
 export { Metadata, type MetadataValue } from "./metadata.js";
 export { createServer, Server, type ServerOptions } from "./server/server.js";
-export { ServerContext } from "./server/server-context.js";
+export { ServerContext, type PeerIdentity } from "./server/server-context.js";
 export type { ServerInterceptor, ServerCall, ServerCallHandler, ServiceImplementation, UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler } from "./server/handler-types.js";
 export { encodeTimeout, parseTimeout } from "./protocol/timeout.js";
 export { encodeStatusMessage, decodeStatusMessage } from "./protocol/status-message.js";

@@ -147,6 +147,10 @@ export class ClientCall<I extends object, O extends object> {
         if (this.cancelled) this.end(this.cancelled);
         else if (this.deadlinePassed) this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
         else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
+        else if (!this.responseHeaders && (stream.session === undefined || stream.session.destroyed || stream.session.closed)) {
+          // The connection failed under the call: UNAVAILABLE, as for any connection failure.
+          this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response`));
+        }
         else if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) {
           this.end(new GrpcError(statusFromRstCode(stream.rstCode), `Stream closed with RST_STREAM code ${stream.rstCode}`));
         } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));

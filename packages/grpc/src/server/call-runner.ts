@@ -10,7 +10,8 @@ import { parseTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import type { ServerCallHandler } from "./handler-types.js";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
-import { ServerContext, serverCallStorage } from "./server-context.js";
+import type { TLSSocket } from "node:tls";
+import { type PeerIdentity, ServerContext, serverCallStorage } from "./server-context.js";
 
 export interface CallLimits {
   maxReceiveMessageSize: number;
@@ -20,6 +21,20 @@ export interface CallLimits {
 export interface Route {
   method: MethodDefinition;
   handler: ServerCallHandler;
+}
+
+/** The verified client certificate of a mutual-TLS connection, if there is one. */
+function peerIdentityOf(socket: unknown): PeerIdentity | undefined {
+  const tls = socket as TLSSocket | undefined;
+  if (!tls || typeof tls.getPeerCertificate !== "function" || !tls.authorized) return undefined;
+  const cert = tls.getPeerCertificate();
+  if (!cert || !cert.fingerprint256) return undefined;
+  const cn = cert.subject?.CN;
+  return {
+    commonName: Array.isArray(cn) ? cn[0] : cn,
+    subjectAltNames: (cert.subjectaltname ?? "").split(",").map((s) => s.trim()).filter(Boolean),
+    fingerprint256: cert.fingerprint256,
+  };
 }
 
 /** The headers of a response that carries only a status (an immediate error): one HEADERS frame, END_STREAM. */
@@ -57,7 +72,7 @@ export class RunningCall {
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
     const socket = stream.session?.socket;
     const peer = socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown";
-    this.ctx = new ServerContext(route.method, Metadata.fromHeaders(headers), deadline, peer);
+    this.ctx = new ServerContext(route.method, Metadata.fromHeaders(headers), deadline, peer, peerIdentityOf(socket));
     this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
     this.acceptedEncodings = String(headers["grpc-accept-encoding"] ?? "identity").split(",").map((e) => e.trim());
     if (typeof timeoutHeader === "string" && timeout === undefined) {

@@ -2,6 +2,13 @@ import { AsyncLocalStorage } from "node:async_hooks";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { Metadata } from "../metadata.js";
 
+export interface PeerIdentity {
+  commonName: string | undefined;
+  subjectAltNames: string[];
+  /** SHA-256 fingerprint of the client certificate. */
+  fingerprint256: string;
+}
+
 /** What a handler knows about its call, and how it shapes the response's headers and trailers. */
 export class ServerContext {
   /** Metadata to send in the response headers (before the first response message). */
@@ -20,6 +27,8 @@ export class ServerContext {
     readonly deadline: number | undefined,
     /** The client's address (`ip:port`). */
     readonly peer: string,
+    /** Under mutual TLS, the verified client certificate's identity (subject common name and alternative names). */
+    readonly peerIdentity?: PeerIdentity,
   ) {}
 
   /** Aborts when the client cancels, the deadline passes, or the server shuts down. */
