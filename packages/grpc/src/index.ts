@@ -9,3 +9,4 @@ export { encodeStatusMessage, decodeStatusMessage } from "./protocol/status-mess
 export { createChannel, Channel, type ChannelOptions } from "./client/channel.js";
 export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";
+export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";

@@ -4,6 +4,7 @@ import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { isExempt, markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
 import { decodeStatusDetails } from "../protocol/status-details.js";
@@ -87,7 +88,7 @@ export class ClientCall<I extends object, O extends object> {
       for await (const request of this.requests as AsyncIterable<Partial<I>>) {
         if (this.status !== undefined || stream.destroyed) return;
         let data = this.method.input.encode(request as I);
-        const compressed = encoding !== "identity";
+        const compressed = encoding !== "identity" && !isExempt(request);
         if (compressed) data = compress(encoding, data);
         if (!stream.write(encodeEnvelope(data, compressed))) {
           await new Promise<void>((resolve) => {
@@ -133,6 +134,7 @@ export class ClientCall<I extends object, O extends object> {
           } catch (e) {
             throw new GrpcError(Status.INTERNAL, `Failed to parse the response: ${(e as Error).message}`);
           }
+          if (envelope.compressed) markArrivedCompressed(message);
           this.responses.push(message);
         }
       } catch (e) {

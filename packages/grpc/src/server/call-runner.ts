@@ -3,6 +3,7 @@ import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { isExempt, markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
@@ -104,6 +105,7 @@ export class RunningCall {
           } catch (e) {
             throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
           }
+          if (envelope.compressed) markArrivedCompressed(message);
           requests.push(message);
         }
       } catch (e) {
@@ -159,7 +161,7 @@ export class RunningCall {
     if (data.length > this.limits.maxSendMessageSize) {
       throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
     }
-    const compressed = this.responseEncoding !== "identity";
+    const compressed = this.responseEncoding !== "identity" && !isExempt(message);
     if (compressed) data = compress(this.responseEncoding, data);
     this.sendHeaders();
     if (!stream.write(encodeEnvelope(data, compressed))) {
