@@ -1,6 +1,7 @@
 """Interop cases run by Python grpcio against a server at argv[1]; prints "<case> passed" or raises."""
 import os
 import sys
+import threading
 
 import grpc
 
@@ -79,8 +80,13 @@ def main():
         assert e.code() == grpc.StatusCode.UNIMPLEMENTED
     print("unimplemented_method passed")
 
+    def one_request_then_wait():
+        # The request stream stays open, so the server has nothing to do but wait: only the deadline ends the call.
+        yield messages_pb2.StreamingOutputCallRequest(payload=payload(27182))
+        threading.Event().wait(2)
+
     try:
-        list(stub.FullDuplexCall(iter([messages_pb2.StreamingOutputCallRequest(payload=payload(27182))]), timeout=0.001))
+        list(stub.FullDuplexCall(one_request_then_wait(), timeout=0.001))
         raise AssertionError("deadline did not pass")
     except grpc.RpcError as e:
         assert e.code() == grpc.StatusCode.DEADLINE_EXCEEDED, e.code()
