@@ -81,3 +81,27 @@ for (const [module, names] of [
     });
   }
 }
+
+test("unknown fields of every wire type survive a decode and encode, with the generated and the dynamic codec", async () => {
+  const generated = (await import(pathToFileURL(join(outDir, "js", "google/protobuf/test_messages_proto3_pb.js")).href)) as Record<string, MessageType>;
+  const gen = generated["TestAllTypesProto3"]!;
+  const dyn = messageType(registry.getMessage(gen.typeName)!);
+  const { BinaryWriter } = await import("@tsgrpc/protobuf");
+  const w = new BinaryWriter();
+  w.tag(1, 0).int32(7); // optional_int32, known
+  w.tag(9000, 2).string("unknown bytes"); // unknown, length-delimited
+  w.tag(9001, 0).uint64(123n);
+  w.tag(9002, 1).fixed64(5n);
+  w.tag(9003, 5).fixed32(6);
+  w.tag(9004, 3).tag(1, 0).int32(1).tag(9004, 4); // unknown group
+  w.tag(14, 2).string("after"); // optional_string, known, after the unknowns
+  const bytes = w.finish();
+  for (const t of [gen, dyn]) {
+    const m = t.decode(bytes);
+    assert.equal(m["optionalInt32"], 7);
+    assert.equal(m["optionalString"], "after");
+    const again = t.decode(t.encode(m));
+    assert.deepStrictEqual(again, m);
+    assert.equal(t.encode(m).length, bytes.length);
+  }
+});

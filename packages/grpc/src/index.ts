@@ -10,3 +10,5 @@ export { createChannel, Channel, type ChannelOptions } from "./client/channel.js
 export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";
 export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";
+export * from "./error-details.js";
+export type { StatusDetail } from "./protocol/status-details.js";

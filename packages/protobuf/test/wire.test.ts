@@ -82,3 +82,15 @@ test("bytes read from a Node Buffer are plain Uint8Array copies that do not alia
   input[1] = 99;
   assert.deepEqual([...bytes], [1, 2, 3]);
 });
+
+test("skipping a length-delimited field moves past its length and its bytes", () => {
+  const w = new BinaryWriter();
+  w.tag(5, 2).string("skipped value");
+  w.tag(6, 0).uint32(150);
+  const r = new BinaryReader(w.finish());
+  const first = r.tag();
+  r.skip(first & 7, first >>> 3);
+  assert.equal(r.tag(), (6 << 3) | 0);
+  assert.equal(r.uint32(), 150);
+  assert.equal(r.pos, r.end);
+});

@@ -245,9 +245,11 @@ export class BinaryReader {
       case WireType.Bit32:
         this.need(4);
         return;
-      case WireType.LengthDelimited:
-        this.pos += this.length();
+      case WireType.LengthDelimited: {
+        const len = this.length(); // read first: it moves pos past the length varint
+        this.pos += len;
         return;
+      }
       case WireType.StartGroup:
         this.skipGroup(fieldNo);
         return;
