@@ -163,6 +163,9 @@ export class ClientCall<I extends object, O extends object> {
 
   private setStatus(fields: IncomingHttpHeaders): void {
     if (this.status !== undefined) return;
+    // The status came while we may still be sending: the call is over, so stop (RST_STREAM NO_ERROR).
+    const stream = this.stream;
+    if (stream && !stream.writableEnded) setImmediate(() => !stream.destroyed && stream.close(constants.NGHTTP2_NO_ERROR));
     const raw = fields["grpc-status"];
     const code = raw !== undefined && /^\d+$/.test(String(raw)) ? Number(raw) : Status.UNKNOWN;
     const message = decodeStatusMessage(String(fields["grpc-message"] ?? ""));

@@ -38,6 +38,16 @@ function peerIdentityOf(socket: unknown): PeerIdentity | undefined {
   };
 }
 
+/**
+ * After the status went out while the client is still sending: keep reading (and dropping) so that the client is not
+ * stuck on flow control, and reset the stream a little later (RST_STREAM NO_ERROR, as the spec asks). Not at once:
+ * a reset submitted right after the trailers makes nghttp2 drop the trailers themselves.
+ */
+export function closeAfterStatus(stream: ServerHttp2Stream): void {
+  stream.resume();
+  setTimeout(() => !stream.destroyed && stream.close(constants.NGHTTP2_NO_ERROR), 1000).unref();
+}
+
 /** The headers of a response that carries only a status (an immediate error): one HEADERS frame, END_STREAM. */
 export function trailersOnly(status: Status, message: string, extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
   const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-status": String(status), ...extra };
@@ -194,8 +204,7 @@ export class RunningCall {
     const { stream } = this;
     if (stream.destroyed || !this.pendingTrailers) return;
     stream.sendTrailers(this.pendingTrailers);
-    // Trailers sent before the client finished sending: tell it to stop (RST_STREAM NO_ERROR), as the spec asks.
-    if (!this.requestEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+    if (!this.requestEnded) closeAfterStatus(stream);
   }
 
   /** Ends the call with a status (undefined: OK), exactly once. */
@@ -220,7 +229,7 @@ export class RunningCall {
       for (const [k, v] of Object.entries(trailers)) headers[k] = v;
       this.ctx.responseHeaders.toHeaders(headers as Record<string, string>);
       stream.respond(headers, { endStream: true });
-      if (!this.requestEnded) stream.close(constants.NGHTTP2_NO_ERROR);
+      if (!this.requestEnded) closeAfterStatus(stream);
     } else {
       this.pendingTrailers = trailers;
       stream.end();

@@ -1,10 +1,10 @@
-import { createSecureServer, createServer as createHttp2Server, constants } from "node:http2";
+import { createSecureServer, createServer as createHttp2Server } from "node:http2";
 import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo } from "node:net";
 import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { type CallLimits, type Route, RunningCall, trailersOnly } from "./call-runner.js";
+import { type CallLimits, closeAfterStatus, type Route, RunningCall, trailersOnly } from "./call-runner.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 
 export interface ServerOptions {
@@ -129,7 +129,7 @@ export class Server {
     const route = this.routes.get(path);
     if (!route) {
       stream.respond(trailersOnly(Status.UNIMPLEMENTED, `Method not found: ${path}`), { endStream: true });
-      stream.close(constants.NGHTTP2_NO_ERROR);
+      closeAfterStatus(stream);
       return;
     }
     const call = new RunningCall(stream, headers, route, this.limits, (c) => this.calls.delete(c), this.options.logError ?? ((m, e) => console.error(m, e)));

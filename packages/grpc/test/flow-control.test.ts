@@ -1,0 +1,107 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createChannel, createClient, createServer, GrpcError, Status } from "../src/index.js";
+import { UserService, userServiceImpl } from "./user-service-fixture.js";
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const big = "x".repeat(10_000);
+
+test("a slow client reader holds back a streaming server handler (backpressure, not buffering)", async () => {
+  let produced = 0;
+  const server = createServer().add(UserService, {
+    ...userServiceImpl(),
+    async *watchUsers() {
+      for (let i = 0; i < 10_000; i++) {
+        produced++;
+        yield { id: i, username: big };
+      }
+    },
+  });
+  const port = await server.listen("127.0.0.1:0");
+  const channel = createChannel(`127.0.0.1:${port}`);
+  try {
+    let read = 0;
+    for await (const _ of createClient(UserService, channel).watchUsers({})) {
+      if (++read === 20) break;
+      await sleep(5);
+    }
+    await sleep(100);
+    // HTTP/2 windows (64 KiB), socket buffers and two 16-message queues hold a bounded number of 10 KB messages.
+    assert.ok(produced < 20 + 200, `the handler ran ahead by ${produced - 20} messages`);
+  } finally {
+    channel.close();
+    await server.shutdown(100);
+  }
+});
+
+test("a slow server handler holds back a streaming client", async () => {
+  let sent = 0;
+  const server = createServer().add(UserService, {
+    ...userServiceImpl(),
+    async bulkCreateUsers(requests) {
+      let n = 0;
+      for await (const _ of requests) {
+        if (++n === 20) return { createdCount: n };
+        await sleep(5);
+      }
+      return { createdCount: n };
+    },
+  });
+  const port = await server.listen("127.0.0.1:0");
+  const channel = createChannel(`127.0.0.1:${port}`);
+  try {
+    async function* requests() {
+      for (let i = 0; i < 10_000; i++) {
+        sent++;
+        yield { username: big };
+      }
+    }
+    const res = (await createClient(UserService, channel).bulkCreateUsers(requests())) as any;
+    assert.equal(res.createdCount, 20);
+    assert.ok(sent < 20 + 200, `the client ran ahead by ${sent - 20} messages`);
+  } finally {
+    channel.close();
+    await server.shutdown(100);
+  }
+});
+
+test("size limits: a response over the server's send limit or the client's receive limit is RESOURCE_EXHAUSTED", async () => {
+  const server = createServer({ maxSendMessageSize: 1000, logError: () => {} }).add(UserService, {
+    ...userServiceImpl(),
+    async listUsers(req: any) {
+      return { users: [{ username: "y".repeat(req.pageSize) }] };
+    },
+  });
+  const port = await server.listen("127.0.0.1:0");
+  try {
+    const client = createClient(UserService, createChannel(`127.0.0.1:${port}`));
+    await assert.rejects(client.listUsers({ pageSize: 5000 }), (e: GrpcError) => e.code === Status.RESOURCE_EXHAUSTED);
+    const small = createClient(UserService, createChannel(`127.0.0.1:${port}`, { maxReceiveMessageSize: 100 }));
+    await assert.rejects(small.listUsers({ pageSize: 500 }), (e: GrpcError) => e.code === Status.RESOURCE_EXHAUSTED);
+    assert.equal(((await client.listUsers({ pageSize: 500 })) as any).users[0].username.length, 500);
+  } finally {
+    await server.shutdown(100);
+  }
+});
+
+test("the channel reconnects after the server comes back; waitForReady rides out the backoff", async () => {
+  const first = createServer().add(UserService, userServiceImpl());
+  const port = await first.listen("127.0.0.1:0");
+  const channel = createChannel(`127.0.0.1:${port}`);
+  const client = createClient(UserService, channel);
+  try {
+    assert.equal(((await client.getUser({ id: 1 })) as any).user.username, "ada");
+    await first.shutdown(50);
+    await assert.rejects(client.getUser({ id: 1 }), (e: GrpcError) => e.code === Status.UNAVAILABLE);
+    const second = createServer().add(UserService, userServiceImpl());
+    await second.listen(`127.0.0.1:${port}`);
+    try {
+      const res = (await client.getUser({ id: 1 }, { waitForReady: true, timeout: 10_000 })) as any;
+      assert.equal(res.user.username, "ada");
+    } finally {
+      await second.shutdown(50);
+    }
+  } finally {
+    channel.close();
+  }
+});
