@@ -75,11 +75,23 @@ export class Channel {
         };
         session.once("goaway", forget);
         session.once("close", forget);
-        // Calls keep the process alive; an idle connection should not.
-        session.unref();
+        // Calls in flight keep the process alive; an idle connection does not.
+        if (this.activeCalls === 0) session.unref();
         resolve(session);
       });
     });
+  }
+
+  private activeCalls = 0;
+
+  /** @internal A call started on `session`: while any is in flight, the connection keeps the process alive. */
+  callStarted(session: ClientHttp2Session): void {
+    if (this.activeCalls++ === 0) session.ref();
+  }
+
+  /** @internal */
+  callEnded(session: ClientHttp2Session): void {
+    if (--this.activeCalls === 0 && !session.destroyed) session.unref();
   }
 
   /** Closes the connection: calls in flight may finish; new calls fail. */

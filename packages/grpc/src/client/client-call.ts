@@ -78,6 +78,8 @@ export class ClientCall<I extends object, O extends object> {
       return this.end(new GrpcError(Status.UNAVAILABLE, `Could not start the call: ${(e as Error).message}`));
     }
     this.stream = stream;
+    this.channel.callStarted(session);
+    stream.once("close", () => this.channel.callEnded(session));
     this.receive(stream);
     void this.send(stream);
   }
