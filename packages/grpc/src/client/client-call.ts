@@ -3,9 +3,10 @@ import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
-import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
-import { isExempt, markArrivedCompressed } from "../protocol/compressed-flag.js";
-import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
+import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { markArrivedCompressed } from "../protocol/compressed-flag.js";
+import { EnvelopeReader } from "../protocol/envelope.js";
+import { writeMessage } from "../protocol/write-message.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
 import { decodeStatusDetails } from "../protocol/status-details.js";
 import { decodeStatusMessage } from "../protocol/status-message.js";
@@ -89,20 +90,7 @@ export class ClientCall<I extends object, O extends object> {
     try {
       for await (const request of this.requests as AsyncIterable<Partial<I>>) {
         if (this.status !== undefined || stream.destroyed) return;
-        let data = this.method.input.encode(request as I);
-        const compressed = encoding !== "identity" && !isExempt(request);
-        if (compressed) data = compress(encoding, data);
-        if (!stream.write(encodeEnvelope(data, compressed))) {
-          await new Promise<void>((resolve) => {
-            const done = () => {
-              stream.off("drain", done);
-              stream.off("close", done);
-              resolve();
-            };
-            stream.on("drain", done);
-            stream.on("close", done);
-          });
-        }
+        await writeMessage(stream, request, this.method.input.encode(request as I), encoding);
       }
       if (!stream.destroyed) stream.end();
     } catch (e) {

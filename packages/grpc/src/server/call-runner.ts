@@ -2,9 +2,10 @@ import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type Ser
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
-import { ACCEPT_ENCODING, compress, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
-import { isExempt, markArrivedCompressed } from "../protocol/compressed-flag.js";
-import { EnvelopeReader, encodeEnvelope } from "../protocol/envelope.js";
+import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { markArrivedCompressed } from "../protocol/compressed-flag.js";
+import { EnvelopeReader } from "../protocol/envelope.js";
+import { writeMessage } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
 import { parseTimeout } from "../protocol/timeout.js";
@@ -167,24 +168,12 @@ export class RunningCall {
 
   private async send(message: object): Promise<void> {
     const { stream } = this;
-    let data = this.route.method.output.encode(message);
+    const data = this.route.method.output.encode(message);
     if (data.length > this.limits.maxSendMessageSize) {
       throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
     }
-    const compressed = this.responseEncoding !== "identity" && !isExempt(message);
-    if (compressed) data = compress(this.responseEncoding, data);
     this.sendHeaders();
-    if (!stream.write(encodeEnvelope(data, compressed))) {
-      await new Promise<void>((resolve) => {
-        const done = () => {
-          stream.off("drain", done);
-          stream.off("close", done);
-          resolve();
-        };
-        stream.on("drain", done);
-        stream.on("close", done);
-      });
-    }
+    await writeMessage(stream, message, data, this.responseEncoding);
   }
 
   /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */
