@@ -1,12 +1,10 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync, spawn, spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import type { ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { protoRoot } from "../src/test-service.js";
+import { makeTestCerts, TEST_SERVER_NAME } from "./test-certs.js";
 
 // The interop programs as external runners use them: started with the official flags, over plaintext and TLS; the
 // client's exit status says whether the case passed.
@@ -35,14 +33,9 @@ test("interop programs over plaintext: cases pass with exit 0, an unknown case e
 });
 
 test("interop programs over TLS (--use_tls true)", { skip, timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-interop-tls-"));
-  const openssl = (...args: string[]) => execFileSync("openssl", args, { cwd: dir, stdio: "pipe" });
-  openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", "ca.key", "-out", "ca.pem", "-days", "1", "-subj", "/CN=interop test CA");
-  writeFileSync(join(dir, "ext"), "subjectAltName=DNS:foo.test.google.fr,DNS:localhost\n");
-  openssl("req", "-newkey", "rsa:2048", "-nodes", "-keyout", "server.key", "-out", "server.csr", "-subj", "/CN=foo.test.google.fr");
-  openssl("x509", "-req", "-in", "server.csr", "-CA", "ca.pem", "-CAkey", "ca.key", "-CAcreateserial", "-out", "server.pem", "-days", "1", "-extfile", "ext");
-  const port = await startServer(["--use_tls", "true", "--tls_cert", join(dir, "server.pem"), "--tls_key", join(dir, "server.key")]);
-  const tls = ["--use_tls", "true", "--use_test_ca", "true", "--ca_file", join(dir, "ca.pem"), "--server_host_override", "foo.test.google.fr"];
+  const certs = makeTestCerts();
+  const port = await startServer(["--use_tls", "true", "--tls_cert", certs.cert, "--tls_key", certs.key]);
+  const tls = ["--use_tls", "true", "--use_test_ca", "true", "--ca_file", certs.ca, "--server_host_override", TEST_SERVER_NAME];
   for (const name of ["empty_unary", "server_streaming", "special_status_message"]) {
     const run = runCase(port, name, tls);
     assert.equal(run.status, 0, `${name}: ${run.stdout}${run.stderr}`);

@@ -17,7 +17,12 @@ def payload(n):
 
 
 def main():
-    channel = grpc.insecure_channel(sys.argv[1])
+    if len(sys.argv) >= 4:  # address, CA file, server name: TLS
+        with open(sys.argv[2], "rb") as ca:
+            credentials = grpc.ssl_channel_credentials(root_certificates=ca.read())
+        channel = grpc.secure_channel(sys.argv[1], credentials, options=[("grpc.ssl_target_name_override", sys.argv[3])])
+    else:
+        channel = grpc.insecure_channel(sys.argv[1])
     stub = test_pb2_grpc.TestServiceStub(channel)
 
     stub.EmptyCall(empty_pb2.Empty())
