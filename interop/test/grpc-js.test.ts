@@ -149,6 +149,63 @@ if (root) {
       (e: any) => e.code === grpc.status.DEADLINE_EXCEEDED,
     );
   });
+
+  test("interop empty_unary, empty_stream, status (bidi), unimplemented_service, cancellations: grpc-js client -> tsgrpc server", async () => {
+    await unary("emptyCall", {});
+    await new Promise<void>((resolve, reject) => {
+      const call = theirClient.fullDuplexCall();
+      call.on("data", () => reject(new Error("no response expected")));
+      call.on("error", reject);
+      call.on("end", resolve);
+      call.end();
+    });
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const call = theirClient.fullDuplexCall();
+        call.on("data", () => {});
+        call.on("error", reject);
+        call.on("end", resolve);
+        call.write({ responseStatus: { code: 2, message: "test status message" } });
+        call.end();
+      }),
+      (e: any) => e.code === 2 && e.details === "test status message",
+    );
+    const unimplemented = new pkg.grpc.testing.UnimplementedService(`127.0.0.1:${ourPort}`, grpc.credentials.createInsecure());
+    await assert.rejects(new Promise((resolve, reject) => unimplemented.unimplementedCall({}, (e: any, r: any) => (e ? reject(e) : resolve(r)))), (e: any) => e.code === grpc.status.UNIMPLEMENTED);
+    unimplemented.close();
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const call = theirClient.streamingInputCall((e: any, r: any) => (e ? reject(e) : resolve(r)));
+        setTimeout(() => call.cancel(), 20);
+      }),
+      (e: any) => e.code === grpc.status.CANCELLED,
+    );
+    await assert.rejects(
+      new Promise((resolve, reject) => {
+        const call = theirClient.fullDuplexCall();
+        call.on("data", () => call.cancel());
+        call.on("error", reject);
+        call.on("end", resolve);
+        call.write({ responseParameters: [{ size: 31415 }], payload: { body: Buffer.alloc(27182) } });
+      }),
+      (e: any) => e.code === grpc.status.CANCELLED,
+    );
+  });
+
+  test("interop client_compressed_unary and server_compressed_unary: grpc-js client -> tsgrpc server", async () => {
+    const body = Buffer.alloc(271828);
+    await assert.rejects(unary("unaryCall", { expectCompressed: { value: true }, responseSize: 314159, payload: { body } }), (e: any) => e.code === grpc.status.INVALID_ARGUMENT);
+    const gzipClient = new pkg.grpc.testing.TestService(`127.0.0.1:${ourPort}`, grpc.credentials.createInsecure(), { "grpc.default_compression_algorithm": 2 });
+    const res = await new Promise<any>((resolve, reject) =>
+      gzipClient.unaryCall({ expectCompressed: { value: true }, responseSize: 314159, payload: { body } }, (e: any, r: any) => (e ? reject(e) : resolve(r))),
+    );
+    assert.equal(res.payload.body.length, 314159);
+    gzipClient.close();
+    for (const value of [true, false]) {
+      const { r } = await unary("unaryCall", { responseCompressed: { value }, responseSize: 314159, payload: { body } });
+      assert.equal(r.payload.body.length, 314159);
+    }
+  });
 } else {
   test("interop with grpc-js", { skip }, () => assert.fail());
 }
