@@ -23,6 +23,8 @@ export interface CallLimits {
 export interface Route {
   method: MethodDefinition;
   handler: ServerCallHandler;
+  /** For a unary method with no interceptors: the handler itself, called directly. */
+  unary?: (request: object, ctx: ServerContext) => unknown;
 }
 
 /** The verified client certificate of a mutual-TLS connection, if there is one. */
@@ -101,10 +103,17 @@ export class RunningCall {
     this.run();
   }
 
-  private run(): void {
+  /**
+   * Reads the request stream: each decoded message goes to `onMessage`, the end to `onEnd`, and any failure (an oversized,
+   * undecodable or truncated message, a cancel) ends the call and goes to `onFail`.
+   */
+  private readRequests(onMessage: (m: object) => void, onEnd: () => void, onFail: (e: GrpcError) => void): void {
     const { stream, route, limits } = this;
-    const requests = new AsyncQueue<object>(16, () => stream.pause(), () => stream.resume(), undefined);
     const reader = new EnvelopeReader(limits.maxReceiveMessageSize);
+    const fail = (e: GrpcError) => {
+      onFail(e);
+      this.finish(e);
+    };
     stream.on("data", (chunk: Buffer) => {
       if (this.finished) return;
       try {
@@ -117,33 +126,63 @@ export class RunningCall {
             throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
           }
           if (envelope.compressed) markArrivedCompressed(message);
-          requests.push(message);
+          onMessage(message);
         }
       } catch (e) {
-        requests.end(e);
-        this.finish(GrpcError.from(e, false));
+        fail(GrpcError.from(e, false));
       }
     });
     stream.on("end", () => {
       this.requestEnded = true;
-      if (reader.pending > 0) {
-        const e = new GrpcError(Status.INTERNAL, "The request ended in the middle of a message");
-        requests.end(e);
-        this.finish(e);
-      } else requests.end();
+      if (reader.pending > 0) fail(new GrpcError(Status.INTERNAL, "The request ended in the middle of a message"));
+      else if (!this.finished) onEnd();
     });
     stream.on("close", () => {
-      if (!this.finished) {
-        const e = new GrpcError(Status.CANCELLED, "The client cancelled the call");
-        requests.end(e);
-        this.finish(e);
-      }
+      if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
     });
     stream.on("error", () => {
       /* reported through "close" */
     });
+  }
+
+  private run(): void {
+    const { stream, route } = this;
     // Client calls the handler makes inherit its deadline and cancellation (see client/call-options.ts).
+    if (route.unary) {
+      const unary = route.unary;
+      let request: object | undefined;
+      this.readRequests(
+        (m) => {
+          if (request === undefined) request = m;
+          else this.finish(new GrpcError(Status.UNIMPLEMENTED, "Expected one request message, got more"));
+        },
+        () => {
+          if (request === undefined) {
+            this.finish(new GrpcError(Status.UNIMPLEMENTED, "Expected one request message, got none"));
+            return;
+          }
+          const req = request;
+          serverCallStorage.run(this.ctx, () => void this.respondOnce(() => unary(req, this.ctx)));
+        },
+        () => {},
+      );
+      return;
+    }
+    const requests = new AsyncQueue<object>(16, () => stream.pause(), () => stream.resume(), undefined);
+    this.readRequests((m) => requests.push(m), () => requests.end(), (e) => requests.end(e));
     serverCallStorage.run(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+  }
+
+  /** The unary fast path: one handler call, one response, no streams or generators in between. */
+  private async respondOnce(handle: () => unknown): Promise<void> {
+    try {
+      const response = (await handle()) as object;
+      if (this.finished) return;
+      await this.send(response);
+      this.finish(undefined);
+    } catch (e) {
+      this.failed(e);
+    }
   }
 
   private async respond(handle: () => AsyncIterable<object>): Promise<void> {
@@ -155,9 +194,14 @@ export class RunningCall {
       }
       this.finish(undefined);
     } catch (e) {
-      if (!(e instanceof GrpcError) && !this.finished) this.logError(`${this.route.method.path} failed`, e);
-      this.finish(GrpcError.from(e));
+      this.failed(e);
     }
+  }
+
+  /** A handler failed: a GrpcError is its status; anything else is logged and sent as UNKNOWN. */
+  private failed(e: unknown): void {
+    if (!(e instanceof GrpcError) && !this.finished) this.logError(`${this.route.method.path} failed`, e);
+    this.finish(GrpcError.from(e));
   }
 
   /** The encoding for response messages: the handler's choice when the client accepts it, otherwise none. */

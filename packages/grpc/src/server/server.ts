@@ -6,6 +6,7 @@ import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { type CallLimits, closeAfterStatus, type Route, RunningCall, trailersOnly } from "./call-runner.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
+import type { ServerContext } from "./server-context.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -88,8 +89,11 @@ export class Server {
     for (const [localName, method] of Object.entries(service.methods)) {
       const impl = (implementation as Record<string, Function | undefined>)[localName];
       if (typeof impl !== "function") throw new TypeError(`${service.typeName}: no handler for ${method.name} (expected a function "${localName}")`);
-      const handler = interceptors.reduceRight<ServerCallHandler>((next, interceptor) => interceptor(next), normalize(method, impl.bind(implementation)));
-      this.routes.set(method.path, { method, handler });
+      const bound = impl.bind(implementation);
+      const handler = interceptors.reduceRight<ServerCallHandler>((next, interceptor) => interceptor(next), normalize(method, bound));
+      // Unary calls with no interceptor to see them skip the stream machinery.
+      const unary = method.kind === "unary" && interceptors.length === 0 ? (bound as (r: object, c: ServerContext) => unknown) : undefined;
+      this.routes.set(method.path, unary ? { method, handler, unary } : { method, handler });
     }
     return this;
   }
