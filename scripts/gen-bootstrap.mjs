@@ -1,7 +1,7 @@
 // Regenerates the code tsgrpc's own packages carry, from the schemas they carry:
 // - packages/protobuf/src/descriptor/descriptor-proto.ts, the runtime's copy of descriptor.proto
 //   (from packages/compiler/proto/google/protobuf/descriptor.proto);
-// - packages/grpc/src/gen/, google.rpc.Status and the standard error details (from packages/grpc/proto).
+// - packages/grpc/src/gen/, google.rpc.Status, the standard error details and grpc.health.v1 (from packages/grpc/proto).
 // Tests fail when the committed files drift from what this writes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -21,7 +21,7 @@ const [descriptor] = new Compiler().compile(["google/protobuf/descriptor.proto"]
 write(join(root, "packages/protobuf/src/descriptor/descriptor-proto.ts"), descriptorLiteralModule(descriptor));
 
 const rpc = new Compiler({ includePaths: [join(root, "packages/grpc/proto")] });
-const files = rpc.withImports(rpc.compile(["google/rpc/status.proto", "google/rpc/error_details.proto"]));
+const files = rpc.withImports(rpc.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto"]));
 const registry = Registry.from(files);
 for (const file of files) {
   const g = generateFile(file, registry, getDescriptorRegistry());

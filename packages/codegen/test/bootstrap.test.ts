@@ -11,12 +11,12 @@ test("the runtime's copy of descriptor.proto matches the bundled schema (run `np
   assert.equal(descriptorLiteralModule(file!), committed);
 });
 
-test("the gRPC runtime's generated google.rpc types match their schemas (run `npm run gen:bootstrap` if not)", async () => {
+test("the gRPC runtime's generated google.rpc and grpc.health types match their schemas (run `npm run gen:bootstrap` if not)", async () => {
   const { Registry, getDescriptorRegistry } = await import("@tsgrpc/protobuf");
   const { generateFile } = await import("../src/index.js");
   const protoDir = fileURLToPath(new URL("../../../grpc/proto", import.meta.url));
   const compiler = new Compiler({ includePaths: [protoDir] });
-  const files = compiler.withImports(compiler.compile(["google/rpc/status.proto", "google/rpc/error_details.proto"]));
+  const files = compiler.withImports(compiler.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto"]));
   const registry = Registry.from(files);
   for (const file of files) {
     const g = generateFile(file, registry, getDescriptorRegistry());

@@ -12,3 +12,4 @@ export type { CallOptions } from "./client/call-options.js";
 export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";
 export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
+export { HealthService, Health, ServingStatus } from "./health/health-service.js";

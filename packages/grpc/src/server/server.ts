@@ -7,6 +7,7 @@ import { Status } from "../status.js";
 import { type CallLimits, closeAfterStatus, type Route, RunningCall, trailersOnly } from "./call-runner.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
+import type { HealthService } from "../health/health-service.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -20,6 +21,8 @@ export interface ServerOptions {
   maxMetadataSize?: number;
   /** TLS: certificate and key, and for mutual TLS `ca` with `requestCert: true`. Without it the server speaks h2c. */
   tls?: SecureServerOptions;
+  /** A health service to mark NOT_SERVING when the server shuts down (serve it with `server.add(Health, health.implementation)`). */
+  health?: HealthService;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -146,6 +149,7 @@ export class Server {
    */
   async shutdown(graceMs = 10_000): Promise<void> {
     this.shuttingDown = true;
+    this.options.health?.shutdown();
     const closed = new Promise<void>((resolve) => this.http2.close(() => resolve()));
     for (const s of this.sessions) s.close();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
@@ -157,6 +161,7 @@ export class Server {
   /** Cancels every call and closes every connection now. */
   forceShutdown(): void {
     this.shuttingDown = true;
+    this.options.health?.shutdown();
     for (const call of [...this.calls]) call.cancel();
     for (const s of this.sessions) s.destroy();
     this.http2.close();
