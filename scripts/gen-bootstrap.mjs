@@ -21,7 +21,7 @@ const [descriptor] = new Compiler().compile(["google/protobuf/descriptor.proto"]
 write(join(root, "packages/protobuf/src/descriptor/descriptor-proto.ts"), descriptorLiteralModule(descriptor));
 
 const rpc = new Compiler({ includePaths: [join(root, "packages/grpc/proto")] });
-const files = rpc.withImports(rpc.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto"]));
+const files = rpc.withImports(rpc.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"]));
 const registry = Registry.from(files);
 for (const file of files) {
   const g = generateFile(file, registry, getDescriptorRegistry());

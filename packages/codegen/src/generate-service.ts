@@ -10,6 +10,7 @@ export function generateService(out: CodeWriter, s: ServiceInfo, refs: TypeRefs,
   comments.write(out, path, `@generated from service ${s.typeName}`);
   out.block(`export const ${tsName(s)} = {`, () => {
     out.line(`typeName: ${JSON.stringify(s.typeName)},`);
+    out.line("file: $file,");
     out.block("methods: {", () => {
       s.methods.forEach((m, i) => {
         comments.write(out, [...path, 2, i]);

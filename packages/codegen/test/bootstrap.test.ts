@@ -16,7 +16,7 @@ test("the gRPC runtime's generated google.rpc and grpc.health types match their 
   const { generateFile } = await import("../src/index.js");
   const protoDir = fileURLToPath(new URL("../../../grpc/proto", import.meta.url));
   const compiler = new Compiler({ includePaths: [protoDir] });
-  const files = compiler.withImports(compiler.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto"]));
+  const files = compiler.withImports(compiler.compile(["google/rpc/status.proto", "google/rpc/error_details.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"]));
   const registry = Registry.from(files);
   for (const file of files) {
     const g = generateFile(file, registry, getDescriptorRegistry());

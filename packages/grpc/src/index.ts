@@ -13,3 +13,4 @@ export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";
 export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
 export { HealthService, Health, ServingStatus } from "./health/health-service.js";
+export { ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha } from "./reflection/reflection-service.js";

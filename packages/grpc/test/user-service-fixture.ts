@@ -8,7 +8,7 @@ import type { ServiceImplementation } from "../src/index.js";
 export const PROTO_DIR = fileURLToPath(new URL("../../../../examples/user-service", import.meta.url));
 const compiler = new Compiler({ includePaths: [PROTO_DIR] });
 export const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
-export const UserService = dynamicService(registry.getService("userservice.UserService")!);
+export const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
 
 type User = { id: number; username: string; email: string; roles: string[]; status: number };
 

@@ -87,7 +87,7 @@ export class Server {
   }
 
   /** Serves a service with the given handlers (one per method). */
-  add<S extends ServiceDefinition>(service: S, implementation: ServiceImplementation<S>): this {
+  add<S extends ServiceDefinition>(service: S, implementation: NoInfer<ServiceImplementation<S>>): this {
     const interceptors = this.options.interceptors ?? [];
     for (const [localName, method] of Object.entries(service.methods)) {
       const impl = (implementation as Record<string, Function | undefined>)[localName];

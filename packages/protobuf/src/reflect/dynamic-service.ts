@@ -1,10 +1,11 @@
 import { messageType } from "../message/dynamic-message-type.js";
 import type { MethodDefinition, ServiceDefinition } from "./service-definition.js";
 import { methodKind } from "./service-definition.js";
+import type { Registry } from "./registry.js";
 import type { ServiceInfo } from "./type-info.js";
 
 /** A ServiceDefinition for a service known only at run time (from a registry), with dynamic message types. */
-export function dynamicService(info: ServiceInfo): ServiceDefinition {
+export function dynamicService(info: ServiceInfo, registry?: Registry): ServiceDefinition {
   const methods: Record<string, MethodDefinition> = {};
   for (const m of info.methods) {
     const level = m.proto.options?.["idempotencyLevel"];
@@ -17,5 +18,5 @@ export function dynamicService(info: ServiceInfo): ServiceDefinition {
       ...(level === 1 || level === 2 ? { idempotent: true } : {}),
     };
   }
-  return { typeName: info.typeName, methods };
+  return registry ? { typeName: info.typeName, methods, file: { proto: info.file, registry } } : { typeName: info.typeName, methods };
 }

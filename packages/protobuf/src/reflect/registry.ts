@@ -48,6 +48,14 @@ export class Registry {
     return this;
   }
 
+  /** Every file this registry and its parents hold, by name. */
+  allFiles(): Map<string, FileDescriptorProto> {
+    const out = new Map<string, FileDescriptorProto>();
+    for (const p of this.parents) for (const [name, file] of p.allFiles()) out.set(name, file);
+    for (const [name, file] of this.files) out.set(name, file);
+    return out;
+  }
+
   getMessage(typeName: string): MessageInfo | undefined {
     const name = stripDot(typeName);
     return this.messages.get(name) ?? this.inParents((r) => r.getMessage(name));

@@ -1,4 +1,6 @@
+import type { FileDescriptorProto } from "../descriptor/descriptor-types.js";
 import type { MessageType } from "../message/message-type.js";
+import type { Registry } from "./registry.js";
 
 export type MethodKind = "unary" | "server_streaming" | "client_streaming" | "bidi_streaming";
 
@@ -19,6 +21,8 @@ export interface MethodDefinition<I extends object = any, O extends object = any
 export interface ServiceDefinition<M extends Record<string, MethodDefinition> = Record<string, MethodDefinition>> {
   readonly typeName: string;
   readonly methods: M;
+  /** The .proto file that defines the service, and the registry holding it and its imports (for reflection). */
+  readonly file?: { readonly proto: FileDescriptorProto; readonly registry: Registry };
 }
 
 export function methodKind(clientStreaming: boolean, serverStreaming: boolean): MethodKind {

@@ -93,6 +93,7 @@ export enum HealthCheckResponse_ServingStatus {
  */
 export const Health = {
   typeName: "grpc.health.v1.Health",
+  file: $file,
   methods: {
     check: { name: "Check", path: "/grpc.health.v1.Health/Check", kind: "unary", input: HealthCheckRequest, output: HealthCheckResponse },
     watch: { name: "Watch", path: "/grpc.health.v1.Health/Watch", kind: "server_streaming", input: HealthCheckRequest, output: HealthCheckResponse },
