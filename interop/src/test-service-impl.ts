@@ -1,4 +1,4 @@
-import { GrpcError, Metadata, wasCompressed } from "@tsgrpc/grpc";
+import { GrpcError, Metadata, Status, wasCompressed } from "@tsgrpc/grpc";
 import type { ServerContext, ServiceImplementation } from "@tsgrpc/grpc";
 import type { ServiceDefinition } from "@tsgrpc/protobuf";
 
@@ -23,7 +23,7 @@ function checkStatus(req: Msg): void {
 /** The server must refuse a message that asked to be compressed and was not (doc/interop-test-descriptions.md). */
 function checkCompressed(req: Msg): void {
   if (req["expectCompressed"]?.value && !wasCompressed(req)) {
-    throw new GrpcError(3 /* INVALID_ARGUMENT */, "Expected a compressed message");
+    throw new GrpcError(Status.INVALID_ARGUMENT, "Expected a compressed message");
   }
 }
 
@@ -77,7 +77,8 @@ export function testServiceImpl(service: ServiceDefinition): ServiceImplementati
       for (const r of all) for (const p of r["responseParameters"] ?? []) yield { payload: payload(p.size) };
     },
     async unimplementedCall() {
-      throw new GrpcError(12, "UnimplementedCall is not implemented, on purpose");
+      // The interop spec keeps this method unserved: clients must see UNIMPLEMENTED.
+      throw new GrpcError(Status.UNIMPLEMENTED, "UnimplementedCall is never served (interop unimplemented_method)");
     },
   } as never;
 }
