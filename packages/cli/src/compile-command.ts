@@ -4,6 +4,9 @@ import { Compiler, CompileError, encodeDescriptorSet, formatDiagnostic } from "@
 export const COMPILE_USAGE = `usage: tsgrpc compile -I DIR [-I DIR...] --descriptor_set_out=FILE [--include_imports] [--include_source_info] FILE.proto...
   Compiles .proto files to a google.protobuf.FileDescriptorSet, as protoc does (FILE "-" writes to stdout).`;
 
+/** Flags that take the next argument as their value (`--out DIR`); `--flag=value` works for every flag. */
+const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout"]);
+
 /** Parses protoc-style arguments: -I DIR, -IDIR, --proto_path=DIR, -o FILE, --descriptor_set_out=FILE. */
 export function parseProtocArgs(args: string[]): { includes: string[]; files: string[]; flags: Map<string, string | true> } {
   const includes: string[] = [];
@@ -11,11 +14,12 @@ export function parseProtocArgs(args: string[]): { includes: string[]; files: st
   const flags = new Map<string, string | true>();
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "-I" || a === "--proto_path" || a === "-o" || a === "--out") {
+    if (a === "-I" || a === "--proto_path" || a === "-o" || VALUE_FLAGS.has(a)) {
       const v = args[++i];
       if (v === undefined) throw new Error(`${a} needs a value`);
       if (a === "-I" || a === "--proto_path") includes.push(v);
-      else flags.set(a === "-o" ? "descriptor_set_out" : "out", v);
+      else if (a === "--proto") flags.set("proto", [flags.get("proto"), v].filter((x) => typeof x === "string").join(","));
+      else flags.set(a === "-o" ? "descriptor_set_out" : a.slice(2), v);
     } else if (a.startsWith("-I")) includes.push(a.slice(2));
     else if (a.startsWith("--proto_path=")) includes.push(a.slice("--proto_path=".length));
     else if (a.startsWith("--")) {

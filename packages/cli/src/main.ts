@@ -1,26 +1,37 @@
 import { runCompile, COMPILE_USAGE } from "./compile-command.js";
 import { runGen, GEN_USAGE } from "./gen-command.js";
+import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
 Commands:
   gen       .proto files -> TypeScript (messages, codecs, service definitions)
+  list      the services of a server, or the methods of one (server reflection)
+  describe  a service, method, message or enum of a server as .proto text (server reflection)
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
   help      this text
 
 ${GEN_USAGE}
 
+${LIST_USAGE}
+
+${DESCRIBE_USAGE}
+
 ${COMPILE_USAGE}
 `;
 
 /** Runs the tsgrpc command line; returns the exit code. */
-export function main(argv: string[]): number {
+export function main(argv: string[]): number | Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "compile":
       return runCompile(rest);
     case "gen":
       return runGen(rest);
+    case "list":
+      return runList(rest);
+    case "describe":
+      return runDescribe(rest);
     case undefined:
     case "help":
     case "--help":

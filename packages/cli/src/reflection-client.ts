@@ -1,0 +1,95 @@
+import { readFileSync } from "node:fs";
+import { createChannel, createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
+import type { Channel } from "@tsgrpc/grpc";
+import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+
+export interface TargetOptions {
+  plaintext?: boolean;
+  cacert?: string;
+  cert?: string;
+  key?: string;
+  timeout?: number;
+}
+
+export function openChannel(target: string, options: TargetOptions): Channel {
+  if (options.plaintext !== false && !options.cacert && !options.cert) return createChannel(target);
+  const tls: Record<string, Buffer> = {};
+  if (options.cacert) tls["ca"] = readFileSync(options.cacert);
+  if (options.cert) tls["cert"] = readFileSync(options.cert);
+  if (options.key) tls["key"] = readFileSync(options.key);
+  return createChannel(target, { tls });
+}
+
+type Request = Record<string, unknown>;
+
+/**
+ * A server reflection client: asks one question per call (v1, falling back to v1alpha for older servers) and turns
+ * the answers into descriptors.
+ */
+export class ReflectionClient {
+  private useAlpha = false;
+
+  constructor(private readonly channel: Channel, private readonly timeout = 10_000) {}
+
+  private async ask(request: Request): Promise<Record<string, any>> {
+    const service = this.useAlpha ? ServerReflectionV1Alpha : ServerReflectionV1;
+    const client = createClient(service, this.channel);
+    try {
+      for await (const response of client.serverReflectionInfo([request], { timeout: this.timeout })) {
+        const error = (response as Record<string, any>)["errorResponse"];
+        if (error) throw new GrpcError(error.errorCode as Status, error.errorMessage as string);
+        return response as Record<string, any>;
+      }
+      throw new GrpcError(Status.INTERNAL, "the reflection service answered nothing");
+    } catch (e) {
+      if (e instanceof GrpcError && e.code === Status.UNIMPLEMENTED && !this.useAlpha) {
+        this.useAlpha = true;
+        return this.ask(request);
+      }
+      if (e instanceof GrpcError && e.code === Status.UNIMPLEMENTED) {
+        throw new GrpcError(Status.UNIMPLEMENTED, "the server does not offer reflection (grpc.reflection.v1 or v1alpha): pass the schema with --proto FILE -I DIR");
+      }
+      throw e;
+    }
+  }
+
+  async listServices(): Promise<string[]> {
+    const response = await this.ask({ listServices: "" });
+    return (response["listServicesResponse"].service as { name: string }[]).map((s) => s.name);
+  }
+
+  /** The files defining `symbol` and everything they import, as a registry. */
+  async registryFor(symbol: string): Promise<Registry> {
+    const files = new Map<string, FileDescriptorProto>();
+    const add = (response: Record<string, any>) => {
+      for (const bytes of response["fileDescriptorResponse"].fileDescriptorProto as Uint8Array[]) {
+        const file = getFileDescriptorType().decode(bytes);
+        files.set(file.name!, file);
+      }
+    };
+    add(await this.ask({ fileContainingSymbol: symbol }));
+    // Servers may leave out imports they sent before: ask for any that are missing.
+    for (let missing = this.missing(files); missing.length; missing = this.missing(files)) {
+      for (const name of missing) add(await this.ask({ fileByFilename: name }));
+    }
+    return Registry.from(topologically(files));
+  }
+
+  private missing(files: Map<string, FileDescriptorProto>): string[] {
+    return [...new Set([...files.values()].flatMap((f) => f.dependency))].filter((d) => !files.has(d));
+  }
+}
+
+function topologically(files: Map<string, FileDescriptorProto>): FileDescriptorProto[] {
+  const out: FileDescriptorProto[] = [];
+  const seen = new Set<string>();
+  const visit = (f: FileDescriptorProto) => {
+    if (seen.has(f.name!)) return;
+    seen.add(f.name!);
+    for (const d of f.dependency) if (files.has(d)) visit(files.get(d)!);
+    out.push(f);
+  };
+  files.forEach(visit);
+  return out;
+}

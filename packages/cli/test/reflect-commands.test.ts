@@ -1,0 +1,74 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Compiler } from "@tsgrpc/compiler";
+import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1 } from "@tsgrpc/grpc";
+import { dynamicService, Registry } from "@tsgrpc/protobuf";
+
+// tsgrpc list / describe against a live server with reflection, as a user runs them.
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const cli = `${root}packages/cli/bin/tsgrpc.js`;
+const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
+const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
+const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const health = new HealthService();
+const server = createServer()
+  .add(UserService, { getUser: async () => ({}), createUser: async () => ({}), listUsers: async () => ({}), watchUsers: async function* () {}, bulkCreateUsers: async () => ({}), userChat: async function* () {} })
+  .add(Health, health.implementation)
+  .add(ServerReflectionV1, new ReflectionService([UserService, Health, ServerReflectionV1]).implementation);
+const port = await server.listen("127.0.0.1:0");
+const noReflection = createServer().add(Health, health.implementation);
+const bare = await noReflection.listen("127.0.0.1:0");
+after(async () => {
+  await server.shutdown(100);
+  await noReflection.shutdown(100);
+});
+
+function run(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args]);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => resolve({ code, out, err }));
+  });
+}
+
+test("tsgrpc list shows a server's services, and a service's methods", async () => {
+  const services = await run("list", `127.0.0.1:${port}`, "--plaintext");
+  assert.equal(services.code, 0, services.err);
+  assert.deepEqual(services.out.trim().split("\n"), ["grpc.health.v1.Health", "grpc.reflection.v1.ServerReflection", "userservice.UserService"]);
+  const methods = await run("list", `127.0.0.1:${port}`, "userservice.UserService");
+  assert.match(methods.out, /^userservice\.UserService\.GetUser\n(.|\n)*userservice\.UserService\.UserChat\n$/);
+});
+
+test("tsgrpc describe prints services, methods, messages and enums as .proto text", async () => {
+  const svc = await run("describe", `127.0.0.1:${port}`, "userservice.UserService");
+  assert.match(svc.out, /rpc WatchUsers \( \.userservice\.WatchUsersRequest \) returns \( stream \.userservice\.User \);/);
+  assert.match(svc.out, /rpc UserChat \( stream \.userservice\.ChatMessage \) returns \( stream \.userservice\.ChatMessage \);/);
+  const msg = await run("describe", `127.0.0.1:${port}`, "userservice.User");
+  assert.equal(msg.out, "userservice.User is a message:\nmessage User {\n  int32 id = 1;\n  string username = 2;\n  string email = 3;\n  repeated string roles = 4;\n  .userservice.UserStatus status = 5;\n}\n");
+  const e = await run("describe", `127.0.0.1:${port}`, "userservice.UserStatus");
+  assert.match(e.out, /enum UserStatus \{\n {2}ACTIVE = 0;/);
+});
+
+test("errors: unknown symbols exit with NOT_FOUND's code, a server without reflection says to pass --proto, no server is UNAVAILABLE", async () => {
+  const unknown = await run("describe", `127.0.0.1:${port}`, "no.Such");
+  assert.equal(unknown.code, 5);
+  assert.match(unknown.err, /NOT_FOUND/);
+  const without = await run("list", `127.0.0.1:${bare}`);
+  assert.equal(without.code, 12);
+  assert.match(without.err, /--proto/);
+  const nobody = await run("list", "127.0.0.1:1");
+  assert.equal(nobody.code, 14);
+});
+
+test("with --proto and -I, list and describe read the schema from files instead of reflection", async () => {
+  const list = await run("list", `127.0.0.1:${bare}`, "--proto", "user_service.proto", "-I", `${root}examples/user-service`);
+  assert.equal(list.code, 0, list.err);
+  assert.equal(list.out, "userservice.UserService\n");
+  const d = await run("describe", `127.0.0.1:${bare}`, "userservice.GetUserRequest", "--proto", "user_service.proto", "-I", `${root}examples/user-service`);
+  assert.equal(d.out, "userservice.GetUserRequest is a message:\nmessage GetUserRequest {\n  int32 id = 1;\n}\n");
+});
