@@ -5,7 +5,9 @@ export const COMPILE_USAGE = `usage: tsgrpc compile -I DIR [-I DIR...] --descrip
   Compiles .proto files to a google.protobuf.FileDescriptorSet, as protoc does (FILE "-" writes to stdout).`;
 
 /** Flags that take the next argument as their value (`--out DIR`); `--flag=value` works for every flag. */
-const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout"]);
+const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout", "-d", "-H"]);
+/** Flags that may be given several times; their values are kept joined by newlines. */
+const REPEATED_FLAGS = new Set(["-H"]);
 
 /** Parses protoc-style arguments: -I DIR, -IDIR, --proto_path=DIR, -o FILE, --descriptor_set_out=FILE. */
 export function parseProtocArgs(args: string[]): { includes: string[]; files: string[]; flags: Map<string, string | true> } {
@@ -19,7 +21,8 @@ export function parseProtocArgs(args: string[]): { includes: string[]; files: st
       if (v === undefined) throw new Error(`${a} needs a value`);
       if (a === "-I" || a === "--proto_path") includes.push(v);
       else if (a === "--proto") flags.set("proto", [flags.get("proto"), v].filter((x) => typeof x === "string").join(","));
-      else flags.set(a === "-o" ? "descriptor_set_out" : a.slice(2), v);
+      else if (REPEATED_FLAGS.has(a)) flags.set(a.replace(/^--?/, ""), [flags.get(a.replace(/^--?/, "")), v].filter((x) => typeof x === "string").join("\n"));
+      else flags.set(a === "-o" ? "descriptor_set_out" : a.replace(/^--?/, ""), v);
     } else if (a.startsWith("-I")) includes.push(a.slice(2));
     else if (a.startsWith("--proto_path=")) includes.push(a.slice("--proto_path=".length));
     else if (a.startsWith("--")) {

@@ -1,6 +1,7 @@
 import { runCompile, COMPILE_USAGE } from "./compile-command.js";
 import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
+import { CALL_USAGE, runCall } from "./call-command.js";
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -8,6 +9,7 @@ Commands:
   gen       .proto files -> TypeScript (messages, codecs, service definitions)
   list      the services of a server, or the methods of one (server reflection)
   describe  a service, method, message or enum of a server as .proto text (server reflection)
+  call      call a method with a JSON request, print the JSON responses
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
   help      this text
 
@@ -16,6 +18,8 @@ ${GEN_USAGE}
 ${LIST_USAGE}
 
 ${DESCRIBE_USAGE}
+
+${CALL_USAGE}
 
 ${COMPILE_USAGE}
 `;
@@ -32,6 +36,8 @@ export function main(argv: string[]): number | Promise<number> {
       return runList(rest);
     case "describe":
       return runDescribe(rest);
+    case "call":
+      return runCall(rest);
     case undefined:
     case "help":
     case "--help":

@@ -11,20 +11,20 @@ export const DESCRIBE_USAGE = `usage: tsgrpc describe HOST:PORT SYMBOL [--plaint
   Prints a service, method, message or enum as .proto text, from the server's reflection or the --proto files.`;
 
 /** The schema for a symbol: from --proto files when given (no server needed), otherwise from reflection. */
-async function schemaFor(symbol: string, flags: Map<string, string | true>, includes: string[], reflection: ReflectionClient): Promise<Registry> {
+export async function schemaFor(symbol: string, flags: Map<string, string | true>, includes: string[], reflection: ReflectionClient): Promise<Registry> {
   const proto = flags.get("proto");
   if (typeof proto !== "string") return reflection.registryFor(symbol);
   const { compiler, compiled } = compileFiles(includes, proto.split(","));
   return Registry.from(compiler.withImports(compiled));
 }
 
-function targetOptions(flags: Map<string, string | true>): TargetOptions {
+export function targetOptions(flags: Map<string, string | true>): TargetOptions {
   const str = (k: string) => (typeof flags.get(k) === "string" ? (flags.get(k) as string) : undefined);
   return { plaintext: !str("cacert") && !str("cert"), cacert: str("cacert"), cert: str("cert"), key: str("key") };
 }
 
 /** The exit status of a failed command: the gRPC status code (so scripts can tell NOT_FOUND from UNAVAILABLE). */
-function fail(command: string, e: unknown): number {
+export function failWithStatus(command: string, e: unknown): number {
   if (e instanceof CompileError) {
     process.stderr.write(e.diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n") + "\n");
     return 1;
@@ -55,7 +55,7 @@ export async function runList(args: string[]): Promise<number> {
     for (const m of info.methods) process.stdout.write(`${service}.${m.name}\n`);
     return 0;
   } catch (e) {
-    return fail("list", e);
+    return failWithStatus("list", e);
   } finally {
     channel.close();
   }
@@ -76,7 +76,7 @@ export async function runDescribe(args: string[]): Promise<number> {
     process.stdout.write(text);
     return 0;
   } catch (e) {
-    return fail("describe", e);
+    return failWithStatus("describe", e);
   } finally {
     channel.close();
   }

@@ -1,0 +1,88 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { Compiler } from "@tsgrpc/compiler";
+import { BadRequest, createServer, GrpcError, packDetail, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
+import { dynamicService, Registry } from "@tsgrpc/protobuf";
+
+// tsgrpc call against a live server with reflection: JSON in, JSON out, every kind of call, errors and exit codes.
+const root = fileURLToPath(new URL("../../../../", import.meta.url));
+const cli = `${root}packages/cli/bin/tsgrpc.js`;
+const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
+const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
+const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const server = createServer({ logError: () => {} })
+  .add(UserService, {
+    async getUser(req: any, ctx) {
+      if (req.id === 0) throw new GrpcError(Status.INVALID_ARGUMENT, "bad id", { details: [packDetail(BadRequest, { fieldViolations: [{ field: "id", description: "must be positive" }] })] });
+      if (req.id > 100) throw new GrpcError(Status.NOT_FOUND, `User ${req.id} not found`);
+      return { user: { id: req.id, username: String(ctx.metadata.get("x-name") ?? "ada"), roles: ["admin"] } };
+    },
+    createUser: async () => ({}),
+    listUsers: async () => ({}),
+    async *watchUsers() {
+      yield { id: 1 };
+      yield { id: 2 };
+    },
+    async bulkCreateUsers(reqs) {
+      let n = 0;
+      for await (const _ of reqs) n++;
+      return { createdCount: n };
+    },
+    userChat: async function* () {},
+  })
+  .add(ServerReflectionV1, new ReflectionService([UserService, ServerReflectionV1]).implementation);
+const port = await server.listen("127.0.0.1:0");
+const host = `127.0.0.1:${port}`;
+after(() => server.shutdown(100));
+
+function run(args: string[], stdin = ""): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [cli, ...args]);
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("close", (code) => resolve({ code, out, err }));
+    child.stdin.end(stdin);
+  });
+}
+
+test("tsgrpc call: unary with metadata, JSON out", async () => {
+  const r = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 7}', "-H", "x-name: grace"]);
+  assert.equal(r.code, 0, r.err);
+  assert.deepEqual(JSON.parse(r.out), { user: { id: 7, username: "grace", roles: ["admin"] } });
+});
+
+test("tsgrpc call: server streaming prints each response; client streaming reads NDJSON from stdin", async () => {
+  const watch = await run(["call", host, "userservice.UserService.WatchUsers", "-d", "{}"]);
+  assert.equal(watch.code, 0, watch.err);
+  assert.deepEqual(watch.out.trim().split(/\n(?=\{)/).map((j) => JSON.parse(j)), [{ id: 1 }, { id: 2 }]);
+  const bulk = await run(["call", host, "userservice.UserService/BulkCreateUsers", "-d", "@"], '{"username":"a"}\n{"username":"b"}\n{"username":"c"}\n');
+  assert.deepEqual(JSON.parse(bulk.out), { createdCount: 3 });
+});
+
+test("tsgrpc call: errors exit with their gRPC code and show decoded details", async () => {
+  const missing = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 500}']);
+  assert.equal(missing.code, Status.NOT_FOUND);
+  assert.match(missing.err, /NOT_FOUND: User 500 not found/);
+  const invalid = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 0}']);
+  assert.equal(invalid.code, Status.INVALID_ARGUMENT);
+  assert.match(invalid.err, /google\.rpc\.BadRequest \{"fieldViolations":\[\{"field":"id","description":"must be positive"\}\]\}/);
+});
+
+test("tsgrpc call: bad input says what is wrong and suggests close names", async () => {
+  const badJson = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": "x"}']);
+  assert.equal(badJson.code, Status.INVALID_ARGUMENT);
+  assert.match(badJson.err, /does not fit userservice\.GetUserRequest: .*id/);
+  const unknownField = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"idd": 1}']);
+  assert.match(unknownField.err, /unknown field "idd"/);
+  const typo = await run(["call", host, "userservice.UserService/GetUsr", "-d", "{}"]);
+  assert.equal(typo.code, Status.NOT_FOUND);
+  assert.match(typo.err, /Did you mean "GetUser"/);
+  const badService = await run(["call", host, "userservice.UserSrvice/GetUser", "-d", "{}"]);
+  assert.match(badService.err, /Did you mean "userservice\.UserService"/);
+  const nobody = await run(["call", "127.0.0.1:1", "userservice.UserService/GetUser", "-d", "{}"]);
+  assert.equal(nobody.code, Status.UNAVAILABLE);
+});
