@@ -10,7 +10,8 @@ import { openChannel, ReflectionClient } from "./reflection-client.js";
 export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d JSON | -d @] [-H 'key: value']... [--timeout MS]
                    [--emit-defaults] [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Calls a method with a request in proto3 JSON and prints the responses as JSON, as they arrive. "-d @" reads
-  newline-delimited JSON requests from stdin (client and bidi streaming). The exit status is the gRPC status code.`;
+  newline-delimited JSON requests from stdin (client and bidi streaming). A failed call exits with 64 + its gRPC
+  status code.`;
 
 /** Levenshtein distance, for "did you mean" suggestions. */
 function distance(a: string, b: string): number {

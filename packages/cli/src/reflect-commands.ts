@@ -23,7 +23,10 @@ export function targetOptions(flags: Map<string, string | true>): TargetOptions 
   return { plaintext: !str("cacert") && !str("cert"), cacert: str("cacert"), cert: str("cert"), key: str("key") };
 }
 
-/** The exit status of a failed command: the gRPC status code (so scripts can tell NOT_FOUND from UNAVAILABLE). */
+/** Exit statuses of RPC failures: 64 + the gRPC status code (grpcurl's convention), so they never collide with
+ * 1 (schema errors) or 2 (usage), and scripts can tell NOT_FOUND (69) from UNAVAILABLE (78). */
+export const STATUS_EXIT_BASE = 64;
+
 export function failWithStatus(command: string, e: unknown): number {
   if (e instanceof CompileError) {
     process.stderr.write(e.diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n") + "\n");
@@ -31,7 +34,7 @@ export function failWithStatus(command: string, e: unknown): number {
   }
   const error = e instanceof GrpcError ? e : GrpcError.from(e, false);
   process.stderr.write(`tsgrpc ${command}: ${Status[error.code]}: ${error.rawMessage}\n`);
-  return error.code || 1;
+  return STATUS_EXIT_BASE + error.code;
 }
 
 export async function runList(args: string[]): Promise<number> {

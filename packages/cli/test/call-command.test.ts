@@ -65,24 +65,24 @@ test("tsgrpc call: server streaming prints each response; client streaming reads
 
 test("tsgrpc call: errors exit with their gRPC code and show decoded details", async () => {
   const missing = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 500}']);
-  assert.equal(missing.code, Status.NOT_FOUND);
+  assert.equal(missing.code, 64 + Status.NOT_FOUND);
   assert.match(missing.err, /NOT_FOUND: User 500 not found/);
   const invalid = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 0}']);
-  assert.equal(invalid.code, Status.INVALID_ARGUMENT);
+  assert.equal(invalid.code, 64 + Status.INVALID_ARGUMENT);
   assert.match(invalid.err, /google\.rpc\.BadRequest \{"fieldViolations":\[\{"field":"id","description":"must be positive"\}\]\}/);
 });
 
 test("tsgrpc call: bad input says what is wrong and suggests close names", async () => {
   const badJson = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": "x"}']);
-  assert.equal(badJson.code, Status.INVALID_ARGUMENT);
+  assert.equal(badJson.code, 64 + Status.INVALID_ARGUMENT);
   assert.match(badJson.err, /does not fit userservice\.GetUserRequest: .*id/);
   const unknownField = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"idd": 1}']);
   assert.match(unknownField.err, /unknown field "idd"/);
   const typo = await run(["call", host, "userservice.UserService/GetUsr", "-d", "{}"]);
-  assert.equal(typo.code, Status.NOT_FOUND);
+  assert.equal(typo.code, 64 + Status.NOT_FOUND);
   assert.match(typo.err, /Did you mean "GetUser"/);
   const badService = await run(["call", host, "userservice.UserSrvice/GetUser", "-d", "{}"]);
   assert.match(badService.err, /Did you mean "userservice\.UserService"/);
   const nobody = await run(["call", "127.0.0.1:1", "userservice.UserService/GetUser", "-d", "{}"]);
-  assert.equal(nobody.code, Status.UNAVAILABLE);
+  assert.equal(nobody.code, 64 + Status.UNAVAILABLE);
 });
