@@ -1,4 +1,4 @@
-import { GrpcError, Metadata, Status, wasCompressed } from "@tsgrpc/grpc";
+import { GrpcError, Status, wasCompressed } from "@tsgrpc/grpc";
 import type { ServerContext, ServiceImplementation } from "@tsgrpc/grpc";
 import type { ServiceDefinition } from "@tsgrpc/protobuf";
 
@@ -83,4 +83,3 @@ export function testServiceImpl(service: ServiceDefinition): ServiceImplementati
   } as never;
 }
 
-export { Metadata };

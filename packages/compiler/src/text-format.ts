@@ -85,7 +85,7 @@ export function parseTextFormat(
         setOwn(map, String(entry["key"]), entry["value"]);
       } else if (f.repeated) ((msg[f.localName] ??= []) as unknown[]).push(v);
       else {
-        if (msg[f.localName] !== undefined && f.explicitPresence && !(isMessage && false)) fail(`Non-repeated field "${f.name}" is specified multiple times.`);
+        if (msg[f.localName] !== undefined && f.explicitPresence) fail(`Non-repeated field "${f.name}" is specified multiple times.`);
         msg[f.localName] = v;
       }
     };

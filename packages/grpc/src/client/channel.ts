@@ -1,4 +1,4 @@
-import { connect, constants } from "node:http2";
+import { connect } from "node:http2";
 import type { ClientHttp2Session, SecureClientSessionOptions } from "node:http2";
 
 export interface ChannelOptions {
@@ -99,9 +99,6 @@ export class Channel {
     this.closed = true;
     this.session?.close();
   }
-
-  /** @internal */
-  static readonly CANCEL = constants.NGHTTP2_CANCEL;
 }
 
 export function createChannel(target: string, options?: ChannelOptions): Channel {
