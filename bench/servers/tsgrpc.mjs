@@ -1,0 +1,34 @@
+// tsgrpc serving the benchmark UserService with its generated code.
+import { createServer, GrpcError, Status } from "@tsgrpc/grpc";
+import { tsgrpc as pb } from "../lib/schema.mjs";
+import { STREAM_MESSAGES, users } from "../lib/data.mjs";
+
+export async function start(port) {
+  const server = createServer();
+  server.add(pb.UserService, {
+    async getUser(req) {
+      const user = users[req.id - 1];
+      if (!user) throw new GrpcError(Status.NOT_FOUND, `User ${req.id} not found`);
+      return { user };
+    },
+    async listUsers(req) {
+      return { users: users.slice(0, req.pageSize), nextPageToken: "" };
+    },
+    async *watchUsers() {
+      for (let i = 0; i < STREAM_MESSAGES; i++) yield users[i % users.length];
+    },
+    async bulkCreateUsers(requests) {
+      let n = 0;
+      for await (const _ of requests) n++;
+      return { createdCount: n };
+    },
+    async *userChat(messages) {
+      for await (const m of messages) yield m;
+    },
+    async createUser() {
+      throw new GrpcError(Status.UNIMPLEMENTED, "not benchmarked");
+    },
+  });
+  await server.listen(`127.0.0.1:${port}`);
+  return { close: () => server.shutdown(1000) };
+}
