@@ -1,5 +1,6 @@
 import { connect } from "node:http2";
 import type { ClientHttp2Session, SecureClientSessionOptions } from "node:http2";
+import { enableCallPropagation } from "../server/server-context.js";
 
 export interface ChannelOptions {
   /** TLS: true for the system CAs, or options such as `ca`, `cert`, `key` (mutual TLS) and `servername`. */
@@ -26,6 +27,7 @@ export class Channel {
   readonly maxReceiveMessageSize: number;
 
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
+    enableCallPropagation();
     const scheme = options.tls ? "https" : "http";
     this.authority = `${scheme}://${target.replace(/^(dns:|ipv4:|ipv6:)/, "")}`;
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;

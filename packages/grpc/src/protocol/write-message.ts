@@ -1,16 +1,33 @@
 import type { Http2Stream } from "node:http2";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
-import { encodeEnvelope } from "./envelope.js";
+import { HEADER_SIZE } from "./envelope.js";
+
+/** The envelope as a Buffer (node:http2 would otherwise copy a Uint8Array into one). */
+function envelope(data: Uint8Array, compressed: boolean): Buffer {
+  const out = Buffer.allocUnsafe(HEADER_SIZE + data.length);
+  out[0] = compressed ? 1 : 0;
+  out.writeUInt32BE(data.length, 1);
+  out.set(data, HEADER_SIZE);
+  return out;
+}
 
 /**
  * Writes one encoded message as a length-prefixed envelope, compressed unless the encoding is identity or the message
- * was exempted, and waits while the stream's buffer is full (or until it closes): the sender's side of backpressure.
+ * was exempted. Returns undefined when the stream can take more, or a promise that settles once its buffer drains (or
+ * it closes): the sender's side of backpressure.
+ *
+ * With `batch`, the stream is corked until the end of the current tick, so that a handler producing several messages
+ * without waiting sends them in one write and as few DATA frames as fit, instead of one write each.
  */
-export async function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding): Promise<void> {
+export function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding, batch = false): Promise<void> | undefined {
   const compressed = encoding !== "identity" && !isExempt(message);
-  if (stream.write(encodeEnvelope(compressed ? compress(encoding, data) : data, compressed))) return;
-  await new Promise<void>((resolve) => {
+  if (batch && stream.writableCorked === 0) {
+    stream.cork();
+    process.nextTick(() => stream.uncork());
+  }
+  if (stream.write(envelope(compressed ? compress(encoding, data) : data, compressed))) return undefined;
+  return new Promise<void>((resolve) => {
     const done = () => {
       stream.off("drain", done);
       stream.off("close", done);

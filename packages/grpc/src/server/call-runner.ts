@@ -13,7 +13,7 @@ import { Status } from "../status.js";
 import type { ServerCallHandler } from "./handler-types.js";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import type { TLSSocket } from "node:tls";
-import { type PeerIdentity, ServerContext, serverCallStorage } from "./server-context.js";
+import { type PeerIdentity, ServerContext, runInCall } from "./server-context.js";
 
 export interface CallLimits {
   maxReceiveMessageSize: number;
@@ -23,8 +23,8 @@ export interface CallLimits {
 export interface Route {
   method: MethodDefinition;
   handler: ServerCallHandler;
-  /** For a unary method with no interceptors: the handler itself, called directly. */
-  unary?: (request: object, ctx: ServerContext) => unknown;
+  /** For a unary or server-streaming method with no interceptors: the handler itself, called directly. */
+  direct?: (request: object, ctx: ServerContext) => unknown;
 }
 
 /** The verified client certificate of a mutual-TLS connection, if there is one. */
@@ -148,8 +148,9 @@ export class RunningCall {
   private run(): void {
     const { stream, route } = this;
     // Client calls the handler makes inherit its deadline and cancellation (see client/call-options.ts).
-    if (route.unary) {
-      const unary = route.unary;
+    if (route.direct) {
+      const direct = route.direct;
+      const streaming = route.method.kind === "server_streaming";
       let request: object | undefined;
       this.readRequests(
         (m) => {
@@ -162,7 +163,8 @@ export class RunningCall {
             return;
           }
           const req = request;
-          serverCallStorage.run(this.ctx, () => void this.respondOnce(() => unary(req, this.ctx)));
+          const handle = () => direct(req, this.ctx);
+          runInCall(this.ctx, () => void (streaming ? this.respond(handle as () => AsyncIterable<object>) : this.respondOnce(handle)));
         },
         () => {},
       );
@@ -170,7 +172,7 @@ export class RunningCall {
     }
     const requests = new AsyncQueue<object>(16, () => stream.pause(), () => stream.resume(), undefined);
     this.readRequests((m) => requests.push(m), () => requests.end(), (e) => requests.end(e));
-    serverCallStorage.run(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+    runInCall(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
   }
 
   /** The unary fast path: one handler call, one response, no streams or generators in between. */
@@ -178,7 +180,7 @@ export class RunningCall {
     try {
       const response = (await handle()) as object;
       if (this.finished) return;
-      await this.send(response);
+      await this.send(response, false);
       this.finish(undefined);
     } catch (e) {
       this.failed(e);
@@ -190,7 +192,8 @@ export class RunningCall {
       // Called inside the try: an interceptor that refuses a call may throw before returning a stream.
       for await (const message of handle()) {
         if (this.finished) return;
-        await this.send(message);
+        const full = this.send(message, true);
+        if (full) await full;
       }
       this.finish(undefined);
     } catch (e) {
@@ -210,14 +213,17 @@ export class RunningCall {
     return wanted !== "identity" && this.acceptedEncodings.includes(wanted) ? wanted : "identity";
   }
 
-  private async send(message: object): Promise<void> {
-    const { stream } = this;
+  /**
+   * Writes one response message. Returns a promise only when the stream's buffer is full: the caller waits for it
+   * before the next message. With `batch`, messages written in the same tick go out together (see writeMessage).
+   */
+  private send(message: object, batch: boolean): Promise<void> | undefined {
     const data = this.route.method.output.encode(message);
     if (data.length > this.limits.maxSendMessageSize) {
       throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
     }
     this.sendHeaders();
-    await writeMessage(stream, message, data, this.responseEncoding);
+    return writeMessage(this.stream, message, data, this.responseEncoding, batch);
   }
 
   /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */

@@ -94,9 +94,9 @@ export class Server {
       if (typeof impl !== "function") throw new TypeError(`${service.typeName}: no handler for ${method.name} (expected a function "${localName}")`);
       const bound = impl.bind(implementation);
       const handler = interceptors.reduceRight<ServerCallHandler>((next, interceptor) => interceptor(next), normalize(method, bound));
-      // Unary calls with no interceptor to see them skip the stream machinery.
-      const unary = method.kind === "unary" && interceptors.length === 0 ? (bound as (r: object, c: ServerContext) => unknown) : undefined;
-      this.routes.set(method.path, unary ? { method, handler, unary } : { method, handler });
+      // Unary and server-streaming calls with no interceptor to see them skip the stream machinery.
+      const direct = (method.kind === "unary" || method.kind === "server_streaming") && interceptors.length === 0;
+      this.routes.set(method.path, direct ? { method, handler, direct: bound as (r: object, c: ServerContext) => unknown } : { method, handler });
     }
     return this;
   }

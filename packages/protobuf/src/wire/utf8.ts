@@ -22,6 +22,9 @@ export function decodeUtf8(buf: Uint8Array, start: number, end: number, strict: 
   if (n <= 8) {
     const short = shortAscii(buf, start, n);
     if (short !== undefined) return short;
+  } else if (n <= 32) {
+    const short = mediumAscii(buf, start, end);
+    if (short !== undefined) return short;
   }
   if (nodeUtf8Slice !== undefined) {
     const s = nodeUtf8Slice.call(buf, start, end);
@@ -54,6 +57,17 @@ function shortAscii(b: Uint8Array, i: number, n: number): string | undefined {
   }
 }
 
+/** Up to 32 ASCII bytes as a string, built from 8-byte pieces; undefined when one of them is not ASCII. */
+function mediumAscii(b: Uint8Array, start: number, end: number): string | undefined {
+  let s = "";
+  for (let i = start; i < end; i += 8) {
+    const piece = shortAscii(b, i, Math.min(8, end - i));
+    if (piece === undefined) return undefined;
+    s += piece;
+  }
+  return s;
+}
+
 function validate(bytes: Uint8Array): string {
   try {
     return fatalDecoder.decode(bytes);
@@ -83,7 +97,7 @@ export function utf8Length(s: string): number {
 /** Writes `s` as UTF-8 at `pos`; returns the position after it. `buf` must have room for 3 bytes per UTF-16 unit. */
 export function writeUtf8(s: string, buf: Uint8Array, pos: number): number {
   const n = s.length;
-  if (n < 16) {
+  if (n < 64) {
     let i = 0;
     for (; i < n; i++) {
       const c = s.charCodeAt(i);
