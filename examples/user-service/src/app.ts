@@ -1,0 +1,77 @@
+import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus } from "@tsgrpc/grpc";
+import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
+import { bearerAuth, type Principal } from "./auth.js";
+import { callLog, type CallLogEntry } from "./call-log.js";
+import { UserService } from "./gen/user_service_pb.js";
+import { SqliteUserStore } from "./sqlite-store.js";
+import type { UserStore } from "./store.js";
+import { createUserService, type UserServiceOptions } from "./user-service.js";
+
+export interface AppOptions extends Omit<UserServiceOptions, "store"> {
+  /** SQLite file path, or ":memory:". */
+  db: string;
+  /** Bearer tokens; auth is off without them. */
+  tokens?: ReadonlyMap<string, Principal>;
+  /** Where call-log entries go (default: none). */
+  log?: (entry: CallLogEntry) => void;
+  /** How often the store is checked for the health service, in ms. */
+  healthIntervalMs?: number;
+}
+
+export interface App {
+  server: Server;
+  store: UserStore;
+  health: HealthService;
+  /** Listens on "host:port"; resolves with the port. */
+  listen(address: string): Promise<number>;
+  /** NOT_SERVING, then the calls in flight get `graceMs` to finish, then the store closes. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+const SERVICE = UserService.typeName;
+
+/** The UserService server: store, service, interceptors, health and reflection, wired together. */
+export async function createApp(options: AppOptions): Promise<App> {
+  const store = new SqliteUserStore(options.db);
+  const health = new HealthService();
+  const interceptors: ServerInterceptor[] = [];
+  if (options.log) interceptors.push(callLog(options.log));
+  if (options.tokens) {
+    const writes = new Set([UserService.methods.createUser.path, UserService.methods.bulkCreateUsers.path]);
+    interceptors.push(bearerAuth({ tokens: options.tokens, pathPrefix: `/${SERVICE}/`, writes }));
+  }
+  const server = createServer({ interceptors, health });
+  const reflection = new ReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
+  server
+    .add(UserService, await createUserService({ ...options, store }))
+    .add(Health, health.implementation)
+    .add(ServerReflectionV1, reflection.implementation)
+    .add(ServerReflectionV1Alpha, reflection.implementation);
+
+  // SERVING while the store answers.
+  const check = async () => {
+    let status = ServingStatus.SERVING;
+    try {
+      await store.ping();
+    } catch {
+      status = ServingStatus.NOT_SERVING;
+    }
+    health.setStatus("", status);
+    health.setStatus(SERVICE, status);
+  };
+  await check();
+  const timer = setInterval(() => void check(), options.healthIntervalMs ?? 5000);
+  timer.unref();
+
+  return {
+    server,
+    store,
+    health,
+    listen: (address) => server.listen(address),
+    async shutdown(graceMs = 10_000) {
+      clearInterval(timer);
+      await server.shutdown(graceMs);
+      await store.close();
+    },
+  };
+}

@@ -1,0 +1,76 @@
+/**
+ * A queue between a producer that must never wait (store events, chat broadcasts) and one consumer that may be slow
+ * (a client stream). It holds at most `capacity` items: a push beyond that marks the queue overflowed, and the
+ * consumer's next `take` throws `overflow()` instead of falling further behind, so that one slow client costs bounded
+ * memory and never stalls the producer or the other consumers.
+ */
+export class BoundedQueue<T> {
+  private items: T[] = [];
+  private head = 0;
+  private waiting: { resolve: (v: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
+  private overflowed = false;
+  private ended = false;
+
+  constructor(private readonly capacity: number, private readonly overflow: () => Error) {}
+
+  /** Adds an item; false when the queue was full (and is now marked overflowed) or has ended. */
+  push(item: T): boolean {
+    if (this.ended || this.overflowed) return false;
+    if (this.waiting) {
+      const { resolve } = this.waiting;
+      this.waiting = undefined;
+      resolve({ value: item, done: false });
+      return true;
+    }
+    if (this.items.length - this.head >= this.capacity) {
+      this.overflowed = true;
+      this.items = [];
+      this.head = 0;
+      return false;
+    }
+    this.items.push(item);
+    return true;
+  }
+
+  /** No more items: the consumer gets what is queued, then the end. */
+  end(): void {
+    this.ended = true;
+    if (this.waiting && this.head === this.items.length) {
+      this.waiting.resolve({ value: undefined, done: true });
+      this.waiting = undefined;
+    }
+  }
+
+  /** The next item, waiting for one; rejects when the queue overflowed or `signal` aborts. */
+  take(signal: AbortSignal): Promise<IteratorResult<T>> {
+    if (this.overflowed) return Promise.reject(this.overflow());
+    if (this.head < this.items.length) {
+      const value = this.items[this.head++]!;
+      if (this.head > 1024 && this.head * 2 > this.items.length) {
+        this.items = this.items.slice(this.head);
+        this.head = 0;
+      }
+      return Promise.resolve({ value, done: false });
+    }
+    if (this.ended) return Promise.resolve({ value: undefined, done: true });
+    if (signal.aborted) return Promise.reject(signal.reason);
+    return new Promise((resolve, reject) => {
+      const onAbort = () => {
+        this.waiting = undefined;
+        reject(signal.reason);
+      };
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.waiting = {
+        resolve: (v) => {
+          signal.removeEventListener("abort", onAbort);
+          resolve(v);
+        },
+        reject,
+      };
+    });
+  }
+
+  get size(): number {
+    return this.items.length - this.head;
+  }
+}

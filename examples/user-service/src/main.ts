@@ -1,0 +1,56 @@
+#!/usr/bin/env node
+// The UserService example server:  npm start [-- --port N] [--host H] [--db PATH|:memory:] [--auth TOKENS.json] [--quiet]
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import { createApp } from "./app.js";
+import { parseTokens } from "./auth.js";
+
+const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:] [--auth TOKENS.json] [--quiet]";
+
+function options() {
+  try {
+    const { values } = parseArgs({
+      options: {
+        port: { type: "string", default: "50051" },
+        host: { type: "string", default: "" },
+        db: { type: "string", default: "data/users.db" },
+        auth: { type: "string" },
+        quiet: { type: "boolean", default: false },
+        help: { type: "boolean", short: "h" },
+      },
+    });
+    if (values.help) {
+      console.log(USAGE);
+      process.exit(0);
+    }
+    const port = Number(values.port);
+    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, not "${values.port}"`);
+    return { ...values, port, tokens: values.auth === undefined ? undefined : parseTokens(readFileSync(values.auth, "utf8")) };
+  } catch (e) {
+    console.error(`${(e as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+}
+
+const opts = options();
+const app = await createApp({ db: opts.db, tokens: opts.tokens, log: opts.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)) });
+const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
+const port = await app.listen(`${host}:${opts.port}`);
+const target = `${opts.host || "127.0.0.1"}:${port}`.replace(/^([^[].*:.*):(\d+)$/, "[$1]:$2");
+console.log(`UserService listening on ${opts.host || "every interface"}, port ${port} (store: ${opts.db}${opts.tokens ? `, bearer auth with ${opts.tokens.size} tokens` : ", auth off"})
+Try it:
+  npx tsgrpc list ${target}
+  npx tsgrpc call ${target} userservice.UserService/GetUser -d '{"id": 1}'
+  npx tsgrpc call ${target} userservice.UserService/CreateUser -d '{"username": "charlie", "email": "charlie@example.com"}'${opts.tokens ? " -H 'authorization: Bearer <admin token>'" : ""}
+  npx tsgrpc call ${target} userservice.UserService/WatchUsers -d '{}'     (Ctrl-C to stop)
+Stop with Ctrl-C.`);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) process.exit(1); // a second signal: stop now
+  stopping = true;
+  console.log(`${signal}: shutting down (NOT_SERVING, finishing the calls in flight)`);
+  app.shutdown(10_000).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+};
+process.on("SIGINT", () => stop("SIGINT"));
+process.on("SIGTERM", () => stop("SIGTERM"));

@@ -1,0 +1,41 @@
+import { UserStatus } from "./gen/user_service_pb.js";
+
+/** A user as the store keeps it. */
+export interface UserRecord {
+  id: number;
+  username: string;
+  email: string;
+  roles: string[];
+  status: UserStatus;
+}
+
+export interface NewUser {
+  username: string;
+  email: string;
+}
+
+/** A username or email that another user already has. */
+export class DuplicateUserError extends Error {
+  constructor(readonly field: "username" | "email", readonly value: string) {
+    super(`a user with ${field} "${value}" already exists`);
+  }
+}
+
+/**
+ * Where users live. Methods are asynchronous so that a networked store (PostgreSQL, for several replicas) fits the
+ * same shape as the embedded SQLite one. Listeners hear of every user created, after it is committed.
+ */
+export interface UserStore {
+  get(id: number): Promise<UserRecord | undefined>;
+  /** Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError. */
+  create(user: NewUser): Promise<UserRecord>;
+  /** Users with id greater than `afterId`, in id order, at most `limit` of them. */
+  listAfter(afterId: number, limit: number): Promise<UserRecord[]>;
+  /** Subscribes to users as they are committed; returns the unsubscribe function. */
+  onChange(listener: (user: UserRecord) => void): () => void;
+  /** A secret for signing page tokens, the same for every replica on the same data. */
+  tokenSecret(): Promise<Uint8Array>;
+  /** Resolves when the store answers a query (for health checks). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,140 @@
+import { BadRequest, GrpcError, packDetail, Status } from "@tsgrpc/grpc";
+import type { ServiceImplementation, ServerContext } from "@tsgrpc/grpc";
+import type { BadRequest_FieldViolation } from "@tsgrpc/grpc";
+import { BoundedQueue } from "./bounded-queue.js";
+import { ChatRoom } from "./chat-room.js";
+import type { ChatMessage, CreateUserRequest, User } from "./gen/user_service_pb.js";
+import { UserService } from "./gen/user_service_pb.js";
+import { principalOf } from "./auth.js";
+import { PageTokens } from "./page-token.js";
+import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
+import { validateNewUser } from "./validation.js";
+
+export interface UserServiceOptions {
+  store: UserStore;
+  /** ListUsers' page_size when the request leaves it 0. */
+  defaultPageSize?: number;
+  /** The largest page ListUsers returns; larger requests are capped to it. */
+  maxPageSize?: number;
+  /** Users a WatchUsers stream may have waiting before it is ended with RESOURCE_EXHAUSTED. */
+  watchBacklog?: number;
+  /** The chat room UserChat joins (one per server by default). */
+  chatRoom?: ChatRoom;
+}
+
+export const DEFAULT_PAGE_SIZE = 10;
+export const MAX_PAGE_SIZE = 100;
+export const WATCH_BACKLOG = 1024;
+/** WatchUsers reads the existing users in pages of this size. */
+const WATCH_READ_PAGE = 500;
+
+const invalid = (message: string, violations: BadRequest_FieldViolation[]) =>
+  new GrpcError(Status.INVALID_ARGUMENT, message, { details: [packDetail(BadRequest, { fieldViolations: violations })] });
+
+/** The tutorial's UserService over a UserStore. */
+export async function createUserService(options: UserServiceOptions): Promise<ServiceImplementation<typeof UserService>> {
+  const { store } = options;
+  const defaultPageSize = options.defaultPageSize ?? DEFAULT_PAGE_SIZE;
+  const maxPageSize = options.maxPageSize ?? MAX_PAGE_SIZE;
+  const watchBacklog = options.watchBacklog ?? WATCH_BACKLOG;
+  const room = options.chatRoom ?? new ChatRoom();
+  const tokens = new PageTokens(await store.tokenSecret());
+
+  /** Validates and creates one user; `field` prefixes field names in errors (BulkCreateUsers' "requests[3]."). */
+  async function create(request: CreateUserRequest, field = "", createdBefore?: number): Promise<UserRecord> {
+    const note = createdBefore === undefined ? "" : `; ${createdBefore} users were created before it`;
+    const violations = validateNewUser(request, field);
+    if (violations.length) throw invalid(`Invalid user${field ? ` in ${field.slice(0, -1)}` : ""}${note}`, violations);
+    try {
+      return await store.create(request);
+    } catch (e) {
+      if (e instanceof DuplicateUserError) throw new GrpcError(Status.ALREADY_EXISTS, `${field ? `${field.slice(0, -1)}: ` : ""}${e.message}${note}`);
+      throw e;
+    }
+  }
+
+  return {
+    async getUser({ id }) {
+      if (id <= 0) throw new GrpcError(Status.INVALID_ARGUMENT, "User ID must be positive");
+      const user = await store.get(id);
+      if (!user) throw new GrpcError(Status.NOT_FOUND, `User ${id} not found`);
+      return { user };
+    },
+
+    async createUser(request) {
+      return { user: await create(request) };
+    },
+
+    async listUsers({ pageSize, pageToken }) {
+      if (pageSize < 0) throw invalid("page_size must not be negative", [{ field: "page_size", description: "must be 0 (the default) or more" }]);
+      const size = Math.min(pageSize || defaultPageSize, maxPageSize);
+      const after = pageToken === "" ? 0 : tokens.decode(pageToken);
+      if (after === undefined) throw invalid("page_token is not valid: pass the next_page_token of a previous ListUsers response", [{ field: "page_token", description: "not issued by this service" }]);
+      const users = await store.listAfter(after, size + 1);
+      const more = users.length > size;
+      if (more) users.length = size;
+      return { users, nextPageToken: more ? tokens.encode(users[users.length - 1]!.id) : "" };
+    },
+
+    async *watchUsers({ roleFilter }, ctx) {
+      const matches = (u: UserRecord) => roleFilter === "" || u.roles.includes(roleFilter);
+      const changes = new BoundedQueue<UserRecord>(watchBacklog, () => new GrpcError(Status.RESOURCE_EXHAUSTED, `The watcher fell more than ${watchBacklog} users behind; watch again`));
+      // Subscribe before reading, so that nothing created meanwhile is missed; what the read already saw is skipped.
+      const unsubscribe = store.onChange((u) => matches(u) && changes.push(u));
+      try {
+        let seen = 0;
+        for (let page = await store.listAfter(0, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(seen, WATCH_READ_PAGE)) {
+          for (const u of page) if (matches(u)) yield u as User;
+          seen = page[page.length - 1]!.id;
+        }
+        for (;;) {
+          const next = await changes.take(ctx.signal);
+          if (next.done) return;
+          if (next.value.id > seen) yield next.value as User;
+        }
+      } finally {
+        unsubscribe();
+      }
+    },
+
+    async bulkCreateUsers(requests) {
+      let created = 0;
+      for await (const request of requests) {
+        await create(request, `requests[${created}].`, created);
+        created++;
+      }
+      return { createdCount: created };
+    },
+
+    userChat: (messages, ctx) => chat(room, messages, ctx),
+  };
+}
+
+/**
+ * One participant of the chat room: the first message names the sender (the authenticated principal's name when
+ * auth is on) and may carry text; every later message's text goes to the room. The stream ends when the client
+ * half-closes (after the messages already addressed to it) or goes away; either way it leaves the room.
+ */
+async function* chat(room: ChatRoom, messages: AsyncIterable<ChatMessage>, ctx: ServerContext): AsyncIterable<ChatMessage> {
+  const incoming = messages[Symbol.asyncIterator]();
+  const first = await incoming.next();
+  if (first.done) return;
+  const name = principalOf(ctx)?.name ?? first.value.sender.trim();
+  if (!name) throw new GrpcError(Status.INVALID_ARGUMENT, "The first chat message must name its sender");
+  const me = room.join(name);
+  if (first.value.text) room.say(me, first.value.text);
+  void (async () => {
+    try {
+      for (let m = await incoming.next(); !m.done; m = await incoming.next()) if (m.value.text) room.say(me, m.value.text);
+    } catch {
+      // the client went away: the response side sees the same through ctx.signal
+    } finally {
+      room.leave(me);
+    }
+  })();
+  try {
+    for (let m = await me.inbox.take(ctx.signal); !m.done; m = await me.inbox.take(ctx.signal)) yield m.value;
+  } finally {
+    room.leave(me);
+  }
+}

@@ -1,0 +1,55 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GrpcError, Status } from "@tsgrpc/grpc";
+import { ChatRoom, ROOM_SENDER } from "../src/chat-room.js";
+import { startApp } from "./helpers.js";
+
+test("WatchUsers: a watcher that stops reading is ended with RESOURCE_EXHAUSTED; writers and other watchers never wait for it", async () => {
+  const { client, stop } = await startApp({ watchBacklog: 256 });
+  try {
+    const slow = client.watchUsers({})[Symbol.asyncIterator]();
+    assert.equal((await slow.next()).value?.username, "alice");
+    let fastCount = 0;
+    const fast = (async () => {
+      for await (const u of client.watchUsers({})) if (++fastCount === 2 + 3000 && u.username === "late2999") return;
+    })();
+    // Far more than the HTTP/2 windows and the slow watcher's backlog hold, created while it reads nothing.
+    for (let batch = 0; batch < 30; batch++) {
+      const requests = Array.from({ length: 100 }, (_, i) => ({ username: `late${batch * 100 + i}`, email: `late${batch * 100 + i}@example.com` }));
+      assert.equal((await client.bulkCreateUsers(requests, { timeout: 20_000 })).createdCount, 100);
+    }
+    await fast;
+    assert.equal(fastCount, 3002);
+    let read = 1;
+    const outcome = await (async () => {
+      for (let r = await slow.next(); !r.done; r = await slow.next()) read++;
+      return "ended without an error";
+    })().catch((e: GrpcError) => e);
+    assert.ok(outcome instanceof GrpcError && outcome.code === Status.RESOURCE_EXHAUSTED, String(outcome));
+    assert.ok(read < 3002, `the slow watcher read ${read}`);
+  } finally {
+    await stop();
+  }
+});
+
+test("ChatRoom: a participant that stops reading is dropped after its backlog; the others get every message", async () => {
+  const room = new ChatRoom(8);
+  const never = new AbortController().signal;
+  const reader = room.join("reader");
+  const got: string[] = [];
+  const read = async () => {
+    while (reader.inbox.size) got.push((await reader.inbox.take(never)).value!.text);
+  };
+  await read();
+  const stalled = room.join("stalled");
+  for (let i = 0; i < 20; i++) {
+    room.say(reader, `m${i}`);
+    await read();
+  }
+  assert.equal(room.size, 1);
+  assert.deepEqual(got, ["reader joined", "stalled joined", ...Array.from({ length: 20 }, (_, i) => `m${i}`)]);
+  await assert.rejects(stalled.inbox.take(never), (e: GrpcError) => e.code === Status.RESOURCE_EXHAUSTED);
+  room.leave(stalled); // already gone: no "left" message
+  assert.equal(reader.inbox.size, 0);
+  assert.equal(ROOM_SENDER, "room");
+});

@@ -1,0 +1,131 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { createChannel, createClient, GrpcError, Health, ServingStatus, Status } from "@tsgrpc/grpc";
+import type { ChatMessage } from "../src/gen/user_service_pb.js";
+import type { CallLogEntry } from "../src/call-log.js";
+import { ROOM_SENDER } from "../src/chat-room.js";
+import { bearer, startApp } from "./helpers.js";
+
+/** A chat participant driven by the test: send() pushes a message, next() reads the one after. */
+function participant(client: Awaited<ReturnType<typeof startApp>>["client"], options: { signal?: AbortSignal } = {}) {
+  const outgoing: ChatMessage[] = [];
+  let wake: (() => void) | undefined;
+  let ended = false;
+  async function* requests() {
+    for (;;) {
+      if (outgoing.length) yield outgoing.shift()!;
+      else if (ended) return;
+      else await new Promise<void>((r) => (wake = r));
+    }
+  }
+  const responses = client.userChat(requests(), options)[Symbol.asyncIterator]();
+  return {
+    send(sender: string, text: string) {
+      outgoing.push({ sender, text });
+      wake?.();
+    },
+    end() {
+      ended = true;
+      wake?.();
+    },
+    async next(): Promise<string> {
+      const r = await responses.next();
+      return r.done ? "<end>" : `${r.value.sender}: ${r.value.text}`;
+    },
+  };
+}
+
+test("UserChat: a room where every message reaches everyone with the sender's name; joins, leaves and a dropped participant", async () => {
+  const { client, stop } = await startApp();
+  try {
+    const ann = participant(client);
+    ann.send("ann", "");
+    assert.equal(await ann.next(), `${ROOM_SENDER}: ann joined`);
+    const bo = participant(client);
+    bo.send("bo", "hi all");
+    assert.equal(await ann.next(), `${ROOM_SENDER}: bo joined`);
+    assert.equal(await ann.next(), "bo: hi all");
+    assert.equal(await bo.next(), `${ROOM_SENDER}: bo joined`);
+    assert.equal(await bo.next(), "bo: hi all");
+    ann.send("someone-else", "hello bo"); // the name is the one the participant joined with
+    assert.equal(await bo.next(), "ann: hello bo");
+    assert.equal(await ann.next(), "ann: hello bo");
+
+    // A participant that disconnects (cancels) leaves; the room goes on.
+    const cancel = new AbortController();
+    const cy = participant(client, { signal: cancel.signal });
+    cy.send("cy", "");
+    assert.equal(await cy.next(), `${ROOM_SENDER}: cy joined`);
+    assert.equal(await ann.next(), `${ROOM_SENDER}: cy joined`);
+    cancel.abort();
+    assert.equal(await ann.next(), `${ROOM_SENDER}: cy left`);
+    bo.send("bo", "still here?");
+    assert.equal(await ann.next(), "bo: still here?");
+
+    // Half-closing leaves the room and ends that participant's stream.
+    bo.end();
+    assert.equal(await bo.next(), `${ROOM_SENDER}: cy joined`);
+    assert.equal(await bo.next(), `${ROOM_SENDER}: cy left`);
+    assert.equal(await bo.next(), "bo: still here?");
+    assert.equal(await bo.next(), "<end>");
+    assert.equal(await ann.next(), `${ROOM_SENDER}: bo left`);
+
+    const nameless = participant(client);
+    nameless.send("  ", "who am I");
+    await assert.rejects(nameless.next(), (e: GrpcError) => e.code === Status.INVALID_ARGUMENT);
+    ann.end();
+  } finally {
+    await stop();
+  }
+});
+
+test("auth: UNAUTHENTICATED without a known token, PERMISSION_DENIED for writes without admin; health stays open", async () => {
+  const tokens = new Map([
+    ["admin-token", { name: "alice", roles: ["admin"] }],
+    ["user-token", { name: "bob", roles: ["user"] }],
+  ]);
+  const { client, port, stop } = await startApp({ tokens });
+  try {
+    await assert.rejects(client.getUser({ id: 1 }), (e: GrpcError) => e.code === Status.UNAUTHENTICATED && /Missing/.test(e.rawMessage));
+    await assert.rejects(client.getUser({ id: 1 }, bearer("nope")), (e: GrpcError) => e.code === Status.UNAUTHENTICATED && /Unknown/.test(e.rawMessage));
+    assert.equal((await client.getUser({ id: 1 }, bearer("user-token"))).user?.username, "alice");
+    await assert.rejects(client.createUser({ username: "mallory", email: "m@example.com" }, bearer("user-token")), (e: GrpcError) => e.code === Status.PERMISSION_DENIED);
+    await assert.rejects(client.bulkCreateUsers([{ username: "mallory", email: "m@example.com" }], bearer("user-token")), (e: GrpcError) => e.code === Status.PERMISSION_DENIED);
+    assert.equal((await client.createUser({ username: "mallory", email: "m@example.com" }, bearer("admin-token"))).user?.id, 3);
+    const health = createClient(Health, createChannel(`127.0.0.1:${port}`));
+    assert.equal((await health.check({ service: "userservice.UserService" })).status, ServingStatus.SERVING);
+  } finally {
+    await stop();
+  }
+});
+
+test("health: SERVING while the store answers, NOT_SERVING once the store fails and during shutdown; every call logged", async () => {
+  const log: CallLogEntry[] = [];
+  const { app, port, client, stop } = await startApp({ log: (e) => log.push(e), healthIntervalMs: 50 });
+  const health = createClient(Health, createChannel(`127.0.0.1:${port}`));
+  try {
+    assert.equal((await health.check({ service: "" })).status, ServingStatus.SERVING);
+    await client.getUser({ id: 1 });
+    await assert.rejects(client.getUser({ id: 99 }));
+    const entries = log.filter((e) => e.method.startsWith("/userservice"));
+    assert.deepEqual(entries.map((e) => [e.method, e.status]), [["/userservice.UserService/GetUser", "OK"], ["/userservice.UserService/GetUser", "NOT_FOUND"]]);
+    assert.match(entries[0]!.peer, /127\.0\.0\.1:\d+$/);
+    assert.ok(entries.every((e) => typeof e.durationMs === "number" && e.durationMs >= 0 && !Number.isNaN(Date.parse(e.time))));
+    assert.equal(entries[1]!.message, "User 99 not found");
+
+    const watch = health.watch({ service: "userservice.UserService" })[Symbol.asyncIterator]();
+    assert.equal((await watch.next()).value?.status, ServingStatus.SERVING);
+    const ping = app.store.ping.bind(app.store);
+    app.store.ping = async () => {
+      throw new Error("disk gone");
+    };
+    assert.equal((await watch.next()).value?.status, ServingStatus.NOT_SERVING);
+    app.store.ping = ping;
+    assert.equal((await watch.next()).value?.status, ServingStatus.SERVING);
+    const stopping = stop();
+    assert.equal((await watch.next()).value?.status, ServingStatus.NOT_SERVING);
+    await stopping;
+  } finally {
+    await stop().catch(() => {});
+  }
+});

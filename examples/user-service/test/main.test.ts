@@ -1,0 +1,112 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { createChannel, createClient } from "@tsgrpc/grpc";
+import { UserService } from "../src/gen/user_service_pb.js";
+
+// The server as `npm start` runs it: a process with a store on disk.
+const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
+const PROTO_DIR = fileURLToPath(new URL("../../", import.meta.url));
+const PYTHON_CLIENT = fileURLToPath(new URL("../../python/tutorial_client.py", import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+function start(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${out}`)), 15_000);
+    child.stdout!.on("data", () => {
+      const m = /port (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]), output: () => out });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+}
+
+const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+
+test("the server process: a committed user survives kill -9; SIGTERM shuts down cleanly with status 0", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-users-"));
+  const db = join(dir, "data", "users.db");
+  try {
+    const first = await start(["--db", db, "--quiet"]);
+    const channel = createChannel(`127.0.0.1:${first.port}`);
+    const client = createClient(UserService, channel);
+    const { user } = await client.createUser({ username: "durable", email: "durable@example.com" });
+    channel.close();
+    first.child.kill("SIGKILL");
+    await exited(first.child);
+
+    const second = await start(["--db", db]);
+    assert.match(second.output(), /npx tsgrpc call 127\.0\.0\.1:\d+ userservice\.UserService\/GetUser/);
+    const channel2 = createChannel(`127.0.0.1:${second.port}`);
+    const client2 = createClient(UserService, channel2);
+    assert.deepEqual((await client2.getUser({ id: user!.id })).user, user);
+    assert.equal((await client2.listUsers({})).users.length, 3, "alice and bob were not seeded twice");
+    channel2.close();
+    second.child.kill("SIGTERM");
+    assert.equal(await exited(second.child), 0);
+    assert.match(second.output(), /SIGTERM: shutting down/);
+    assert.match(second.output(), /"method":"\/userservice.UserService\/GetUser".*"status":"OK"/);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("the server process refuses bad arguments with its usage and status 2", () => {
+  for (const args of [["--port", "abc"], ["--port", "70000"], ["--bogus"], ["--auth", "/nonexistent/tokens.json"]]) {
+    const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: 15_000 });
+    assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
+    assert.match(r.stderr, /usage: npm start/);
+  }
+});
+
+const PYTHON = "/usr/bin/python3";
+const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import grpc, google.protobuf"]).status === 0;
+const hasPlugin = existsSync("/usr/bin/grpc_python_plugin") && spawnSync("protoc", ["--version"]).status === 0;
+const skipPython = !hasPython ? "python3-grpcio is not installed" : !hasPlugin ? "protoc with grpc_python_plugin is not installed (protobuf-compiler-grpc)" : false;
+
+test("the tutorial's own Python client (grpcio) runs against the server unchanged", { skip: skipPython, timeout: 60_000 }, async () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-tutorial-"));
+  const server = await start(["--db", ":memory:", "--quiet"]);
+  try {
+    const gen = spawnSync("protoc", ["-I", PROTO_DIR, `--python_out=${dir}`, `--grpc_python_out=${dir}`, "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin", "user_service.proto"], { encoding: "utf8" });
+    assert.equal(gen.status, 0, gen.stderr);
+    const run = spawnSync(PYTHON, [PYTHON_CLIENT, `127.0.0.1:${server.port}`], { encoding: "utf8", env: { ...process.env, PYTHONPATH: dir }, timeout: 30_000 });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepEqual(run.stdout.trim().split("\n"), [
+      "Got user: alice (alice@example.com)",
+      "Created user: 3 - charlie",
+      " - alice (alice@example.com)",
+      " - bob (bob@example.com)",
+      " - charlie (charlie@example.com)",
+      "Created 4 users",
+      "Watched: bob",
+      "Watched: charlie",
+      "Watched: dave",
+      "Watched: eve",
+      "Watched: frank",
+      "Watched: grace",
+      "Watch ended: StatusCode.DEADLINE_EXCEEDED",
+      "User not found",
+    ]);
+  } finally {
+    server.child.kill("SIGTERM");
+    await exited(server.child);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
