@@ -5,7 +5,7 @@ export const COMPILE_USAGE = `usage: tsgrpc compile -I DIR [-I DIR...] --descrip
   Compiles .proto files to a google.protobuf.FileDescriptorSet, as protoc does (FILE "-" writes to stdout).`;
 
 /** Flags that take the next argument as their value (`--out DIR`); `--flag=value` works for every flag. */
-const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout", "-d", "-H"]);
+const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout", "-d", "-H", "-c", "-n", "-z", "--rps", "--connections", "--warmup", "--format", "--html"]);
 /** Flags that may be given several times; their values are kept joined by newlines. */
 const REPEATED_FLAGS = new Set(["-H"]);
 

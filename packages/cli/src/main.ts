@@ -2,6 +2,7 @@ import { runCompile, COMPILE_USAGE } from "./compile-command.js";
 import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 import { CALL_USAGE, runCall } from "./call-command.js";
+import { BENCH_USAGE, runBench } from "./bench-command.js";
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -10,6 +11,7 @@ Commands:
   list      the services of a server, or the methods of one (server reflection)
   describe  a service, method, message or enum of a server as .proto text (server reflection)
   call      call a method with a JSON request, print the JSON responses
+  bench     load-test a method: requests/s, latency percentiles and histogram, status codes
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
   help      this text
 
@@ -20,6 +22,8 @@ ${LIST_USAGE}
 ${DESCRIBE_USAGE}
 
 ${CALL_USAGE}
+
+${BENCH_USAGE}
 
 ${COMPILE_USAGE}
 `;
@@ -38,6 +42,8 @@ export function main(argv: string[]): number | Promise<number> {
       return runDescribe(rest);
     case "call":
       return runCall(rest);
+    case "bench":
+      return runBench(rest);
     case undefined:
     case "help":
     case "--help":
