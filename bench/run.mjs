@@ -12,6 +12,8 @@ import { h2load } from "./lib/h2load.mjs";
 import { fetchOnce } from "./lib/preflight.mjs";
 import { cpuSeconds, memory, runClient, startServer } from "./lib/process.mjs";
 import { scenarios } from "./lib/scenarios.mjs";
+import { GET_USER_ID } from "./lib/data.mjs";
+import { PROTO_DIR } from "./lib/schema.mjs";
 import { formatRate, median } from "./lib/stats.mjs";
 import { barChart } from "./lib/svg.mjs";
 
@@ -86,8 +88,32 @@ async function measureClient(file, clientName, serverName, args) {
   }
 }
 
+/** h2load or `tsgrpc bench` driving GetUser against the bare server with 100 calls in flight (median of RUNS). */
+async function measureLoadGenerator(tool, n) {
+  const scenario = scenarios(join(tmpdir(), "tsgrpc-bench-bodies")).find((s) => s.id === "get-user");
+  const server = await startServer("bare", PORT, SERVER_CPU);
+  try {
+    const runs = [];
+    for (let r = 0; r < RUNS; r++) {
+      if (tool === "h2load") {
+        const g = scenario.grpc;
+        runs.push(await h2load({ url: `http://127.0.0.1:${PORT}${g.path}`, body: g.body, headers: g.headers, n, clients: 1, streams: 100 }, { cpu: LOAD_CPU }));
+      } else {
+        const args = ["bench", `127.0.0.1:${PORT}`, "userservice.UserService/GetUser", "-d", `{"id": ${GET_USER_ID}}`, "-n", String(n), "-c", "100", "--warmup", String(n / 5), "--proto", "user_service.proto", "-I", PROTO_DIR, "--format", "json"];
+        const out = execFileSync("taskset", ["-c", String(LOAD_CPU), process.execPath, join(here, "../packages/cli/bin/tsgrpc.js"), ...args], { encoding: "utf8", maxBuffer: 1 << 24 });
+        const summary = JSON.parse(out);
+        if (summary.statuses.OK !== n) throw new Error(`tsgrpc bench saw errors: ${JSON.stringify(summary.statuses)}`);
+        runs.push({ rate: summary.requestsPerSecond, p50Ms: summary.latencyMs.p50, p99Ms: summary.latencyMs.p99 });
+      }
+    }
+    return { rate: median(runs.map((r) => r.rate)), p50Ms: median(runs.map((r) => r.p50Ms)), p99Ms: median(runs.map((r) => r.p99Ms)) };
+  } finally {
+    await server.stop();
+  }
+}
+
 const startedAt = new Date();
-const results = { date: startedAt.toISOString(), quick, runs: RUNS, machine: machine(), servers: {}, clients: {}, cross: {}, pingPong: {} };
+const results = { date: startedAt.toISOString(), quick, runs: RUNS, machine: machine(), servers: {}, clients: {}, cross: {}, loadGenerators: {}, pingPong: {} };
 
 // --- server capacity under h2load
 const only = flags.only ? new Set(flags.only.split(",")) : undefined;
@@ -113,6 +139,12 @@ if (!only || only.has("clients")) {
     process.stderr.write(`cross ${client} -> ${server} ... `);
     results.cross[`${client} -> ${server}`] = await measureClient("unary.mjs", client, server, ["-n", calls, "-c", "100"]);
     process.stderr.write(`${formatRate(results.cross[`${client} -> ${server}`].rate)} calls/s\n`);
+  }
+  // The CLI's load tester against the ceiling server, next to h2load with the same calls in flight: its own cost.
+  for (const tool of ["h2load", "tsgrpc bench"]) {
+    process.stderr.write(`load generator ${tool} -> bare ... `);
+    results.loadGenerators[tool] = await measureLoadGenerator(tool, Number(calls));
+    process.stderr.write(`${formatRate(results.loadGenerators[tool].rate)} calls/s\n`);
   }
   for (const name of ["bare", "tsgrpc", "grpc-js", "connect"]) {
     process.stderr.write(`ping-pong ${name} ... `);
@@ -187,6 +219,11 @@ function renderMarkdown(r) {
       lines.push(`| ${k} | ${formatRate(x.rate)} | ${x.p50Ms.toFixed(2)} | ${x.p99Ms.toFixed(2)} |`);
     }
     lines.push("", `tsgrpc client / grpc-js client against the bare server: ${ratio(r.clients.tsgrpc?.rate, r.clients["grpc-js"]?.rate)}; / connect: ${ratio(r.clients.tsgrpc?.rate, r.clients.connect?.rate)}; / bare http2 client: ${ratio(r.clients.tsgrpc?.rate, r.clients.bare?.rate)}.`, "");
+    if (Object.keys(r.loadGenerators).length) {
+      lines.push("### Load generators against the bare server (GetUser, 100 in flight)", "", "| tool | calls/s | p50 ms | p99 ms |", "|---|---:|---:|---:|");
+      for (const [k, x] of Object.entries(r.loadGenerators)) lines.push(`| ${k} | ${formatRate(x.rate)} | ${x.p50Ms.toFixed(2)} | ${x.p99Ms.toFixed(2)} |`);
+      lines.push("", `tsgrpc bench drives ${ratio(r.loadGenerators["tsgrpc bench"]?.rate, r.loadGenerators.h2load?.rate)} of h2load's rate from one core.`, "");
+    }
     lines.push("### Bidi ping-pong (UserChat, one stream, each client with its own server)", "");
     lines.push("| stack | round trips/s | p50 ms | p99 ms |", "|---|---:|---:|---:|");
     for (const [k, x] of Object.entries(r.pingPong)) lines.push(`| ${k} | ${formatRate(x.rate)} | ${x.p50Ms.toFixed(3)} | ${x.p99Ms.toFixed(3)} |`);

@@ -37,10 +37,17 @@ export class Channel {
     return !!this.options.tls;
   }
 
+  /** The session, when one is connected and open (calls then start without waiting a turn of the event loop). */
+  liveSession(): ClientHttp2Session | undefined {
+    const s = this.session;
+    return !this.closed && s && !s.closed && !s.destroyed ? s : undefined;
+  }
+
   /** The live session, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
   getSession(waitForReady = false): Promise<ClientHttp2Session> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    if (this.session && !this.session.closed && !this.session.destroyed) return Promise.resolve(this.session);
+    const live = this.liveSession();
+    if (live) return Promise.resolve(live);
     if (this.ready) return this.ready;
     const wait = this.retryAt - Date.now();
     if (wait > 0 && !waitForReady) return Promise.reject(new Error(`connection to ${this.target} failed; retrying in ${wait} ms`));

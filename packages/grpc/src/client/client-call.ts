@@ -1,4 +1,4 @@
-import { constants, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import { constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
@@ -17,12 +17,47 @@ import type { Channel } from "./channel.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
 
+/** Where a call's responses go: each message, then the end (an error for any status but OK). */
+export interface ResponseSink<O> {
+  push(message: O): void;
+  end(error?: unknown): void;
+}
+
 /**
- * One call on the wire: sends the request messages, receives the responses into `responses` (with backpressure), and
- * ends it with exactly one status: OK, or a GrpcError thrown to whoever reads `responses`.
+ * The sink of a unary call: one response message, delivered as a promise. Zero or several messages with an OK status
+ * break the unary contract (UNIMPLEMENTED, as grpc-js and the other implementations report it).
+ */
+export class SingleResponse<O> implements ResponseSink<O> {
+  readonly promise: Promise<O>;
+  private resolve!: (message: O) => void;
+  private reject!: (error: unknown) => void;
+  private message: O | undefined;
+  private count = 0;
+
+  constructor() {
+    this.promise = new Promise<O>((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+    });
+  }
+
+  push(message: O): void {
+    if (this.count++ === 0) this.message = message;
+  }
+
+  end(error?: unknown): void {
+    if (error !== undefined) this.reject(error);
+    else if (this.count === 1) this.resolve(this.message!);
+    else this.reject(new GrpcError(Status.UNIMPLEMENTED, `Expected one response message, got ${this.count === 0 ? "none" : "more"}`));
+  }
+}
+
+/**
+ * One call on the wire: sends the request messages, receives the responses into a sink (by default `responses`, an
+ * async queue with backpressure), and ends it with exactly one status: OK, or a GrpcError for whoever reads them.
  */
 export class ClientCall<I extends object, O extends object> {
-  readonly responses: AsyncQueue<O>;
+  readonly responses: ResponseSink<O>;
   private stream: ClientHttp2Stream | undefined;
   private status: GrpcError | null | undefined; // undefined: not known yet; null: OK
   private responseHeaders: IncomingHttpHeaders | undefined;
@@ -35,12 +70,13 @@ export class ClientCall<I extends object, O extends object> {
     private readonly method: MethodDefinition<I, O>,
     private readonly requests: AsyncIterable<Partial<I>> | Iterable<Partial<I>>,
     private readonly options: CallOptions,
+    sink?: ResponseSink<O>,
   ) {
-    this.responses = new AsyncQueue<O>(16, () => this.stream?.pause(), () => this.stream?.resume(), () => this.cancel("The response stream was abandoned"));
-    void this.start();
+    this.responses = sink ?? new AsyncQueue<O>(16, () => this.stream?.pause(), () => this.stream?.resume(), () => this.cancel("The response stream was abandoned"));
+    this.start();
   }
 
-  private async start(): Promise<void> {
+  private start(): void {
     const { deadline, signal } = effectiveLimits(this.options);
     if (signal?.aborted) return this.end(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
     signal?.addEventListener("abort", () => this.cancel("Cancelled by the caller"), { once: true });
@@ -53,13 +89,16 @@ export class ClientCall<I extends object, O extends object> {
         this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
       }, left);
     }
-    let session;
-    try {
-      session = await this.channel.getSession(this.options.waitForReady);
-    } catch (e) {
-      return this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${(e as Error).message}`));
-    }
-    if (this.status !== undefined) return;
+    const live = this.channel.liveSession();
+    if (live) return this.open(live, deadline);
+    this.channel.getSession(this.options.waitForReady).then(
+      (session) => this.status === undefined && this.open(session, deadline),
+      (e: Error) => this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${e.message}`)),
+    );
+  }
+
+  /** Starts the HTTP/2 stream: headers, then the requests; responses flow to the sink. */
+  private open(session: ClientHttp2Session, deadline: number | undefined): void {
     const headers: OutgoingHttpHeaders = {
       ":method": "POST",
       ":path": this.method.path,
@@ -71,7 +110,7 @@ export class ClientCall<I extends object, O extends object> {
     };
     if (deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(deadline - Date.now());
     if (this.options.compression && this.options.compression !== "identity") headers["grpc-encoding"] = this.options.compression;
-    toMetadata(this.options.metadata).toHeaders(headers as Record<string, string>);
+    if (this.options.metadata !== undefined) toMetadata(this.options.metadata).toHeaders(headers as Record<string, string>);
     let stream: ClientHttp2Stream;
     try {
       stream = session.request(headers, { endStream: false });
@@ -87,6 +126,18 @@ export class ClientCall<I extends object, O extends object> {
 
   private async send(stream: ClientHttp2Stream): Promise<void> {
     const encoding = this.options.compression ?? "identity";
+    const { requests } = this;
+    if (Array.isArray(requests) && requests.length === 1) {
+      // One request (unary, server streaming): written and ended at once, in the same turn as the headers.
+      const request = requests[0] as Partial<I>;
+      try {
+        writeMessage(stream, request, this.method.input.encode(request as I), encoding);
+        stream.end();
+      } catch (e) {
+        this.cancel(`The request could not be sent: ${(e as Error).message}`);
+      }
+      return;
+    }
     try {
       for await (const request of this.requests as AsyncIterable<Partial<I>>) {
         if (this.status !== undefined || stream.destroyed) return;

@@ -4,7 +4,8 @@ import { Status } from "../status.js";
 import { Metadata } from "../metadata.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
 import type { Channel } from "./channel.js";
-import { ClientCall } from "./client-call.js";
+import { ClientCall, SingleResponse } from "./client-call.js";
+import type { AsyncQueue } from "../async-queue.js";
 
 type Init<T> = Partial<T>;
 type Requests<T> = AsyncIterable<Init<T>> | Iterable<Init<T>>;
@@ -61,7 +62,7 @@ export interface ClientOptions extends CallOptions {
 
 export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, clientOptions: ClientOptions = {}): Client<S> {
   const { interceptors = [], ...defaults } = clientOptions;
-  const base: ClientCallHandler = (c) => new ClientCall(channel, c.method, c.requests as Requests<object>, c.options).responses;
+  const base: ClientCallHandler = (c) => new ClientCall(channel, c.method, c.requests as Requests<object>, c.options).responses as AsyncQueue<object>;
   const handler = interceptors.reduceRight<ClientCallHandler>((next, interceptor) => interceptor(next), base);
   const client: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(service.methods)) {
@@ -71,7 +72,16 @@ export function createClient<S extends ServiceDefinition>(service: S, channel: C
     };
     switch (method.kind) {
       case "unary":
-        client[name] = (request: object, options?: CallOptions) => single(call([request], options));
+        client[name] =
+          interceptors.length === 0
+            ? // With no interceptor to see the call, a unary call skips the stream machinery: one request out, one promise back.
+              (request: object, options?: CallOptions) => {
+                const sink = new SingleResponse<object>();
+                const metadata = options?.metadata === undefined ? defaults.metadata : defaults.metadata === undefined ? options.metadata : toMetadata(defaults.metadata).merge(toMetadata(options.metadata));
+                new ClientCall(channel, method, [request], { ...defaults, ...options, metadata }, sink);
+                return sink.promise;
+              }
+            : (request: object, options?: CallOptions) => single(call([request], options));
         break;
       case "server_streaming":
         client[name] = (request: object, options?: CallOptions) => call([request], options);
