@@ -3,6 +3,12 @@ import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
 import { HEADER_SIZE } from "./envelope.js";
 
+/** One encoded message as it goes on the wire: compressed unless the encoding is identity or the message is exempt. */
+export function envelopeFor(message: object, data: Uint8Array, encoding: Encoding): Buffer {
+  const compressed = encoding !== "identity" && !isExempt(message);
+  return envelope(compressed ? compress(encoding, data) : data, compressed);
+}
+
 /** The envelope as a Buffer (node:http2 would otherwise copy a Uint8Array into one). */
 function envelope(data: Uint8Array, compressed: boolean): Buffer {
   const out = Buffer.allocUnsafe(HEADER_SIZE + data.length);
@@ -21,12 +27,11 @@ function envelope(data: Uint8Array, compressed: boolean): Buffer {
  * without waiting sends them in one write and as few DATA frames as fit, instead of one write each.
  */
 export function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding, batch = false): Promise<void> | undefined {
-  const compressed = encoding !== "identity" && !isExempt(message);
   if (batch && stream.writableCorked === 0) {
     stream.cork();
     process.nextTick(() => stream.uncork());
   }
-  if (stream.write(envelope(compressed ? compress(encoding, data) : data, compressed))) return undefined;
+  if (stream.write(envelopeFor(message, data, encoding))) return undefined;
   return new Promise<void>((resolve) => {
     const done = () => {
       stream.off("drain", done);

@@ -1,19 +1,18 @@
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
-import { Metadata } from "../metadata.js";
 import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader } from "../protocol/envelope.js";
-import { writeMessage } from "../protocol/write-message.js";
+import { envelopeFor, writeMessage } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
 import { parseTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import type { ServerCallHandler } from "./handler-types.js";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
-import type { TLSSocket } from "node:tls";
-import { type PeerIdentity, ServerContext, runInCall } from "./server-context.js";
+import type { Socket } from "node:net";
+import { ServerContext, runInCall } from "./server-context.js";
 
 export interface CallLimits {
   maxReceiveMessageSize: number;
@@ -25,20 +24,6 @@ export interface Route {
   handler: ServerCallHandler;
   /** For a unary or server-streaming method with no interceptors: the handler itself, called directly. */
   direct?: (request: object, ctx: ServerContext) => unknown;
-}
-
-/** The verified client certificate of a mutual-TLS connection, if there is one. */
-function peerIdentityOf(socket: unknown): PeerIdentity | undefined {
-  const tls = socket as TLSSocket | undefined;
-  if (!tls || typeof tls.getPeerCertificate !== "function" || !tls.authorized) return undefined;
-  const cert = tls.getPeerCertificate();
-  if (!cert || !cert.fingerprint256) return undefined;
-  const cn = cert.subject?.CN;
-  return {
-    commonName: Array.isArray(cn) ? cn[0] : cn,
-    subjectAltNames: (cert.subjectaltname ?? "").split(",").map((s) => s.trim()).filter(Boolean),
-    fingerprint256: cert.fingerprint256,
-  };
 }
 
 /**
@@ -71,7 +56,7 @@ export class RunningCall {
   private requestEnded = false;
   private timer: NodeJS.Timeout | undefined;
   private readonly requestEncoding: Encoding;
-  private readonly acceptedEncodings: string[];
+  private readonly acceptEncodingHeader: string | string[] | undefined;
 
   constructor(
     private readonly stream: ServerHttp2Stream,
@@ -84,11 +69,9 @@ export class RunningCall {
     const timeoutHeader = headers["grpc-timeout"];
     const timeout = typeof timeoutHeader === "string" ? parseTimeout(timeoutHeader) : undefined;
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
-    const socket = stream.session?.socket;
-    const peer = socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown";
-    this.ctx = new ServerContext(route.method, Metadata.fromHeaders(headers), deadline, peer, peerIdentityOf(socket));
+    this.ctx = new ServerContext(route.method, headers, deadline, stream.session?.socket as Socket | undefined);
     this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
-    this.acceptedEncodings = String(headers["grpc-accept-encoding"] ?? "identity").split(",").map((e) => e.trim());
+    this.acceptEncodingHeader = headers["grpc-accept-encoding"];
     if (typeof timeoutHeader === "string" && timeout === undefined) {
       this.finish(new GrpcError(Status.INTERNAL, `Invalid grpc-timeout header: "${timeoutHeader}"`));
       return;
@@ -137,11 +120,9 @@ export class RunningCall {
       if (reader.pending > 0) fail(new GrpcError(Status.INTERNAL, "The request ended in the middle of a message"));
       else if (!this.finished) onEnd();
     });
+    // Stream errors are reported through "close" (the server's own "error" listener keeps them from throwing).
     stream.on("close", () => {
       if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
-    });
-    stream.on("error", () => {
-      /* reported through "close" */
     });
   }
 
@@ -180,8 +161,10 @@ export class RunningCall {
     try {
       const response = (await handle()) as object;
       if (this.finished) return;
-      await this.send(response, false);
-      this.finish(undefined);
+      // Headers, the message and the end of the stream in one go; the trailers follow when the stream asks.
+      const data = this.encodeResponse(response);
+      this.sendHeaders();
+      this.finish(undefined, undefined, envelopeFor(response, data, this.responseEncoding));
     } catch (e) {
       this.failed(e);
     }
@@ -210,7 +193,9 @@ export class RunningCall {
   /** The encoding for response messages: the handler's choice when the client accepts it, otherwise none. */
   private get responseEncoding(): Encoding {
     const wanted = this.ctx.responseCompression;
-    return wanted !== "identity" && this.acceptedEncodings.includes(wanted) ? wanted : "identity";
+    if (wanted === "identity") return "identity";
+    const accepted = String(this.acceptEncodingHeader ?? "identity").split(",").map((e) => e.trim());
+    return accepted.includes(wanted) ? wanted : "identity";
   }
 
   /**
@@ -218,12 +203,17 @@ export class RunningCall {
    * before the next message. With `batch`, messages written in the same tick go out together (see writeMessage).
    */
   private send(message: object, batch: boolean): Promise<void> | undefined {
+    const data = this.encodeResponse(message);
+    this.sendHeaders();
+    return writeMessage(this.stream, message, data, this.responseEncoding, batch);
+  }
+
+  private encodeResponse(message: object): Uint8Array {
     const data = this.route.method.output.encode(message);
     if (data.length > this.limits.maxSendMessageSize) {
       throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
     }
-    this.sendHeaders();
-    return writeMessage(this.stream, message, data, this.responseEncoding, batch);
+    return data;
   }
 
   /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */
@@ -232,7 +222,7 @@ export class RunningCall {
     this.headersSent = true;
     const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
     if (this.responseEncoding !== "identity") headers["grpc-encoding"] = this.responseEncoding;
-    this.ctx.responseHeaders.toHeaders(headers as Record<string, string>);
+    this.ctx.writeResponseMetadata("headers", headers as Record<string, string>);
     this.stream.respond(headers, { waitForTrailers: true });
     this.stream.once("wantTrailers", () => this.sendTrailers());
   }
@@ -246,8 +236,8 @@ export class RunningCall {
     if (!this.requestEnded) closeAfterStatus(stream);
   }
 
-  /** Ends the call with a status (undefined: OK), exactly once. */
-  finish(error: GrpcError | undefined, extraHeaders: OutgoingHttpHeaders = {}): void {
+  /** Ends the call with a status (undefined: OK), exactly once; `lastMessage` is a response envelope to send first. */
+  finish(error: GrpcError | undefined, extraHeaders?: OutgoingHttpHeaders, lastMessage?: Buffer): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
@@ -260,18 +250,19 @@ export class RunningCall {
     const trailers: OutgoingHttpHeaders = { "grpc-status": String(code) };
     if (message) trailers["grpc-message"] = encodeStatusMessage(message);
     if (error?.details.length) trailers["grpc-status-details-bin"] = encodeStatusDetails(code, message, error.details);
-    this.ctx.responseTrailers.toHeaders(trailers as Record<string, string>);
+    this.ctx.writeResponseMetadata("trailers", trailers as Record<string, string>);
     error?.metadata.toHeaders(trailers as Record<string, string>);
     if (!this.headersSent) {
       this.headersSent = true;
       const headers = trailersOnly(code, message, extraHeaders);
       for (const [k, v] of Object.entries(trailers)) headers[k] = v;
-      this.ctx.responseHeaders.toHeaders(headers as Record<string, string>);
+      this.ctx.writeResponseMetadata("headers", headers as Record<string, string>);
       stream.respond(headers, { endStream: true });
       if (!this.requestEnded) closeAfterStatus(stream);
     } else {
       this.pendingTrailers = trailers;
-      stream.end();
+      if (lastMessage) stream.end(lastMessage);
+      else stream.end();
     }
   }
 

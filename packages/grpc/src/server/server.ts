@@ -70,7 +70,11 @@ export class Server {
   private readonly limits: CallLimits;
   private shuttingDown = false;
 
+  private readonly callDone = (call: RunningCall) => this.calls.delete(call);
+  private readonly logError: (message: string, error: unknown) => void;
+
   constructor(private readonly options: ServerOptions = {}) {
+    this.logError = options.logError ?? ((m, e) => console.error(m, e));
     this.limits = {
       maxReceiveMessageSize: options.maxReceiveMessageSize ?? DEFAULT_MAX_RECEIVE,
       maxSendMessageSize: options.maxSendMessageSize ?? Infinity,
@@ -139,7 +143,7 @@ export class Server {
       closeAfterStatus(stream);
       return;
     }
-    const call = new RunningCall(stream, headers, route, this.limits, (c) => this.calls.delete(c), this.options.logError ?? ((m, e) => console.error(m, e)));
+    const call = new RunningCall(stream, headers, route, this.limits, this.callDone, this.logError);
     this.calls.add(call);
   }
 
