@@ -1,45 +1,24 @@
-// Codec benchmark: encode and decode of the UserService messages with tsgrpc's generated code, tsgrpc's
-// descriptor-driven codec, protobufjs static code (pbjs), @bufbuild/protobuf and JSON.stringify/parse, in one run.
+// Codec benchmark: encode and decode of the UserService messages and of a message with every kind of field, with
+// tsgrpc's generated code, tsgrpc's descriptor-driven codec, protobufjs static code (pbjs), @bufbuild/protobuf and
+// JSON.stringify/parse, in one run. (google-protobuf is left out: its code generator, protoc-gen-js, is neither in
+// Debian's protoc nor installable from npm without downloading a binary.)
 // Each figure is the median of several timed samples, in operations per second.
 //   node bench/codec.mjs [--quick]
-import { execFileSync } from "node:child_process";
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
-import { createRequire } from "node:module";
-import { create, createFileRegistry, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
-import { Compiler } from "@tsgrpc/compiler";
-import { generateFile } from "@tsgrpc/codegen";
-import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf";
+import { fileURLToPath } from "node:url";
+import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
+import { messageType } from "@tsgrpc/protobuf";
+import { buf, pbjs, pbjsAllTypes, registry, tsgrpc as generatedUserService, tsgrpcAllTypes } from "./lib/schema.mjs";
 
 const quick = process.argv.includes("--quick");
 const SAMPLES = quick ? 3 : 9;
 const SAMPLE_MS = quick ? 60 : 200;
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, "..");
-const gen = join(here, ".gen");
-const require = createRequire(import.meta.url);
-
-// --- the contenders, all from the same user_service.proto
-rmSync(gen, { recursive: true, force: true });
-mkdirSync(join(gen, "tsgrpc"), { recursive: true });
-const compiler = new Compiler({ includePaths: [join(root, "examples/user-service")] });
-const files = compiler.withImports(compiler.compile(["user_service.proto"]));
-const registry = Registry.from(files);
-for (const f of files) {
-  const g = generateFile(f, registry, getDescriptorRegistry());
-  writeFileSync(join(gen, "tsgrpc", g.name), g.content);
-}
-writeFileSync(join(gen, "tsgrpc", "tsconfig.json"), JSON.stringify({ compilerOptions: { strict: true, module: "nodenext", target: "es2022", outDir: "js", skipLibCheck: true, types: [] }, include: ["*.ts"] }));
-execFileSync(process.execPath, [join(dirname(require.resolve("typescript/package.json")), "bin/tsc"), "-p", join(gen, "tsgrpc")]);
-const generated = await import(pathToFileURL(join(gen, "tsgrpc/js/user_service_pb.js")).href);
-mkdirSync(join(gen, "pbjs"), { recursive: true });
-execFileSync(process.execPath, [require.resolve("protobufjs-cli/bin/pbjs"), "-t", "static-module", "-w", "es6", "--force-long", "-o", join(gen, "pbjs/user_service.js"), join(root, "examples/user-service/user_service.proto")]);
-const pbjs = (await import(pathToFileURL(join(gen, "pbjs/user_service.js")).href)).userservice;
-const setBytes = messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")).encode({ file: files });
-const buf = createFileRegistry(fromBinary(FileDescriptorSetSchema, setBytes));
+const generated = { ...generatedUserService, ...tsgrpcAllTypes };
+const pbjsTypes = { ...pbjs, ...pbjsAllTypes };
+const fullName = (name) => (name === "AllTypes" ? `bench.${name}` : `userservice.${name}`);
 
 // --- the data
 const user = (i) => ({ id: 1000 + i, username: `user_${i}_lovelace`, email: `user${i}@example.com`, roles: i % 3 ? ["user"] : ["admin", "user"], status: i % 3 });
@@ -47,7 +26,28 @@ const messages = {
   "User": { name: "User", value: user(7) },
   "GetUserResponse": { name: "GetUserResponse", value: { user: user(7) } },
   "ListUsersResponse (100 users)": { name: "ListUsersResponse", value: { users: Array.from({ length: 100 }, (_, i) => user(i)), nextPageToken: "b2Zmc2V0PTEwMA" } },
+  "AllTypes (every field kind)": {
+    name: "AllTypes",
+    value: {
+      fDouble: 3.14159, fFloat: 2.5, fInt64: -1234567890123n, fUint64: 9007199254740993n, fInt32: -42, fFixed64: 1n << 40n,
+      fFixed32: 4000000000, fBool: true, fString: "héllo wörld, a string field", fBytes: new Uint8Array([0, 1, 2, 250, 251, 252, 253, 254]),
+      fUint32: 4294967295, fSfixed32: -7, fSfixed64: -(1n << 50n), fSint32: -300, fSint64: -(1n << 45n), color: 2,
+      point: { x: 1.5, y: -2.25, label: "origin-ish" }, packedInt32: Array.from({ length: 20 }, (_, i) => i * 1000 - 5000),
+      packedDouble: [0.1, 0.2, 0.3, 1e10, -1e-10], tags: ["alpha", "beta", "gamma", "delta"],
+      points: Array.from({ length: 5 }, (_, i) => ({ x: i, y: i * 2, label: `p${i}` })), counts: { apples: 3, pears: 5, plums: 8 },
+      choiceText: "picked", maybe: 7,
+    },
+  },
 };
+
+/** The same value as protobufjs's fromObject and JSON.stringify take it: 64-bit integers as strings, bytes as base64. */
+function portable(value) {
+  if (typeof value === "bigint") return value.toString();
+  if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
+  if (Array.isArray(value)) return value.map(portable);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, portable(v)]));
+  return value;
+}
 
 /** Runs `fn` for about SAMPLE_MS; returns operations per second. */
 function sample(fn) {
@@ -77,10 +77,10 @@ function medians(fns) {
 
 const contenders = {
   "tsgrpc (generated)": (name, value) => { const T = generated[name]; const v = T.create(value); const b = T.encode(v); return { encode: () => T.encode(v), decode: () => T.decode(b) }; },
-  "tsgrpc (dynamic)": (name, value) => { const T = messageType(registry.getMessage(`userservice.${name}`)); const v = T.create(value); const b = T.encode(v); return { encode: () => T.encode(v), decode: () => T.decode(b) }; },
-  "protobufjs (pbjs static)": (name, value) => { const T = pbjs[name]; const v = T.fromObject(value); const b = T.encode(v).finish(); return { encode: () => T.encode(v).finish(), decode: () => T.decode(b) }; },
-  "@bufbuild/protobuf": (name, value) => { const d = buf.getMessage(`userservice.${name}`); const v = create(d, value); const b = toBinary(d, v); return { encode: () => toBinary(d, v), decode: () => fromBinary(d, b) }; },
-  "JSON": (_name, value) => { const s = JSON.stringify(value); return { encode: () => JSON.stringify(value), decode: () => JSON.parse(s) }; },
+  "tsgrpc (dynamic)": (name, value) => { const T = messageType(registry.getMessage(fullName(name))); const v = T.create(value); const b = T.encode(v); return { encode: () => T.encode(v), decode: () => T.decode(b) }; },
+  "protobufjs (pbjs static)": (name, value) => { const T = pbjsTypes[name]; const v = T.fromObject(portable(value)); const b = T.encode(v).finish(); return { encode: () => T.encode(v).finish(), decode: () => T.decode(b) }; },
+  "@bufbuild/protobuf": (name, value) => { const d = buf.getMessage(fullName(name)); const v = create(d, name === "AllTypes" ? { ...value, choice: { case: "choiceText", value: value.choiceText }, choiceText: undefined } : value); const b = toBinary(d, v); return { encode: () => toBinary(d, v), decode: () => fromBinary(d, b) }; },
+  "JSON": (_name, value) => { const p = portable(value); const s = JSON.stringify(p); return { encode: () => JSON.stringify(p), decode: () => JSON.parse(s) }; },
 };
 
 const rows = [];

@@ -37,43 +37,58 @@ requireTool("h2load", "apt-get install nghttp2-client");
 requireTool("taskset", "apt-get install util-linux");
 if (cpus().length < 2) console.error("warning: fewer than 2 cores; server and load generator share one");
 
-/** Runs one server under one h2load scenario: a warm-up, then RUNS measured runs in the same server process. */
-async function measureServer(name, scenario) {
-  const rest = name === "rest";
-  const target = rest ? scenario.rest : scenario.grpc;
+/**
+ * Runs every server under one h2load scenario. All of them are started (each on its own port, all on the server
+ * core; an idle one costs nothing) and warmed up, then the measured runs go round-robin (A B C, A B C, ...), so that a
+ * slow stretch of a shared machine hurts every contender alike instead of whichever ran then.
+ */
+async function measureScenario(scenario, names) {
   const n = quick ? scenario.quickN : scenario.n;
-  const server = await startServer(name, PORT, SERVER_CPU);
+  const servers = [];
   try {
-    const load = { url: `http://127.0.0.1:${PORT}${target.path}`, body: target.body, headers: target.headers, h1: rest, clients: scenario.clients, streams: scenario.streams };
-    const answer = await fetchOnce(PORT, target, rest);
-    if (answer.status !== (rest ? "200" : "0") || !target.ok(answer.body)) throw new Error(`${name} gave a wrong answer in ${scenario.id} (status ${answer.status})`);
-    const check = (r, requests) => {
-      const expected = requests * answer.body.length;
-      if (r.failed || r.data !== expected) throw new Error(`${name} answered errors in ${scenario.id}: ${r.succeeded}/${requests} succeeded (${r.statuses}), ${r.data} body bytes where ${expected} were due`);
-    };
-    const warmUp = Math.max(1, Math.ceil(n / 5));
-    check(await h2load({ ...load, n: warmUp }, { cpu: LOAD_CPU }), warmUp);
-    const runs = [];
-    const rssAfterRun = [];
-    const cpuBefore = cpuSeconds(server.pid);
-    for (let r = 0; r < RUNS; r++) {
-      const result = await h2load({ ...load, n }, { cpu: LOAD_CPU });
-      check(result, n);
-      runs.push(result);
-      rssAfterRun.push(memory(server.pid).rssMiB);
+    for (const [i, name] of names.entries()) {
+      const rest = name === "rest";
+      const port = PORT + i;
+      const target = rest ? scenario.rest : scenario.grpc;
+      const server = await startServer(name, port, SERVER_CPU);
+      servers.push(server);
+      const answer = await fetchOnce(port, target, rest);
+      if (answer.status !== (rest ? "200" : "0") || !target.ok(answer.body)) throw new Error(`${name} gave a wrong answer in ${scenario.id} (status ${answer.status})`);
+      const load = { url: `http://127.0.0.1:${port}${target.path}`, body: target.body, headers: target.headers, h1: rest, clients: scenario.clients, streams: scenario.streams };
+      const check = (r, requests) => {
+        const expected = requests * answer.body.length;
+        if (r.failed || r.data !== expected) throw new Error(`${name} answered errors in ${scenario.id}: ${r.succeeded}/${requests} succeeded (${r.statuses}), ${r.data} body bytes where ${expected} were due`);
+      };
+      Object.assign(server, { name, load, check, runs: [], rssAfterRun: [], cpuUsed: 0 });
     }
-    const cpuUsed = cpuSeconds(server.pid) - cpuBefore;
+    const warmUp = Math.max(1, Math.ceil(n / 5));
+    for (const s of servers) s.check(await h2load({ ...s.load, n: warmUp }, { cpu: LOAD_CPU }), warmUp);
+    for (let r = 0; r < RUNS; r++) {
+      for (const s of servers) {
+        const cpuBefore = cpuSeconds(s.pid);
+        const result = await h2load({ ...s.load, n }, { cpu: LOAD_CPU });
+        s.cpuUsed += cpuSeconds(s.pid) - cpuBefore;
+        s.check(result, n);
+        s.runs.push(result);
+        s.rssAfterRun.push(memory(s.pid).rssMiB);
+      }
+    }
     const messages = RUNS * n * scenario.messagesPerRequest;
-    return {
-      rate: median(runs.map((r) => r.rate)) * scenario.messagesPerRequest,
-      p50Ms: median(runs.map((r) => r.p50Ms)),
-      p99Ms: median(runs.map((r) => r.p99Ms)),
-      cpuUsPerMessage: (cpuUsed / messages) * 1e6,
-      peakMiB: memory(server.pid).peakMiB,
-      rssAfterRun,
-    };
+    return Object.fromEntries(
+      servers.map((s) => [
+        s.name,
+        {
+          rate: median(s.runs.map((r) => r.rate)) * scenario.messagesPerRequest,
+          p50Ms: median(s.runs.map((r) => r.p50Ms)),
+          p99Ms: median(s.runs.map((r) => r.p99Ms)),
+          cpuUsPerMessage: (s.cpuUsed / messages) * 1e6,
+          peakMiB: memory(s.pid).peakMiB,
+          rssAfterRun: s.rssAfterRun,
+        },
+      ]),
+    );
   } finally {
-    await server.stop();
+    for (const s of servers) await s.stop();
   }
 }
 
@@ -119,12 +134,10 @@ const results = { date: startedAt.toISOString(), quick, runs: RUNS, machine: mac
 const only = flags.only ? new Set(flags.only.split(",")) : undefined;
 for (const scenario of scenarios(join(tmpdir(), "tsgrpc-bench-bodies"))) {
   if (only && !only.has(scenario.id)) continue;
-  const row = (results.servers[scenario.id] = { title: scenario.title, unit: scenario.unit, results: {} });
-  for (const name of scenario.rest ? [...GRPC_SERVERS, "rest"] : GRPC_SERVERS) {
-    process.stderr.write(`server ${scenario.id} ${name} ... `);
-    row.results[name] = await measureServer(name, scenario);
-    process.stderr.write(`${formatRate(row.results[name].rate)} ${scenario.unit}\n`);
-  }
+  process.stderr.write(`server ${scenario.id} ... `);
+  const res = await measureScenario(scenario, scenario.rest ? [...GRPC_SERVERS, "rest"] : GRPC_SERVERS);
+  results.servers[scenario.id] = { title: scenario.title, unit: scenario.unit, results: res };
+  process.stderr.write(Object.entries(res).map(([k, v]) => `${k} ${formatRate(v.rate)}`).join(", ") + ` ${scenario.unit}\n`);
 }
 
 // --- client cost, cross pairs and ping-pong (skipped when --only picks server scenarios)

@@ -16,17 +16,20 @@ const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "../..");
 export const PROTO_DIR = join(root, "examples/user-service");
 export const PROTO_FILE = join(PROTO_DIR, "user_service.proto");
+/** A message with every kind of field, for the codec benchmark. */
+const ALL_TYPES_DIR = join(root, "bench/proto");
+const ALL_TYPES_FILE = join(ALL_TYPES_DIR, "all_types.proto");
 const gen = join(root, "bench/.gen");
 const require = createRequire(import.meta.url);
 
-const compiler = new Compiler({ includePaths: [PROTO_DIR] });
-const files = compiler.withImports(compiler.compile(["user_service.proto"]));
+const compiler = new Compiler({ includePaths: [PROTO_DIR, ALL_TYPES_DIR] });
+const files = compiler.withImports(compiler.compile(["user_service.proto", "all_types.proto"]));
 /** tsgrpc's registry of the schema (for the descriptor-driven codec). */
 export const registry = Registry.from(files);
 
 /** Writes the generated code unless an up-to-date copy is there (several server processes import this at once). */
 function generate() {
-  const stamp = JSON.stringify([readFileSync(PROTO_FILE, "utf8"), statSync(require.resolve("@tsgrpc/codegen")).mtimeMs]);
+  const stamp = JSON.stringify([readFileSync(PROTO_FILE, "utf8"), readFileSync(ALL_TYPES_FILE, "utf8"), statSync(require.resolve("@tsgrpc/codegen")).mtimeMs]);
   const stampFile = join(gen, "stamp.json");
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
   rmSync(gen, { recursive: true, force: true });
@@ -39,14 +42,18 @@ function generate() {
   writeFileSync(join(gen, "tsgrpc", "tsconfig.json"), JSON.stringify(tsconfig));
   execFileSync(process.execPath, [join(dirname(require.resolve("typescript/package.json")), "bin/tsc"), "-p", join(gen, "tsgrpc")]);
   mkdirSync(join(gen, "pbjs"), { recursive: true });
-  execFileSync(process.execPath, [require.resolve("protobufjs-cli/bin/pbjs"), "-t", "static-module", "-w", "es6", "--force-long", "-o", join(gen, "pbjs/user_service.js"), PROTO_FILE]);
+  execFileSync(process.execPath, [require.resolve("protobufjs-cli/bin/pbjs"), "-t", "static-module", "-w", "es6", "--force-long", "-o", join(gen, "pbjs/user_service.js"), PROTO_FILE, ALL_TYPES_FILE]);
   writeFileSync(stampFile, stamp);
 }
 generate();
 
 /** tsgrpc's generated module: message types and the UserService definition. */
 export const tsgrpc = await import(pathToFileURL(join(gen, "tsgrpc/js/user_service_pb.js")).href);
-/** protobufjs static code for the `userservice` package. */
-export const pbjs = (await import(pathToFileURL(join(gen, "pbjs/user_service.js")).href)).userservice;
+/** tsgrpc's generated module for bench.AllTypes. */
+export const tsgrpcAllTypes = await import(pathToFileURL(join(gen, "tsgrpc/js/all_types_pb.js")).href);
+const pbjsModule = await import(pathToFileURL(join(gen, "pbjs/user_service.js")).href);
+/** protobufjs static code for the `userservice` package, and for `bench` (AllTypes). */
+export const pbjs = pbjsModule.userservice;
+export const pbjsAllTypes = pbjsModule.bench;
 /** The same files as a @bufbuild/protobuf registry. */
 export const buf = createFileRegistry(fromBinary(FileDescriptorSetSchema, messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")).encode({ file: files })));

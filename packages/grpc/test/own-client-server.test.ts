@@ -1,5 +1,6 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
+import { getEventListeners } from "node:events";
 import { createChannel, createClient, createServer, GrpcError, Metadata, Status } from "../src/index.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
@@ -62,4 +63,19 @@ test("a cancelled call is CANCELLED", async () => {
 test("no server at the target is UNAVAILABLE", async () => {
   const dead = createClient(UserService, createChannel("127.0.0.1:1"));
   await assert.rejects(dead.getUser({ id: 1 }), (e: GrpcError) => e.code === Status.UNAVAILABLE);
+});
+
+test("a signal shared by many calls does not keep a listener per finished call", async () => {
+  const server = createServer().add(UserService, userServiceImpl());
+  const port = await server.listen("127.0.0.1:0");
+  const channel = createChannel(`127.0.0.1:${port}`);
+  const client = createClient(UserService, channel);
+  const shared = new AbortController();
+  try {
+    await Promise.all(Array.from({ length: 50 }, () => client.getUser({ id: 1 }, { signal: shared.signal })));
+    assert.equal(getEventListeners(shared.signal, "abort").length, 0);
+  } finally {
+    channel.close();
+    await server.shutdown(100);
+  }
 });

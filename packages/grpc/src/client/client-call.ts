@@ -64,6 +64,7 @@ export class ClientCall<I extends object, O extends object> {
   private timer: NodeJS.Timeout | undefined;
   private deadlinePassed = false;
   private cancelled: GrpcError | undefined;
+  private removeAbortListener: (() => void) | undefined;
 
   constructor(
     private readonly channel: Channel,
@@ -79,7 +80,12 @@ export class ClientCall<I extends object, O extends object> {
   private start(): void {
     const { deadline, signal } = effectiveLimits(this.options);
     if (signal?.aborted) return this.end(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
-    signal?.addEventListener("abort", () => this.cancel("Cancelled by the caller"), { once: true });
+    if (signal) {
+      // Removed when the call ends: a signal shared by many calls must not collect a listener per call.
+      const onAbort = () => this.cancel("Cancelled by the caller");
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.removeAbortListener = () => signal.removeEventListener("abort", onAbort);
+    }
     if (deadline !== undefined) {
       const left = deadline - Date.now();
       if (left <= 0) return this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
@@ -233,6 +239,8 @@ export class ClientCall<I extends object, O extends object> {
 
   private end(status: GrpcError | null): void {
     clearTimeout(this.timer);
+    this.removeAbortListener?.();
+    this.removeAbortListener = undefined;
     if (this.status === undefined) this.status = status;
     const final = this.status;
     this.responses.end(final ?? undefined);

@@ -22,16 +22,14 @@ function envelope(data: Uint8Array, compressed: boolean): Buffer {
  * Writes one encoded message as a length-prefixed envelope, compressed unless the encoding is identity or the message
  * was exempted. Returns undefined when the stream can take more, or a promise that settles once its buffer drains (or
  * it closes): the sender's side of backpressure.
- *
- * With `batch`, the stream is corked until the end of the current tick, so that a handler producing several messages
- * without waiting sends them in one write and as few DATA frames as fit, instead of one write each.
  */
-export function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding, batch = false): Promise<void> | undefined {
-  if (batch && stream.writableCorked === 0) {
-    stream.cork();
-    process.nextTick(() => stream.uncork());
-  }
+export function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding): Promise<void> | undefined {
   if (stream.write(envelopeFor(message, data, encoding))) return undefined;
+  return waitForDrain(stream);
+}
+
+/** Settles when the stream's write buffer drains, or when it closes. */
+export function waitForDrain(stream: Http2Stream): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       stream.off("drain", done);

@@ -4,7 +4,8 @@ import { GrpcError } from "../grpc-error.js";
 import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader } from "../protocol/envelope.js";
-import { envelopeFor, writeMessage } from "../protocol/write-message.js";
+import { MessageBatcher } from "../protocol/message-batcher.js";
+import { envelopeFor } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
 import { parseTimeout } from "../protocol/timeout.js";
@@ -175,7 +176,7 @@ export class RunningCall {
       // Called inside the try: an interceptor that refuses a call may throw before returning a stream.
       for await (const message of handle()) {
         if (this.finished) return;
-        const full = this.send(message, true);
+        const full = this.send(message);
         if (full) await full;
       }
       this.finish(undefined);
@@ -199,14 +200,20 @@ export class RunningCall {
   }
 
   /**
-   * Writes one response message. Returns a promise only when the stream's buffer is full: the caller waits for it
-   * before the next message. With `batch`, messages written in the same tick go out together (see writeMessage).
+   * Writes one response message of a stream. Returns a promise only when the stream's buffer is full: the caller waits
+   * for it before the next message. Messages written in the same tick go out together (see MessageBatcher).
    */
-  private send(message: object, batch: boolean): Promise<void> | undefined {
-    const data = this.encodeResponse(message);
-    this.sendHeaders();
-    return writeMessage(this.stream, message, data, this.responseEncoding, batch);
+  private send(message: object): Promise<void> | undefined {
+    this.batcher ??= new MessageBatcher(this.stream, this.limits.maxSendMessageSize, () => this.sendHeaders());
+    // The grpc-encoding header is settled by the first message; later ones may only turn compression off.
+    this.headerEncoding ??= this.responseEncoding;
+    const encoding = this.ctx.responseCompression === "identity" ? "identity" : this.headerEncoding;
+    return this.batcher.write(this.route.method.output, message, encoding);
   }
+
+  private batcher: MessageBatcher | undefined;
+  /** The encoding named in the response headers, once they are decided. */
+  private headerEncoding: Encoding | undefined;
 
   private encodeResponse(message: object): Uint8Array {
     const data = this.route.method.output.encode(message);
@@ -221,7 +228,8 @@ export class RunningCall {
     if (this.headersSent || this.stream.destroyed) return;
     this.headersSent = true;
     const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
-    if (this.responseEncoding !== "identity") headers["grpc-encoding"] = this.responseEncoding;
+    const encoding = (this.headerEncoding ??= this.responseEncoding);
+    if (encoding !== "identity") headers["grpc-encoding"] = encoding;
     this.ctx.writeResponseMetadata("headers", headers as Record<string, string>);
     this.stream.respond(headers, { waitForTrailers: true });
     this.stream.once("wantTrailers", () => this.sendTrailers());
@@ -245,6 +253,7 @@ export class RunningCall {
     this.onDone(this);
     const { stream } = this;
     if (stream.destroyed || stream.closed) return;
+    this.batcher?.flush(); // messages the handler sent before it ended go first (and with them the headers)
     const code = error?.code ?? Status.OK;
     const message = error?.rawMessage ?? "";
     const trailers: OutgoingHttpHeaders = { "grpc-status": String(code) };

@@ -35,6 +35,18 @@ export class BinaryWriter {
     return out;
   }
 
+  /**
+   * The bytes written so far, without a copy; the writer goes on in a new buffer of `nextSize` bytes. For callers
+   * that hand the bytes on and never touch them again (a network write).
+   */
+  take(nextSize = this.buf.length): Uint8Array {
+    const out = this.buf.subarray(0, this.pos);
+    this.buf = new Uint8Array(nextSize);
+    this.view = new DataView(this.buf.buffer);
+    this.pos = 0;
+    return out;
+  }
+
   /** Starts over, keeping the buffer (for writers that are reused). */
   reset(): this {
     this.pos = 0;

@@ -1,0 +1,85 @@
+import type { Http2Stream } from "node:http2";
+import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { compress, type Encoding } from "./compression.js";
+import { isExempt } from "./compressed-flag.js";
+import { HEADER_SIZE } from "./envelope.js";
+import { waitForDrain } from "./write-message.js";
+
+/** Envelopes are gathered into chunks of about this size (the default HTTP/2 frame size is 16 KiB). */
+const CHUNK_SIZE = 16 * 1024;
+
+/**
+ * Writes a stream of messages the way a handler produces them: each message is encoded straight into a shared chunk
+ * behind its 5-byte envelope header, and the chunk is one stream write when it is full, at the end of the tick, or on
+ * `flush()` (before the trailers), instead of an allocation, a copy and a write per message. Backpressure: while the
+ * stream's buffer is over its high-water mark, `write` returns a promise that settles when the stream drains.
+ */
+export class MessageBatcher {
+  private readonly writer = new BinaryWriter(CHUNK_SIZE * 2);
+  private scheduled = false;
+  private readonly flushSoon = () => {
+    this.scheduled = false;
+    this.flush();
+  };
+
+  constructor(
+    private readonly stream: Http2Stream,
+    private readonly maxMessageSize: number,
+    /** Called before the first bytes go out (to send the response headers). */
+    private readonly beforeFirstWrite: () => void,
+  ) {}
+
+  write<T extends object>(type: MessageType<T>, message: T, encoding: Encoding): Promise<void> | undefined {
+    const w = this.writer;
+    const start = w.pos;
+    const compressed = encoding !== "identity" && !isExempt(message);
+    let length: number;
+    if (compressed) {
+      const data = type.encode(message);
+      this.checkSize(data.length);
+      const payload = compress(encoding, data);
+      w.ensure(HEADER_SIZE);
+      w.pos += HEADER_SIZE;
+      w.raw(payload);
+      length = payload.length;
+    } else {
+      w.ensure(HEADER_SIZE);
+      w.pos += HEADER_SIZE;
+      try {
+        type.encodeTo(message, w);
+        this.checkSize(w.pos - start - HEADER_SIZE);
+      } catch (e) {
+        w.pos = start; // nothing of a message that could not be sent
+        throw e;
+      }
+      length = w.pos - start - HEADER_SIZE;
+    }
+    const b = w.buf;
+    b[start] = compressed ? 1 : 0;
+    b[start + 1] = length >>> 24;
+    b[start + 2] = (length >>> 16) & 0xff;
+    b[start + 3] = (length >>> 8) & 0xff;
+    b[start + 4] = length & 0xff;
+    if (w.pos >= CHUNK_SIZE) this.flush();
+    else if (!this.scheduled) {
+      this.scheduled = true;
+      process.nextTick(this.flushSoon);
+    }
+    // Asked of the stream each time (not remembered from a refused write): one drain answers every refusal before it.
+    return this.stream.writableNeedDrain ? waitForDrain(this.stream) : undefined;
+  }
+
+  private checkSize(size: number): void {
+    if (size > this.maxMessageSize) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${size} vs. ${this.maxMessageSize})`);
+  }
+
+  /** Writes what is gathered now. */
+  flush(): void {
+    if (this.writer.pos === 0) return;
+    const bytes = this.writer.take(CHUNK_SIZE * 2);
+    this.beforeFirstWrite();
+    if (!this.stream.destroyed) this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+  }
+}
