@@ -94,3 +94,23 @@ test("skipping a length-delimited field moves past its length and its bytes", ()
   assert.equal(r.uint32(), 150);
   assert.equal(r.pos, r.end);
 });
+
+test("BinaryWriter.take hands out what was written without a copy and goes on in the rest of the buffer", () => {
+  const w = new BinaryWriter(64);
+  w.double(1.5).string("first");
+  const first = w.take(16, 64);
+  w.double(-2.25).fixed32(7);
+  const second = w.take(16, 64);
+  assert.equal(second.buffer, first.buffer, "the second take shares the first's allocation");
+  for (let i = 0; i < 5; i++) w.double(i); // 40 bytes: more than is left, so a new buffer
+  const third = w.take(16, 64);
+  const read = (b: Uint8Array) => new BinaryReader(b, 0, b.length);
+  const r1 = read(first);
+  assert.equal(r1.double(), 1.5);
+  assert.equal(r1.string(), "first");
+  const r2 = read(second);
+  assert.equal(r2.double(), -2.25);
+  assert.equal(r2.fixed32(), 7);
+  const r3 = read(third);
+  assert.deepEqual(Array.from({ length: 5 }, () => r3.double()), [0, 1, 2, 3, 4]);
+});

@@ -78,7 +78,7 @@ export class MessageBatcher {
   /** Writes what is gathered now. */
   flush(): void {
     if (this.writer.pos === 0) return;
-    const bytes = this.writer.take(CHUNK_SIZE * 2);
+    const bytes = this.writer.take(1024, CHUNK_SIZE * 2);
     this.beforeFirstWrite();
     if (!this.stream.destroyed) this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }

@@ -36,13 +36,15 @@ export class BinaryWriter {
   }
 
   /**
-   * The bytes written so far, without a copy; the writer goes on in a new buffer of `nextSize` bytes. For callers
-   * that hand the bytes on and never touch them again (a network write).
+   * The bytes written so far, without a copy, for callers that hand them on and never touch them again (a network
+   * write). The writer goes on in the rest of its buffer while at least `minRoom` bytes are left there, and in a new
+   * buffer of `nextSize` bytes after that, so that many small takes share one allocation.
    */
-  take(nextSize = this.buf.length): Uint8Array {
+  take(minRoom: number, nextSize: number): Uint8Array {
     const out = this.buf.subarray(0, this.pos);
-    this.buf = new Uint8Array(nextSize);
-    this.view = new DataView(this.buf.buffer);
+    const rest = this.buf.subarray(this.pos);
+    this.buf = rest.length >= minRoom ? rest : new Uint8Array(nextSize);
+    this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.byteLength);
     this.pos = 0;
     return out;
   }
