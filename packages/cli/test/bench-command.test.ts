@@ -1,6 +1,5 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -10,10 +9,10 @@ import * as protoLoader from "@grpc/proto-loader";
 import { Compiler } from "@tsgrpc/compiler";
 import { createServer, GrpcError, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
 import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { runCli } from "./run-cli.js";
 
 // tsgrpc bench as a subprocess against a tsgrpc server (schema through reflection) and a grpc-js server (--proto).
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const cli = `${root}packages/cli/bin/tsgrpc.js`;
 const protoDir = `${root}examples/user-service`;
 const compiler = new Compiler({ includePaths: [protoDir] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
@@ -45,18 +44,7 @@ const server = createServer({ logError: () => {} })
 const host = `127.0.0.1:${await server.listen("127.0.0.1:0")}`;
 after(() => server.shutdown(100));
 
-function run(args: string[], stdin = "", onSpawn?: (pid: number) => void): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, "bench", ...args]);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(stdin);
-    onSpawn?.(child.pid!);
-  });
-}
+const run = (args: string[], stdin = "", onSpawn?: (pid: number) => void) => runCli(["bench", ...args], stdin, onSpawn);
 
 /** Checks that every non-void element is closed in order: the report is well-formed enough for any browser. */
 function assertBalanced(html: string): void {

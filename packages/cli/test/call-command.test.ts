@@ -1,14 +1,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
 import { BadRequest, createServer, GrpcError, packDetail, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
 import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { runCli } from "./run-cli.js";
 
 // tsgrpc call against a live server with reflection: JSON in, JSON out, every kind of call, errors and exit codes.
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const cli = `${root}packages/cli/bin/tsgrpc.js`;
 const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
 const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
@@ -37,17 +36,7 @@ const port = await server.listen("127.0.0.1:0");
 const host = `127.0.0.1:${port}`;
 after(() => server.shutdown(100));
 
-function run(args: string[], stdin = ""): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-    child.stdin.end(stdin);
-  });
-}
+const run = (args: string[], stdin = "") => runCli(args, stdin);
 
 test("tsgrpc call: unary with metadata, JSON out", async () => {
   const r = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 7}', "-H", "x-name: grace"]);

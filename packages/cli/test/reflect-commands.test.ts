@@ -1,14 +1,13 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
 import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1 } from "@tsgrpc/grpc";
 import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { runCli } from "./run-cli.js";
 
 // tsgrpc list / describe against a live server with reflection, as a user runs them.
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
-const cli = `${root}packages/cli/bin/tsgrpc.js`;
 const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
 const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
@@ -25,16 +24,7 @@ after(async () => {
   await noReflection.shutdown(100);
 });
 
-function run(...args: string[]): Promise<{ code: number | null; out: string; err: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
-    let out = "";
-    let err = "";
-    child.stdout.on("data", (d) => (out += d));
-    child.stderr.on("data", (d) => (err += d));
-    child.on("close", (code) => resolve({ code, out, err }));
-  });
-}
+const run = (...args: string[]) => runCli(args);
 
 test("tsgrpc list shows a server's services, and a service's methods", async () => {
   const services = await run("list", `127.0.0.1:${port}`, "--plaintext");

@@ -15,7 +15,8 @@ export class Registry {
   readonly services = new Map<string, ServiceInfo>();
   readonly extensions = new Map<string, FieldInfo>();
   private readonly extensionsByExtendee = new Map<string, Map<number, FieldInfo>>();
-  private pending: FieldInfo[] = [];
+  /** Fields whose message or enum type is looked up once every file is in, with the scope they were declared in. */
+  private pending: [FieldInfo, string][] = [];
   private pendingServices: Array<() => void> = [];
 
   /** `parents` are searched after this registry's own types, so that registries of generated files share the
@@ -100,7 +101,7 @@ export class Registry {
   private addMessage(file: FileDescriptorProto, prefix: string, proto: DescriptorProto): void {
     const typeName = prefix + proto.name;
     const oneofs: OneofInfo[] = proto.oneofDecl.map((o) => ({ name: o.name!, localName: localNameOf(o.name!), fields: [] }));
-    const fields = proto.field.map((f) => this.fieldInfo(file, f, oneofs, undefined));
+    const fields = proto.field.map((f) => this.fieldInfo(file, f, oneofs, undefined, typeName));
     // Synthetic oneofs (proto3 `optional`) are presence markers, not oneofs a user sees.
     for (const f of fields) if (f.proto.proto3Optional) (f as { oneof: OneofInfo | undefined }).oneof = undefined;
     const info: MessageInfo = {
@@ -120,7 +121,7 @@ export class Registry {
   }
 
   private addExtension(file: FileDescriptorProto, scope: string, proto: FieldDescriptorProto): void {
-    const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!));
+    const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!), scope);
     const fullName = scope ? `${scope}.${proto.name}` : proto.name!;
     info.fullName = fullName;
     this.extensions.set(fullName, info);
@@ -139,8 +140,8 @@ export class Registry {
         methods.push({
           name: m.name!,
           path: `/${typeName}/${m.name}`,
-          input: this.require(this.getMessage(m.inputType!), m.inputType!),
-          output: this.require(this.getMessage(m.outputType!), m.outputType!),
+          input: this.require(this.resolve(m.inputType!, typeName, (n) => this.getMessage(n)), m.inputType!),
+          output: this.require(this.resolve(m.outputType!, typeName, (n) => this.getMessage(n)), m.outputType!),
           clientStreaming: m.clientStreaming === true,
           serverStreaming: m.serverStreaming === true,
           proto: m,
@@ -149,7 +150,7 @@ export class Registry {
     });
   }
 
-  private fieldInfo(file: FileDescriptorProto, proto: FieldDescriptorProto, oneofs: OneofInfo[], extendee: string | undefined): FieldInfo {
+  private fieldInfo(file: FileDescriptorProto, proto: FieldDescriptorProto, oneofs: OneofInfo[], extendee: string | undefined, scope: string): FieldInfo {
     const proto3 = file.syntax === "proto3";
     const type = proto.type!;
     const repeated = proto.label === FieldLabel.REPEATED;
@@ -176,19 +177,19 @@ export class Registry {
       proto,
     };
     oneof?.fields.push(info);
-    if (type === FieldType.MESSAGE || type === FieldType.GROUP || type === FieldType.ENUM) this.pending.push(info);
+    if (type === FieldType.MESSAGE || type === FieldType.GROUP || type === FieldType.ENUM) this.pending.push([info, scope]);
     return info;
   }
 
   private resolvePending(): void {
-    for (const f of this.pending) {
+    for (const [f, scope] of this.pending) {
       const name = f.proto.typeName!;
       if (f.type === FieldType.ENUM) {
-        const e = this.require(this.getEnum(name), name);
+        const e = this.require(this.resolve(name, scope, (n) => this.getEnum(n)), name);
         f.enum = e;
         if (typeof f.defaultValue === "string") f.defaultValue = e.byName.get(f.defaultValue);
       } else {
-        const m = this.require(this.getMessage(name), name);
+        const m = this.require(this.resolve(name, scope, (n) => this.getMessage(n)), name);
         f.message = m;
         if (m.mapEntry && f.repeated) f.map = { key: m.fields[0]!, value: m.fields[1]! };
       }
@@ -196,6 +197,19 @@ export class Registry {
     this.pending = [];
     for (const resolve of this.pendingServices) resolve();
     this.pendingServices = [];
+  }
+
+  /**
+   * A type name as a descriptor gives it: fully qualified with a leading dot (what protoc writes), or relative to
+   * `scope` and found by C++-like scoping, innermost first (descriptor.proto allows it; protobufjs, and so
+   * @grpc/reflection, writes names that way).
+   */
+  private resolve<T>(name: string, scope: string, lookup: (fullName: string) => T | undefined): T | undefined {
+    if (name.startsWith(".")) return lookup(name.slice(1));
+    for (let s = scope; ; s = s.slice(0, Math.max(0, s.lastIndexOf(".")))) {
+      const found = lookup(s ? `${s}.${name}` : name);
+      if (found !== undefined || s === "") return found;
+    }
   }
 
   private require<T>(found: T | undefined, name: string): T {
