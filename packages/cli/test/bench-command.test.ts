@@ -131,7 +131,16 @@ test("tsgrpc bench works against grpc-js with --proto (no reflection needed)", a
 });
 
 test("tsgrpc bench: Ctrl-C stops cleanly with partial results; bad arguments are usage errors; bad targets say why", async () => {
-  const interrupted = await run([host, "userservice.UserService/GetUser", "-d", '{"id": 1}', "-z", "60s", "-c", "4"], "", (pid) => setTimeout(() => process.kill(pid, "SIGINT"), 1500));
+  // Ctrl-C once the load is under way (calls are reaching the server), however slowly the CLI started.
+  const before = getUserCalls;
+  const interruptWhenLoaded = (pid: number) => {
+    const poll = setInterval(() => {
+      if (getUserCalls - before < 200) return;
+      clearInterval(poll);
+      process.kill(pid, "SIGINT");
+    }, 20);
+  };
+  const interrupted = await run([host, "userservice.UserService/GetUser", "-d", '{"id": 1}', "-z", "60s", "-c", "4"], "", interruptWhenLoaded);
   assert.equal(interrupted.code, 130, interrupted.err);
   assert.match(interrupted.out, /Summary \(interrupted: partial results\)/);
   assert.ok(Number(/Count:\s+(\d+)/.exec(interrupted.out)?.[1]) > 0);
