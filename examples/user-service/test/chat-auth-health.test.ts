@@ -113,6 +113,18 @@ test("health: SERVING while the store answers, NOT_SERVING once the store fails 
     assert.ok(entries.every((e) => typeof e.durationMs === "number" && e.durationMs >= 0 && !Number.isNaN(Date.parse(e.time))));
     assert.equal(entries[1]!.message, "User 99 not found");
 
+    // A client that drops its connection mid-call is still logged with its address, and as CANCELLED.
+    const { connect } = await import("node:http2");
+    const raw = connect(`http://127.0.0.1:${port}`);
+    const watch1 = raw.request({ ":method": "POST", ":path": "/userservice.UserService/WatchUsers", "content-type": "application/grpc", te: "trailers" });
+    watch1.end(Buffer.from([0, 0, 0, 0, 0]));
+    await new Promise((resolve) => watch1.once("data", resolve));
+    raw.destroy();
+    for (let i = 0; i < 100 && !log.some((e) => e.method.endsWith("/WatchUsers")); i++) await new Promise((r) => setTimeout(r, 20));
+    const dropped = log.find((e) => e.method.endsWith("/WatchUsers"));
+    assert.equal(dropped?.status, "CANCELLED");
+    assert.match(dropped!.peer, /127\.0\.0\.1:\d+$/);
+
     const watch = health.watch({ service: "userservice.UserService" })[Symbol.asyncIterator]();
     assert.equal((await watch.next()).value?.status, ServingStatus.SERVING);
     const ping = app.store.ping.bind(app.store);

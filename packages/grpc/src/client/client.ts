@@ -60,6 +60,16 @@ export interface ClientOptions extends CallOptions {
   interceptors?: ClientInterceptor[];
 }
 
+/**
+ * The metadata of a call that nothing will modify (no interceptors): the client's or the call's as they are when only
+ * one has any, merged into a new Metadata when both do, undefined when neither does.
+ */
+function readOnlyMetadata(client: CallOptions["metadata"], call: CallOptions["metadata"]): CallOptions["metadata"] {
+  if (call === undefined) return client;
+  if (client === undefined) return call;
+  return toMetadata(client).merge(toMetadata(call));
+}
+
 export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, clientOptions: ClientOptions = {}): Client<S> {
   const { interceptors = [], ...defaults } = clientOptions;
   const base: ClientCallHandler = (c) => new ClientCall(channel, c.method, c.requests as Requests<object>, c.options).responses as AsyncQueue<object>;
@@ -77,8 +87,7 @@ export function createClient<S extends ServiceDefinition>(service: S, channel: C
             ? // With no interceptor to see the call, a unary call skips the stream machinery: one request out, one promise back.
               (request: object, options?: CallOptions) => {
                 const sink = new SingleResponse<object>();
-                const metadata = options?.metadata === undefined ? defaults.metadata : defaults.metadata === undefined ? options.metadata : toMetadata(defaults.metadata).merge(toMetadata(options.metadata));
-                new ClientCall(channel, method, [request], { ...defaults, ...options, metadata }, sink);
+                new ClientCall(channel, method, [request], { ...defaults, ...options, metadata: readOnlyMetadata(defaults.metadata, options?.metadata) }, sink);
                 return sink.promise;
               }
             : (request: object, options?: CallOptions) => single(call([request], options));

@@ -9,17 +9,26 @@ export interface Envelope {
 
 export const HEADER_SIZE = 5;
 
+/** Writes the 5-byte prefix of a `length`-byte payload at `at`. */
+export function writeEnvelopeHeader(out: Uint8Array, at: number, length: number, compressed: boolean): void {
+  out[at] = compressed ? 1 : 0;
+  out[at + 1] = length >>> 24;
+  out[at + 2] = (length >>> 16) & 0xff;
+  out[at + 3] = (length >>> 8) & 0xff;
+  out[at + 4] = length & 0xff;
+}
+
 /** The 5-byte prefix and the payload, in one buffer (one write, one DATA frame when small). */
 export function encodeEnvelope(data: Uint8Array, compressed = false): Uint8Array {
   const out = new Uint8Array(HEADER_SIZE + data.length);
-  out[0] = compressed ? 1 : 0;
-  const n = data.length;
-  out[1] = n >>> 24;
-  out[2] = (n >>> 16) & 0xff;
-  out[3] = (n >>> 8) & 0xff;
-  out[4] = n & 0xff;
+  writeEnvelopeHeader(out, 0, data.length, compressed);
   out.set(data, HEADER_SIZE);
   return out;
+}
+
+/** The largest message a side sends, checked before it goes out. */
+export function checkSendSize(size: number, max: number): void {
+  if (size > max) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${size} vs. ${max})`);
 }
 
 /**

@@ -1,10 +1,8 @@
 import type { Http2Stream } from "node:http2";
 import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
-import { GrpcError } from "../grpc-error.js";
-import { Status } from "../status.js";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
-import { HEADER_SIZE } from "./envelope.js";
+import { checkSendSize, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
 import { waitForDrain } from "./write-message.js";
 
 /** Envelopes are gathered into chunks of about this size (the default HTTP/2 frame size is 16 KiB). */
@@ -38,7 +36,7 @@ export class MessageBatcher {
     let length: number;
     if (compressed) {
       const data = type.encode(message);
-      this.checkSize(data.length);
+      checkSendSize(data.length, this.maxMessageSize);
       const payload = compress(encoding, data);
       w.ensure(HEADER_SIZE);
       w.pos += HEADER_SIZE;
@@ -49,19 +47,14 @@ export class MessageBatcher {
       w.pos += HEADER_SIZE;
       try {
         type.encodeTo(message, w);
-        this.checkSize(w.pos - start - HEADER_SIZE);
+        checkSendSize(w.pos - start - HEADER_SIZE, this.maxMessageSize);
       } catch (e) {
         w.pos = start; // nothing of a message that could not be sent
         throw e;
       }
       length = w.pos - start - HEADER_SIZE;
     }
-    const b = w.buf;
-    b[start] = compressed ? 1 : 0;
-    b[start + 1] = length >>> 24;
-    b[start + 2] = (length >>> 16) & 0xff;
-    b[start + 3] = (length >>> 8) & 0xff;
-    b[start + 4] = length & 0xff;
+    writeEnvelopeHeader(w.buf, start, length, compressed);
     if (w.pos >= CHUNK_SIZE) this.flush();
     else if (!this.scheduled) {
       this.scheduled = true;
@@ -69,10 +62,6 @@ export class MessageBatcher {
     }
     // Asked of the stream each time (not remembered from a refused write): one drain answers every refusal before it.
     return this.stream.writableNeedDrain ? waitForDrain(this.stream) : undefined;
-  }
-
-  private checkSize(size: number): void {
-    if (size > this.maxMessageSize) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${size} vs. ${this.maxMessageSize})`);
   }
 
   /** Writes what is gathered now. */

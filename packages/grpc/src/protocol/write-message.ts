@@ -1,7 +1,7 @@
 import type { Http2Stream } from "node:http2";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
-import { HEADER_SIZE } from "./envelope.js";
+import { HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
 
 /** One encoded message as it goes on the wire: compressed unless the encoding is identity or the message is exempt. */
 export function envelopeFor(message: object, data: Uint8Array, encoding: Encoding): Buffer {
@@ -12,8 +12,7 @@ export function envelopeFor(message: object, data: Uint8Array, encoding: Encodin
 /** The envelope as a Buffer (node:http2 would otherwise copy a Uint8Array into one). */
 function envelope(data: Uint8Array, compressed: boolean): Buffer {
   const out = Buffer.allocUnsafe(HEADER_SIZE + data.length);
-  out[0] = compressed ? 1 : 0;
-  out.writeUInt32BE(data.length, 1);
+  writeEnvelopeHeader(out, 0, data.length, compressed);
   out.set(data, HEADER_SIZE);
   return out;
 }

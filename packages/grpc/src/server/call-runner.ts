@@ -3,7 +3,7 @@ import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { markArrivedCompressed } from "../protocol/compressed-flag.js";
-import { EnvelopeReader } from "../protocol/envelope.js";
+import { checkSendSize, EnvelopeReader } from "../protocol/envelope.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import { envelopeFor } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
@@ -62,6 +62,7 @@ export class RunningCall {
   constructor(
     private readonly stream: ServerHttp2Stream,
     headers: IncomingHttpHeaders,
+    peer: string,
     private readonly route: Route,
     private readonly limits: CallLimits,
     private readonly onDone: (call: RunningCall) => void,
@@ -70,7 +71,7 @@ export class RunningCall {
     const timeoutHeader = headers["grpc-timeout"];
     const timeout = typeof timeoutHeader === "string" ? parseTimeout(timeoutHeader) : undefined;
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
-    this.ctx = new ServerContext(route.method, headers, deadline, stream.session?.socket as Socket | undefined);
+    this.ctx = new ServerContext(route.method, headers, deadline, peer, stream.session?.socket as Socket | undefined);
     this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
     this.acceptEncodingHeader = headers["grpc-accept-encoding"];
     if (typeof timeoutHeader === "string" && timeout === undefined) {
@@ -217,9 +218,7 @@ export class RunningCall {
 
   private encodeResponse(message: object): Uint8Array {
     const data = this.route.method.output.encode(message);
-    if (data.length > this.limits.maxSendMessageSize) {
-      throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Response message larger than max (${data.length} vs. ${this.limits.maxSendMessageSize})`);
-    }
+    checkSendSize(data.length, this.limits.maxSendMessageSize);
     return data;
   }
 

@@ -38,15 +38,16 @@ export class ServerContext {
   private _responseTrailers: Metadata | undefined;
 
   private _metadata: Metadata | undefined;
-  private _peer: string | undefined;
   private _peerIdentity: PeerIdentity | null | undefined;
 
-  /** @internal Made by the server for each call; what the headers and the socket say is read on first use. */
+  /** @internal Made by the server for each call; metadata and the peer's certificate are read on first use. */
   constructor(
     readonly method: MethodDefinition,
     private readonly headers: IncomingHttpHeaders,
     /** When the call must be over, in ms since the epoch; undefined when the client set no deadline. */
     readonly deadline: number | undefined,
+    /** The client's address (`ip:port`). */
+    readonly peer: string,
     private readonly socket: Socket | TLSSocket | undefined,
   ) {}
 
@@ -68,12 +69,6 @@ export class ServerContext {
   /** The request metadata. */
   get metadata(): Metadata {
     return (this._metadata ??= Metadata.fromHeaders(this.headers));
-  }
-
-  /** The client's address (`ip:port`). */
-  get peer(): string {
-    const s = this.socket;
-    return (this._peer ??= s ? `${s.remoteAddress}:${s.remotePort}` : "unknown");
   }
 
   /** Under mutual TLS, the verified client certificate's identity (subject common name and alternative names). */

@@ -66,6 +66,7 @@ export class Server {
   private readonly routes = new Map<string, Route>();
   private readonly calls = new Set<RunningCall>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly peers = new WeakMap<object, string>(); // session -> "ip:port"
   private readonly http2: Http2Server | Http2SecureServer;
   private readonly limits: CallLimits;
   private shuttingDown = false;
@@ -84,6 +85,9 @@ export class Server {
     this.http2 = options.tls ? createSecureServer({ ...options.tls, ...http2Options, allowHTTP1: false }) : createHttp2Server(http2Options);
     this.http2.on("session", (session: ServerHttp2Session) => {
       this.sessions.add(session);
+      // Read once per connection, while the socket is open: a call's log line may need it after a disconnect.
+      const socket = session.socket;
+      this.peers.set(session, socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown");
       session.on("close", () => this.sessions.delete(session));
       session.on("error", () => {});
     });
@@ -143,7 +147,8 @@ export class Server {
       closeAfterStatus(stream);
       return;
     }
-    const call = new RunningCall(stream, headers, route, this.limits, this.callDone, this.logError);
+    const peer = (stream.session && this.peers.get(stream.session)) ?? "unknown";
+    const call = new RunningCall(stream, headers, peer, route, this.limits, this.callDone, this.logError);
     this.calls.add(call);
   }
 
