@@ -14,3 +14,7 @@ export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
 export { HealthService, Health, ServingStatus } from "./health/health-service.js";
 export { ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha } from "./reflection/reflection-service.js";
+export type { Transport } from "./client/transport.js";
+export { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+export { createGrpcWebTransport } from "./web.js";
+export type { CorsOptions } from "./server/cors.js";

@@ -122,16 +122,17 @@ test("a client that vanishes mid-stream cancels the call, and the server goes on
   await stillServing();
 });
 
-test("an HTTP/1.1 request to the h2c port is refused without harming the server", async () => {
+test("gRPC over HTTP/1.1 is refused with HTTP 505 without harming the server", async () => {
   const reply = await new Promise<string>((resolve) => {
-    const socket = createConnection(port, "127.0.0.1", () => socket.write("POST /userservice.UserService/GetUser HTTP/1.1\r\nHost: x\r\n\r\n"));
+    const request = "POST /userservice.UserService/GetUser HTTP/1.1\r\nHost: x\r\ncontent-type: application/grpc\r\ncontent-length: 0\r\n\r\n";
+    const socket = createConnection(port, "127.0.0.1", () => socket.write(request));
     let data = "";
     socket.on("data", (d) => (data += d.toString("latin1")));
     socket.on("close", () => resolve(data));
     socket.on("error", () => resolve(data));
     setTimeout(() => socket.destroy(), 1000);
   });
-  assert.ok(!reply.startsWith("HTTP/1.1 200"), reply);
+  assert.match(reply, /^HTTP\/1.1 505 /);
   await stillServing();
 });
 

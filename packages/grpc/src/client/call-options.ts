@@ -1,6 +1,5 @@
 import type { Encoding } from "../protocol/compression.js";
 import { Metadata } from "../metadata.js";
-import { serverCallStorage } from "../server/server-context.js";
 
 export interface CallOptions {
   /** Milliseconds the call may take (sent as grpc-timeout). */
@@ -20,17 +19,11 @@ export interface CallOptions {
   onTrailer?: (trailers: Metadata) => void;
 }
 
-/** The deadline and abort signal a call runs under: its own, combined with those of the server call it runs in. */
-export function effectiveLimits(options: CallOptions): { deadline: number | undefined; signal: AbortSignal | undefined } {
+/** The call's own deadline, in ms since the epoch: the earlier of `deadline` and `timeout`, undefined without either. */
+export function ownDeadline(options: CallOptions): number | undefined {
   let deadline = options.deadline instanceof Date ? options.deadline.getTime() : options.deadline;
   if (options.timeout !== undefined) deadline = Math.min(deadline ?? Infinity, Date.now() + options.timeout);
-  let signal = options.signal;
-  const parent = options.propagate === false ? undefined : serverCallStorage.getStore();
-  if (parent) {
-    if (parent.deadline !== undefined) deadline = Math.min(deadline ?? Infinity, parent.deadline);
-    signal = signal ? AbortSignal.any([signal, parent.signal]) : parent.signal;
-  }
-  return { deadline, signal };
+  return deadline;
 }
 
 export function toMetadata(m: CallOptions["metadata"]): Metadata {

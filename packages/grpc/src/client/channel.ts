@@ -1,6 +1,12 @@
 import { connect } from "node:http2";
 import type { ClientHttp2Session, SecureClientSessionOptions } from "node:http2";
+import type { MethodDefinition } from "@tsgrpc/protobuf";
+import type { AsyncQueue } from "../async-queue.js";
 import { enableCallPropagation } from "../server/server-context.js";
+import type { CallOptions } from "./call-options.js";
+import { ClientCall } from "./client-call.js";
+import { SingleResponse } from "./response-sink.js";
+import type { Requests, Transport } from "./transport.js";
 
 export interface ChannelOptions {
   /** TLS: true for the system CAs, or options such as `ca`, `cert`, `key` (mutual TLS) and `servername`. */
@@ -17,7 +23,7 @@ const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
  * After a failed attempt the next one waits out gRPC's exponential backoff; calls made meanwhile fail fast with
  * UNAVAILABLE, unless they asked to wait for the connection.
  */
-export class Channel {
+export class Channel implements Transport {
   private session: ClientHttp2Session | undefined;
   private ready: Promise<ClientHttp2Session> | undefined;
   private failures = 0;
@@ -101,6 +107,16 @@ export class Channel {
   /** @internal */
   callEnded(session: ClientHttp2Session): void {
     if (--this.activeCalls === 0 && !session.destroyed) session.unref();
+  }
+
+  stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
+    return new ClientCall(this, method, requests, options).responses as AsyncQueue<O>;
+  }
+
+  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: Partial<I>, options: CallOptions): Promise<O> {
+    const sink = new SingleResponse<O>();
+    new ClientCall(this, method, [request], options, sink);
+    return sink.promise;
   }
 
   /** Closes the connection: calls in flight may finish; new calls fail. */

@@ -8,49 +8,15 @@ import { markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader } from "../protocol/envelope.js";
 import { writeMessage } from "../protocol/write-message.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
-import { decodeStatusDetails } from "../protocol/status-details.js";
-import { decodeStatusMessage } from "../protocol/status-message.js";
+import { statusFromFields } from "../protocol/status-fields.js";
 import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
-import { type CallOptions, effectiveLimits, toMetadata } from "./call-options.js";
+import { type CallOptions, toMetadata } from "./call-options.js";
+import { effectiveLimits } from "./propagation.js";
 import type { Channel } from "./channel.js";
+import type { ResponseSink } from "./response-sink.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
-
-/** Where a call's responses go: each message, then the end (an error for any status but OK). */
-export interface ResponseSink<O> {
-  push(message: O): void;
-  end(error?: unknown): void;
-}
-
-/**
- * The sink of a unary call: one response message, delivered as a promise. Zero or several messages with an OK status
- * break the unary contract (UNIMPLEMENTED, as grpc-js and the other implementations report it).
- */
-export class SingleResponse<O> implements ResponseSink<O> {
-  readonly promise: Promise<O>;
-  private resolve!: (message: O) => void;
-  private reject!: (error: unknown) => void;
-  private message: O | undefined;
-  private count = 0;
-
-  constructor() {
-    this.promise = new Promise<O>((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-    });
-  }
-
-  push(message: O): void {
-    if (this.count++ === 0) this.message = message;
-  }
-
-  end(error?: unknown): void {
-    if (error !== undefined) this.reject(error);
-    else if (this.count === 1) this.resolve(this.message!);
-    else this.reject(new GrpcError(Status.UNIMPLEMENTED, `Expected one response message, got ${this.count === 0 ? "none" : "more"}`));
-  }
-}
 
 /**
  * One call on the wire: sends the request messages, receives the responses into a sink (by default `responses`, an
@@ -213,14 +179,7 @@ export class ClientCall<I extends object, O extends object> {
     // The status came while we may still be sending: the call is over, so stop (RST_STREAM NO_ERROR).
     const stream = this.stream;
     if (stream && !stream.writableEnded) setImmediate(() => !stream.destroyed && stream.close(constants.NGHTTP2_NO_ERROR));
-    const raw = fields["grpc-status"];
-    const code = raw !== undefined && /^\d+$/.test(String(raw)) ? Number(raw) : Status.UNKNOWN;
-    const message = decodeStatusMessage(String(fields["grpc-message"] ?? ""));
-    const metadata = Metadata.fromHeaders(fields);
-    this.options.onTrailer?.(metadata);
-    const detailsHeader = fields["grpc-status-details-bin"];
-    const details = typeof detailsHeader === "string" ? decodeStatusDetails(detailsHeader) : [];
-    this.status = code === Status.OK ? null : new GrpcError(code, message, { metadata, details });
+    this.status = statusFromFields(fields, this.options.onTrailer);
   }
 
   private fail(stream: ClientHttp2Stream, error: GrpcError): void {

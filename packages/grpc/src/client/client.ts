@@ -3,12 +3,9 @@ import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { Metadata } from "../metadata.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
-import type { Channel } from "./channel.js";
-import { ClientCall, SingleResponse } from "./client-call.js";
-import type { AsyncQueue } from "../async-queue.js";
+import type { Requests, Transport } from "./transport.js";
 
 type Init<T> = Partial<T>;
-type Requests<T> = AsyncIterable<Init<T>> | Iterable<Init<T>>;
 
 export type ClientMethod<M> =
   M extends MethodDefinition<infer I, infer O>
@@ -70,9 +67,12 @@ function readOnlyMetadata(client: CallOptions["metadata"], call: CallOptions["me
   return toMetadata(client).merge(toMetadata(call));
 }
 
-export function createClient<S extends ServiceDefinition>(service: S, channel: Channel, clientOptions: ClientOptions = {}): Client<S> {
+/**
+ * A typed client of a service over a transport: a Channel (gRPC over HTTP/2) or a gRPC-Web transport (browsers).
+ */
+export function createClient<S extends ServiceDefinition>(service: S, transport: Transport, clientOptions: ClientOptions = {}): Client<S> {
   const { interceptors = [], ...defaults } = clientOptions;
-  const base: ClientCallHandler = (c) => new ClientCall(channel, c.method, c.requests as Requests<object>, c.options).responses as AsyncQueue<object>;
+  const base: ClientCallHandler = (c) => transport.stream(c.method, c.requests as Requests<object>, c.options);
   const handler = interceptors.reduceRight<ClientCallHandler>((next, interceptor) => interceptor(next), base);
   const client: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(service.methods)) {
@@ -85,11 +85,8 @@ export function createClient<S extends ServiceDefinition>(service: S, channel: C
         client[name] =
           interceptors.length === 0
             ? // With no interceptor to see the call, a unary call skips the stream machinery: one request out, one promise back.
-              (request: object, options?: CallOptions) => {
-                const sink = new SingleResponse<object>();
-                new ClientCall(channel, method, [request], { ...defaults, ...options, metadata: readOnlyMetadata(defaults.metadata, options?.metadata) }, sink);
-                return sink.promise;
-              }
+              (request: object, options?: CallOptions) =>
+                transport.unary(method, request, { ...defaults, ...options, metadata: readOnlyMetadata(defaults.metadata, options?.metadata) })
             : (request: object, options?: CallOptions) => single(call([request], options));
         break;
       case "server_streaming":

@@ -4,6 +4,8 @@ import { Status } from "../status.js";
 /** A length-prefixed message: one flag byte (bit 0: compressed) and a 4-byte big-endian length, then the payload. */
 export interface Envelope {
   compressed: boolean;
+  /** Flag bit 7: a gRPC-Web trailers frame, not a message. */
+  trailers: boolean;
   data: Uint8Array;
 }
 
@@ -56,7 +58,8 @@ export class EnvelopeReader {
       }
       if (this.buffered < HEADER_SIZE + length) return out;
       const all = this.take(HEADER_SIZE + length);
-      out.push({ compressed: (all[0]! & 1) === 1, data: all.subarray(HEADER_SIZE) });
+      const flags = all[0]!;
+      out.push({ compressed: (flags & 1) === 1, trailers: (flags & 0x80) !== 0, data: all.subarray(HEADER_SIZE) });
     }
   }
 

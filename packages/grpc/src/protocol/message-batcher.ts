@@ -1,9 +1,17 @@
-import type { Http2Stream } from "node:http2";
 import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
 import { checkSendSize, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
-import { waitForDrain } from "./write-message.js";
+
+/** Where a stream of response bytes goes, with the sender's side of backpressure. */
+export interface ByteSink {
+  write(bytes: Uint8Array): void;
+  /** True while the buffer is over its high-water mark: wait for `drained()` before writing more. */
+  readonly needsDrain: boolean;
+  /** Settles when the buffer drains, or when the exchange closes. */
+  drained(): Promise<void>;
+  readonly closed: boolean;
+}
 
 /** Envelopes are gathered into chunks of about this size (the default HTTP/2 frame size is 16 KiB). */
 const CHUNK_SIZE = 16 * 1024;
@@ -12,7 +20,7 @@ const CHUNK_SIZE = 16 * 1024;
  * Writes a stream of messages the way a handler produces them: each message is encoded straight into a shared chunk
  * behind its 5-byte envelope header, and the chunk is one stream write when it is full, at the end of the tick, or on
  * `flush()` (before the trailers), instead of an allocation, a copy and a write per message. Backpressure: while the
- * stream's buffer is over its high-water mark, `write` returns a promise that settles when the stream drains.
+ * sink's buffer is over its high-water mark, `write` returns a promise that settles when the stream drains.
  */
 export class MessageBatcher {
   private readonly writer = new BinaryWriter(CHUNK_SIZE * 2);
@@ -23,7 +31,7 @@ export class MessageBatcher {
   };
 
   constructor(
-    private readonly stream: Http2Stream,
+    private readonly sink: ByteSink,
     private readonly maxMessageSize: number,
     /** Called before the first bytes go out (to send the response headers). */
     private readonly beforeFirstWrite: () => void,
@@ -60,8 +68,8 @@ export class MessageBatcher {
       this.scheduled = true;
       process.nextTick(this.flushSoon);
     }
-    // Asked of the stream each time (not remembered from a refused write): one drain answers every refusal before it.
-    return this.stream.writableNeedDrain ? waitForDrain(this.stream) : undefined;
+    // Asked of the sink each time (not remembered from a refused write): one drain answers every refusal before it.
+    return this.sink.needsDrain ? this.sink.drained() : undefined;
   }
 
   /** Writes what is gathered now. */
@@ -69,6 +77,6 @@ export class MessageBatcher {
     if (this.writer.pos === 0) return;
     const bytes = this.writer.take(1024, CHUNK_SIZE * 2);
     this.beforeFirstWrite();
-    if (!this.stream.destroyed) this.stream.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
+    if (!this.sink.closed) this.sink.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
 }

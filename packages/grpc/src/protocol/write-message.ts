@@ -1,4 +1,5 @@
 import type { Http2Stream } from "node:http2";
+import type { Writable } from "node:stream";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
 import { HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
@@ -28,7 +29,7 @@ export function writeMessage(stream: Http2Stream, message: object, data: Uint8Ar
 }
 
 /** Settles when the stream's write buffer drains, or when it closes. */
-export function waitForDrain(stream: Http2Stream): Promise<void> {
+export function waitForDrain(stream: Writable): Promise<void> {
   return new Promise<void>((resolve) => {
     const done = () => {
       stream.off("drain", done);

@@ -1,4 +1,4 @@
-import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders, type ServerHttp2Stream } from "node:http2";
+import type { IncomingHttpHeaders } from "node:http2";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
@@ -10,9 +10,9 @@ import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
 import { parseTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
+import type { CallExchange, HeaderMap } from "./call-exchange.js";
 import type { ServerCallHandler } from "./handler-types.js";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
-import type { Socket } from "node:net";
 import { ServerContext, runInCall } from "./server-context.js";
 
 export interface CallLimits {
@@ -27,25 +27,15 @@ export interface Route {
   direct?: (request: object, ctx: ServerContext) => unknown;
 }
 
-/**
- * After the status went out while the client is still sending: keep reading (and dropping) so that the client is not
- * stuck on flow control, and reset the stream a little later (RST_STREAM NO_ERROR, as the spec asks). Not at once:
- * a reset submitted right after the trailers makes nghttp2 drop the trailers themselves.
- */
-export function closeAfterStatus(stream: ServerHttp2Stream): void {
-  stream.resume();
-  setTimeout(() => !stream.destroyed && stream.close(constants.NGHTTP2_NO_ERROR), 1000).unref();
-}
-
-/** The headers of a response that carries only a status (an immediate error): one HEADERS frame, END_STREAM. */
-export function trailersOnly(status: Status, message: string, extra: OutgoingHttpHeaders = {}): OutgoingHttpHeaders {
-  const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-status": String(status), ...extra };
+/** The headers of a response that is only a status (an immediate error). */
+export function statusOnly(status: Status, message: string): HeaderMap {
+  const headers: HeaderMap = { "grpc-status": String(status) };
   if (message) headers["grpc-message"] = encodeStatusMessage(message);
   return headers;
 }
 
 /**
- * Runs one call on an HTTP/2 stream: requests are read as they arrive (with backpressure), the handler's responses
+ * Runs one call on an HTTP exchange (see CallExchange): requests are read as they arrive (with backpressure), the handler's responses
  * are written as they come (waiting for the stream to drain), and the call ends with exactly one status, in trailers
  * or, when nothing was sent yet, as a trailers-only response. Deadline, client cancellation and server shutdown all
  * abort `ctx.signal`.
@@ -60,7 +50,7 @@ export class RunningCall {
   private readonly acceptEncodingHeader: string | string[] | undefined;
 
   constructor(
-    private readonly stream: ServerHttp2Stream,
+    private readonly exchange: CallExchange,
     headers: IncomingHttpHeaders,
     peer: string,
     private readonly route: Route,
@@ -71,7 +61,7 @@ export class RunningCall {
     const timeoutHeader = headers["grpc-timeout"];
     const timeout = typeof timeoutHeader === "string" ? parseTimeout(timeoutHeader) : undefined;
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
-    this.ctx = new ServerContext(route.method, headers, deadline, peer, stream.session?.socket as Socket | undefined);
+    this.ctx = new ServerContext(route.method, headers, deadline, peer, exchange.socket);
     this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
     this.acceptEncodingHeader = headers["grpc-accept-encoding"];
     if (typeof timeoutHeader === "string" && timeout === undefined) {
@@ -93,43 +83,48 @@ export class RunningCall {
    * undecodable or truncated message, a cancel) ends the call and goes to `onFail`.
    */
   private readRequests(onMessage: (m: object) => void, onEnd: () => void, onFail: (e: GrpcError) => void): void {
-    const { stream, route, limits } = this;
+    const { route, limits } = this;
     const reader = new EnvelopeReader(limits.maxReceiveMessageSize);
-    const fail = (e: GrpcError) => {
-      onFail(e);
-      this.finish(e);
+    const fail = (e: unknown) => {
+      const error = GrpcError.from(e, false);
+      onFail(error);
+      this.finish(error);
     };
-    stream.on("data", (chunk: Buffer) => {
-      if (this.finished) return;
-      try {
-        for (const envelope of reader.push(chunk)) {
-          const data = envelope.compressed ? decompress(this.requestEncoding, envelope.data, limits.maxReceiveMessageSize) : envelope.data;
-          let message: object;
-          try {
-            message = route.method.input.decode(data);
-          } catch (e) {
-            throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
+    this.exchange.readRequest(
+      (chunk) => {
+        if (this.finished) return;
+        try {
+          for (const envelope of reader.push(chunk)) {
+            const data = envelope.compressed ? decompress(this.requestEncoding, envelope.data, limits.maxReceiveMessageSize) : envelope.data;
+            let message: object;
+            try {
+              message = route.method.input.decode(data);
+            } catch (e) {
+              throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
+            }
+            if (envelope.compressed) markArrivedCompressed(message);
+            onMessage(message);
           }
-          if (envelope.compressed) markArrivedCompressed(message);
-          onMessage(message);
+        } catch (e) {
+          fail(e);
         }
-      } catch (e) {
-        fail(GrpcError.from(e, false));
-      }
-    });
-    stream.on("end", () => {
-      this.requestEnded = true;
-      if (reader.pending > 0) fail(new GrpcError(Status.INTERNAL, "The request ended in the middle of a message"));
-      else if (!this.finished) onEnd();
-    });
-    // Stream errors are reported through "close" (the server's own "error" listener keeps them from throwing).
-    stream.on("close", () => {
-      if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
-    });
+      },
+      () => {
+        this.requestEnded = true;
+        if (reader.pending > 0) fail(new GrpcError(Status.INTERNAL, "The request ended in the middle of a message"));
+        else if (!this.finished) onEnd();
+      },
+      () => {
+        if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
+      },
+      (e) => {
+        if (!this.finished) fail(e);
+      },
+    );
   }
 
   private run(): void {
-    const { stream, route } = this;
+    const { exchange, route } = this;
     // Client calls the handler makes inherit its deadline and cancellation (see client/call-options.ts).
     if (route.direct) {
       const direct = route.direct;
@@ -153,7 +148,7 @@ export class RunningCall {
       );
       return;
     }
-    const requests = new AsyncQueue<object>(16, () => stream.pause(), () => stream.resume(), undefined);
+    const requests = new AsyncQueue<object>(16, () => exchange.pauseRequest(), () => exchange.resumeRequest(), undefined);
     this.readRequests((m) => requests.push(m), () => requests.end(), (e) => requests.end(e));
     runInCall(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
   }
@@ -205,7 +200,7 @@ export class RunningCall {
    * for it before the next message. Messages written in the same tick go out together (see MessageBatcher).
    */
   private send(message: object): Promise<void> | undefined {
-    this.batcher ??= new MessageBatcher(this.stream, this.limits.maxSendMessageSize, () => this.sendHeaders());
+    this.batcher ??= new MessageBatcher(this.exchange, this.limits.maxSendMessageSize, () => this.sendHeaders());
     // The grpc-encoding header is settled by the first message; later ones may only turn compression off.
     this.headerEncoding ??= this.responseEncoding;
     const encoding = this.ctx.responseCompression === "identity" ? "identity" : this.headerEncoding;
@@ -224,54 +219,40 @@ export class RunningCall {
 
   /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */
   sendHeaders(): void {
-    if (this.headersSent || this.stream.destroyed) return;
+    if (this.headersSent || this.exchange.closed) return;
     this.headersSent = true;
-    const headers: OutgoingHttpHeaders = { ":status": 200, "content-type": "application/grpc", "grpc-accept-encoding": ACCEPT_ENCODING };
+    const headers: HeaderMap = { "grpc-accept-encoding": ACCEPT_ENCODING };
     const encoding = (this.headerEncoding ??= this.responseEncoding);
     if (encoding !== "identity") headers["grpc-encoding"] = encoding;
-    this.ctx.writeResponseMetadata("headers", headers as Record<string, string>);
-    this.stream.respond(headers, { waitForTrailers: true });
-    this.stream.once("wantTrailers", () => this.sendTrailers());
-  }
-
-  private pendingTrailers: OutgoingHttpHeaders | undefined;
-
-  private sendTrailers(): void {
-    const { stream } = this;
-    if (stream.destroyed || !this.pendingTrailers) return;
-    stream.sendTrailers(this.pendingTrailers);
-    if (!this.requestEnded) closeAfterStatus(stream);
+    this.ctx.writeResponseMetadata("headers", headers);
+    this.exchange.sendHeaders(headers);
   }
 
   /** Ends the call with a status (undefined: OK), exactly once; `lastMessage` is a response envelope to send first. */
-  finish(error: GrpcError | undefined, extraHeaders?: OutgoingHttpHeaders, lastMessage?: Buffer): void {
+  finish(error: GrpcError | undefined, extraHeaders?: HeaderMap, lastMessage?: Uint8Array): void {
     if (this.finished) return;
     this.finished = true;
     clearTimeout(this.timer);
     if (error) this.ctx.abort(error);
     this.onDone(this);
-    const { stream } = this;
-    if (stream.destroyed || stream.closed) return;
+    const { exchange } = this;
+    if (exchange.closed) return;
     this.batcher?.flush(); // messages the handler sent before it ended go first (and with them the headers)
     const code = error?.code ?? Status.OK;
     const message = error?.rawMessage ?? "";
-    const trailers: OutgoingHttpHeaders = { "grpc-status": String(code) };
-    if (message) trailers["grpc-message"] = encodeStatusMessage(message);
+    const trailers = statusOnly(code, message);
     if (error?.details.length) trailers["grpc-status-details-bin"] = encodeStatusDetails(code, message, error.details);
-    this.ctx.writeResponseMetadata("trailers", trailers as Record<string, string>);
-    error?.metadata.toHeaders(trailers as Record<string, string>);
+    this.ctx.writeResponseMetadata("trailers", trailers);
+    error?.metadata.toHeaders(trailers);
     if (!this.headersSent) {
       this.headersSent = true;
-      const headers = trailersOnly(code, message, extraHeaders);
-      for (const [k, v] of Object.entries(trailers)) headers[k] = v;
-      this.ctx.writeResponseMetadata("headers", headers as Record<string, string>);
-      stream.respond(headers, { endStream: true });
-      if (!this.requestEnded) closeAfterStatus(stream);
+      const headers: HeaderMap = { ...extraHeaders };
+      this.ctx.writeResponseMetadata("headers", headers);
+      exchange.endTrailersOnly({ ...headers, ...trailers });
     } else {
-      this.pendingTrailers = trailers;
-      if (lastMessage) stream.end(lastMessage);
-      else stream.end();
+      exchange.end(trailers, lastMessage);
     }
+    if (!this.requestEnded) exchange.discardRest();
   }
 
   /** Server shutdown: the call is cancelled. */

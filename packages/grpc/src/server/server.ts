@@ -1,10 +1,17 @@
-import { createSecureServer, createServer as createHttp2Server } from "node:http2";
-import type { Http2SecureServer, Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
-import type { AddressInfo } from "node:net";
+import { createServer as createHttp1Server, type IncomingMessage, type Server as Http1Server, type ServerResponse } from "node:http";
+import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerResponse } from "node:http2";
+import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
+import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { type CallLimits, closeAfterStatus, type Route, RunningCall, trailersOnly } from "./call-runner.js";
+import { grpcWebFormat } from "../protocol/grpc-web.js";
+import type { CallExchange } from "./call-exchange.js";
+import { type CallLimits, type Route, RunningCall, statusOnly } from "./call-runner.js";
+import { CorsPolicy, type CorsOptions } from "./cors.js";
+import { GrpcWebExchange, webOverHttp1, webOverHttp2, type WebHttp } from "./grpc-web-exchange.js";
+import { Http2Exchange } from "./http2-exchange.js";
+import { createListener } from "./listener.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
@@ -23,6 +30,18 @@ export interface ServerOptions {
   tls?: SecureServerOptions;
   /** A health service to mark NOT_SERVING when the server shuts down (serve it with `server.add(Health, health.implementation)`). */
   health?: HealthService;
+  /**
+   * Serve gRPC-Web (browsers, over HTTP/1.1 or HTTP/2) on the same port as gRPC (default true). Cross-origin callers
+   * need `cors`.
+   */
+  grpcWeb?: boolean;
+  /** Which other origins' pages may call over gRPC-Web (default: only the server's own origin). */
+  cors?: CorsOptions;
+  /**
+   * Serves the requests that are neither gRPC nor gRPC-Web (a web page, a probe), with node's HTTP request and response
+   * API over either HTTP version. Without it they get 404 (a POST of another content-type: 415).
+   */
+  httpHandler?: (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -61,14 +80,32 @@ function normalize(method: MethodDefinition, impl: Function): ServerCallHandler 
   }
 }
 
-/** A gRPC server over node:http2: add services, listen, shut down. */
+const GRPC_CONTENT_TYPE = /^application\/grpc(\+proto)?\s*(;|$)/i;
+
+function peerAddress(socket: Socket | undefined): string {
+  return socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown";
+}
+
+/** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
+const WEB_UNSUPPORTED = "gRPC-Web carries one request message per call (browsers cannot stream a request body): client- and bidirectional-streaming methods need gRPC over HTTP/2";
+
+/**
+ * A gRPC server: gRPC over HTTP/2 (h2c, or TLS with ALPN), and gRPC-Web over HTTP/1.1 and HTTP/2, on one port. Add
+ * services, listen, shut down.
+ */
 export class Server {
   private readonly routes = new Map<string, Route>();
   private readonly calls = new Set<RunningCall>();
   private readonly sessions = new Set<ServerHttp2Session>();
-  private readonly peers = new WeakMap<object, string>(); // session -> "ip:port"
-  private readonly http2: Http2Server | Http2SecureServer;
+  private readonly http1Sockets = new Map<Socket, number>(); // socket -> requests in progress
+  // Read once per connection, while it is open: a call's log line may need it after a disconnect.
+  private readonly peers = new WeakMap<object, string>(); // HTTP/2 session or HTTP/1.1 socket -> "ip:port"
+  private readonly listener: NetServer;
+  private readonly http2: Http2Server;
+  private readonly http1: Http1Server;
   private readonly limits: CallLimits;
+  private readonly cors: CorsPolicy;
+  private readonly secure: boolean;
   private shuttingDown = false;
 
   private readonly callDone = (call: RunningCall) => this.calls.delete(call);
@@ -80,18 +117,28 @@ export class Server {
       maxReceiveMessageSize: options.maxReceiveMessageSize ?? DEFAULT_MAX_RECEIVE,
       maxSendMessageSize: options.maxSendMessageSize ?? Infinity,
     };
+    this.cors = new CorsPolicy(options.cors);
+    this.secure = options.tls !== undefined;
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
-    const http2Options = { settings, maxSessionMemory: 64 };
-    this.http2 = options.tls ? createSecureServer({ ...options.tls, ...http2Options, allowHTTP1: false }) : createHttp2Server(http2Options);
+    // Neither node:http2 nor node:http listens itself: the listener hands each of them the connections that speak its protocol.
+    this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });
     this.http2.on("session", (session: ServerHttp2Session) => {
       this.sessions.add(session);
-      // Read once per connection, while the socket is open: a call's log line may need it after a disconnect.
-      const socket = session.socket;
-      this.peers.set(session, socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown");
+      this.peers.set(session, peerAddress(session.socket));
       session.on("close", () => this.sessions.delete(session));
       session.on("error", () => {});
     });
-    this.http2.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders) => this.onStream(stream, headers));
+    this.http2.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
+    this.http1 = createHttp1Server({ maxHeaderSize: options.maxMetadataSize ?? 16 * 1024 }, (req, res) => this.onHttp1Request(req, res));
+    this.listener = createListener(options.tls, {
+      http2: (socket) => this.http2.emit("connection", socket),
+      http1: (socket) => {
+        this.peers.set(socket, peerAddress(socket));
+        this.http1Sockets.set(socket, 0);
+        socket.on("close", () => this.http1Sockets.delete(socket));
+        this.http1.emit("connection", socket);
+      },
+    });
   }
 
   /** Serves a service with the given handlers (one per method). */
@@ -116,40 +163,97 @@ export class Server {
     const port = Number(colon >= 0 ? text.slice(colon + 1) : text);
     const host = colon > 0 ? text.slice(0, colon).replace(/^\[|\]$/g, "") : undefined;
     return new Promise((resolve, reject) => {
-      this.http2.once("error", reject);
-      this.http2.listen(port, host, () => {
-        this.http2.off("error", reject);
-        resolve((this.http2.address() as AddressInfo).port);
+      this.listener.once("error", reject);
+      this.listener.listen(port, host, () => {
+        this.listener.off("error", reject);
+        resolve((this.listener.address() as AddressInfo).port);
       });
     });
   }
 
-  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders): void {
+  private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     stream.on("error", () => {});
-    if (headers[":method"] !== "POST") {
-      stream.respond({ ":status": 405, allow: "POST" }, { endStream: true });
-      return;
-    }
-    const contentType = headers["content-type"] ?? "";
-    if (!contentType.startsWith("application/grpc")) {
-      // Not gRPC: an HTTP error, so that a plain HTTP/2 client does not mistake a 200 for success.
-      stream.respond({ ":status": 415, "grpc-status": String(Status.INTERNAL), "grpc-message": encodeURIComponent(`Unsupported content-type "${contentType}"`) }, { endStream: true });
-      return;
-    }
-    if (this.shuttingDown) {
-      stream.respond(trailersOnly(Status.UNAVAILABLE, "The server is shutting down"), { endStream: true });
-      return;
-    }
+    const method = headers[":method"] ?? "";
     const path = headers[":path"] ?? "";
-    const route = this.routes.get(path);
-    if (!route) {
-      stream.respond(trailersOnly(Status.UNIMPLEMENTED, `Method not found: ${path}`), { endStream: true });
-      closeAfterStatus(stream);
+    const contentType = headers["content-type"] ?? "";
+    const peer = (stream.session && this.peers.get(stream.session)) ?? "unknown";
+    if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
+      this.startCall(new Http2Exchange(stream), path, headers, peer, false);
+    } else if (this.isWebRequest(method, contentType)) {
+      this.onWebRequest(webOverHttp2(stream), method, path, headers, peer);
+    } else if (this.options.httpHandler) {
+      this.options.httpHandler(new Http2ServerRequest(stream, headers, {}, rawHeaders), new Http2ServerResponse(stream));
+    } else {
+      // Not gRPC: an HTTP error, so that a plain HTTP/2 client does not mistake a 200 for success.
+      const status = method === "POST" ? 415 : method === "GET" ? 404 : 405;
+      stream.respond({ ":status": status, ...(status === 405 && { allow: "POST" }) }, { endStream: true });
+    }
+  }
+
+  private onHttp1Request(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket;
+    this.http1Sockets.set(socket, (this.http1Sockets.get(socket) ?? 0) + 1);
+    res.on("close", () => {
+      this.http1Sockets.set(socket, (this.http1Sockets.get(socket) ?? 1) - 1);
+      if (this.shuttingDown) this.closeIdleHttp1();
+    });
+    if (this.shuttingDown) res.shouldKeepAlive = false;
+    const method = req.method ?? "";
+    const contentType = req.headers["content-type"] ?? "";
+    if (this.isWebRequest(method, contentType)) {
+      this.onWebRequest(webOverHttp1(req, res), method, req.url ?? "", req.headers, this.peers.get(socket) ?? "unknown");
+    } else if (this.options.httpHandler) {
+      this.options.httpHandler(req, res);
+    } else if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
+      res.writeHead(505, { "content-type": "text/plain" }).end("gRPC needs HTTP/2 (gRPC-Web works over HTTP/1.1)\n");
+    } else {
+      res.writeHead(method === "POST" ? 415 : 404).end();
+    }
+  }
+
+  /** A gRPC-Web call, or the CORS preflight a browser sends before one. */
+  private isWebRequest(method: string, contentType: string): boolean {
+    if (this.options.grpcWeb === false) return false;
+    return method === "OPTIONS" || (method === "POST" && grpcWebFormat(contentType) !== undefined);
+  }
+
+  private onWebRequest(http: WebHttp, method: string, path: string, headers: IncomingHttpHeaders, peer: string): void {
+    if (method === "OPTIONS") {
+      const answer = this.cors.preflight(headers, this.secure);
+      http.respond(answer.status, answer.headers, true);
       return;
     }
-    const peer = (stream.session && this.peers.get(stream.session)) ?? "unknown";
-    const call = new RunningCall(stream, headers, peer, route, this.limits, this.callDone, this.logError);
+    const cors = this.cors.grant(headers, this.secure);
+    const format = grpcWebFormat(headers["content-type"] ?? "");
+    if (cors === undefined || format === "unsupported" || format === undefined) {
+      // Refused before it runs: an origin that is not allowed (the browser would hide the answer anyway), or a codec
+      // other than proto.
+      const [status, code, message] = cors === undefined
+        ? [403, Status.PERMISSION_DENIED, `Origin ${headers.origin} is not allowed to call this server`]
+        : [415, Status.UNIMPLEMENTED, `Unsupported content-type "${headers["content-type"]}"`];
+      http.respond(status, { ...cors, "content-type": "text/plain", ...statusOnly(code, message) }, true);
+      http.discardRest();
+      return;
+    }
+    this.startCall(new GrpcWebExchange(http, format, cors), path, headers, peer, true);
+  }
+
+  private startCall(exchange: CallExchange, path: string, headers: IncomingHttpHeaders, peer: string, web: boolean): void {
+    const refuse = (status: Status, message: string) => {
+      exchange.endTrailersOnly(statusOnly(status, message));
+      exchange.discardRest();
+    };
+    if (this.shuttingDown) return refuse(Status.UNAVAILABLE, "The server is shutting down");
+    const route = this.routes.get(path);
+    if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${path}`);
+    if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
+    const call = new RunningCall(exchange, headers, peer, route, this.limits, this.callDone, this.logError);
     this.calls.add(call);
+  }
+
+  /** Closes the HTTP/1.1 connections that have no request in progress. */
+  private closeIdleHttp1(): void {
+    for (const [socket, busy] of this.http1Sockets) if (busy <= 0) socket.destroySoon();
   }
 
   /**
@@ -159,8 +263,9 @@ export class Server {
   async shutdown(graceMs = 10_000): Promise<void> {
     this.shuttingDown = true;
     this.options.health?.shutdown();
-    const closed = new Promise<void>((resolve) => this.http2.close(() => resolve()));
+    const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     for (const s of this.sessions) s.close();
+    this.closeIdleHttp1();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([closed, grace]);
     this.forceShutdown();
@@ -173,7 +278,8 @@ export class Server {
     this.options.health?.shutdown();
     for (const call of [...this.calls]) call.cancel();
     for (const s of this.sessions) s.destroy();
-    this.http2.close();
+    for (const socket of this.http1Sockets.keys()) socket.destroy();
+    if (this.listener.listening) this.listener.close();
   }
 }
 

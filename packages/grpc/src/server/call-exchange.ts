@@ -1,0 +1,31 @@
+import type { Socket } from "node:net";
+import type { ByteSink } from "../protocol/message-batcher.js";
+
+/** Response headers or trailers: lower-case names, string values (binary metadata already in base64). */
+export type HeaderMap = Record<string, string | string[]>;
+
+/**
+ * What a call needs of the HTTP exchange it runs on, whatever carries it: gRPC on an HTTP/2 stream, or gRPC-Web on an
+ * HTTP/2 stream or an HTTP/1.1 request. The exchange owns the framing of the status (HTTP/2 trailers, or the gRPC-Web
+ * trailers frame) and of the body (bytes or base64 text); the call owns everything gRPC.
+ */
+export interface CallExchange extends ByteSink {
+  /** The connection, for the peer's address and TLS certificate. */
+  readonly socket: Socket | undefined;
+  /**
+   * Reads the request body: its chunks (already unwrapped from any text encoding), its end, and the close of the
+   * exchange (after the response, or early when the client goes away); `onError` for a body the exchange cannot
+   * unwrap.
+   */
+  readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void;
+  pauseRequest(): void;
+  resumeRequest(): void;
+  /** Starts the response (HTTP 200) with these headers; the exchange adds content-type. */
+  sendHeaders(headers: HeaderMap): void;
+  /** Ends the response with the status trailers, after `last` (a message envelope) when given. */
+  end(trailers: HeaderMap, last?: Uint8Array): void;
+  /** A response that is only a status: no body, the trailers' fields in the headers. */
+  endTrailersOnly(headers: HeaderMap): void;
+  /** The status went out while the request is still arriving: read and drop the rest, then close. */
+  discardRest(): void;
+}

@@ -1,0 +1,156 @@
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { ServerHttp2Stream } from "node:http2";
+import type { Socket } from "node:net";
+import type { Readable, Writable } from "node:stream";
+import { encodeTrailersFrame, grpcWebContentType, Base64StreamDecoder, type GrpcWebFormat } from "../protocol/grpc-web.js";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { waitForDrain } from "../protocol/write-message.js";
+import type { CallExchange, HeaderMap } from "./call-exchange.js";
+import { closeAfterStatus } from "./http2-exchange.js";
+
+/** The HTTP request and response under a gRPC-Web call: the same shape over HTTP/1.1 and HTTP/2. */
+export interface WebHttp {
+  readonly body: Readable;
+  readonly out: Writable;
+  readonly socket: Socket | undefined;
+  /** Sends the response status and headers; `end`: and no body. */
+  respond(status: number, headers: HeaderMap, end: boolean): void;
+  /** The status is out but the request is still arriving: drop the rest. */
+  discardRest(): void;
+}
+
+export function webOverHttp2(stream: ServerHttp2Stream): WebHttp {
+  return {
+    body: stream,
+    out: stream,
+    socket: stream.session?.socket as Socket | undefined,
+    respond: (status, headers, end) => stream.respond({ ":status": status, ...headers }, { endStream: end }),
+    discardRest: () => closeAfterStatus(stream),
+  };
+}
+
+export function webOverHttp1(req: IncomingMessage, res: ServerResponse): WebHttp {
+  return {
+    body: req,
+    out: res,
+    socket: req.socket,
+    respond: (status, headers, end) => {
+      res.writeHead(status, headers);
+      if (end) res.end();
+    },
+    discardRest: () => req.resume(),
+  };
+}
+
+/** Response headers a browser script may read besides the CORS-safelisted ones: the status and all metadata. */
+function exposedHeaders(headers: HeaderMap): string {
+  const names = new Set(["grpc-status", "grpc-message", "grpc-status-details-bin"]);
+  for (const name of Object.keys(headers)) if (!name.startsWith("access-control-") && name !== "content-type" && name !== "vary") names.add(name);
+  return [...names].join(", ");
+}
+
+/**
+ * A gRPC-Web call (PROTOCOL-WEB.md): the status travels in the body as the last frame (flag 0x80), in text format the
+ * whole body is base64 (each write encoded on its own, so that every message reaches the client when it is sent), and a
+ * cross-origin caller gets the CORS headers the server's policy grants.
+ */
+export class GrpcWebExchange implements CallExchange {
+  private readonly decoder: Base64StreamDecoder | undefined;
+
+  constructor(
+    private readonly http: WebHttp,
+    private readonly format: GrpcWebFormat,
+    /** CORS response headers for this caller (empty for a same-origin or non-browser caller). */
+    private readonly cors: HeaderMap,
+  ) {
+    if (format === "text") this.decoder = new Base64StreamDecoder();
+  }
+
+  get socket(): Socket | undefined {
+    return this.http.socket;
+  }
+
+  get closed(): boolean {
+    return this.http.out.destroyed || this.http.out.writableEnded;
+  }
+
+  get needsDrain(): boolean {
+    return this.http.out.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return waitForDrain(this.http.out);
+  }
+
+  readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+    const { body, out } = this.http;
+    const decoder = this.decoder;
+    body.on(
+      "data",
+      decoder
+        ? (chunk: Buffer) => {
+            let bytes: Uint8Array;
+            try {
+              bytes = decoder.push(chunk);
+            } catch (e) {
+              return onError(e);
+            }
+            onData(bytes);
+          }
+        : onData,
+    );
+    body.on("end", () => {
+      if (decoder && decoder.pending > 0) onError(new GrpcError(Status.INTERNAL, "The grpc-web-text body ends in the middle of a base64 group"));
+      else onEnd();
+    });
+    body.on("error", () => {});
+    out.on("close", onClose);
+  }
+
+  pauseRequest(): void {
+    this.http.body.pause();
+  }
+
+  resumeRequest(): void {
+    this.http.body.resume();
+  }
+
+  private headers(extra: HeaderMap): HeaderMap {
+    const headers: HeaderMap = { "content-type": grpcWebContentType(this.format), ...extra, ...this.cors };
+    if (this.cors["access-control-allow-origin"]) headers["access-control-expose-headers"] = exposedHeaders(extra);
+    return headers;
+  }
+
+  sendHeaders(headers: HeaderMap): void {
+    this.http.respond(200, this.headers(headers), false);
+  }
+
+  write(bytes: Uint8Array): void {
+    this.http.out.write(this.encode(bytes));
+  }
+
+  end(trailers: HeaderMap, last?: Uint8Array): void {
+    const frame = encodeTrailersFrame(trailers);
+    if (this.format === "text") {
+      const body = last ? Buffer.concat([last, frame]) : frame;
+      this.http.out.end(this.encode(body));
+    } else {
+      if (last) this.http.out.write(last);
+      this.http.out.end(frame);
+    }
+  }
+
+  endTrailersOnly(headers: HeaderMap): void {
+    this.http.respond(200, this.headers(headers), true);
+  }
+
+  discardRest(): void {
+    this.http.discardRest();
+  }
+
+  private encode(bytes: Uint8Array): Uint8Array {
+    if (this.format === "binary") return bytes;
+    return Buffer.from(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("base64"), "latin1");
+  }
+}

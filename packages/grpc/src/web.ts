@@ -1,0 +1,18 @@
+// @tsgrpc/grpc/web: the browser side of tsgrpc. Typed clients over gRPC-Web (fetch + ReadableStream), with nothing
+// from Node: the same createClient, errors and metadata as on the server side.
+export { Status } from "./status.js";
+export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
+export { Metadata, type MetadataValue } from "./metadata.js";
+export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
+export type { CallOptions } from "./client/call-options.js";
+export type { Transport } from "./client/transport.js";
+export { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+export * from "./error-details.js";
+export type { StatusDetail } from "./protocol/status-details.js";
+
+import { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+
+/** A gRPC-Web transport for `createClient`: `createClient(UserService, createGrpcWebTransport({ baseUrl: "" }))`. */
+export function createGrpcWebTransport(options: GrpcWebTransportOptions): GrpcWebTransport {
+  return new GrpcWebTransport(options);
+}
