@@ -6,6 +6,7 @@ import { UserService } from "./gen/user_service_pb.js";
 import { SqliteUserStore } from "./sqlite-store.js";
 import type { UserStore } from "./store.js";
 import { createUserService, type UserServiceOptions } from "./user-service.js";
+import { webConsole } from "./web-console.js";
 
 export interface AppOptions extends Omit<UserServiceOptions, "store"> {
   /** SQLite file path, or ":memory:". */
@@ -16,7 +17,16 @@ export interface AppOptions extends Omit<UserServiceOptions, "store"> {
   log?: (entry: CallLogEntry) => void;
   /** How often the store is checked for the health service, in ms. */
   healthIntervalMs?: number;
+  /** The built web console to serve at `/` (see web-console.ts); none without it. */
+  consoleDir?: string;
+  /**
+   * The other origins whose pages may call the service over gRPC-Web (the console, on the server's own origin, always
+   * may). Default: pages served from this machine, `http://localhost:*` and `http://127.0.0.1:*`.
+   */
+  allowedOrigins?: string[];
 }
+
+export const DEFAULT_ALLOWED_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
 
 export interface App {
   server: Server;
@@ -40,7 +50,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     const writes = new Set([UserService.methods.createUser.path, UserService.methods.bulkCreateUsers.path]);
     interceptors.push(bearerAuth({ tokens: options.tokens, pathPrefix: `/${SERVICE}/`, writes }));
   }
-  const server = createServer({ interceptors, health });
+  const server = createServer({
+    interceptors,
+    health,
+    cors: { allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
+    httpHandler: options.consoleDir === undefined ? undefined : webConsole(options.consoleDir),
+  });
   const reflection = new ReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server
     .add(UserService, await createUserService({ ...options, store }))

@@ -1,11 +1,14 @@
 #!/usr/bin/env node
-// The UserService example server:  npm start [-- --port N] [--host H] [--db PATH|:memory:] [--auth TOKENS.json] [--quiet]
+// The UserService example server, with its web console at http://host:port/:
+//   npm start [-- --port N] [--host H] [--db PATH|:memory:] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
 import { parseTokens } from "./auth.js";
 
-const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:] [--auth TOKENS.json] [--quiet]";
+const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
+const CONSOLE_DIR = fileURLToPath(new URL("../console", import.meta.url));
 
 function options() {
   try {
@@ -15,6 +18,7 @@ function options() {
         host: { type: "string", default: "" },
         db: { type: "string", default: "data/users.db" },
         auth: { type: "string" },
+        "allow-origin": { type: "string", multiple: true },
         quiet: { type: "boolean", default: false },
         help: { type: "boolean", short: "h" },
       },
@@ -33,11 +37,18 @@ function options() {
 }
 
 const opts = options();
-const app = await createApp({ db: opts.db, tokens: opts.tokens, log: opts.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)) });
+const app = await createApp({
+  db: opts.db,
+  tokens: opts.tokens,
+  log: opts.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)),
+  consoleDir: CONSOLE_DIR,
+  allowedOrigins: opts["allow-origin"],
+});
 const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
 const port = await app.listen(`${host}:${opts.port}`);
 const target = `${opts.host || "127.0.0.1"}:${port}`.replace(/^([^[].*:.*):(\d+)$/, "[$1]:$2");
 console.log(`UserService listening on ${opts.host || "every interface"}, port ${port} (store: ${opts.db}${opts.tokens ? `, bearer auth with ${opts.tokens.size} tokens` : ", auth off"})
+Web console: http://${target}/${opts.tokens ? " (enter a token from the tokens file in the page)" : ""}
 Try it:
   npx tsgrpc list ${target}
   npx tsgrpc call ${target} userservice.UserService/GetUser -d '{"id": 1}'

@@ -53,6 +53,13 @@ test("the server process: a committed user survives kill -9; SIGTERM shuts down 
 
     const second = await start(["--db", db]);
     assert.match(second.output(), /npx tsgrpc call 127\.0\.0\.1:\d+ userservice\.UserService\/GetUser/);
+    // The web console on the same port (when it is built, as `npm ci` and `npm test` do).
+    assert.match(second.output(), new RegExp(`Web console: http://127\\.0\\.0\\.1:${second.port}/`));
+    if (existsSync(fileURLToPath(new URL("../console/index.html", import.meta.url)))) {
+      const page = await fetch(`http://127.0.0.1:${second.port}/`);
+      assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+      assert.match(await page.text(), /<title>UserService console<\/title>/);
+    }
     const channel2 = createChannel(`127.0.0.1:${second.port}`);
     const client2 = createClient(UserService, channel2);
     assert.deepEqual((await client2.getUser({ id: user!.id })).user, user);

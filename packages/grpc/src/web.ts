@@ -16,3 +16,6 @@ import { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-we
 export function createGrpcWebTransport(options: GrpcWebTransportOptions): GrpcWebTransport {
   return new GrpcWebTransport(options);
 }
+
+// grpc.health.v1, so that a page can show whether the server is serving (Health.Watch is server streaming).
+export { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "./gen/grpc/health/v1/health_pb.js";
