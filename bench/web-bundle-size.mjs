@@ -58,7 +58,7 @@ try {
       logLevel: "error",
     });
     const code = result.outputFiles[0].contents;
-    const inputs = Object.entries(result.metafile.outputs["<stdout>"].inputs);
+    const inputs = Object.values(result.metafile.outputs).flatMap((output) => Object.entries(output.inputs));
     const bytesFrom = (pattern) => inputs.filter(([file]) => pattern.test(file)).reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
     rows.push({
       name,
