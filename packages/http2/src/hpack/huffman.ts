@@ -1,0 +1,103 @@
+import { Http2Error, ErrorCode } from "../errors.js";
+
+/**
+ * The bit length of each symbol's code in HPACK's Huffman code (RFC 7541 Appendix B), symbols 0 to 255 and EOS (256).
+ * The code is canonical: codes of one length are consecutive in symbol order, after all shorter codes, so the
+ * lengths alone define it.
+ */
+const LENGTHS = [
+  13, 23, 28, 28, 28, 28, 28, 28, 28, 24, 30, 28, 28, 30, 28, 28, 28, 28, 28, 28, 28, 28, 30, 28, 28, 28, 28, 28,
+  28, 28, 28, 28, 6, 10, 10, 12, 13, 6, 8, 11, 10, 10, 8, 11, 8, 6, 6, 6, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 7, 8, 15, 6,
+  12, 10, 13, 6, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 8, 7, 8, 13, 19, 13, 14, 6, 15,
+  5, 6, 5, 6, 5, 6, 6, 6, 5, 7, 7, 6, 6, 6, 5, 6, 7, 6, 5, 5, 6, 7, 7, 7, 7, 7, 15, 11, 14, 13, 28, 20, 22, 20, 20,
+  22, 22, 22, 23, 22, 23, 23, 23, 23, 23, 24, 23, 24, 24, 22, 23, 24, 23, 23, 23, 23, 21, 22, 23, 22, 23, 23, 24,
+  22, 21, 20, 22, 22, 23, 23, 21, 23, 22, 22, 24, 21, 22, 23, 23, 21, 21, 22, 21, 23, 22, 23, 23, 20, 22, 22, 22,
+  23, 22, 22, 23, 26, 26, 20, 19, 22, 23, 22, 25, 26, 26, 26, 27, 27, 26, 24, 25, 19, 21, 26, 27, 27, 26, 27, 24,
+  21, 21, 26, 26, 28, 27, 27, 27, 20, 24, 20, 21, 22, 21, 21, 23, 22, 22, 25, 25, 24, 24, 26, 23, 26, 27, 26, 26,
+  27, 27, 27, 27, 27, 28, 27, 27, 27, 27, 27, 26, 30
+];
+
+const EOS = 256;
+const CODES = new Uint32Array(257);
+/** For each length, the first canonical code of that length, how many symbols have it, and where they start in SYMBOLS. */
+const FIRST_CODE = new Uint32Array(31);
+const COUNT = new Uint16Array(31);
+const OFFSET = new Uint16Array(31);
+/** The symbols in canonical order (by length, then value). */
+const SYMBOLS = new Uint16Array(257);
+
+{
+  const order = [...LENGTHS.keys()].sort((a, b) => LENGTHS[a]! - LENGTHS[b]! || a - b);
+  let code = 0;
+  let length = LENGTHS[order[0]!]!;
+  order.forEach((symbol, i) => {
+    const l = LENGTHS[symbol]!;
+    if (i > 0) code = (code + 1) << (l - length);
+    length = l;
+    CODES[symbol] = code;
+    SYMBOLS[i] = symbol;
+    if (COUNT[l]++ === 0) {
+      FIRST_CODE[l] = code;
+      OFFSET[l] = i;
+    }
+  });
+}
+
+/** The number of bytes `bytes` take Huffman-encoded. */
+export function huffmanLength(bytes: Uint8Array): number {
+  let bits = 0;
+  for (let i = 0; i < bytes.length; i++) bits += LENGTHS[bytes[i]!]!;
+  return (bits + 7) >>> 3;
+}
+
+/** Huffman-encodes `bytes` into `out` at `at` (room for huffmanLength(bytes)); returns the end. */
+export function huffmanEncode(bytes: Uint8Array, out: Uint8Array, at: number): number {
+  let acc = 0; // pending bits, at most 7 + 30 of them: kept below 2^53 by flushing whole bytes
+  let pending = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const symbol = bytes[i]!;
+    const length = LENGTHS[symbol]!;
+    acc = acc * 2 ** length + CODES[symbol]!;
+    pending += length;
+    while (pending >= 8) {
+      pending -= 8;
+      const byte = Math.floor(acc / 2 ** pending);
+      out[at++] = byte;
+      acc -= byte * 2 ** pending;
+    }
+  }
+  // Padding: the most significant bits of EOS, all ones (RFC 7541 5.2).
+  if (pending > 0) out[at++] = (acc << (8 - pending)) | (0xff >>> pending);
+  return at;
+}
+
+/**
+ * Decodes a Huffman-encoded string. A code that is EOS, or padding longer than 7 bits or not all ones, is a
+ * COMPRESSION_ERROR (RFC 7541 5.2).
+ */
+export function huffmanDecode(bytes: Uint8Array, start: number, end: number): Uint8Array {
+  const out = new Uint8Array(Math.ceil(((end - start) * 8) / 5));
+  let n = 0;
+  let code = 0;
+  let length = 0;
+  for (let i = start; i < end; i++) {
+    const byte = bytes[i]!;
+    for (let bit = 7; bit >= 0; bit--) {
+      code = (code << 1) | ((byte >>> bit) & 1);
+      length++;
+      if (length < 5) continue;
+      const index = code - FIRST_CODE[length]!;
+      if (COUNT[length]! > 0 && index >= 0 && index < COUNT[length]!) {
+        const symbol = SYMBOLS[OFFSET[length]! + index]!;
+        if (symbol === EOS) throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: EOS in a Huffman-encoded string");
+        out[n++] = symbol;
+        code = 0;
+        length = 0;
+      } else if (length >= 30) {
+        throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: invalid Huffman code");
+      }
+    }
+  }
+  if (length > 7 || code !== (1 << length) - 1) throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: invalid Huffman padding");
+  return out.subarray(0, n);
+}
