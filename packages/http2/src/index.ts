@@ -1,0 +1,9 @@
+// @tsgrpc/http2: tsgrpc's own HTTP/2 engine (RFC 9113, HPACK RFC 7541) on node:net and node:tls sockets.
+export { ErrorCode, Http2Error } from "./errors.js";
+export { ServerConnection, type ServerConnectionOptions } from "./server-connection.js";
+export { ServerStream, type OutgoingHeaders } from "./server-stream.js";
+export type { HeaderObject } from "./request-headers.js";
+export { HpackDecoder, type HeaderBlock } from "./hpack/decoder.js";
+export { HpackEncoder } from "./hpack/encoder.js";
+export { FrameParser } from "./frame-parser.js";
+export { FrameWriter } from "./frame-writer.js";

@@ -1,0 +1,86 @@
+import { ErrorCode, Http2Error } from "./errors.js";
+
+/** Header fields by name, as node:http2 gives them: repeated fields as arrays (set-cookie) or joined. */
+export type HeaderObject = Record<string, string | string[] | undefined>;
+
+const REQUEST_PSEUDO = new Set([":method", ":scheme", ":authority", ":path"]);
+/** Connection-specific fields have no place in HTTP/2 (RFC 9113 8.2.2). */
+const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
+/** A field name: lower-case token characters (RFC 9113 8.2.1, RFC 9110 5.1). */
+const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+/** A value with no NUL, CR or LF, and no white space at either end. */
+const BAD_VALUE = /[\0\r\n]|^[ \t]|[ \t]$/;
+
+const malformed = (streamId: number, why: string) => new Http2Error(ErrorCode.PROTOCOL_ERROR, `malformed request: ${why}`, streamId);
+
+function add(headers: HeaderObject, name: string, value: string): void {
+  const existing = headers[name];
+  if (existing === undefined) headers[name] = value;
+  else if (Array.isArray(existing)) existing.push(value);
+  else if (name === "cookie") headers[name] = `${existing}; ${value}`;
+  else headers[name] = [existing, value];
+}
+
+/**
+ * A request's header block (names and values alternating) as an object, checked as RFC 9113 8.3.1 asks: known
+ * pseudo-headers, once each and before every other field, the required ones present, lower-case names, no
+ * connection-specific fields. A malformed request is a stream error (PROTOCOL_ERROR).
+ */
+export function requestHeaders(fields: string[], streamId: number): HeaderObject {
+  const headers: HeaderObject = {};
+  let regular = false;
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    if (BAD_VALUE.test(value)) throw malformed(streamId, `the value of ${name} has a forbidden character`);
+    if (name.charCodeAt(0) === 0x3a) {
+      if (regular) throw malformed(streamId, `${name} after a regular field`);
+      if (!REQUEST_PSEUDO.has(name)) throw malformed(streamId, `unknown pseudo-header ${name}`);
+      if (headers[name] !== undefined) throw malformed(streamId, `${name} twice`);
+      headers[name] = value;
+      continue;
+    }
+    regular = true;
+    if (!FIELD_NAME.test(name)) throw malformed(streamId, `field name "${name}" is not a lower-case token`);
+    if (CONNECTION_SPECIFIC.has(name)) throw malformed(streamId, `connection-specific field ${name}`);
+    if (name === "te" && value !== "trailers") throw malformed(streamId, `te: ${value}`);
+    add(headers, name, value);
+  }
+  if (headers[":method"] === undefined) throw malformed(streamId, "no :method");
+  if (headers[":method"] !== "CONNECT") {
+    if (headers[":scheme"] === undefined) throw malformed(streamId, "no :scheme");
+    if (!headers[":path"]) throw malformed(streamId, "no :path");
+  }
+  return headers;
+}
+
+/** Trailers: regular fields only. */
+export function trailerHeaders(fields: string[], streamId: number): HeaderObject {
+  const headers: HeaderObject = {};
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    if (name.charCodeAt(0) === 0x3a) throw malformed(streamId, `pseudo-header ${name} in trailers`);
+    if (!FIELD_NAME.test(name)) throw malformed(streamId, `field name "${name}" is not a lower-case token`);
+    if (BAD_VALUE.test(fields[i + 1]!)) throw malformed(streamId, `the value of ${name} has a forbidden character`);
+    add(headers, name, fields[i + 1]!);
+  }
+  return headers;
+}
+
+/** Response headers or trailers to send, as names and values alternating; a value with CR, LF or NUL is refused. */
+export function toFields(headers: Record<string, string | number | readonly string[] | undefined>): string[] {
+  const fields: string[] = [];
+  const status = headers[":status"];
+  if (status !== undefined) fields.push(":status", String(status));
+  for (const name in headers) {
+    const value = headers[name];
+    if (value === undefined || name === ":status") continue;
+    const lower = name.toLowerCase();
+    for (const v of Array.isArray(value) ? value : [value]) {
+      const text = String(v);
+      if (/[\0\r\n]/.test(text)) throw new TypeError(`The value of header "${name}" has CR, LF or NUL`);
+      fields.push(lower, text);
+    }
+  }
+  return fields;
+}
