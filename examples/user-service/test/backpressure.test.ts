@@ -4,7 +4,7 @@ import { GrpcError, Status } from "@tsgrpc/grpc";
 import { ChatRoom } from "../src/chat-room.js";
 import { startApp } from "./helpers.js";
 
-test("WatchUsers: a watcher that stops reading is ended with RESOURCE_EXHAUSTED; writers and other watchers never wait for it", async () => {
+test("WatchUsers: a watcher that stops reading is ended with RESOURCE_EXHAUSTED; writers and other watchers never wait for it", { timeout: 60_000 }, async () => {
   const { client, stop } = await startApp({ watchBacklog: 256 });
   try {
     const slow = client.watchUsers({})[Symbol.asyncIterator]();

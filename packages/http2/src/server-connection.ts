@@ -14,7 +14,7 @@ export interface ServerConnectionOptions {
   maxConcurrentStreams?: number;
   /** Largest request header list, HPACK-decoded (SETTINGS_MAX_HEADER_LIST_SIZE; default 16 KiB); larger gets 431. */
   maxHeaderListSize?: number;
-  /** Our receive window per stream (SETTINGS_INITIAL_WINDOW_SIZE; default 1 MiB). */
+  /** Our receive window per stream (SETTINGS_INITIAL_WINDOW_SIZE; default 256 KiB). */
   initialWindowSize?: number;
   /** Our receive window for the whole connection (default 16 MiB): what the peer may have sent that is not yet read. */
   connectionWindowSize?: number;
@@ -82,7 +82,7 @@ export class ServerConnection implements StreamHost {
   ) {
     this.maxConcurrentStreams = options.maxConcurrentStreams ?? 1000;
     this.maxHeaderListSize = options.maxHeaderListSize ?? 16 * 1024;
-    this.initialWindowSize = options.initialWindowSize ?? 1024 * 1024;
+    this.initialWindowSize = options.initialWindowSize ?? 256 * 1024;
     this.connectionWindowSize = options.connectionWindowSize ?? 16 * 1024 * 1024;
     this.parser = new FrameParser(DEFAULT_MAX_FRAME_SIZE);
     socket.setNoDelay(true);
@@ -90,6 +90,7 @@ export class ServerConnection implements StreamHost {
     socket.on("drain", () => this.onDrain());
     socket.on("error", () => {});
     socket.on("close", () => this.onSocketClose());
+    socket.resume(); // a listener that looked at the first bytes may have paused it
     this.writer.settings([
       [SettingId.MAX_CONCURRENT_STREAMS, this.maxConcurrentStreams],
       [SettingId.INITIAL_WINDOW_SIZE, this.initialWindowSize],
@@ -408,6 +409,7 @@ export class ServerConnection implements StreamHost {
   sendQueued(stream: ServerStream): void {
     if (stream.closed) return;
     if (stream.localEnded) return this.closeIfDone(stream);
+    if (stream.queue.length === 0 && !stream.endQueued) return; // nothing to send (a WINDOW_UPDATE came early)
     if (!stream.headersSent) stream.respond({ ":status": 200 });
     const queue = stream.queue;
     while (queue.length > 0) {
@@ -441,12 +443,12 @@ export class ServerConnection implements StreamHost {
   consumed(stream: ServerStream, n: number): void {
     this.giveBack(n);
     if (stream.remoteEnded || stream.closed) return;
-    stream.receiveWindow += n;
-    // Window goes back in batches: once half of it is used up.
-    const used = this.initialWindowSize - stream.receiveWindow;
-    if (used >= this.initialWindowSize / 2) {
-      this.writer.windowUpdate(stream.id, used);
-      stream.receiveWindow += used;
+    // Window goes back in batches: once half of it has been consumed.
+    stream.unacked += n;
+    if (stream.unacked >= this.initialWindowSize / 2) {
+      this.writer.windowUpdate(stream.id, stream.unacked);
+      stream.receiveWindow += stream.unacked;
+      stream.unacked = 0;
       this.scheduleFlush();
     }
   }

@@ -15,8 +15,8 @@ export interface StreamHost {
 
 export type OutgoingHeaders = Record<string, string | number | readonly string[] | undefined>;
 
-/** Bytes queued on a stream beyond which `write` asks the writer to wait for drain. */
-const HIGH_WATER_MARK = 64 * 1024;
+/** Bytes queued on a stream beyond which `write` asks the writer to wait for drain (node streams' default). */
+const HIGH_WATER_MARK = 16 * 1024;
 
 /**
  * One request/response exchange on a connection (RFC 9113 5.1), as the application sees it: the request's headers,
@@ -28,6 +28,8 @@ export class ServerStream {
   sendWindow: number;
   /** Our window for the peer's data. */
   receiveWindow: number;
+  /** Request bytes the application consumed that are not yet given back to the peer in a WINDOW_UPDATE. */
+  unacked = 0;
   /** Request body bytes received beyond the content-length check, and the content-length if any. */
   receivedBytes = 0;
   /** The peer ended its side (END_STREAM), or it was reset. */
@@ -47,12 +49,12 @@ export class ServerStream {
   private onData: ((chunk: Buffer) => void) | undefined;
   private onEnd: (() => void) | undefined;
   private onClose: ((code: ErrorCode) => void) | undefined;
-  private onDrain: (() => void) | undefined;
+  /** Writers waiting for the queued data to drain. */
+  private drainWaiters: (() => void)[] = [];
   private paused = false;
   /** Request body received while paused or before anyone reads. */
   private buffered: Buffer[] = [];
   private endPending = false;
-  private wantsDrain = false;
 
   constructor(
     readonly id: number,
@@ -95,8 +97,7 @@ export class ServerStream {
   /** Calls `callback` once the queued response data is under the high-water mark (at once if it is). */
   drained(callback: () => void): void {
     if (!this.needsDrain || this.closed) return callback();
-    this.wantsDrain = true;
-    this.onDrain = callback;
+    this.drainWaiters.push(callback);
   }
 
   respond(headers: OutgoingHeaders, endStream = false): void {
@@ -168,12 +169,7 @@ export class ServerStream {
 
   /** Queued data was sent: tell a waiting writer when it is below the high-water mark. */
   sent(): void {
-    if (this.wantsDrain && !this.needsDrain) {
-      this.wantsDrain = false;
-      const drain = this.onDrain;
-      this.onDrain = undefined;
-      drain?.();
-    }
+    if (this.drainWaiters.length > 0 && !this.needsDrain) for (const waiter of this.drainWaiters.splice(0)) waiter();
   }
 
   /** The stream is closed (both sides ended, or reset): tell the application, once. */
@@ -183,9 +179,7 @@ export class ServerStream {
     this.queue.length = 0;
     this.queuedBytes = 0;
     this.buffered = [];
-    const drain = this.onDrain;
-    this.onDrain = undefined;
-    drain?.();
+    for (const waiter of this.drainWaiters.splice(0)) waiter();
     this.onClose?.(code);
   }
 

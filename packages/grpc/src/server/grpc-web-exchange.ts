@@ -2,12 +2,14 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
+import type { ServerStream } from "@tsgrpc/http2";
 import { encodeTrailersFrame, grpcWebContentType, Base64StreamDecoder, type GrpcWebFormat } from "../protocol/grpc-web.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { waitForDrain } from "../protocol/write-message.js";
 import type { CallExchange, HeaderMap } from "./call-exchange.js";
 import { closeAfterStatus } from "./http2-exchange.js";
+import { EngineDuplex } from "./engine-duplex.js";
 
 /** The HTTP request and response under a gRPC-Web call: the same shape over HTTP/1.1 and HTTP/2. */
 export interface WebHttp {
@@ -27,6 +29,17 @@ export function webOverHttp2(stream: ServerHttp2Stream): WebHttp {
     socket: stream.session?.socket as Socket | undefined,
     respond: (status, headers, end) => stream.respond({ ":status": status, ...headers }, { endStream: end }),
     discardRest: () => closeAfterStatus(stream),
+  };
+}
+
+export function webOverEngine(stream: ServerStream): WebHttp {
+  const body = new EngineDuplex(stream);
+  return {
+    body,
+    out: body,
+    socket: stream.socket,
+    respond: (status, headers, end) => stream.respond({ ":status": status, ...headers }, end),
+    discardRest: () => stream.discardRest(),
   };
 }
 

@@ -3,13 +3,17 @@ import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerRespo
 import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
+import { ServerConnection, type ServerStream } from "@tsgrpc/http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { grpcWebFormat } from "../protocol/grpc-web.js";
 import type { CallExchange } from "./call-exchange.js";
 import { type CallLimits, type Route, RunningCall, statusOnly } from "./call-runner.js";
 import { CorsPolicy, type CorsOptions } from "./cors.js";
-import { GrpcWebExchange, webOverHttp1, webOverHttp2, type WebHttp } from "./grpc-web-exchange.js";
+import { GrpcWebExchange, webOverEngine, webOverHttp1, webOverHttp2, type WebHttp } from "./grpc-web-exchange.js";
+import { EngineDuplex } from "./engine-duplex.js";
+import { EngineExchange } from "./engine-exchange.js";
+import { compatRequestResponse } from "./engine-http-compat.js";
 import { Http2Exchange } from "./http2-exchange.js";
 import { createListener } from "./listener.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
@@ -42,6 +46,11 @@ export interface ServerOptions {
    * API over either HTTP version. Without it they get 404 (a POST of another content-type: 415).
    */
   httpHandler?: (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
+  /**
+   * Which HTTP/2 implementation serves gRPC: "tsgrpc", the engine of @tsgrpc/http2 (the default), or "node",
+   * node:http2. HTTP/1.1 always goes to node's HTTP/1.1 server.
+   */
+  http2Engine?: "tsgrpc" | "node";
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -97,6 +106,7 @@ export class Server {
   private readonly routes = new Map<string, Route>();
   private readonly calls = new Set<RunningCall>();
   private readonly sessions = new Set<ServerHttp2Session>();
+  private readonly connections = new Set<ServerConnection>();
   private readonly http1Sockets = new Map<Socket, number>(); // socket -> requests in progress
   // Read once per connection, while it is open: a call's log line may need it after a disconnect.
   private readonly peers = new WeakMap<object, string>(); // HTTP/2 session or HTTP/1.1 socket -> "ip:port"
@@ -130,8 +140,9 @@ export class Server {
     });
     this.http2.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
     this.http1 = createHttp1Server({ maxHeaderSize: options.maxMetadataSize ?? 16 * 1024 }, (req, res) => this.onHttp1Request(req, res));
+    const engine = options.http2Engine ?? "tsgrpc";
     this.listener = createListener(options.tls, {
-      http2: (socket) => this.http2.emit("connection", socket),
+      http2: (socket) => (engine === "node" ? this.http2.emit("connection", socket) : this.acceptEngineConnection(socket, settings)),
       http1: (socket) => {
         this.peers.set(socket, peerAddress(socket));
         this.http1Sockets.set(socket, 0);
@@ -169,6 +180,33 @@ export class Server {
         resolve((this.listener.address() as AddressInfo).port);
       });
     });
+  }
+
+  /** An HTTP/2 connection for tsgrpc's own engine. */
+  private acceptEngineConnection(socket: Socket, settings: { maxConcurrentStreams: number; maxHeaderListSize: number }): void {
+    const peer = peerAddress(socket);
+    const connection = new ServerConnection(socket, (stream) => this.onEngineStream(stream, peer), settings);
+    this.connections.add(connection);
+    connection.onClose = () => this.connections.delete(connection);
+    if (this.shuttingDown) connection.close();
+  }
+
+  private onEngineStream(stream: ServerStream, peer: string): void {
+    const headers = stream.headers as IncomingHttpHeaders;
+    const method = headers[":method"] ?? "";
+    const path = headers[":path"] ?? "";
+    const contentType = headers["content-type"] ?? "";
+    if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
+      this.startCall(new EngineExchange(stream), path, headers, peer, false);
+    } else if (this.isWebRequest(method, contentType)) {
+      this.onWebRequest(webOverEngine(stream), method, path, headers, peer);
+    } else if (this.options.httpHandler) {
+      this.options.httpHandler(...compatRequestResponse(new EngineDuplex(stream)));
+    } else {
+      const status = method === "POST" ? 415 : method === "GET" ? 404 : 405;
+      stream.respond({ ":status": status, ...(status === 405 && { allow: "POST" }) }, true);
+      stream.discardRest();
+    }
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
@@ -265,6 +303,7 @@ export class Server {
     this.options.health?.shutdown();
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     for (const s of this.sessions) s.close();
+    for (const c of this.connections) c.close();
     this.closeIdleHttp1();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([closed, grace]);
@@ -278,6 +317,7 @@ export class Server {
     this.options.health?.shutdown();
     for (const call of [...this.calls]) call.cancel();
     for (const s of this.sessions) s.destroy();
+    for (const c of this.connections) c.destroy();
     for (const socket of this.http1Sockets.keys()) socket.destroy();
     if (this.listener.listening) this.listener.close();
   }
