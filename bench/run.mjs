@@ -24,7 +24,7 @@ const RUNS = quick ? 1 : 3;
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const PORT = 50700;
-const GRPC_SERVERS = ["bare", "tsgrpc", "grpc-js", "grpc-js-static", "connect"];
+const GRPC_SERVERS = ["bare", "tsgrpc", "tsgrpc-node", "grpc-js", "grpc-js-static", "connect"];
 const partial = quick || !!flags.only;
 
 function requireTool(cmd, hint) {

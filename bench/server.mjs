@@ -1,9 +1,9 @@
 // Starts one benchmark server alone, so that any load generator can be pointed at it:
-//   npm run bench:server -- NAME [--port N]     NAME: tsgrpc, grpc-js, grpc-js-static, connect, bare, rest
+//   npm run bench:server -- NAME [--port N]     NAME: tsgrpc, tsgrpc-node, grpc-js, grpc-js-static, connect, bare, rest
 // Prints "listening on PORT" once it accepts connections; stops on SIGINT or SIGTERM.
 import { parseArgs } from "node:util";
 
-const SERVERS = ["tsgrpc", "grpc-js", "grpc-js-static", "connect", "bare", "rest"];
+const SERVERS = ["tsgrpc", "tsgrpc-node", "grpc-js", "grpc-js-static", "connect", "bare", "rest"];
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: "string", default: "50051" } } });
 const name = positionals[0];

@@ -1,10 +1,11 @@
-// tsgrpc serving the benchmark UserService with its generated code.
+// tsgrpc serving the benchmark UserService with its generated code, on its own HTTP/2 engine (or on node:http2 with
+// engine "node": servers/tsgrpc-node.mjs).
 import { createServer, GrpcError, Status } from "@tsgrpc/grpc";
 import { tsgrpc as pb } from "../lib/schema.mjs";
 import { STREAM_MESSAGES, users } from "../lib/data.mjs";
 
-export async function start(port) {
-  const server = createServer();
+export async function start(port, http2Engine = "tsgrpc") {
+  const server = createServer({ http2Engine });
   server.add(pb.UserService, {
     async getUser(req) {
       const user = users[req.id - 1];

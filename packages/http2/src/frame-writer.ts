@@ -14,14 +14,17 @@ export class FrameWriter {
   private start = 0;
   private pos = 0;
   private readonly chunks: Buffer[] = [];
+  /** Bytes written since the last `take`. */
+  pending = 0;
 
   get empty(): boolean {
-    return this.pos === this.start && this.chunks.length === 0;
+    return this.pending === 0;
   }
 
   /** Takes everything written so far, as buffers to write in order. */
   take(): Buffer[] {
     this.seal();
+    this.pending = 0;
     return this.chunks.splice(0);
   }
 
@@ -36,9 +39,11 @@ export class FrameWriter {
     c[p + 4] = flags;
     c.writeUInt32BE(streamId, p + 5);
     this.pos = p + FRAME_HEADER_SIZE;
+    this.pending += FRAME_HEADER_SIZE;
   }
 
   bytes(payload: Uint8Array): void {
+    this.pending += payload.length;
     if (payload.length >= COPY_LIMIT) {
       this.seal();
       this.chunks.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length));
@@ -53,12 +58,14 @@ export class FrameWriter {
     this.room(4);
     this.chunk.writeUInt32BE(value >>> 0, this.pos);
     this.pos += 4;
+    this.pending += 4;
   }
 
   uint16(value: number): void {
     this.room(2);
     this.chunk.writeUInt16BE(value, this.pos);
     this.pos += 2;
+    this.pending += 2;
   }
 
   data(streamId: number, payload: Uint8Array, endStream: boolean): void {

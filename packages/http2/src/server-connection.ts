@@ -23,7 +23,12 @@ export interface ServerConnectionOptions {
 }
 
 /** Output beyond which we stop sending data and stop reading the peer until it reads (slow or zero-read peers). */
-const OUTPUT_HIGH_WATER = 1024 * 1024;
+const OUTPUT_HIGH_WATER = 256 * 1024;
+/**
+ * Frames gathered beyond this go to the socket at once instead of at the end of the tick: a handler that produces
+ * without ever yielding to the event loop then meets the socket's backpressure instead of filling memory.
+ */
+const FLUSH_THRESHOLD = 64 * 1024;
 /** A header block (HEADERS and its CONTINUATIONs) larger than this many times the list limit is a flood. */
 const HEADER_BLOCK_FACTOR = 4;
 /** Streams we reset, remembered so that the frames the peer had already sent on them are ignored. */
@@ -428,6 +433,7 @@ export class ServerConnection implements StreamHost {
       if (n === chunk.length) queue.shift();
       else queue[0] = chunk.subarray(n);
       if (last) stream.localEnded = true;
+      if (this.writer.pending >= FLUSH_THRESHOLD) this.flush();
     }
     this.blocked.delete(stream);
     if (stream.endQueued && !stream.localEnded) {
