@@ -15,8 +15,8 @@ const MAX_INDEXED_SIZE = 512;
  */
 export class HpackEncoder {
   private readonly table: DynamicTable;
-  /** Insertion number of each entry in the dynamic table, by "name\0value" and by name (the newest). */
-  private readonly full = new Map<string, number>();
+  /** Insertion number of each entry in the dynamic table, by name then value, and by name (the newest). */
+  private readonly full = new Map<string, Map<string, number>>();
   private readonly names = new Map<string, number>();
   /** The smallest and the last table size set since the last block: signalled at the start of the next one (4.2). */
   private sizeUpdate: { min: number; last: number } | undefined;
@@ -48,8 +48,7 @@ export class HpackEncoder {
   }
 
   private field(name: string, value: string): void {
-    const key = `${name}\0${value}`;
-    const fullIndex = STATIC_FULL.get(key) ?? this.dynamicIndex(this.full.get(key));
+    const fullIndex = STATIC_FULL.get(name)?.get(value) ?? this.dynamicIndex(this.full.get(name)?.get(value));
     if (fullIndex !== undefined) return this.integer(fullIndex, 7, 0x80);
     const nameIndex = STATIC_NAME.get(name) ?? this.dynamicIndex(this.names.get(name)) ?? 0;
     if (NEVER_INDEXED.has(name)) this.integer(nameIndex, 4, 0x10);
@@ -58,7 +57,9 @@ export class HpackEncoder {
       this.integer(nameIndex, 6, 0x40);
       this.table.add(name, value, this.evicted);
       if (this.table.get(1)?.[0] === name && this.table.get(1)?.[1] === value) {
-        this.full.set(key, this.table.inserted);
+        let values = this.full.get(name);
+        if (!values) this.full.set(name, (values = new Map()));
+        values.set(value, this.table.inserted);
         this.names.set(name, this.table.inserted);
       }
     }
@@ -67,8 +68,8 @@ export class HpackEncoder {
   }
 
   private readonly evicted = (insertion: number, name: string, value: string) => {
-    const key = `${name}\0${value}`;
-    if (this.full.get(key) === insertion) this.full.delete(key);
+    const values = this.full.get(name);
+    if (values?.get(value) === insertion) values.delete(value);
     if (this.names.get(name) === insertion) this.names.delete(name);
   };
 

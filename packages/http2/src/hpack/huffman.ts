@@ -19,12 +19,6 @@ const LENGTHS = [
 
 const EOS = 256;
 const CODES = new Uint32Array(257);
-/** For each length, the first canonical code of that length, how many symbols have it, and where they start in SYMBOLS. */
-const FIRST_CODE = new Uint32Array(31);
-const COUNT = new Uint16Array(31);
-const OFFSET = new Uint16Array(31);
-/** The symbols in canonical order (by length, then value). */
-const SYMBOLS = new Uint16Array(257);
 
 {
   const order = [...LENGTHS.keys()].sort((a, b) => LENGTHS[a]! - LENGTHS[b]! || a - b);
@@ -35,11 +29,6 @@ const SYMBOLS = new Uint16Array(257);
     if (i > 0) code = (code + 1) << (l - length);
     length = l;
     CODES[symbol] = code;
-    SYMBOLS[i] = symbol;
-    if (COUNT[l]++ === 0) {
-      FIRST_CODE[l] = code;
-      OFFSET[l] = i;
-    }
   });
 }
 
@@ -72,32 +61,78 @@ export function huffmanEncode(bytes: Uint8Array, out: Uint8Array, at: number): n
 }
 
 /**
+ * The decoder is a state machine that reads 4 bits at a time (as nghttp2's does). Its states are the inner nodes of the
+ * code's tree; for each state and nibble the table gives the next state and the symbol completed on the way, if any
+ * (a nibble is shorter than the shortest code, so it completes at most one).
+ */
+const NIBBLE_NEXT = new Uint8Array(256 * 16);
+const NIBBLE_SYMBOL = new Int16Array(256 * 16).fill(-1);
+/** Whether ending in a state is valid padding: at most 7 bits since the last symbol, all of them ones. */
+const PADDING_OK = new Uint8Array(256);
+
+{
+  // The tree: inner nodes numbered from 0 (the root); children[2n + bit] is an inner node, or -(symbol + 1) for a leaf.
+  const children: number[] = [0, 0];
+  const depth = [0];
+  const allOnes = [1];
+  let nodes = 1;
+  for (let symbol = 0; symbol <= EOS; symbol++) {
+    const length = LENGTHS[symbol]!;
+    let node = 0;
+    for (let i = length - 1; i >= 0; i--) {
+      const bit = (CODES[symbol]! >>> i) & 1;
+      if (i === 0) {
+        children[2 * node + bit] = -(symbol + 1);
+      } else {
+        if (!children[2 * node + bit]) {
+          children[2 * node + bit] = nodes;
+          children.push(0, 0);
+          depth.push(depth[node]! + 1);
+          allOnes.push(allOnes[node]! & bit);
+          nodes++;
+        }
+        node = children[2 * node + bit]!;
+      }
+    }
+  }
+  for (let state = 0; state < nodes; state++) {
+    PADDING_OK[state] = state === 0 || (allOnes[state]! === 1 && depth[state]! <= 7) ? 1 : 0;
+    for (let nibble = 0; nibble < 16; nibble++) {
+      let node = state;
+      let emitted = -1;
+      for (let i = 3; i >= 0; i--) {
+        const child = children[2 * node + ((nibble >>> i) & 1)]!;
+        if (child < 0) {
+          emitted = -child - 1;
+          node = 0;
+        } else node = child;
+      }
+      NIBBLE_NEXT[state * 16 + nibble] = node;
+      NIBBLE_SYMBOL[state * 16 + nibble] = emitted;
+    }
+  }
+}
+
+/**
  * Decodes a Huffman-encoded string. A code that is EOS, or padding longer than 7 bits or not all ones, is a
  * COMPRESSION_ERROR (RFC 7541 5.2).
  */
 export function huffmanDecode(bytes: Uint8Array, start: number, end: number): Uint8Array {
   const out = new Uint8Array(Math.ceil(((end - start) * 8) / 5));
   let n = 0;
-  let code = 0;
-  let length = 0;
+  let state = 0;
   for (let i = start; i < end; i++) {
     const byte = bytes[i]!;
-    for (let bit = 7; bit >= 0; bit--) {
-      code = (code << 1) | ((byte >>> bit) & 1);
-      length++;
-      if (length < 5) continue;
-      const index = code - FIRST_CODE[length]!;
-      if (COUNT[length]! > 0 && index >= 0 && index < COUNT[length]!) {
-        const symbol = SYMBOLS[OFFSET[length]! + index]!;
+    for (let shift = 4; shift >= 0; shift -= 4) {
+      const index = state * 16 + ((byte >>> shift) & 0xf);
+      const symbol = NIBBLE_SYMBOL[index]!;
+      if (symbol >= 0) {
         if (symbol === EOS) throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: EOS in a Huffman-encoded string");
         out[n++] = symbol;
-        code = 0;
-        length = 0;
-      } else if (length >= 30) {
-        throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: invalid Huffman code");
       }
+      state = NIBBLE_NEXT[index]!;
     }
   }
-  if (length > 7 || code !== (1 << length) - 1) throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: invalid Huffman padding");
+  if (!PADDING_OK[state]) throw new Http2Error(ErrorCode.COMPRESSION_ERROR, "HPACK: invalid Huffman padding");
   return out.subarray(0, n);
 }

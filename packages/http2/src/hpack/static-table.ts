@@ -63,10 +63,12 @@ export const STATIC_TABLE: readonly (readonly [name: string, value: string])[] =
   ["www-authenticate", ""],
 ];
 
-/** Static indexes by "name\0value" (full matches) and by name (the first entry with that name). */
-export const STATIC_FULL = new Map<string, number>();
+/** Static indexes by name, then value (full matches), and by name alone (the first entry with that name). */
+export const STATIC_FULL = new Map<string, Map<string, number>>();
 export const STATIC_NAME = new Map<string, number>();
 STATIC_TABLE.forEach(([name, value], i) => {
-  STATIC_FULL.set(`${name}\0${value}`, i + 1);
+  let values = STATIC_FULL.get(name);
+  if (!values) STATIC_FULL.set(name, (values = new Map()));
+  values.set(value, i + 1);
   if (!STATIC_NAME.has(name)) STATIC_NAME.set(name, i + 1);
 });
