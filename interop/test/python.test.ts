@@ -44,11 +44,12 @@ function runPythonClient(args: string[]): Promise<{ code: number | null; out: st
 
 const passedCount = (out: string) => out.trim().split("\n").filter((l) => l.endsWith(" passed")).length;
 
-for (const tls of [false, true]) {
-  test(`interop cases: Python grpcio client -> tsgrpc server${tls ? " over TLS" : ""}`, { skip, timeout: 60_000 }, async () => {
+for (const [tls, engine] of [[false, "tsgrpc"], [true, "tsgrpc"], [false, "node"], [true, "node"]] as const) {
+  const on = engine === "node" ? "node:http2" : "its own HTTP/2 engine";
+  test(`interop cases: Python grpcio client -> tsgrpc server on ${on}${tls ? " over TLS" : ""}`, { skip, timeout: 60_000 }, async () => {
     const schemas = loadInteropSchemas();
     const certs = tls ? makeTestCerts() : undefined;
-    const server = createServer(certs ? { tls: { cert: readFileSync(certs.cert), key: readFileSync(certs.key) } } : {}).add(schemas.TestService, testServiceImpl(schemas.TestService));
+    const server = createServer({ http2Engine: engine, ...(certs && { tls: { cert: readFileSync(certs.cert), key: readFileSync(certs.key) } }) }).add(schemas.TestService, testServiceImpl(schemas.TestService));
     const port = await server.listen("127.0.0.1:0");
     try {
       const run = await runPythonClient([`127.0.0.1:${port}`, ...(certs ? [certs.ca, TEST_SERVER_NAME] : [])]);
