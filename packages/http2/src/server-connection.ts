@@ -20,6 +20,12 @@ export interface ServerConnectionOptions {
   connectionWindowSize?: number;
   /** How long the peer has to acknowledge our SETTINGS (default 10 s). */
   settingsTimeoutMs?: number;
+  /** Send a PING this often to check that the peer is there (gRPC's keepalive; default off). */
+  keepaliveTimeMs?: number;
+  /** How long a keepalive PING may go unanswered before the connection is closed (default 20 s). */
+  keepaliveTimeoutMs?: number;
+  /** Close the connection (GOAWAY) after this long with no open stream (gRPC's max connection idle; default off). */
+  idleTimeoutMs?: number;
 }
 
 /** Output beyond which we stop sending data and stop reading the peer until it reads (slow or zero-read peers). */
@@ -33,6 +39,8 @@ const FLUSH_THRESHOLD = 64 * 1024;
 const HEADER_BLOCK_FACTOR = 4;
 /** Streams we reset, remembered so that the frames the peer had already sent on them are ignored. */
 const RECENTLY_RESET = 1024;
+/** The payload of our keepalive PINGs, to tell their ACKs from others'. */
+const KEEPALIVE_PAYLOAD = Buffer.from("tsgrpcka");
 
 /**
  * The server side of one HTTP/2 connection (RFC 9113) on a socket: connection preface and SETTINGS, streams and their
@@ -71,6 +79,10 @@ export class ServerConnection implements StreamHost {
   private unacked = 0;
   private flushScheduled = false;
   private outputBacked = false;
+  private readonly idleTimeoutMs: number | undefined;
+  private idleTimer: NodeJS.Timeout | undefined;
+  private keepaliveTimer: NodeJS.Timeout | undefined;
+  private keepaliveDeadline: NodeJS.Timeout | undefined;
 
   private readonly resets = new FloodGuard(1000, 200); // rapid reset, CVE-2023-44487
   private readonly refused = new FloodGuard(100, 20); // streams beyond the concurrency limit
@@ -105,7 +117,28 @@ export class ServerConnection implements StreamHost {
     this.receiveWindow = Math.max(this.connectionWindowSize, DEFAULT_WINDOW_SIZE);
     this.settingsTimer = setTimeout(() => this.fail(new Http2Error(ErrorCode.SETTINGS_TIMEOUT, "SETTINGS not acknowledged")), options.settingsTimeoutMs ?? 10_000);
     this.settingsTimer.unref();
+    this.idleTimeoutMs = options.idleTimeoutMs;
+    this.startIdleTimer();
+    if (options.keepaliveTimeMs) this.startKeepalive(options.keepaliveTimeMs, options.keepaliveTimeoutMs ?? 20_000);
     this.flush();
+  }
+
+  private startIdleTimer(): void {
+    if (this.idleTimeoutMs === undefined || this.idleTimer) return;
+    this.idleTimer = setTimeout(() => this.close(), this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  /** A PING every `timeMs`; an answer must come within `timeoutMs`, or the peer is gone and the connection closes. */
+  private startKeepalive(timeMs: number, timeoutMs: number): void {
+    this.keepaliveTimer = setInterval(() => {
+      if (this.keepaliveDeadline || this.destroyed) return;
+      this.writer.ping(KEEPALIVE_PAYLOAD, false);
+      this.flush();
+      this.keepaliveDeadline = setTimeout(() => this.destroy(), timeoutMs);
+      this.keepaliveDeadline.unref();
+    }, timeMs);
+    this.keepaliveTimer.unref();
   }
 
   /** Open streams. */
@@ -289,6 +322,8 @@ export class ServerConnection implements StreamHost {
     }
     const created = new ServerStream(id, headers, this, this.peerInitialWindow, this.initialWindowSize);
     this.streams.set(id, created);
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.onStream(created);
     if (endStream) {
       created.receiveEnd();
@@ -360,7 +395,13 @@ export class ServerConnection implements StreamHost {
   private onPing(flags: number, id: number, payload: Buffer): void {
     if (id !== 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "PING on a stream");
     if (payload.length !== 8) throw new Http2Error(ErrorCode.FRAME_SIZE_ERROR, "PING frame not 8 bytes");
-    if (flags & Flag.ACK) return;
+    if (flags & Flag.ACK) {
+      if (payload.equals(KEEPALIVE_PAYLOAD)) {
+        clearTimeout(this.keepaliveDeadline);
+        this.keepaliveDeadline = undefined;
+      }
+      return;
+    }
     if (!this.control.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "PING flood");
     this.writer.ping(payload, true);
   }
@@ -487,6 +528,7 @@ export class ServerConnection implements StreamHost {
     this.streams.delete(stream.id);
     this.blocked.delete(stream);
     stream.close(code);
+    if (this.streams.size === 0) this.startIdleTimer();
     if (this.closing && this.streams.size === 0) {
       this.flush();
       this.socket.end();
@@ -521,6 +563,9 @@ export class ServerConnection implements StreamHost {
   private onSocketClose(code: ErrorCode = ErrorCode.CANCEL): void {
     this.destroyed = true;
     clearTimeout(this.settingsTimer);
+    clearTimeout(this.idleTimer);
+    clearInterval(this.keepaliveTimer);
+    clearTimeout(this.keepaliveDeadline);
     const open = [...this.streams.values()];
     this.streams.clear();
     this.blocked.clear();

@@ -271,6 +271,34 @@ test("6.8: close() sends GOAWAY with the last stream id; the open stream finishe
   await slow.close();
 });
 
+test("keepalive: the server PINGs; a peer that answers stays connected, one that does not is disconnected", async () => {
+  const alive = await engineServer({ keepaliveTimeMs: 50, keepaliveTimeoutMs: 100 });
+  const answering = await RawPeer.connect(alive.port);
+  const silent = await RawPeer.connect(alive.port);
+  answering.socket.on("data", () => {
+    for (const f of answering.frames.splice(0)) if (f.type === PING && !(f.flags & ACK)) answering.send(frame(PING, ACK, 0, f.payload));
+  });
+  await silent.next(() => false, 2000).catch(() => undefined);
+  assert.equal(silent.closed, true, "the silent peer was disconnected");
+  assert.equal(answering.closed, false, "the answering peer is still connected");
+  answering.close();
+  await alive.close();
+});
+
+test("idle timeout: a connection with no open stream for that long gets GOAWAY NO_ERROR; an open stream holds it", async () => {
+  const idle = await engineServer({ idleTimeoutMs: 100 }, (stream) => stream.read(() => {}, () => {}, () => {}));
+  const busy = await RawPeer.connect(idle.port);
+  busy.send(busy.headers(1, busy.request(1), END_HEADERS)); // never ended: the stream stays open
+  const quiet = await RawPeer.connect(idle.port);
+  const goaway = await quiet.goaway(2000);
+  assert.deepEqual([goaway?.code, goaway?.lastStreamId], [0, 0]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(busy.frames.some((f) => f.type === GOAWAY), false);
+  busy.close();
+  quiet.close();
+  await idle.close();
+});
+
 test("CVE-2023-44487 rapid reset: a client that opens and resets streams without end gets GOAWAY ENHANCE_YOUR_CALM", async () => {
   const p = await peer();
   const frames: Buffer[] = [];

@@ -51,6 +51,13 @@ export interface ServerOptions {
    * node:http2. HTTP/1.1 always goes to node's HTTP/1.1 server.
    */
   http2Engine?: "tsgrpc" | "node";
+  /**
+   * Keepalive (gRPC doc/keepalive.md), on tsgrpc's engine: a PING every `timeMs` (default off), and the connection is
+   * closed when one goes unanswered for `timeoutMs` (default 20 s).
+   */
+  keepalive?: { timeMs?: number; timeoutMs?: number };
+  /** Close connections (GOAWAY) that have had no call for this long (gRPC's max connection idle; tsgrpc's engine). */
+  maxConnectionIdleMs?: number;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -185,7 +192,13 @@ export class Server {
   /** An HTTP/2 connection for tsgrpc's own engine. */
   private acceptEngineConnection(socket: Socket, settings: { maxConcurrentStreams: number; maxHeaderListSize: number }): void {
     const peer = peerAddress(socket);
-    const connection = new ServerConnection(socket, (stream) => this.onEngineStream(stream, peer), settings);
+    const { keepalive, maxConnectionIdleMs } = this.options;
+    const connection = new ServerConnection(socket, (stream) => this.onEngineStream(stream, peer), {
+      ...settings,
+      keepaliveTimeMs: keepalive?.timeMs,
+      keepaliveTimeoutMs: keepalive?.timeoutMs,
+      idleTimeoutMs: maxConnectionIdleMs,
+    });
     this.connections.add(connection);
     connection.onClose = () => this.connections.delete(connection);
     if (this.shuttingDown) connection.close();
