@@ -37,8 +37,11 @@ const OUTPUT_HIGH_WATER = 256 * 1024;
 const FLUSH_THRESHOLD = 64 * 1024;
 /** A header block (HEADERS and its CONTINUATIONs) larger than this many times the list limit is a flood. */
 const HEADER_BLOCK_FACTOR = 4;
-/** Streams we reset, remembered so that the frames the peer had already sent on them are ignored. */
-const RECENTLY_RESET = 1024;
+/**
+ * Streams we reset, remembered so that the frames the peer had already sent on them are ignored, and streams that
+ * closed, so that a frame on one is told from a frame on a stream id the peer skipped.
+ */
+const REMEMBERED_STREAMS = 1024;
 /** The payload of our keepalive PINGs, to tell their ACKs from others'. */
 const KEEPALIVE_PAYLOAD = Buffer.from("tsgrpcka");
 
@@ -56,6 +59,7 @@ export class ServerConnection implements StreamHost {
   /** Streams with data waiting for flow-control window or for the socket. */
   private readonly blocked = new Set<ServerStream>();
   private readonly recentlyReset = new Set<number>();
+  private readonly recentlyClosed = new Set<number>();
   private readonly maxConcurrentStreams: number;
   private readonly maxHeaderListSize: number;
   private readonly initialWindowSize: number;
@@ -299,6 +303,8 @@ export class ServerConnection implements StreamHost {
     }
     if (id <= this.lastStreamId) {
       if (this.recentlyReset.has(id)) return;
+      // A lower id the peer never used is an unexpected stream id (RFC 9113 5.1.1); one it used is a closed stream.
+      if (!this.recentlyClosed.has(id)) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, `HEADERS on stream ${id}, below the last stream ${this.lastStreamId}`);
       throw new Http2Error(ErrorCode.STREAM_CLOSED, `HEADERS on closed stream ${id}`);
     }
     if (id % 2 === 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, `a client opened even-numbered stream ${id}`);
@@ -526,6 +532,7 @@ export class ServerConnection implements StreamHost {
 
   private closeStream(stream: ServerStream, code: ErrorCode): void {
     this.streams.delete(stream.id);
+    remember(this.recentlyClosed, stream.id);
     this.blocked.delete(stream);
     stream.close(code);
     if (this.streams.size === 0) this.startIdleTimer();
@@ -537,8 +544,7 @@ export class ServerConnection implements StreamHost {
 
   private rst(id: number, code: ErrorCode): void {
     this.writer.rstStream(id, code);
-    this.recentlyReset.add(id);
-    if (this.recentlyReset.size > RECENTLY_RESET) this.recentlyReset.delete(this.recentlyReset.values().next().value!);
+    remember(this.recentlyReset, id);
   }
 
   private streamError(id: number, code: ErrorCode): void {
@@ -615,4 +621,10 @@ export class ServerConnection implements StreamHost {
     this.socket.resume();
     this.sendBlocked();
   }
+}
+
+/** Adds a stream id to a bounded set of remembered ones, forgetting the oldest. */
+function remember(ids: Set<number>, id: number): void {
+  ids.add(id);
+  if (ids.size > REMEMBERED_STREAMS) ids.delete(ids.values().next().value!);
 }

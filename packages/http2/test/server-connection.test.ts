@@ -78,12 +78,21 @@ test("5.1: stream states: DATA on an idle stream and an even stream id are conne
   q.close();
 });
 
-test("5.1.1: stream ids must increase: HEADERS on a closed, lower stream is a STREAM_CLOSED connection error", async () => {
+test("5.1: HEADERS on a stream that has closed is a STREAM_CLOSED connection error", async () => {
   const p = await peer();
-  p.send(p.headers(3, p.request(3)));
+  p.send(p.headers(1, p.request(1)), p.headers(3, p.request(3)));
   await p.next((f) => f.type === HEADERS && f.streamId === 3 && (f.flags & END_STREAM) !== 0);
   p.send(p.headers(1, p.request(1)));
   assert.equal((await p.goaway())?.code, STREAM_CLOSED);
+  p.close();
+});
+
+test("5.1.1: a new stream with an id below the last one (never used) is a PROTOCOL_ERROR", async () => {
+  const p = await peer();
+  p.send(p.headers(5, p.request(5)));
+  await p.next((f) => f.type === HEADERS && f.streamId === 5 && (f.flags & END_STREAM) !== 0);
+  p.send(p.headers(3, p.request(3)));
+  assert.equal((await p.goaway())?.code, PROTOCOL_ERROR);
   p.close();
 });
 
