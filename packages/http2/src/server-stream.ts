@@ -107,7 +107,7 @@ export class ServerStream {
     this.host.sendHeaders(this, headers, endStream);
   }
 
-  /** Queues response data; false when the writer should wait for `drained`. */
+  /** Queues response data; false when the writer should wait for `drained` (or stop: the stream is `closed`). */
   write(data: Uint8Array): boolean {
     if (this.closed || this.endQueued) return false;
     if (data.length > 0) {

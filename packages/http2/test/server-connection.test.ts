@@ -308,6 +308,57 @@ test("idle timeout: a connection with no open stream for that long gets GOAWAY N
   await idle.close();
 });
 
+test("a zero-window peer: the handler is told to wait (write returns false) and the queued data stays near the high-water mark", async () => {
+  let writes = 0;
+  let waiting = false;
+  const stalled = await engineServer({}, (stream) => {
+    stream.respond({ ":status": 200 });
+    const pump = () => {
+      while (writes < 10_000 && !stream.closed) {
+        writes++;
+        if (!stream.write(Buffer.alloc(1000))) {
+          waiting = true;
+          return stream.drained(() => ((waiting = false), pump()));
+        }
+      }
+      if (!stream.closed) stream.end();
+    };
+    pump();
+  });
+  const p = await RawPeer.connect(stalled.port, true, [setting(4, 0)]); // INITIAL_WINDOW_SIZE 0: no DATA may be sent
+  p.send(p.headers(1, p.request(1)));
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(waiting, true);
+  assert.ok(writes <= 20, `${writes} writes before waiting`);
+  assert.ok(stalled.streams[0]!.queuedBytes <= 20_000, `${stalled.streams[0]!.queuedBytes} bytes queued`);
+  p.close();
+  await stalled.close();
+});
+
+test("a peer that stops reading its socket: the server stops sending and its output stays bounded", async () => {
+  let written = 0;
+  const flood = await engineServer({}, (stream) => {
+    stream.respond({ ":status": 200 });
+    const pump = () => {
+      while (written < 200_000_000 && !stream.closed) {
+        written += 65_536;
+        if (!stream.write(Buffer.alloc(65_536))) return stream.drained(pump);
+      }
+    };
+    pump();
+  });
+  const p = await RawPeer.connect(flood.port, true, [setting(4, 2 ** 31 - 1)]);
+  p.send(frame(WINDOW_UPDATE, 0, 0, u32(2 ** 31 - 1 - 65_535)), p.headers(1, p.request(1)));
+  await p.next((f) => f.type === DATA);
+  p.socket.pause(); // reads nothing more
+  await new Promise((r) => setTimeout(r, 500));
+  const connection = flood.connections[0]!;
+  assert.ok(written < 20_000_000, `${written} bytes produced while the peer read nothing`);
+  assert.ok(connection.socket.writableLength < 2 * 1024 * 1024, `${connection.socket.writableLength} bytes buffered for the socket`);
+  p.close();
+  await flood.close();
+});
+
 test("CVE-2023-44487 rapid reset: a client that opens and resets streams without end gets GOAWAY ENHANCE_YOUR_CALM", async () => {
   const p = await peer();
   const frames: Buffer[] = [];
