@@ -1,7 +1,10 @@
 import { ErrorCode, Http2Error } from "./errors.js";
 import { FRAME_HEADER_SIZE } from "./frame.js";
 
-/** Called for each whole frame; `payload` is a view that is only valid during the call. */
+/**
+ * Called for each whole frame. `payload` is a view of the received bytes, not a copy: it stays valid (node does not
+ * reuse a socket's chunks), but keeps the chunk it is part of alive while it is held.
+ */
 export type FrameCallback = (type: number, flags: number, streamId: number, payload: Buffer) => void;
 
 /**
