@@ -32,6 +32,14 @@ test("interop programs over plaintext: cases pass with exit 0, an unknown case e
   assert.equal(runCase(port, "no_such_case").status, 2);
 });
 
+test("interop server on node:http2 (--http2_engine node)", { skip, timeout: 60_000 }, async () => {
+  const port = await startServer(["--http2_engine", "node"]);
+  for (const name of ["large_unary", "ping_pong"]) {
+    const run = runCase(port, name);
+    assert.equal(run.status, 0, `${name}: ${run.stdout}${run.stderr}`);
+  }
+});
+
 test("interop programs over TLS (--use_tls true)", { skip, timeout: 60_000 }, async () => {
   const certs = makeTestCerts();
   const port = await startServer(["--use_tls", "true", "--tls_cert", certs.cert, "--tls_key", certs.key]);
