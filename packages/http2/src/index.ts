@@ -1,7 +1,8 @@
 // @tsgrpc/http2: tsgrpc's own HTTP/2 engine (RFC 9113, HPACK RFC 7541) on node:net and node:tls sockets.
 export { ErrorCode, Http2Error } from "./errors.js";
 export { ServerConnection, type ServerConnectionOptions } from "./server-connection.js";
-export { ServerStream, type OutgoingHeaders } from "./server-stream.js";
+export { Http2Stream, type OutgoingHeaders } from "./stream.js";
+export { ServerStream } from "./server-stream.js";
 export type { HeaderObject } from "./request-headers.js";
 export { HpackDecoder, type HeaderBlock } from "./hpack/decoder.js";
 export { HpackEncoder } from "./hpack/encoder.js";
