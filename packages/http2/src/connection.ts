@@ -126,6 +126,11 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     this.flush();
   }
 
+  protected clearIdleTimer(): void {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+  }
+
   protected startIdleTimer(): void {
     if (this.idleTimeoutMs === undefined || this.idleTimer) return;
     this.idleTimer = setTimeout(() => this.close(), this.idleTimeoutMs);

@@ -11,7 +11,7 @@ const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
 /** A value with no NUL, CR or LF, and no white space at either end. */
 const BAD_VALUE = /[\0\r\n]|^[ \t]|[ \t]$/;
 
-const malformed = (streamId: number, why: string) => new Http2Error(ErrorCode.PROTOCOL_ERROR, `malformed request: ${why}`, streamId);
+const malformed = (streamId: number, why: string, what = "request") => new Http2Error(ErrorCode.PROTOCOL_ERROR, `malformed ${what}: ${why}`, streamId);
 
 function add(headers: HeaderObject, name: string, value: string): void {
   const existing = headers[name];
@@ -44,6 +44,7 @@ export function requestHeaders(fields: string[], streamId: number): HeaderObject
     if (!FIELD_NAME.test(name)) throw malformed(streamId, `field name "${name}" is not a lower-case token`);
     if (CONNECTION_SPECIFIC.has(name)) throw malformed(streamId, `connection-specific field ${name}`);
     if (name === "te" && value !== "trailers") throw malformed(streamId, `te: ${value}`);
+    if (name === "content-length" && !/^\d+$/.test(value)) throw malformed(streamId, `content-length: ${value}`);
     add(headers, name, value);
   }
   if (headers[":method"] === undefined) throw malformed(streamId, "no :method");
@@ -51,6 +52,28 @@ export function requestHeaders(fields: string[], streamId: number): HeaderObject
     if (headers[":scheme"] === undefined) throw malformed(streamId, "no :scheme");
     if (!headers[":path"]) throw malformed(streamId, "no :path");
   }
+  return headers;
+}
+
+/** A response's header block: `:status` (three digits) and regular fields (RFC 9113 8.3.2). */
+export function responseHeaders(fields: string[], streamId: number): HeaderObject {
+  const headers: HeaderObject = {};
+  for (let i = 0; i < fields.length; i += 2) {
+    const name = fields[i]!;
+    const value = fields[i + 1]!;
+    if (BAD_VALUE.test(value)) throw malformed(streamId, `the value of ${name} has a forbidden character`, "response");
+    if (name === ":status") {
+      if (headers[":status"] !== undefined || Object.keys(headers).length > 0) throw malformed(streamId, ":status twice or after a regular field", "response");
+      if (!/^[1-5]\d\d$/.test(value)) throw malformed(streamId, `:status ${value}`, "response");
+      headers[name] = value;
+      continue;
+    }
+    if (name.charCodeAt(0) === 0x3a) throw malformed(streamId, `pseudo-header ${name}`, "response");
+    if (!FIELD_NAME.test(name)) throw malformed(streamId, `field name "${name}" is not a lower-case token`, "response");
+    if (CONNECTION_SPECIFIC.has(name)) throw malformed(streamId, `connection-specific field ${name}`, "response");
+    add(headers, name, value);
+  }
+  if (headers[":status"] === undefined) throw malformed(streamId, "no :status", "response");
   return headers;
 }
 

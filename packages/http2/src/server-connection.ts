@@ -96,8 +96,7 @@ export class ServerConnection extends Http2Connection<ServerStream> {
     }
     const created = new ServerStream(id, headers, this, this.peerInitialWindow, this.initialWindowSize);
     this.streams.set(id, created);
-    clearTimeout(this.idleTimer);
-    this.idleTimer = undefined;
+    this.clearIdleTimer();
     this.onStream(created);
     if (endStream) {
       created.receiveEnd();

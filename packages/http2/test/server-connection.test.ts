@@ -237,12 +237,14 @@ test("8.2, 8.3.1: malformed requests are reset with PROTOCOL_ERROR: upper-case n
   p.close();
 });
 
-test("8.1.1: a body longer or shorter than its content-length is a stream PROTOCOL_ERROR", async () => {
+test("8.1.1: a body longer or shorter than its content-length, or a content-length that is not a number, is a stream PROTOCOL_ERROR", async () => {
   const p = await peer();
   p.send(p.headers(1, p.request(1, "/", ["content-length", "3"]), END_HEADERS), frame(DATA, END_STREAM, 1, Buffer.from("four")));
   assert.equal(await p.rst(1), PROTOCOL_ERROR);
   p.send(p.headers(3, p.request(3, "/", ["content-length", "5"]), END_HEADERS), frame(DATA, END_STREAM, 3, Buffer.from("four")));
   assert.equal(await p.rst(3), PROTOCOL_ERROR);
+  p.send(p.headers(5, p.request(5, "/", ["content-length", "four"]), END_HEADERS));
+  assert.equal(await p.rst(5), PROTOCOL_ERROR);
   p.close();
 });
 

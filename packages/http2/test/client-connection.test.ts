@@ -1,0 +1,137 @@
+import { test, after } from "node:test";
+import assert from "node:assert/strict";
+import { createServer as createHttp2Server, type Http2Server, type ServerHttp2Stream } from "node:http2";
+import { connect, createServer as createNetServer, type AddressInfo } from "node:net";
+import { ClientConnection } from "../src/client-connection.js";
+import type { ClientStream } from "../src/client-stream.js";
+import { ErrorCode } from "../src/errors.js";
+import { HpackEncoder } from "../src/hpack/encoder.js";
+import { engineServer, frame } from "./raw-peer.js";
+
+// The client end of tsgrpc's HTTP/2 engine against node:http2's server (nghttp2) and against the engine's own server.
+const nodeServer: Http2Server = createHttp2Server({ settings: { maxConcurrentStreams: 50 } });
+nodeServer.on("stream", (stream: ServerHttp2Stream, headers) => {
+  stream.on("error", () => {});
+  const path = String(headers[":path"]);
+  if (path === "/reset") return stream.close(ErrorCode.INTERNAL_ERROR);
+  if (path === "/continue") stream.additionalHeaders({ ":status": 100 });
+  const chunks: Buffer[] = [];
+  stream.on("data", (c: Buffer) => chunks.push(c));
+  stream.on("end", () => {
+    stream.respond({ ":status": 200, "x-path": path }, { waitForTrailers: true });
+    stream.on("wantTrailers", () => stream.sendTrailers({ "x-length": String(Buffer.concat(chunks).length) }));
+    stream.end(Buffer.concat(chunks));
+  });
+});
+await new Promise<void>((r) => nodeServer.listen(0, "127.0.0.1", r));
+const nodePort = (nodeServer.address() as AddressInfo).port;
+const ours = await engineServer();
+after(async () => {
+  nodeServer.close();
+  await ours.close();
+});
+
+async function open(port: number): Promise<ClientConnection> {
+  const socket = connect(port, "127.0.0.1");
+  await new Promise((r) => socket.once("connect", r));
+  return new ClientConnection(socket);
+}
+
+interface Answer {
+  headers: Record<string, unknown>;
+  body: Buffer;
+  trailers: Record<string, unknown> | undefined;
+  code: number;
+}
+
+function exchange(connection: ClientConnection, path: string, body?: Buffer): Promise<Answer> {
+  const stream: ClientStream = connection.request({ ":method": "POST", ":scheme": "http", ":authority": "localhost", ":path": path }, body === undefined);
+  if (body) stream.end(body);
+  return new Promise((resolve) => {
+    const chunks: Buffer[] = [];
+    stream.read((c) => chunks.push(Buffer.from(c)), () => {}, (code) => resolve({ headers: stream.response ?? {}, body: Buffer.concat(chunks), trailers: stream.responseTrailers, code }));
+  });
+}
+
+for (const [name, port] of [["node:http2's server", () => nodePort], ["the engine's server", () => ours.port]] as const) {
+  test(`client -> ${name}: concurrent requests with bodies larger than the windows both ways, headers and trailers`, async () => {
+    const connection = await open(port());
+    try {
+      const bodies = Array.from({ length: 10 }, (_, i) => Buffer.alloc(10_000 + i * 150_000, i));
+      const answers = await Promise.all(bodies.map((b, i) => exchange(connection, `/n${i}`, b)));
+      answers.forEach((a, i) => {
+        assert.equal(a.headers[":status"], "200");
+        assert.equal(a.headers["x-path"], `/n${i}`);
+        assert.ok(a.body.equals(bodies[i]!), `body ${i}`);
+        assert.equal(a.code, ErrorCode.NO_ERROR);
+      });
+      if (name.startsWith("node")) assert.equal(answers[3]!.trailers?.["x-length"], String(bodies[3]!.length));
+      else assert.equal(answers[3]!.trailers?.["x-done"], "1");
+    } finally {
+      connection.destroy();
+    }
+  });
+}
+
+test("client -> node:http2: a 100 Continue is skipped; a reset stream closes with the server's code", async () => {
+  const connection = await open(nodePort);
+  try {
+    const answer = await exchange(connection, "/continue", Buffer.from("x"));
+    assert.equal(answer.headers[":status"], "200");
+    assert.equal((await exchange(connection, "/reset")).code, ErrorCode.INTERNAL_ERROR);
+  } finally {
+    connection.destroy();
+  }
+});
+
+test("client: the server's SETTINGS_MAX_CONCURRENT_STREAMS and the last stream id are respected with REFUSED_STREAM", async () => {
+  const connection = await open(nodePort);
+  try {
+    await exchange(connection, "/warm", Buffer.from("x")); // the server's SETTINGS have arrived
+    const open50 = Array.from({ length: 50 }, () => connection.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/hold" }));
+    assert.equal(connection.canRequest, false);
+    assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), (e: { code: number }) => e.code === ErrorCode.REFUSED_STREAM);
+    for (const s of open50) s.reset();
+    (connection as unknown as { nextStreamId: number }).nextStreamId = 2 ** 31 - 1;
+    connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }, true);
+    assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), /every stream id/);
+  } finally {
+    connection.destroy();
+  }
+});
+
+test("client: the server's GOAWAY refuses the streams above its last stream id, and no new request starts", async () => {
+  const slow = await engineServer({}, (stream) => stream.read(() => {}, () => setTimeout(() => { stream.respond({ ":status": 200 }); stream.end(); }, 100), () => {}));
+  const connection = await open(slow.port);
+  try {
+    const first = exchange(connection, "/1", Buffer.from("a"));
+    await new Promise((r) => setTimeout(r, 30));
+    slow.connections[0]!.close(); // GOAWAY, last stream 1
+    const second = exchange(connection, "/3", Buffer.from("b")); // stream 3, sent before the GOAWAY arrives
+    assert.equal((await second).code, ErrorCode.REFUSED_STREAM);
+    assert.equal((await first).code, ErrorCode.NO_ERROR);
+    assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), /closing/);
+  } finally {
+    connection.destroy();
+    await slow.close();
+  }
+});
+
+test("client: a response without :status, or with a request pseudo-header, is reset with PROTOCOL_ERROR", async () => {
+  const encoder = new HpackEncoder();
+  const raw = createNetServer((socket) => {
+    socket.once("data", () => {
+      socket.write(Buffer.concat([frame(4, 0, 0), frame(4, 1, 0), frame(1, 0x4 | 0x1, 1, encoder.encode(["x-no-status", "1"])), frame(1, 0x4 | 0x1, 3, encoder.encode([":status", "200", ":path", "/"]))]));
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((r) => raw.listen(0, "127.0.0.1", r));
+  const connection = await open((raw.address() as AddressInfo).port);
+  try {
+    const codes = await Promise.all([exchange(connection, "/a"), exchange(connection, "/b")].map((p) => p.then((a) => a.code)));
+    assert.deepEqual(codes, [ErrorCode.PROTOCOL_ERROR, ErrorCode.PROTOCOL_ERROR]);
+  } finally {
+    connection.destroy();
+    raw.close();
+  }
+});
