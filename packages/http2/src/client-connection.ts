@@ -16,6 +16,8 @@ const MAX_STREAM_ID = 2 ** 31 - 1;
 export class ClientConnection extends Http2Connection<ClientStream> {
   protected readonly isClient = true;
   private nextStreamId = 1;
+  /** Called when the server's GOAWAY arrives: no new request may start here. */
+  onServerGoaway: (() => void) | undefined;
 
   constructor(socket: Socket, options: ConnectionOptions = {}) {
     super(socket, options, [[SettingId.ENABLE_PUSH, 0]], CLIENT_PREFACE);
@@ -78,6 +80,7 @@ export class ClientConnection extends Http2Connection<ClientStream> {
   /** The server processes no stream above `lastStreamId`: those are refused (safe to retry elsewhere); no new ones. */
   protected onPeerGoaway(lastStreamId: number): void {
     this.closing = true;
+    this.onServerGoaway?.();
     for (const stream of [...this.streams.values()]) if (stream.id > lastStreamId) this.closeStream(stream, ErrorCode.REFUSED_STREAM);
     if (this.streams.size === 0) this.socket.end();
   }

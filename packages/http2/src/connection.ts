@@ -149,6 +149,11 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     this.keepaliveTimer.unref();
   }
 
+  /** Whether the connection is closed (or failed). */
+  get isClosed(): boolean {
+    return this.destroyed;
+  }
+
   /** Open streams. */
   get streamCount(): number {
     return this.streams.size;

@@ -175,16 +175,25 @@ export class Http2Stream {
     if (this.drainWaiters.length > 0 && !this.needsDrain) for (const waiter of this.drainWaiters.splice(0)) waiter();
   }
 
-  /** The stream is closed (both sides ended, or reset): tell the application, once. */
+  /**
+   * The stream is closed (both sides ended, or reset): tell the application, once. A stream that ended normally while
+   * the application was paused still delivers what it received, then its end, then the close.
+   */
   close(code: ErrorCode): void {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
     this.queuedBytes = 0;
-    this.buffered = [];
     for (const waiter of this.drainWaiters.splice(0)) waiter();
+    if (code === ErrorCode.NO_ERROR && (this.buffered.length > 0 || this.endPending)) {
+      this.closePending = true;
+      return;
+    }
+    this.buffered = [];
     this.onClose?.(code);
   }
+
+  private closePending = false;
 
   private flushBuffered(): void {
     while (this.buffered.length > 0 && !this.paused && this.onData) {
@@ -195,6 +204,10 @@ export class Http2Stream {
     if (this.endPending && this.buffered.length === 0 && !this.paused && this.onEnd) {
       this.endPending = false;
       this.onEnd();
+    }
+    if (this.closePending && this.buffered.length === 0 && !this.endPending) {
+      this.closePending = false;
+      this.onClose?.(ErrorCode.NO_ERROR);
     }
   }
 }

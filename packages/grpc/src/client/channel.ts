@@ -1,10 +1,12 @@
-import { connect } from "node:http2";
-import type { ClientHttp2Session, SecureClientSessionOptions } from "node:http2";
+import type { SecureClientSessionOptions } from "node:http2";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import type { AsyncQueue } from "../async-queue.js";
 import { enableCallPropagation } from "../server/server-context.js";
 import type { CallOptions } from "./call-options.js";
 import { ClientCall } from "./client-call.js";
+import type { CallConnection } from "./call-stream.js";
+import { connectEngine } from "./engine-call-connection.js";
+import { connectNode } from "./node-call-connection.js";
 import { SingleResponse } from "./response-sink.js";
 import type { Requests, Transport } from "./transport.js";
 
@@ -13,6 +15,8 @@ export interface ChannelOptions {
   tls?: boolean | SecureClientSessionOptions;
   /** Largest response message accepted, in bytes (default 4 MiB). */
   maxReceiveMessageSize?: number;
+  /** Which HTTP/2 implementation carries the calls: "tsgrpc", tsgrpc's own engine (the default), or "node", node:http2. */
+  http2Engine?: "tsgrpc" | "node";
 }
 
 /** gRPC's connection backoff (doc/connection-backoff.md). */
@@ -24,8 +28,8 @@ const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
  * UNAVAILABLE, unless they asked to wait for the connection.
  */
 export class Channel implements Transport {
-  private session: ClientHttp2Session | undefined;
-  private ready: Promise<ClientHttp2Session> | undefined;
+  private connection: CallConnection | undefined;
+  private ready: Promise<CallConnection> | undefined;
   private failures = 0;
   private retryAt = 0;
   private closed = false;
@@ -43,16 +47,16 @@ export class Channel implements Transport {
     return !!this.options.tls;
   }
 
-  /** The session, when one is connected and open (calls then start without waiting a turn of the event loop). */
-  liveSession(): ClientHttp2Session | undefined {
-    const s = this.session;
-    return !this.closed && s && !s.closed && !s.destroyed ? s : undefined;
+  /** The connection, when one is connected and open (calls then start without waiting a turn of the event loop). */
+  liveConnection(): CallConnection | undefined {
+    const c = this.connection;
+    return !this.closed && c && c.usable ? c : undefined;
   }
 
-  /** The live session, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
-  getSession(waitForReady = false): Promise<ClientHttp2Session> {
+  /** The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
+  getConnection(waitForReady = false): Promise<CallConnection> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    const live = this.liveSession();
+    const live = this.liveConnection();
     if (live) return Promise.resolve(live);
     if (this.ready) return this.ready;
     const wait = this.retryAt - Date.now();
@@ -66,47 +70,41 @@ export class Channel implements Transport {
     return pending;
   }
 
-  private connect(): Promise<ClientHttp2Session> {
-    return new Promise((resolve, reject) => {
-      const tls = typeof this.options.tls === "object" ? this.options.tls : {};
-      const session = connect(this.authority, { ...tls, settings: { enablePush: false } });
-      const fail = (e: Error) => {
+  private connect(): Promise<CallConnection> {
+    const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
+    const opening = this.options.http2Engine === "node" ? connectNode(this.authority, tls) : connectEngine(this.target.replace(/^(dns:|ipv4:|ipv6:)/, ""), tls);
+    return opening.then(
+      (connection) => {
+        this.failures = 0;
+        this.retryAt = 0;
+        this.connection = connection;
+        // A GOAWAY or a close ends this connection for new calls; the next call connects again.
+        connection.onGone(() => {
+          if (this.connection === connection) this.connection = undefined;
+        });
+        // Calls in flight keep the process alive; an idle connection does not.
+        if (this.activeCalls === 0) connection.unref();
+        return connection;
+      },
+      (e: Error) => {
         this.failures++;
         const backoff = Math.min(BACKOFF.max, BACKOFF.initial * BACKOFF.multiplier ** (this.failures - 1));
         this.retryAt = Date.now() + backoff * (1 + BACKOFF.jitter * (Math.random() * 2 - 1));
-        session.destroy();
-        reject(e);
-      };
-      session.once("error", fail);
-      session.once("connect", () => {
-        session.off("error", fail);
-        session.on("error", () => {});
-        this.failures = 0;
-        this.retryAt = 0;
-        this.session = session;
-        // A GOAWAY or a close ends this session for new calls; the next call connects again.
-        const forget = () => {
-          if (this.session === session) this.session = undefined;
-        };
-        session.once("goaway", forget);
-        session.once("close", forget);
-        // Calls in flight keep the process alive; an idle connection does not.
-        if (this.activeCalls === 0) session.unref();
-        resolve(session);
-      });
-    });
+        throw e;
+      },
+    );
   }
 
   private activeCalls = 0;
 
-  /** @internal A call started on `session`: while any is in flight, the connection keeps the process alive. */
-  callStarted(session: ClientHttp2Session): void {
-    if (this.activeCalls++ === 0) session.ref();
+  /** @internal A call started on `connection`: while any is in flight, the connection keeps the process alive. */
+  callStarted(connection: CallConnection): void {
+    if (this.activeCalls++ === 0) connection.ref();
   }
 
   /** @internal */
-  callEnded(session: ClientHttp2Session): void {
-    if (--this.activeCalls === 0 && !session.destroyed) session.unref();
+  callEnded(connection: CallConnection): void {
+    if (--this.activeCalls === 0) connection.unref();
   }
 
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
@@ -122,7 +120,7 @@ export class Channel implements Transport {
   /** Closes the connection: calls in flight may finish; new calls fail. */
   close(): void {
     this.closed = true;
-    this.session?.close();
+    this.connection?.close();
   }
 }
 

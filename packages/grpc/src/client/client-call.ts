@@ -1,4 +1,4 @@
-import { constants, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
@@ -6,7 +6,7 @@ import { Metadata } from "../metadata.js";
 import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { markArrivedCompressed } from "../protocol/compressed-flag.js";
 import { EnvelopeReader } from "../protocol/envelope.js";
-import { writeMessage } from "../protocol/write-message.js";
+import { envelopeFor } from "../protocol/write-message.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
 import { statusFromFields } from "../protocol/status-fields.js";
 import { encodeTimeout } from "../protocol/timeout.js";
@@ -14,6 +14,7 @@ import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
 import { effectiveLimits } from "./propagation.js";
 import type { Channel } from "./channel.js";
+import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import type { ResponseSink } from "./response-sink.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
@@ -22,9 +23,9 @@ const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
  * One call on the wire: sends the request messages, receives the responses into a sink (by default `responses`, an
  * async queue with backpressure), and ends it with exactly one status: OK, or a GrpcError for whoever reads them.
  */
-export class ClientCall<I extends object, O extends object> {
+export class ClientCall<I extends object, O extends object> implements CallStreamEvents {
   readonly responses: ResponseSink<O>;
-  private stream: ClientHttp2Stream | undefined;
+  private stream: CallStream | undefined;
   private status: GrpcError | null | undefined; // undefined: not known yet; null: OK
   private responseHeaders: IncomingHttpHeaders | undefined;
   private timer: NodeJS.Timeout | undefined;
@@ -61,16 +62,16 @@ export class ClientCall<I extends object, O extends object> {
         this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
       }, left);
     }
-    const live = this.channel.liveSession();
+    const live = this.channel.liveConnection();
     if (live) return this.open(live, deadline);
-    this.channel.getSession(this.options.waitForReady).then(
-      (session) => this.status === undefined && this.open(session, deadline),
+    this.channel.getConnection(this.options.waitForReady).then(
+      (connection) => this.status === undefined && this.open(connection, deadline),
       (e: Error) => this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${e.message}`)),
     );
   }
 
   /** Starts the HTTP/2 stream: headers, then the requests; responses flow to the sink. */
-  private open(session: ClientHttp2Session, deadline: number | undefined): void {
+  private open(connection: CallConnection, deadline: number | undefined): void {
     const headers: OutgoingHttpHeaders = {
       ":method": "POST",
       ":path": this.method.path,
@@ -83,27 +84,31 @@ export class ClientCall<I extends object, O extends object> {
     if (deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(deadline - Date.now());
     if (this.options.compression && this.options.compression !== "identity") headers["grpc-encoding"] = this.options.compression;
     if (this.options.metadata !== undefined) toMetadata(this.options.metadata).toHeaders(headers as Record<string, string>);
-    let stream: ClientHttp2Stream;
+    let stream: CallStream;
     try {
-      stream = session.request(headers, { endStream: false });
+      this.reader = new EnvelopeReader(this.channel.maxReceiveMessageSize);
+      this.connection = connection;
+      stream = connection.open(headers, this);
     } catch (e) {
       return this.end(new GrpcError(Status.UNAVAILABLE, `Could not start the call: ${(e as Error).message}`));
     }
     this.stream = stream;
-    this.channel.callStarted(session);
-    stream.once("close", () => this.channel.callEnded(session));
-    this.receive(stream);
+    this.channel.callStarted(connection);
     void this.send(stream);
   }
 
-  private async send(stream: ClientHttp2Stream): Promise<void> {
+  private connection: CallConnection | undefined;
+  private reader: EnvelopeReader | undefined;
+  private encoding: Encoding = "identity";
+
+  private async send(stream: CallStream): Promise<void> {
     const encoding = this.options.compression ?? "identity";
     const { requests } = this;
     if (Array.isArray(requests) && requests.length === 1) {
       // One request (unary, server streaming): written and ended at once, in the same turn as the headers.
       const request = requests[0] as Partial<I>;
       try {
-        writeMessage(stream, request, this.method.input.encode(request as I), encoding);
+        stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding));
         stream.end();
       } catch (e) {
         this.cancel(`The request could not be sent: ${(e as Error).message}`);
@@ -113,7 +118,7 @@ export class ClientCall<I extends object, O extends object> {
     try {
       for await (const request of this.requests as AsyncIterable<Partial<I>>) {
         if (this.status !== undefined || stream.destroyed) return;
-        await writeMessage(stream, request, this.method.input.encode(request as I), encoding);
+        if (!stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding))) await stream.drained();
       }
       if (!stream.destroyed) stream.end();
     } catch (e) {
@@ -121,57 +126,57 @@ export class ClientCall<I extends object, O extends object> {
     }
   }
 
-  private receive(stream: ClientHttp2Stream): void {
-    const reader = new EnvelopeReader(this.channel.maxReceiveMessageSize);
-    let encoding: Encoding = "identity";
-    stream.on("response", (headers) => {
-      this.responseHeaders = headers;
-      const grpcEncoding = String(headers["grpc-encoding"] ?? "identity");
-      if (!isSupportedEncoding(grpcEncoding)) {
-        this.fail(stream, new GrpcError(Status.INTERNAL, `The server used an unsupported encoding "${grpcEncoding}"`));
-        return;
-      }
-      encoding = grpcEncoding;
-      if (headers["grpc-status"] !== undefined) this.setStatus(headers); // trailers-only
-      else this.options.onHeader?.(Metadata.fromHeaders(headers));
-    });
-    stream.on("data", (chunk: Buffer) => {
-      if (this.status !== undefined) return;
-      try {
-        if (Number(this.responseHeaders?.[":status"]) !== 200) return;
-        for (const envelope of reader.push(chunk)) {
-          const data = envelope.compressed ? decompress(encoding, envelope.data, this.channel.maxReceiveMessageSize) : envelope.data;
-          let message: O;
-          try {
-            message = this.method.output.decode(data);
-          } catch (e) {
-            throw new GrpcError(Status.INTERNAL, `Failed to parse the response: ${(e as Error).message}`);
-          }
-          if (envelope.compressed) markArrivedCompressed(message);
-          this.responses.push(message);
+  onResponse(headers: IncomingHttpHeaders): void {
+    this.responseHeaders = headers;
+    const grpcEncoding = String(headers["grpc-encoding"] ?? "identity");
+    if (!isSupportedEncoding(grpcEncoding)) {
+      this.fail(new GrpcError(Status.INTERNAL, `The server used an unsupported encoding "${grpcEncoding}"`));
+      return;
+    }
+    this.encoding = grpcEncoding;
+    if (headers["grpc-status"] !== undefined) this.setStatus(headers); // trailers-only
+    else this.options.onHeader?.(Metadata.fromHeaders(headers));
+  }
+
+  onData(chunk: Uint8Array): void {
+    if (this.status !== undefined) return;
+    try {
+      if (Number(this.responseHeaders?.[":status"]) !== 200) return;
+      for (const envelope of this.reader!.push(chunk)) {
+        const data = envelope.compressed ? decompress(this.encoding, envelope.data, this.channel.maxReceiveMessageSize) : envelope.data;
+        let message: O;
+        try {
+          message = this.method.output.decode(data);
+        } catch (e) {
+          throw new GrpcError(Status.INTERNAL, `Failed to parse the response: ${(e as Error).message}`);
         }
-      } catch (e) {
-        this.fail(stream, GrpcError.from(e, false));
+        if (envelope.compressed) markArrivedCompressed(message);
+        this.responses.push(message);
       }
-    });
-    stream.on("trailers", (trailers) => this.setStatus(trailers));
-    stream.on("error", () => {});
-    stream.on("close", () => {
-      if (this.status === undefined) {
-        const http = Number(this.responseHeaders?.[":status"] ?? 0);
-        if (this.cancelled) this.end(this.cancelled);
-        else if (this.deadlinePassed) this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
-        else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
-        else if (!this.responseHeaders && (stream.session === undefined || stream.session.destroyed || stream.session.closed)) {
-          // The connection failed under the call: UNAVAILABLE, as for any connection failure.
-          this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response`));
-        }
-        else if (stream.rstCode !== undefined && stream.rstCode !== constants.NGHTTP2_NO_ERROR) {
-          this.end(new GrpcError(statusFromRstCode(stream.rstCode), `Stream closed with RST_STREAM code ${stream.rstCode}`));
-        } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));
-      } else this.end(this.status);
-      clearTimeout(this.timer);
-    });
+    } catch (e) {
+      this.fail(GrpcError.from(e, false));
+    }
+  }
+
+  onTrailers(trailers: IncomingHttpHeaders): void {
+    this.setStatus(trailers);
+  }
+
+  onClose(rstCode: number | undefined, connectionLost: boolean): void {
+    if (this.connection) this.channel.callEnded(this.connection);
+    if (this.status === undefined) {
+      const http = Number(this.responseHeaders?.[":status"] ?? 0);
+      if (this.cancelled) this.end(this.cancelled);
+      else if (this.deadlinePassed) this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
+      else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
+      else if (!this.responseHeaders && connectionLost) {
+        // The connection failed under the call: UNAVAILABLE, as for any connection failure.
+        this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response`));
+      } else if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
+        this.end(new GrpcError(statusFromRstCode(rstCode), `Stream closed with RST_STREAM code ${rstCode}`));
+      } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));
+    } else this.end(this.status);
+    clearTimeout(this.timer);
   }
 
   private setStatus(fields: IncomingHttpHeaders): void {
@@ -182,9 +187,9 @@ export class ClientCall<I extends object, O extends object> {
     this.status = statusFromFields(fields, this.options.onTrailer);
   }
 
-  private fail(stream: ClientHttp2Stream, error: GrpcError): void {
+  private fail(error: GrpcError): void {
     this.status = error;
-    stream.close(constants.NGHTTP2_CANCEL);
+    this.stream?.close(constants.NGHTTP2_CANCEL);
     this.end(error);
   }
 

@@ -1,0 +1,96 @@
+import { connect, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
+import { waitForDrain } from "../protocol/write-message.js";
+import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
+
+/** A channel connection on node:http2. */
+export function connectNode(authority: string, tls: SecureClientSessionOptions | undefined): Promise<CallConnection> {
+  return new Promise((resolve, reject) => {
+    const session = connect(authority, { ...tls, settings: { enablePush: false } });
+    const fail = (e: Error) => {
+      session.destroy();
+      reject(e);
+    };
+    session.once("error", fail);
+    session.once("connect", () => {
+      session.off("error", fail);
+      session.on("error", () => {});
+      resolve(new NodeCallConnection(session));
+    });
+  });
+}
+
+class NodeCallConnection implements CallConnection {
+  constructor(private readonly session: ClientHttp2Session) {}
+
+  get usable(): boolean {
+    return !this.session.closed && !this.session.destroyed;
+  }
+
+  open(headers: OutgoingHttpHeaders, events: CallStreamEvents): CallStream {
+    const stream = this.session.request(headers, { endStream: false });
+    stream.on("response", (h) => events.onResponse(h));
+    stream.on("data", (chunk: Buffer) => events.onData(chunk));
+    stream.on("trailers", (t) => events.onTrailers(t));
+    stream.on("error", () => {});
+    stream.on("close", () => {
+      const session = stream.session;
+      events.onClose(stream.rstCode, session === undefined || session.destroyed || session.closed);
+    });
+    return new NodeCallStream(stream);
+  }
+
+  ref(): void {
+    this.session.ref();
+  }
+
+  unref(): void {
+    if (!this.session.destroyed) this.session.unref();
+  }
+
+  close(): void {
+    this.session.close();
+  }
+
+  onGone(callback: () => void): void {
+    let called = false;
+    const once = () => !called && ((called = true), callback());
+    this.session.once("goaway", once);
+    this.session.once("close", once);
+  }
+}
+
+class NodeCallStream implements CallStream {
+  constructor(private readonly stream: ClientHttp2Stream) {}
+
+  write(bytes: Uint8Array): boolean {
+    return this.stream.write(bytes);
+  }
+
+  drained(): Promise<void> {
+    return waitForDrain(this.stream);
+  }
+
+  end(): void {
+    this.stream.end();
+  }
+
+  get writableEnded(): boolean {
+    return this.stream.writableEnded;
+  }
+
+  get destroyed(): boolean {
+    return this.stream.destroyed;
+  }
+
+  close(code: number): void {
+    if (!this.stream.destroyed) this.stream.close(code);
+  }
+
+  pause(): void {
+    this.stream.pause();
+  }
+
+  resume(): void {
+    this.stream.resume();
+  }
+}
