@@ -67,15 +67,19 @@ if (root) {
   const pkg = grpc.loadPackageDefinition(protoLoader.loadSync("grpc/testing/test.proto", { includeDirs: [root] })) as any;
   const theirs = grpcJsTestService(pkg);
   const theirPort = await new Promise<number>((resolve, reject) => theirs.bindAsync("127.0.0.1:0", grpc.ServerCredentials.createInsecure(), (e, p) => (e ? reject(e) : resolve(p))));
+  // tsgrpc's client on each HTTP/2 implementation it can run on.
   const toTheirs = createChannel(`127.0.0.1:${theirPort}`);
+  const toTheirsOnNode = createChannel(`127.0.0.1:${theirPort}`, { http2Engine: "node" });
   after(() => {
     toTheirs.close();
+    toTheirsOnNode.close();
     theirs.forceShutdown();
   });
 
   for (const [name, run] of Object.entries(CASES)) {
     if (NEEDS_COMPRESSION_CONTROL.has(name)) continue;
     test(`interop ${name}: tsgrpc client -> grpc-js server`, { timeout: 30_000 }, () => run(toTheirs, schemas));
+    test(`interop ${name}: tsgrpc client on node:http2 -> grpc-js server`, { timeout: 30_000 }, () => run(toTheirsOnNode, schemas));
   }
 
   // grpc-js's client against the tsgrpc server on each HTTP/2 implementation it can run on.
