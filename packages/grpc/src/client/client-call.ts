@@ -3,8 +3,8 @@ import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
-import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
-import { markArrivedCompressed } from "../protocol/compressed-flag.js";
+import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { decodeMessage } from "../protocol/decode-message.js";
 import { EnvelopeReader } from "../protocol/envelope.js";
 import { envelopeFor } from "../protocol/write-message.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
@@ -143,15 +143,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     try {
       if (Number(this.responseHeaders?.[":status"]) !== 200) return;
       for (const envelope of this.reader!.push(chunk)) {
-        const data = envelope.compressed ? decompress(this.encoding, envelope.data, this.channel.maxReceiveMessageSize) : envelope.data;
-        let message: O;
-        try {
-          message = this.method.output.decode(data);
-        } catch (e) {
-          throw new GrpcError(Status.INTERNAL, `Failed to parse the response: ${(e as Error).message}`);
-        }
-        if (envelope.compressed) markArrivedCompressed(message);
-        this.responses.push(message);
+        this.responses.push(decodeMessage(this.method.output, envelope, this.encoding, this.channel.maxReceiveMessageSize, "response"));
       }
     } catch (e) {
       this.fail(GrpcError.from(e, false));

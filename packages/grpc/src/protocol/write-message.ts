@@ -1,4 +1,3 @@
-import type { Http2Stream } from "node:http2";
 import type { Writable } from "node:stream";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
@@ -16,16 +15,6 @@ function envelope(data: Uint8Array, compressed: boolean): Buffer {
   writeEnvelopeHeader(out, 0, data.length, compressed);
   out.set(data, HEADER_SIZE);
   return out;
-}
-
-/**
- * Writes one encoded message as a length-prefixed envelope, compressed unless the encoding is identity or the message
- * was exempted. Returns undefined when the stream can take more, or a promise that settles once its buffer drains (or
- * it closes): the sender's side of backpressure.
- */
-export function writeMessage(stream: Http2Stream, message: object, data: Uint8Array, encoding: Encoding): Promise<void> | undefined {
-  if (stream.write(envelopeFor(message, data, encoding))) return undefined;
-  return waitForDrain(stream);
 }
 
 /** Settles when the stream's write buffer drains, or when it closes. */

@@ -1,8 +1,8 @@
 import type { IncomingHttpHeaders } from "node:http2";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
-import { ACCEPT_ENCODING, decompress, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
-import { markArrivedCompressed } from "../protocol/compressed-flag.js";
+import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
+import { decodeMessage } from "../protocol/decode-message.js";
 import { checkSendSize, EnvelopeReader } from "../protocol/envelope.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import { envelopeFor } from "../protocol/write-message.js";
@@ -95,15 +95,7 @@ export class RunningCall {
         if (this.finished) return;
         try {
           for (const envelope of reader.push(chunk)) {
-            const data = envelope.compressed ? decompress(this.requestEncoding, envelope.data, limits.maxReceiveMessageSize) : envelope.data;
-            let message: object;
-            try {
-              message = route.method.input.decode(data);
-            } catch (e) {
-              throw new GrpcError(Status.INTERNAL, `Failed to parse the request: ${(e as Error).message}`);
-            }
-            if (envelope.compressed) markArrivedCompressed(message);
-            onMessage(message);
+            onMessage(decodeMessage(route.method.input, envelope, this.requestEncoding, limits.maxReceiveMessageSize, "request"));
           }
         } catch (e) {
           fail(e);

@@ -69,7 +69,7 @@ class CompatResponse {
   }
 
   on(event: string, listener: (...args: unknown[]) => void): this {
-    this.body.on(event === "finish" ? "finish" : event, listener);
+    this.body.on(event, listener);
     return this;
   }
 

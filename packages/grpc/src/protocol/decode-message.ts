@@ -1,0 +1,22 @@
+import type { MessageType } from "@tsgrpc/protobuf";
+import { GrpcError } from "../grpc-error.js";
+import { Status } from "../status.js";
+import { markArrivedCompressed } from "./compressed-flag.js";
+import { decompress, type Encoding } from "./compression.js";
+import type { Envelope } from "./envelope.js";
+
+/**
+ * One received envelope as a message: decompressed (within `limit`) when flagged, decoded, and marked as having
+ * arrived compressed. A message that does not decode is INTERNAL, as the spec asks of both sides.
+ */
+export function decodeMessage<T extends object>(type: MessageType<T>, envelope: Envelope, encoding: Encoding, limit: number, what: "request" | "response"): T {
+  const data = envelope.compressed ? decompress(encoding, envelope.data, limit) : envelope.data;
+  let message: T;
+  try {
+    message = type.decode(data);
+  } catch (e) {
+    throw new GrpcError(Status.INTERNAL, `Failed to parse the ${what}: ${(e as Error).message}`);
+  }
+  if (envelope.compressed) markArrivedCompressed(message);
+  return message;
+}
