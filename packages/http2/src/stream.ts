@@ -70,6 +70,11 @@ export class Http2Stream {
     return this.host.socket;
   }
 
+  /** Our side is over: END_STREAM is written, or queued behind data that waits for the peer's window. */
+  get writableEnded(): boolean {
+    return this.endQueued || this.localEnded;
+  }
+
   /** Whether the writer should wait for `drained` before writing more. */
   get needsDrain(): boolean {
     return this.queuedBytes > HIGH_WATER_MARK;

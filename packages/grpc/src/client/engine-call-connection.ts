@@ -91,7 +91,7 @@ class EngineCallStream implements CallStream {
   }
 
   get writableEnded(): boolean {
-    return this.stream.endQueued || this.stream.localEnded;
+    return this.stream.writableEnded;
   }
 
   get destroyed(): boolean {

@@ -35,7 +35,8 @@ export class EngineDuplex extends Duplex {
   }
 
   override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    if (!this.stream.closed && !this.stream.localEnded) this.stream.reset();
+    // A response that has ended may still wait for the peer's window: only an unfinished one is abandoned.
+    if (!this.stream.closed && !this.stream.writableEnded) this.stream.reset();
     callback(error);
   }
 }
