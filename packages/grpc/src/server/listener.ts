@@ -1,5 +1,6 @@
 import { createServer as createNetServer, type Server as NetServer, type Socket } from "node:net";
 import { createServer as createTlsServer, type TLSSocket, type TlsOptions } from "node:tls";
+import { protocolOf } from "./first-bytes.js";
 
 /** Where each accepted connection goes, by the protocol it speaks. */
 export interface ConnectionHandlers {
@@ -7,15 +8,13 @@ export interface ConnectionHandlers {
   http1(socket: Socket): void;
 }
 
-/** The bytes every HTTP/2 connection with prior knowledge starts with ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"). */
-const PREFACE_START = Buffer.from("PRI ");
 /** A connection that has not said which protocol it speaks by then is closed. */
 const SNIFF_TIMEOUT_MS = 10_000;
 
 /**
  * One listening socket for every protocol the server speaks. With TLS, ALPN decides: `h2` is HTTP/2, anything else
- * HTTP/1.1. Without TLS, the first bytes decide: the HTTP/2 connection preface, or else an HTTP/1.1 request (a browser's
- * gRPC-Web call, a page, a probe). The bytes read to decide are handed on with the connection.
+ * HTTP/1.1. Without TLS, the first bytes decide (first-bytes.ts): an HTTP/1.x request line (a browser's gRPC-Web call, a
+ * page, a probe) goes to HTTP/1.1, anything else to HTTP/2. The bytes read to decide are handed on with the connection.
  */
 export function createListener(tls: TlsOptions | undefined, handlers: ConnectionHandlers): NetServer {
   if (tls) {
@@ -32,12 +31,13 @@ function sniff(socket: Socket, handlers: ConnectionHandlers): void {
   const timer = setTimeout(() => socket.destroy(), SNIFF_TIMEOUT_MS);
   const onData = (chunk: Buffer) => {
     seen = seen.length === 0 ? chunk : Buffer.concat([seen, chunk]);
-    if (seen.length < PREFACE_START.length && PREFACE_START.subarray(0, seen.length).equals(seen)) return; // not yet known
+    const protocol = protocolOf(seen);
+    if (protocol === undefined) return; // not yet known
     clearTimeout(timer);
     socket.off("data", onData);
     socket.off("close", onClose);
     socket.pause();
-    if (seen.subarray(0, PREFACE_START.length).equals(PREFACE_START)) {
+    if (protocol === "http2") {
       socket.unshift(seen); // node:http2 reads what is buffered on the socket before its own reads
       handlers.http2(socket);
     } else {
