@@ -17,9 +17,12 @@ export class BinaryWriter {
     this.view = new DataView(this.buf.buffer);
   }
 
-  /** Makes room for `n` more bytes. */
+  /** Makes room for `n` more bytes. (Small enough to be inlined into every write; growing is out of line.) */
   ensure(n: number): void {
-    if (this.pos + n <= this.buf.length) return;
+    if (this.pos + n > this.buf.length) this.grow(n);
+  }
+
+  private grow(n: number): void {
     let size = this.buf.length * 2;
     while (size < this.pos + n) size *= 2;
     const next = new Uint8Array(size);
