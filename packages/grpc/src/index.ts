@@ -10,6 +10,7 @@ export { createChannel, Channel, type ChannelOptions } from "./client/channel.js
 export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";
 export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";
+export { prepareMessage, PreparedMessage } from "./protocol/prepared-message.js";
 export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
 export { HealthService, Health, ServingStatus } from "./health/health-service.js";

@@ -2,6 +2,7 @@ import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
 import { checkSendSize, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
+import { PreparedMessage } from "./prepared-message.js";
 
 /** Where a stream of response bytes goes, with the sender's side of backpressure. */
 export interface ByteSink {
@@ -15,16 +16,24 @@ export interface ByteSink {
 
 /** Envelopes are gathered into chunks of about this size (the default HTTP/2 frame size is 16 KiB). */
 const CHUNK_SIZE = 16 * 1024;
+/**
+ * A handler that streams without awaiting anything (a generator over data in memory, to a peer that reads as fast)
+ * gives the event loop a turn after this long, so that other calls, cancellations and deadlines are served.
+ */
+const SLICE_MS = 5;
 
 /**
  * Writes a stream of messages the way a handler produces them: each message is encoded straight into a shared chunk
  * behind its 5-byte envelope header, and the chunk is one stream write when it is full, at the end of the tick, or on
  * `flush()` (before the trailers), instead of an allocation, a copy and a write per message. Backpressure: while the
- * sink's buffer is over its high-water mark, `write` returns a promise that settles when the stream drains.
+ * sink's buffer is over its high-water mark, `write` returns a promise that settles when the stream drains (and after
+ * SLICE_MS without a wait, one that settles on the next turn of the event loop).
  */
 export class MessageBatcher {
   private readonly writer = new BinaryWriter(CHUNK_SIZE * 2);
   private scheduled = false;
+  /** When the writer last let the event loop run (checked as each full chunk goes out). */
+  private sliceStart = performance.now();
   private readonly flushSoon = () => {
     this.scheduled = false;
     this.flush();
@@ -37,15 +46,22 @@ export class MessageBatcher {
     private readonly beforeFirstWrite: () => void,
   ) {}
 
-  write<T extends object>(type: MessageType<T>, message: T, encoding: Encoding): Promise<void> | undefined {
+  write<T extends object>(type: MessageType<T>, message: T | PreparedMessage<T>, encoding: Encoding): Promise<void> | undefined {
     const w = this.writer;
     const start = w.pos;
     const compressed = encoding !== "identity" && !isExempt(message);
-    let length: number;
-    if (compressed) {
+    let payload: Uint8Array | undefined; // the bytes to copy in, when the message is not encoded in place
+    if (message instanceof PreparedMessage) {
+      const bytes = message.bytesFor(type);
+      checkSendSize(bytes.length, this.maxMessageSize);
+      payload = compressed ? message.compressedWith(encoding) : bytes;
+    } else if (compressed) {
       const data = type.encode(message);
       checkSendSize(data.length, this.maxMessageSize);
-      const payload = compress(encoding, data);
+      payload = compress(encoding, data);
+    }
+    let length: number;
+    if (payload !== undefined) {
       w.ensure(HEADER_SIZE);
       w.pos += HEADER_SIZE;
       w.raw(payload);
@@ -54,7 +70,7 @@ export class MessageBatcher {
       w.ensure(HEADER_SIZE);
       w.pos += HEADER_SIZE;
       try {
-        type.encodeTo(message, w);
+        type.encodeTo(message as T, w);
         checkSendSize(w.pos - start - HEADER_SIZE, this.maxMessageSize);
       } catch (e) {
         w.pos = start; // nothing of a message that could not be sent
@@ -63,13 +79,23 @@ export class MessageBatcher {
       length = w.pos - start - HEADER_SIZE;
     }
     writeEnvelopeHeader(w.buf, start, length, compressed);
-    if (w.pos >= CHUNK_SIZE) this.flush();
-    else if (!this.scheduled) {
+    let yieldNow = false;
+    if (w.pos >= CHUNK_SIZE) {
+      this.flush();
+      yieldNow = performance.now() - this.sliceStart > SLICE_MS;
+    } else if (!this.scheduled) {
       this.scheduled = true;
       process.nextTick(this.flushSoon);
     }
     // Asked of the sink each time (not remembered from a refused write): one drain answers every refusal before it.
-    return this.sink.needsDrain ? this.sink.drained() : undefined;
+    if (this.sink.needsDrain) return this.wait(this.sink.drained());
+    return yieldNow ? this.wait(new Promise((resolve) => setImmediate(resolve))) : undefined;
+  }
+
+  private wait(settled: Promise<void>): Promise<void> {
+    return settled.then(() => {
+      this.sliceStart = performance.now();
+    });
   }
 
   /** Writes what is gathered now. */

@@ -5,6 +5,7 @@ import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol
 import { decodeMessage } from "../protocol/decode-message.js";
 import { checkSendSize, EnvelopeReader } from "../protocol/envelope.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
+import { PreparedMessage } from "../protocol/prepared-message.js";
 import { envelopeFor } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
@@ -134,7 +135,7 @@ export class RunningCall {
           }
           const req = request;
           const handle = () => direct(req, this.ctx);
-          runInCall(this.ctx, () => void (streaming ? this.respond(handle as () => AsyncIterable<object>) : this.respondOnce(handle)));
+          runInCall(this.ctx, () => void (streaming ? this.respond(handle as () => AsyncIterable<object> | Iterable<object>) : this.respondOnce(handle)));
         },
         () => {},
       );
@@ -159,13 +160,23 @@ export class RunningCall {
     }
   }
 
-  private async respond(handle: () => AsyncIterable<object>): Promise<void> {
+  private async respond(handle: () => AsyncIterable<object> | Iterable<object>): Promise<void> {
     try {
       // Called inside the try: an interceptor that refuses a call may throw before returning a stream.
-      for await (const message of handle()) {
-        if (this.finished) return;
-        const full = this.send(message);
-        if (full) await full;
+      const responses = handle();
+      if (isSyncIterable(responses)) {
+        // A generator function or an array: no promise per message, the loop waits only while the stream is full.
+        for (const message of responses) {
+          if (this.finished) return;
+          const full = this.send(message);
+          if (full) await full;
+        }
+      } else {
+        for await (const message of responses) {
+          if (this.finished) return;
+          const full = this.send(message);
+          if (full) await full;
+        }
       }
       this.finish(undefined);
     } catch (e) {
@@ -204,7 +215,8 @@ export class RunningCall {
   private headerEncoding: Encoding | undefined;
 
   private encodeResponse(message: object): Uint8Array {
-    const data = this.route.method.output.encode(message);
+    const type = this.route.method.output;
+    const data = message instanceof PreparedMessage ? message.bytesFor(type) : type.encode(message);
     checkSendSize(data.length, this.limits.maxSendMessageSize);
     return data;
   }
@@ -251,4 +263,9 @@ export class RunningCall {
   cancel(): void {
     this.finish(new GrpcError(Status.UNAVAILABLE, "The server is shutting down"));
   }
+}
+
+/** A handler's responses that can be read without awaiting each one (and are not also an async iterable). */
+function isSyncIterable(responses: AsyncIterable<object> | Iterable<object>): responses is Iterable<object> {
+  return typeof (responses as Partial<AsyncIterable<object>>)[Symbol.asyncIterator] !== "function" && typeof (responses as Partial<Iterable<object>>)[Symbol.iterator] === "function";
 }

@@ -1,13 +1,21 @@
 import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { PreparedMessage } from "../protocol/prepared-message.js";
 import type { ServerContext } from "./server-context.js";
 
 /** What a handler may return for a message: the message, or any part of it (missing fields take their defaults). */
 export type MessageInit<T> = Partial<T>;
 
-export type UnaryHandler<I, O> = (request: I, ctx: ServerContext) => Promise<MessageInit<O>> | MessageInit<O>;
-export type ServerStreamingHandler<I, O> = (request: I, ctx: ServerContext) => AsyncIterable<MessageInit<O>>;
-export type ClientStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => Promise<MessageInit<O>>;
-export type BidiStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => AsyncIterable<MessageInit<O>>;
+/** A response: the message (or part of it), or the message encoded once for many calls (`prepareMessage`). */
+export type Response<T> = MessageInit<T> | PreparedMessage<T & object>;
+
+export type UnaryHandler<I, O> = (request: I, ctx: ServerContext) => Promise<Response<O>> | Response<O>;
+/**
+ * The responses as an async iterable (an `async function*`), or a sync one (a `function*`, an array) when they need no
+ * awaiting: the server then sends them without a promise per message.
+ */
+export type ServerStreamingHandler<I, O> = (request: I, ctx: ServerContext) => AsyncIterable<Response<O>> | Iterable<Response<O>>;
+export type ClientStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => Promise<Response<O>>;
+export type BidiStreamingHandler<I, O> = (requests: AsyncIterable<I>, ctx: ServerContext) => AsyncIterable<Response<O>> | Iterable<Response<O>>;
 
 export type HandlerFor<M> =
   M extends MethodDefinition<infer I, infer O>

@@ -85,14 +85,18 @@ function normalize(method: MethodDefinition, impl: Function): ServerCallHandler 
       };
     case "server_streaming":
       return async function* (call: ServerCall) {
-        yield* bound(await singleRequest(call.requests), call.ctx) as AsyncIterable<object>;
+        yield* bound(await singleRequest(call.requests), call.ctx) as AsyncIterable<object> | Iterable<object>;
       };
     case "client_streaming":
       return async function* (call: ServerCall) {
         yield (await bound(call.requests, call.ctx)) as object;
       };
     default:
-      return (call: ServerCall) => bound(call.requests, call.ctx) as AsyncIterable<object>;
+      return (call: ServerCall) => {
+        const responses = bound(call.requests, call.ctx) as AsyncIterable<object> | Iterable<object>;
+        // Interceptors are promised an async iterable: a handler's sync one is wrapped.
+        return Symbol.asyncIterator in responses ? responses : (async function* () { yield* responses; })();
+      };
   }
 }
 
