@@ -42,15 +42,15 @@ if (cpus().length < 2) console.error("warning: fewer than 2 cores; server and lo
  * core; an idle one costs nothing) and warmed up, then the measured runs go round-robin (A B C, A B C, ...), so that a
  * slow stretch of a shared machine hurts every contender alike instead of whichever ran then.
  */
-async function measureScenario(scenario, names) {
+async function measureScenario(scenario, columns) {
   const n = quick ? scenario.quickN : scenario.n;
   const servers = [];
   try {
-    for (const [i, name] of names.entries()) {
+    for (const [i, [name, module]] of Object.entries(columns).entries()) {
       const rest = name === "rest";
       const port = PORT + i;
       const target = rest ? scenario.rest : scenario.grpc;
-      const server = await startServer(name, port, SERVER_CPU);
+      const server = await startServer(module, port, SERVER_CPU);
       servers.push(server);
       const answer = await fetchOnce(port, target, rest);
       if (answer.status !== (rest ? "200" : "0") || !target.ok(answer.body)) throw new Error(`${name} gave a wrong answer in ${scenario.id} (status ${answer.status})`);
@@ -135,7 +135,8 @@ const only = flags.only ? new Set(flags.only.split(",")) : undefined;
 for (const scenario of scenarios(join(tmpdir(), "tsgrpc-bench-bodies"))) {
   if (only && !only.has(scenario.id)) continue;
   process.stderr.write(`server ${scenario.id} ... `);
-  const res = await measureScenario(scenario, scenario.rest ? [...GRPC_SERVERS, "rest"] : GRPC_SERVERS);
+  const names = scenario.rest ? [...GRPC_SERVERS, "rest"] : GRPC_SERVERS;
+  const res = await measureScenario(scenario, scenario.servers ?? Object.fromEntries(names.map((n) => [n, n])));
   results.servers[scenario.id] = { title: scenario.title, unit: scenario.unit, results: res };
   process.stderr.write(Object.entries(res).map(([k, v]) => `${k} ${formatRate(v.rate)}`).join(", ") + ` ${scenario.unit}\n`);
 }

@@ -26,7 +26,7 @@ const userStream = (body) => {
 
 /**
  * Each scenario: { id, title, unit, grpc: { path, body, ok(responseBody) }, rest?: { path, ok(responseBody) }, n, quickN, clients,
- * streams, messagesPerRequest }. Request bodies are written under `dir`.
+ * streams, messagesPerRequest, servers? }; `servers` (column -> server module) narrows a scenario to some servers. Request bodies are written under `dir`.
  */
 export function scenarios(dir) {
   mkdirSync(dir, { recursive: true });
@@ -54,6 +54,9 @@ export function scenarios(dir) {
     unary("list-users", "100-user unary (ListUsers)", { path: METHOD + "ListUsers", body: page100.body, ok: page100.ok }, { path: "/users?page_size=100", ok: page100.restOk }, { n: 20_000, quickN: 2000, clients: 4, streams: 16 }),
     unary("payload-1mib", `1 MiB response (ListUsers of ${MIB_PAGE})`, { path: METHOD + "ListUsers", body: pageMiB.body, ok: pageMiB.ok }, { path: `/users?page_size=${MIB_PAGE}`, ok: pageMiB.restOk }, { n: 300, quickN: 30, clients: 1, streams: 4 }),
     { id: "server-stream", title: `Server streaming (WatchUsers, ${STREAM_MESSAGES / 1000}k messages)`, unit: "msg/s", messagesPerRequest: STREAM_MESSAGES, grpc: { path: METHOD + "WatchUsers", body: write("watch-users.bin", frame(pb.WatchUsersRequest.encode({}))), ok: userStream }, n: 5, quickN: 1, clients: 1, streams: 1 },
+    // The same stream with every server replaying messages encoded once (the bare server always does): transport
+    // against transport. tsgrpc's column is servers/tsgrpc-prepared.mjs here (prepareMessage).
+    { id: "server-stream-prepared", title: `Server streaming, messages encoded once (WatchUsers, ${STREAM_MESSAGES / 1000}k)`, unit: "msg/s", messagesPerRequest: STREAM_MESSAGES, grpc: { path: METHOD + "WatchUsers", body: write("watch-users.bin", frame(pb.WatchUsersRequest.encode({}))), ok: userStream }, n: 5, quickN: 1, clients: 1, streams: 1, servers: { bare: "bare", tsgrpc: "tsgrpc-prepared" } },
     { id: "client-stream", title: `Client streaming (BulkCreateUsers, ${STREAM_MESSAGES / 1000}k messages)`, unit: "msg/s", messagesPerRequest: STREAM_MESSAGES, grpc: { path: METHOD + "BulkCreateUsers", body: write("bulk-create.bin", uploads), ok: oneMessage(pb.BulkCreateResponse, { createdCount: STREAM_MESSAGES }) }, n: 5, quickN: 1, clients: 1, streams: 1 },
     sweep(1, 1, 1, 5000),
     sweep(16, 1, 16, 20_000),

@@ -4,7 +4,8 @@ import { createServer, GrpcError, Status } from "@tsgrpc/grpc";
 import { tsgrpc as pb } from "../lib/schema.mjs";
 import { STREAM_MESSAGES, users } from "../lib/data.mjs";
 
-export async function start(port, http2Engine = "tsgrpc") {
+/** `overrides` replaces some handlers (servers/tsgrpc-prepared.mjs). */
+export async function start(port, http2Engine = "tsgrpc", overrides = {}) {
   const server = createServer({ http2Engine });
   server.add(pb.UserService, {
     async getUser(req) {
@@ -15,7 +16,7 @@ export async function start(port, http2Engine = "tsgrpc") {
     async listUsers(req) {
       return { users: users.slice(0, req.pageSize), nextPageToken: "" };
     },
-    async *watchUsers() {
+    *watchUsers() {
       for (let i = 0; i < STREAM_MESSAGES; i++) yield users[i % users.length];
     },
     async bulkCreateUsers(requests) {
@@ -29,6 +30,7 @@ export async function start(port, http2Engine = "tsgrpc") {
     async createUser() {
       throw new GrpcError(Status.UNIMPLEMENTED, "not benchmarked");
     },
+    ...overrides,
   });
   await server.listen(`127.0.0.1:${port}`);
   return { close: () => server.shutdown(1000) };
