@@ -16,6 +16,9 @@ export interface ByteSink {
 
 /** Envelopes are gathered into chunks of about this size (the default HTTP/2 frame size is 16 KiB). */
 const CHUNK_SIZE = 16 * 1024;
+/** Room for the message that takes a chunk past CHUNK_SIZE; larger ones grow the buffer. */
+const CHUNK_MARGIN = 1024;
+const SMALL_BUFFER = 2048;
 /**
  * A handler that streams without awaiting anything (a generator over data in memory, to a peer that reads as fast)
  * gives the event loop a turn after this long, so that other calls, cancellations and deadlines are served.
@@ -30,7 +33,8 @@ const SLICE_MS = 5;
  * SLICE_MS without a wait, one that settles on the next turn of the event loop).
  */
 export class MessageBatcher {
-  private readonly writer = new BinaryWriter(CHUNK_SIZE * 2);
+  /** Small at first (a call may send one message a minute); chunks of a busy stream get a large buffer. */
+  private readonly writer = new BinaryWriter(SMALL_BUFFER);
   private scheduled = false;
   /** When the writer last let the event loop run (checked as each full chunk goes out). */
   private sliceStart = performance.now();
@@ -101,7 +105,10 @@ export class MessageBatcher {
   /** Writes what is gathered now. */
   flush(): void {
     if (this.writer.pos === 0) return;
-    const bytes = this.writer.take(1024, CHUNK_SIZE * 2);
+    // After a full chunk, the writer goes on in the rest of its buffer only if a whole chunk fits there (so that it
+    // never grows by copying mid-chunk), else in a buffer for several chunks; after a small write, in a small buffer.
+    const full = this.writer.pos >= CHUNK_SIZE;
+    const bytes = full ? this.writer.take(CHUNK_SIZE + CHUNK_MARGIN, CHUNK_SIZE * 4) : this.writer.take(CHUNK_MARGIN, SMALL_BUFFER);
     this.beforeFirstWrite();
     if (!this.sink.closed) this.sink.write(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length));
   }
