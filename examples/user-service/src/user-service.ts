@@ -1,10 +1,10 @@
-import { BadRequest, GrpcError, packDetail, Status } from "@tsgrpc/grpc";
-import type { ServiceImplementation, ServerContext } from "@tsgrpc/grpc";
+import { BadRequest, GrpcError, packDetail, prepareMessage, Status } from "@tsgrpc/grpc";
+import type { PreparedMessage, ServiceImplementation, ServerContext } from "@tsgrpc/grpc";
 import type { BadRequest_FieldViolation } from "@tsgrpc/grpc";
 import { BoundedQueue } from "./bounded-queue.js";
 import { ChatRoom } from "./chat-room.js";
-import type { ChatMessage, CreateUserRequest, User } from "./gen/user_service_pb.js";
-import { UserService } from "./gen/user_service_pb.js";
+import type { ChatMessage, CreateUserRequest } from "./gen/user_service_pb.js";
+import { User, UserService } from "./gen/user_service_pb.js";
 import { principalOf } from "./auth.js";
 import { PageTokens } from "./page-token.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
@@ -39,6 +39,13 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
   const watchBacklog = options.watchBacklog ?? WATCH_BACKLOG;
   const room = options.chatRoom ?? new ChatRoom();
   const tokens = new PageTokens(await store.tokenSecret());
+  // A committed user goes to every watcher: it is encoded once for all of them.
+  const encodedChanges = new WeakMap<UserRecord, PreparedMessage<User>>();
+  const encodedOnce = (u: UserRecord) => {
+    let prepared = encodedChanges.get(u);
+    if (prepared === undefined) encodedChanges.set(u, (prepared = prepareMessage(User, u)));
+    return prepared;
+  };
 
   /** Validates and creates one user; `field` prefixes field names in errors (BulkCreateUsers' "requests[3]."). */
   async function create(request: CreateUserRequest, field = "", createdBefore?: number): Promise<UserRecord> {
@@ -90,7 +97,7 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
         for (;;) {
           const next = await changes.take(ctx.signal);
           if (next.done) return;
-          if (next.value.id > seen) yield next.value as User;
+          if (next.value.id > seen) yield encodedOnce(next.value);
         }
       } finally {
         unsubscribe();
@@ -115,7 +122,7 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
  * auth is on) and may carry text; every later message's text goes to the room. The stream ends when the client
  * half-closes (after the messages already addressed to it) or goes away; either way it leaves the room.
  */
-async function* chat(room: ChatRoom, messages: AsyncIterable<ChatMessage>, ctx: ServerContext): AsyncIterable<ChatMessage> {
+async function* chat(room: ChatRoom, messages: AsyncIterable<ChatMessage>, ctx: ServerContext): AsyncIterable<PreparedMessage<ChatMessage>> {
   const incoming = messages[Symbol.asyncIterator]();
   const first = await incoming.next();
   if (first.done) return;

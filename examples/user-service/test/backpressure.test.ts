@@ -41,7 +41,7 @@ test("ChatRoom: a participant that stops reading is dropped after its backlog; t
   const reader = room.join("reader");
   const got: string[] = [];
   const read = async () => {
-    while (reader.inbox.size) got.push((await reader.inbox.take(never)).value!.text);
+    while (reader.inbox.size) got.push((await reader.inbox.take(never)).value!.message.text);
   };
   await read();
   const stalled = room.join("stalled");

@@ -54,5 +54,8 @@ export type ServerCallHandler = (call: ServerCall) => AsyncIterable<object>;
  *     try { yield* next(call); console.log(call.method.path, "OK", Date.now() - started); }
  *     catch (e) { console.log(call.method.path, GrpcError.from(e).code); throw e; }
  *   };
+ *
+ * A response in the stream may be a PreparedMessage (see prepareMessage): its `message` is what it encodes, and an
+ * interceptor that changes responses must yield a new message rather than edit that one.
  */
 export type ServerInterceptor = (next: ServerCallHandler) => ServerCallHandler;
