@@ -52,37 +52,30 @@ export class MessageBatcher {
 
   write<T extends object>(type: MessageType<T>, message: T | PreparedMessage<T>, encoding: Encoding): Promise<void> | undefined {
     const w = this.writer;
-    const start = w.pos;
     const compressed = encoding !== "identity" && !isExempt(message);
-    let payload: Uint8Array | undefined; // the bytes to copy in, when the message is not encoded in place
     if (message instanceof PreparedMessage) {
-      const bytes = message.bytesFor(type);
-      checkSendSize(bytes.length, this.maxMessageSize);
-      payload = compressed ? message.compressedWith(encoding) : bytes;
-    } else if (compressed) {
-      const data = type.encode(message);
-      checkSendSize(data.length, this.maxMessageSize);
-      payload = compress(encoding, data);
-    }
-    let length: number;
-    if (payload !== undefined) {
-      w.ensure(HEADER_SIZE);
-      w.pos += HEADER_SIZE;
-      w.raw(payload);
-      length = payload.length;
+      const envelope = message.envelope(type, compressed ? encoding : "identity");
+      checkSendSize(envelope.length - HEADER_SIZE, this.maxMessageSize);
+      w.raw(envelope);
     } else {
+      const start = w.pos;
       w.ensure(HEADER_SIZE);
       w.pos += HEADER_SIZE;
       try {
-        type.encodeTo(message as T, w);
-        checkSendSize(w.pos - start - HEADER_SIZE, this.maxMessageSize);
+        if (compressed) {
+          const data = type.encode(message);
+          checkSendSize(data.length, this.maxMessageSize);
+          w.raw(compress(encoding, data));
+        } else {
+          type.encodeTo(message, w);
+          checkSendSize(w.pos - start - HEADER_SIZE, this.maxMessageSize);
+        }
       } catch (e) {
         w.pos = start; // nothing of a message that could not be sent
         throw e;
       }
-      length = w.pos - start - HEADER_SIZE;
+      writeEnvelopeHeader(w.buf, start, w.pos - start - HEADER_SIZE, compressed);
     }
-    writeEnvelopeHeader(w.buf, start, length, compressed);
     let yieldNow = false;
     if (w.pos >= CHUNK_SIZE) {
       this.flush();

@@ -1,7 +1,8 @@
-import type { MessageType } from "@tsgrpc/protobuf";
+import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { compress, type Encoding } from "./compression.js";
+import { encodeEnvelope, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
 
 /**
  * A response message encoded once, to be sent on many calls without encoding it again: the same change to every
@@ -9,31 +10,43 @@ import { compress, type Encoding } from "./compression.js";
  * returns or yields it where it would return the message. The bytes are the message as it was when prepared.
  */
 export class PreparedMessage<T extends object = object> {
-  /** The message's protobuf encoding. */
-  readonly bytes: Uint8Array;
+  /** The message in its gRPC envelope, uncompressed. */
+  private readonly plain: Uint8Array;
+  /** The envelopes compressed with each encoding a call asked for. */
   private compressed: Map<Encoding, Uint8Array> | undefined;
 
   constructor(
     readonly type: MessageType<T>,
     readonly message: T,
   ) {
-    this.bytes = type.encode(message);
+    // Through the writer, whose small results share slabs: a stream cycling through many prepared messages reads
+    // them from a few contiguous buffers instead of one allocation each.
+    this.plain = BinaryWriter.encodeWith((w) => {
+      w.ensure(HEADER_SIZE);
+      w.pos = HEADER_SIZE;
+      type.encodeTo(message, w);
+      writeEnvelopeHeader(w.buf, 0, w.pos - HEADER_SIZE, false);
+    });
   }
 
-  /** The bytes to send as a response of type `expected` (a prepared message of another type is a server bug). */
-  bytesFor(expected: MessageType<object>): Uint8Array {
-    if (expected.typeName !== this.type.typeName) {
+  /** The message's protobuf encoding. */
+  get bytes(): Uint8Array {
+    return this.plain.subarray(HEADER_SIZE);
+  }
+
+  /**
+   * The message as it goes on the wire for a method that responds with `expected` (a prepared message of another type
+   * is a server bug): its envelope, compressed with `encoding` once however many calls send it.
+   */
+  envelope(expected: MessageType<object>, encoding: Encoding): Uint8Array {
+    if (expected !== (this.type as MessageType<object>) && expected.typeName !== this.type.typeName) {
       throw new GrpcError(Status.INTERNAL, `A ${this.type.typeName} was prepared as the response of a method that returns ${expected.typeName}`);
     }
-    return this.bytes;
-  }
-
-  /** The bytes compressed with `encoding`, compressed once per encoding however many calls send them. */
-  compressedWith(encoding: Encoding): Uint8Array {
+    if (encoding === "identity") return this.plain;
     this.compressed ??= new Map();
-    let bytes = this.compressed.get(encoding);
-    if (bytes === undefined) this.compressed.set(encoding, (bytes = compress(encoding, this.bytes)));
-    return bytes;
+    let envelope = this.compressed.get(encoding);
+    if (envelope === undefined) this.compressed.set(encoding, (envelope = encodeEnvelope(compress(encoding, this.bytes), true)));
+    return envelope;
   }
 }
 

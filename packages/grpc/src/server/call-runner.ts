@@ -3,7 +3,8 @@ import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { decodeMessage } from "../protocol/decode-message.js";
-import { checkSendSize, EnvelopeReader } from "../protocol/envelope.js";
+import { isExempt } from "../protocol/compressed-flag.js";
+import { checkSendSize, EnvelopeReader, HEADER_SIZE } from "../protocol/envelope.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import { PreparedMessage } from "../protocol/prepared-message.js";
 import { envelopeFor } from "../protocol/write-message.js";
@@ -152,9 +153,9 @@ export class RunningCall {
       const response = (await handle()) as object;
       if (this.finished) return;
       // Headers, the message and the end of the stream in one go; the trailers follow when the stream asks.
-      const data = this.encodeResponse(response);
+      const envelope = this.responseEnvelope(response);
       this.sendHeaders();
-      this.finish(undefined, undefined, envelopeFor(response, data, this.responseEncoding));
+      this.finish(undefined, undefined, envelope);
     } catch (e) {
       this.failed(e);
     }
@@ -214,11 +215,18 @@ export class RunningCall {
   /** The encoding named in the response headers, once they are decided. */
   private headerEncoding: Encoding | undefined;
 
-  private encodeResponse(message: object): Uint8Array {
+  /** A unary response in its envelope, compressed as the call asks. */
+  private responseEnvelope(message: object): Uint8Array {
     const type = this.route.method.output;
-    const data = message instanceof PreparedMessage ? message.bytesFor(type) : type.encode(message);
+    const encoding = this.responseEncoding;
+    if (message instanceof PreparedMessage) {
+      const envelope = message.envelope(type, isExempt(message) ? "identity" : encoding);
+      checkSendSize(envelope.length - HEADER_SIZE, this.limits.maxSendMessageSize);
+      return envelope;
+    }
+    const data = type.encode(message);
     checkSendSize(data.length, this.limits.maxSendMessageSize);
-    return data;
+    return envelopeFor(message, data, encoding);
   }
 
   /** Sends the response headers now (with ctx.responseHeaders), if they have not gone yet. */
