@@ -97,6 +97,29 @@ test("a table size update: the encoder signals the smallest and the final size; 
   assert.throws(() => new HpackDecoder().decode(hex("82 20"), NO_LIMIT), /after a header field/);
 });
 
+test("literals repeated without indexing (as nghttp2 sends :path) decode the same from the decoder's memory, lookalikes included", () => {
+  // Literal without indexing, name from the static table (4 = :path), plain or Huffman value.
+  const literal = (value: string, huffman: boolean) => {
+    const plain = Buffer.from(value, "latin1");
+    const bytes = huffman ? Buffer.alloc(huffmanLength(plain)) : plain;
+    if (huffman) huffmanEncode(plain, bytes, 0);
+    return Buffer.concat([Buffer.from([0x04, (huffman ? 0x80 : 0) | bytes.length]), bytes]);
+  };
+  const decoder = new HpackDecoder();
+  // Same length, same first and last byte: the same memory slot, different values.
+  const paths = ["/svc.A/GetUser", "/svc.B/GetUser", "/svc.A/GetUser", "/svc.C/GetUser", "/svc.B/GetUser"];
+  for (let round = 0; round < 3; round++) {
+    for (const path of paths) {
+      for (const huffman of [false, true]) assert.deepEqual(decoder.decode(literal(path, huffman), NO_LIMIT).fields, [":path", path]);
+    }
+  }
+  // A block decoded from a buffer that is later overwritten (as a socket's may be) does not change what was remembered.
+  const reused = literal("/svc.A/GetUser", false);
+  decoder.decode(reused, NO_LIMIT);
+  literal("/svc.D/GetUser", false).copy(reused);
+  assert.deepEqual(decoder.decode(literal("/svc.D/GetUser", false), NO_LIMIT).fields, [":path", "/svc.D/GetUser"]);
+});
+
 test("bad blocks are COMPRESSION_ERRORs: index 0, past the table, cut integers and strings, huge integers", () => {
   for (const bad of ["80", "be", "ff", "ff80", "0f", "400a6375", "ffffffffff0f", "41ff"]) {
     assert.throws(() => new HpackDecoder().decode(hex(bad), NO_LIMIT), (e: Http2Error) => e instanceof Http2Error && e.code === 9, bad);

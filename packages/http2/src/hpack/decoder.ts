@@ -13,6 +13,16 @@ export interface HeaderBlock {
 const fail = (message: string) => new Http2Error(ErrorCode.COMPRESSION_ERROR, `HPACK: ${message}`);
 /** No integer in a header block is larger (a larger one is an attack or garbage, not a header). */
 const MAX_INTEGER = 2 ** 31 - 1;
+/** Slots for recently decoded literal strings (a power of two), and the longest string kept in one. */
+const RECENT_SLOTS = 16;
+const MAX_RECENT_LENGTH = 128;
+
+/** A literal string as it came (its bytes and whether Huffman-coded) and what it decoded to. */
+interface RecentLiteral {
+  huffman: boolean;
+  bytes: Uint8Array;
+  value: string;
+}
 
 /**
  * HPACK decoding (RFC 7541) with the dynamic table the peer's encoder fills. Any error leaves the table out of step
@@ -22,6 +32,11 @@ export class HpackDecoder {
   private readonly table: DynamicTable;
   private pos = 0;
   private block: Uint8Array = new Uint8Array(0);
+  /**
+   * Literals a peer sends again and again without indexing them (nghttp2 never indexes `:path`, for one): a repeat of
+   * recently decoded bytes costs a comparison instead of a Huffman decode and new strings.
+   */
+  private readonly recent: (RecentLiteral | undefined)[] = new Array(RECENT_SLOTS).fill(undefined);
 
   /** `maxTableSize` is our SETTINGS_HEADER_TABLE_SIZE: the largest table the peer may ask for. */
   constructor(private maxTableSize = 4096) {
@@ -115,7 +130,19 @@ export class HpackDecoder {
     const end = start + length;
     if (end > this.block.length) throw fail("a string longer than the rest of the block");
     this.pos = end;
+    const slot = length === 0 ? 0 : (length * 31 + this.block[start]! * 7 + this.block[end - 1]!) & (RECENT_SLOTS - 1);
+    const seen = this.recent[slot];
+    if (seen !== undefined && seen.huffman === huffman && sameBytes(seen.bytes, this.block, start, end)) return seen.value;
     const bytes = huffman ? huffmanDecode(this.block, start, end) : this.block.subarray(start, end);
-    return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+    const value = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.length).toString("latin1");
+    if (length <= MAX_RECENT_LENGTH) this.recent[slot] = { huffman, bytes: new Uint8Array(this.block.subarray(start, end)), value }; // a copy: the block is a view of socket data
+    return value;
   }
+}
+
+/** Whether `block[start, end)` holds exactly `bytes`. */
+function sameBytes(bytes: Uint8Array, block: Uint8Array, start: number, end: number): boolean {
+  if (bytes.length !== end - start) return false;
+  for (let i = 0; i < bytes.length; i++) if (bytes[i] !== block[start + i]) return false;
+  return true;
 }
