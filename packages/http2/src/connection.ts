@@ -6,6 +6,7 @@ import { FrameParser } from "./frame-parser.js";
 import { FrameWriter } from "./frame-writer.js";
 import { HpackDecoder } from "./hpack/decoder.js";
 import { HpackEncoder } from "./hpack/encoder.js";
+import { RecentIds } from "./recent-ids.js";
 import { toFields } from "./request-headers.js";
 import type { Http2Stream, OutgoingHeaders, StreamHost } from "./stream.js";
 
@@ -58,8 +59,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected readonly streams = new Map<number, S>();
   /** Streams with data waiting for flow-control window or for the socket. */
   protected readonly blocked = new Set<S>();
-  protected readonly recentlyReset = new Set<number>();
-  protected readonly recentlyClosed = new Set<number>();
+  protected readonly recentlyReset = new RecentIds(REMEMBERED_STREAMS);
+  protected readonly recentlyClosed = new RecentIds(REMEMBERED_STREAMS);
   protected readonly maxHeaderListSize: number;
   protected readonly initialWindowSize: number;
   protected readonly connectionWindowSize: number;
@@ -503,7 +504,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
 
   protected closeStream(stream: S, code: ErrorCode): void {
     this.streams.delete(stream.id);
-    remember(this.recentlyClosed, stream.id);
+    this.recentlyClosed.add(stream.id);
     this.blocked.delete(stream);
     stream.close(code);
     if (this.streams.size === 0) this.startIdleTimer();
@@ -515,7 +516,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
 
   protected rst(id: number, code: ErrorCode): void {
     this.writer.rstStream(id, code);
-    remember(this.recentlyReset, id);
+    this.recentlyReset.add(id);
   }
 
   protected streamError(id: number, code: ErrorCode): void {
@@ -592,10 +593,4 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     this.socket.resume();
     this.sendBlocked();
   }
-}
-
-/** Adds a stream id to a bounded set of remembered ones, forgetting the oldest. */
-function remember(ids: Set<number>, id: number): void {
-  ids.add(id);
-  if (ids.size > REMEMBERED_STREAMS) ids.delete(ids.values().next().value!);
 }
