@@ -422,7 +422,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   // ---- StreamHost: what streams ask of the connection.
 
   sendHeaders(stream: S, headers: OutgoingHeaders, endStream: boolean): void {
-    this.writer.headers(stream.id, this.encoder.encode(toFields(headers)), endStream, this.peerMaxFrameSize);
+    this.writer.headers(stream.id, this.encoder.encodeView(toFields(headers)), endStream, this.peerMaxFrameSize);
     this.scheduleFlush();
     if (endStream) {
       stream.localEnded = true;
@@ -456,7 +456,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     }
     this.blocked.delete(stream);
     if (stream.endQueued && !stream.localEnded) {
-      if (stream.trailers) this.writer.headers(stream.id, this.encoder.encode(toFields(stream.trailers)), true, this.peerMaxFrameSize);
+      if (stream.trailers) this.writer.headers(stream.id, this.encoder.encodeView(toFields(stream.trailers)), true, this.peerMaxFrameSize);
       else this.writer.data(stream.id, new Uint8Array(0), true);
       stream.localEnded = true;
     }

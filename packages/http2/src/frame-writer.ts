@@ -73,18 +73,27 @@ export class FrameWriter {
     if (payload.length) this.bytes(payload);
   }
 
-  /** A header block as HEADERS and as many CONTINUATION frames as `maxFrameSize` asks for. */
+  /** A header block as HEADERS and as many CONTINUATION frames as `maxFrameSize` asks for (copied: see `copy`). */
   headers(streamId: number, block: Uint8Array, endStream: boolean, maxFrameSize: number): void {
     let offset = Math.min(block.length, maxFrameSize);
     const flags = (endStream ? Flag.END_STREAM : 0) | (offset === block.length ? Flag.END_HEADERS : 0);
     this.header(offset, FrameType.HEADERS, flags, streamId);
-    this.bytes(block.subarray(0, offset));
+    this.copy(block, 0, offset);
     while (offset < block.length) {
       const end = Math.min(block.length, offset + maxFrameSize);
       this.header(end - offset, FrameType.CONTINUATION, end === block.length ? Flag.END_HEADERS : 0, streamId);
-      this.bytes(block.subarray(offset, end));
+      this.copy(block, offset, end);
       offset = end;
     }
+  }
+
+  /** Copies `bytes[start, end)` in, whatever its size: header blocks come from the encoder's reused buffer. */
+  private copy(bytes: Uint8Array, start: number, end: number): void {
+    const n = end - start;
+    this.room(n);
+    this.chunk.set(n === bytes.length ? bytes : bytes.subarray(start, end), this.pos);
+    this.pos += n;
+    this.pending += n;
   }
 
   settings(values: readonly (readonly [id: number, value: number])[]): void {

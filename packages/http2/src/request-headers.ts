@@ -8,6 +8,8 @@ const REQUEST_PSEUDO = new Set([":method", ":scheme", ":authority", ":path"]);
 const CONNECTION_SPECIFIC = new Set(["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade"]);
 /** A field name: lower-case token characters (RFC 9113 8.2.1, RFC 9110 5.1). */
 const FIELD_NAME = /^[!#$%&'*+\-.^_`|~0-9a-z]+$/;
+/** Characters no field value may hold (RFC 9113 8.2.1). */
+const FORBIDDEN_IN_VALUE = /[\0\r\n]/;
 /** A value with no NUL, CR or LF, and no white space at either end. */
 const BAD_VALUE = /[\0\r\n]|^[ \t]|[ \t]$/;
 
@@ -99,11 +101,14 @@ export function toFields(headers: Record<string, string | number | readonly stri
     const value = headers[name];
     if (value === undefined || name === ":status") continue;
     const lower = name.toLowerCase();
-    for (const v of Array.isArray(value) ? value : [value]) {
-      const text = String(v);
-      if (/[\0\r\n]/.test(text)) throw new TypeError(`The value of header "${name}" has CR, LF or NUL`);
-      fields.push(lower, text);
-    }
+    if (Array.isArray(value)) for (const v of value) pushField(fields, name, lower, v);
+    else pushField(fields, name, lower, value);
   }
   return fields;
+}
+
+function pushField(fields: string[], name: string, lower: string, value: unknown): void {
+  const text = String(value);
+  if (FORBIDDEN_IN_VALUE.test(text)) throw new TypeError(`The value of header "${name}" has CR, LF or NUL`);
+  fields.push(lower, text);
 }

@@ -83,7 +83,7 @@ export class ServerConnection extends Http2Connection<ServerStream> {
       throw new Http2Error(ErrorCode.REFUSED_STREAM, `more than ${this.maxConcurrentStreams} concurrent streams`, id);
     }
     if (tooLarge) {
-      this.writer.headers(id, this.encoder.encode([":status", "431"]), true, this.peerMaxFrameSize);
+      this.writer.headers(id, this.encoder.encodeView([":status", "431"]), true, this.peerMaxFrameSize);
       if (!endStream) this.rst(id, ErrorCode.NO_ERROR);
       return;
     }

@@ -64,7 +64,9 @@ export class HpackDecoder {
       let value: string;
       if (byte & 0x80) {
         // Indexed field (6.1).
-        [name, value] = this.entry(this.integer(7));
+        const entry = this.entry(this.integer(7));
+        name = entry[0];
+        value = entry[1];
       } else if ((byte & 0xe0) === 0x20) {
         // Dynamic table size update (6.3): only before the first field of a block.
         if (fieldSeen) throw fail("a dynamic table size update after a header field");

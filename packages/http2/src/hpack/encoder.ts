@@ -36,6 +36,11 @@ export class HpackEncoder {
 
   /** Encodes one header block: `fields` holds names (lower case) and values alternating. */
   encode(fields: readonly string[]): Buffer {
+    return Buffer.from(this.encodeView(fields));
+  }
+
+  /** The same block as a view of the encoder's own buffer, valid until its next call: for a caller that copies it at once. */
+  encodeView(fields: readonly string[]): Uint8Array {
     this.pos = 0;
     if (this.sizeUpdate) {
       const { min, last } = this.sizeUpdate;
@@ -44,7 +49,7 @@ export class HpackEncoder {
       this.sizeUpdate = undefined;
     }
     for (let i = 0; i < fields.length; i += 2) this.field(fields[i]!, fields[i + 1]!);
-    return Buffer.from(this.out.subarray(0, this.pos));
+    return this.out.subarray(0, this.pos);
   }
 
   private field(name: string, value: string): void {
