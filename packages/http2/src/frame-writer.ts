@@ -43,15 +43,10 @@ export class FrameWriter {
   }
 
   bytes(payload: Uint8Array): void {
+    if (payload.length < COPY_LIMIT) return this.copy(payload, 0, payload.length);
     this.pending += payload.length;
-    if (payload.length >= COPY_LIMIT) {
-      this.seal();
-      this.chunks.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length));
-      return;
-    }
-    this.room(payload.length);
-    this.chunk.set(payload, this.pos);
-    this.pos += payload.length;
+    this.seal();
+    this.chunks.push(Buffer.isBuffer(payload) ? payload : Buffer.from(payload.buffer, payload.byteOffset, payload.length));
   }
 
   uint32(value: number): void {
@@ -87,7 +82,7 @@ export class FrameWriter {
     }
   }
 
-  /** Copies `bytes[start, end)` in, whatever its size: header blocks come from the encoder's reused buffer. */
+  /** Copies `bytes[start, end)` in, whatever its size (header blocks come from the encoder's reused buffer). */
   private copy(bytes: Uint8Array, start: number, end: number): void {
     const n = end - start;
     this.room(n);

@@ -52,12 +52,10 @@ export class MessageBatcher {
 
   write<T extends object>(type: MessageType<T>, message: T | PreparedMessage<T>, encoding: Encoding): Promise<void> | undefined {
     const w = this.writer;
-    const compressed = encoding !== "identity" && !isExempt(message);
     if (message instanceof PreparedMessage) {
-      const envelope = message.envelope(type, compressed ? encoding : "identity");
-      checkSendSize(envelope.length - HEADER_SIZE, this.maxMessageSize);
-      w.raw(envelope);
+      w.raw(message.envelope(type, encoding, this.maxMessageSize));
     } else {
+      const compressed = encoding !== "identity" && !isExempt(message);
       const start = w.pos;
       w.ensure(HEADER_SIZE);
       w.pos += HEADER_SIZE;

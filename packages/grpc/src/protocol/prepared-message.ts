@@ -2,7 +2,8 @@ import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { compress, type Encoding } from "./compression.js";
-import { encodeEnvelope, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
+import { isExempt } from "./compressed-flag.js";
+import { checkSendSize, encodeEnvelope, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";
 
 /**
  * A response message encoded once, to be sent on many calls without encoding it again: the same change to every
@@ -36,13 +37,15 @@ export class PreparedMessage<T extends object = object> {
 
   /**
    * The message as it goes on the wire for a method that responds with `expected` (a prepared message of another type
-   * is a server bug): its envelope, compressed with `encoding` once however many calls send it.
+   * is a server bug) on a call that compresses with `encoding` (unless this message is exempt): its envelope, compressed
+   * once however many calls send it, checked against the call's `maxSize`.
    */
-  envelope(expected: MessageType<object>, encoding: Encoding): Uint8Array {
+  envelope(expected: MessageType<object>, encoding: Encoding, maxSize: number): Uint8Array {
     if (expected !== (this.type as MessageType<object>) && expected.typeName !== this.type.typeName) {
       throw new GrpcError(Status.INTERNAL, `A ${this.type.typeName} was prepared as the response of a method that returns ${expected.typeName}`);
     }
-    if (encoding === "identity") return this.plain;
+    checkSendSize(this.plain.length - HEADER_SIZE, maxSize);
+    if (encoding === "identity" || isExempt(this)) return this.plain;
     this.compressed ??= new Map();
     let envelope = this.compressed.get(encoding);
     if (envelope === undefined) this.compressed.set(encoding, (envelope = encodeEnvelope(compress(encoding, this.bytes), true)));

@@ -3,8 +3,7 @@ import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
 import { decodeMessage } from "../protocol/decode-message.js";
-import { isExempt } from "../protocol/compressed-flag.js";
-import { checkSendSize, EnvelopeReader, HEADER_SIZE } from "../protocol/envelope.js";
+import { checkSendSize, EnvelopeReader } from "../protocol/envelope.js";
 import { MessageBatcher } from "../protocol/message-batcher.js";
 import { PreparedMessage } from "../protocol/prepared-message.js";
 import { envelopeFor } from "../protocol/write-message.js";
@@ -219,11 +218,7 @@ export class RunningCall {
   private responseEnvelope(message: object): Uint8Array {
     const type = this.route.method.output;
     const encoding = this.responseEncoding;
-    if (message instanceof PreparedMessage) {
-      const envelope = message.envelope(type, isExempt(message) ? "identity" : encoding);
-      checkSendSize(envelope.length - HEADER_SIZE, this.limits.maxSendMessageSize);
-      return envelope;
-    }
+    if (message instanceof PreparedMessage) return message.envelope(type, encoding, this.limits.maxSendMessageSize);
     const data = type.encode(message);
     checkSendSize(data.length, this.limits.maxSendMessageSize);
     return envelopeFor(message, data, encoding);
