@@ -103,6 +103,31 @@ test("an invalid grpc-timeout is INTERNAL (a library may not generate INVALID_AR
   await stillServing();
 });
 
+test("a grpc-timeout beyond what setTimeout can wait (99999999H) does not expire at once", async () => {
+  // setTimeout fires at once for a delay past 2^31-1 ms (~24.8 days): the call must wait for its answer instead.
+  const stream = session.request({ ":method": "POST", ":path": "/userservice.UserService/GetUser", "content-type": "application/grpc", te: "trailers", "grpc-timeout": "99999999H" });
+  let status: unknown;
+  stream.on("response", (h) => (status ??= h["grpc-status"]));
+  stream.on("trailers", (t) => (status ??= t["grpc-status"]));
+  stream.on("error", () => {});
+  stream.end(encodeEnvelope(GetUserRequest.encode({ id: 999 }))); // answers only when the call ends
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.equal(status, undefined);
+  stream.close(constants.NGHTTP2_CANCEL);
+  await stillServing();
+});
+
+test("calls refused for their headers are not left in the server's table of calls in progress", async () => {
+  const calls = (server as unknown as { calls: { size: number } }).calls; // white-box: the leak is invisible otherwise
+  const request = [encodeEnvelope(GetUserRequest.encode({ id: 1 }))];
+  for (let i = 0; i < 20; i++) {
+    assert.equal(statusOf(await exchange({ "grpc-timeout": "1x" }, request)), Status.INTERNAL);
+    assert.equal(statusOf(await exchange({ "grpc-encoding": "snappy" }, request)), Status.UNIMPLEMENTED);
+  }
+  await stillServing();
+  assert.equal(calls.size, 0);
+});
+
 test("two requests to a unary method are UNIMPLEMENTED (cardinality)", async () => {
   const m = encodeEnvelope(GetUserRequest.encode({ id: 1 }));
   assert.equal(statusOf(await exchange({}, [m, m])), Status.UNIMPLEMENTED);

@@ -81,7 +81,7 @@ export class ClientConnection extends Http2Connection<ClientStream> {
   protected onPeerGoaway(lastStreamId: number): void {
     this.closing = true;
     this.onServerGoaway?.();
-    for (const stream of [...this.streams.values()]) if (stream.id > lastStreamId) this.closeStream(stream, ErrorCode.REFUSED_STREAM);
+    for (const stream of this.streams.values()) if (stream.id > lastStreamId) this.closeStream(stream, ErrorCode.REFUSED_STREAM);
     if (this.streams.size === 0) this.socket.end();
   }
 }

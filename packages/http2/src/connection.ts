@@ -6,6 +6,7 @@ import { FrameParser } from "./frame-parser.js";
 import { FrameWriter } from "./frame-writer.js";
 import { HpackDecoder } from "./hpack/decoder.js";
 import { HpackEncoder } from "./hpack/encoder.js";
+import { IdMap } from "./id-map.js";
 import { RecentIds } from "./recent-ids.js";
 import { toFields } from "./request-headers.js";
 import type { Http2Stream, OutgoingHeaders, StreamHost } from "./stream.js";
@@ -56,9 +57,13 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected readonly writer = new FrameWriter();
   protected readonly decoder = new HpackDecoder();
   protected readonly encoder = new HpackEncoder();
-  protected readonly streams = new Map<number, S>();
-  /** Streams with data waiting for flow-control window or for the socket. */
-  protected readonly blocked = new Set<S>();
+  /** Open streams by id (an IdMap, not a Map: see IdMap). */
+  protected readonly streams = new IdMap<S>();
+  /**
+   * Streams that had data waiting for flow-control window or for the socket, in the order they began to wait, each once
+   * (its `blocked` flag); an array, not a Set (see IdMap). One that sent or closed meanwhile has nothing to do on its turn.
+   */
+  protected blocked: S[] = [];
   protected readonly recentlyReset = new RecentIds(REMEMBERED_STREAMS);
   protected readonly recentlyClosed = new RecentIds(REMEMBERED_STREAMS);
   protected readonly maxHeaderListSize: number;
@@ -439,7 +444,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     while (queue.length > 0) {
       const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrameSize);
       if (allowed <= 0 || this.outputBacked) {
-        this.blocked.add(stream);
+        if (!stream.blocked) this.block(stream);
         return this.scheduleFlush();
       }
       const chunk = queue[0]!;
@@ -454,7 +459,6 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
       if (last) stream.localEnded = true;
       if (this.writer.pending >= FLUSH_THRESHOLD) this.flush();
     }
-    this.blocked.delete(stream);
     if (stream.endQueued && !stream.localEnded) {
       if (stream.trailers) this.writer.headers(stream.id, this.encoder.encodeView(toFields(stream.trailers)), true, this.peerMaxFrameSize);
       else this.writer.data(stream.id, new Uint8Array(0), true);
@@ -505,7 +509,6 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected closeStream(stream: S, code: ErrorCode): void {
     this.streams.delete(stream.id);
     this.recentlyClosed.add(stream.id);
-    this.blocked.delete(stream);
     stream.close(code);
     if (this.streams.size === 0) this.startIdleTimer();
     if (this.closing && this.streams.size === 0) {
@@ -544,9 +547,9 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     clearTimeout(this.idleTimer);
     clearInterval(this.keepaliveTimer);
     clearTimeout(this.keepaliveDeadline);
-    const open = [...this.streams.values()];
+    const open = this.streams.values();
     this.streams.clear();
-    this.blocked.clear();
+    this.blocked = [];
     for (const stream of open) stream.close(code === ErrorCode.NO_ERROR ? ErrorCode.CANCEL : code);
     const onClose = this.onClose;
     this.onClose = undefined;
@@ -555,9 +558,25 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
 
   // ---- Writing.
 
+  /** Adds a stream to the waiting list; the closed streams in it are dropped once it outgrows the open ones. */
+  private block(stream: S): void {
+    stream.blocked = true;
+    this.blocked.push(stream);
+    if (this.blocked.length > 2 * this.streams.size + 16) this.blocked = this.blocked.filter((s) => !s.closed);
+  }
+
+  /** Window or socket room came back: the waiting streams send, in turn, while there is room. */
   protected sendBlocked(): void {
-    for (const stream of [...this.blocked]) {
-      if (this.outputBacked || this.sendWindow <= 0) return;
+    const waiting = this.blocked;
+    this.blocked = [];
+    for (let i = 0; i < waiting.length; i++) {
+      const stream = waiting[i]!;
+      if (this.outputBacked || this.sendWindow <= 0) {
+        // No room left: the streams not reached keep their turn, ahead of those that just sent and wait again.
+        this.blocked = waiting.slice(i).concat(this.blocked);
+        return;
+      }
+      stream.blocked = false;
       this.sendQueued(stream);
     }
   }

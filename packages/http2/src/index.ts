@@ -3,6 +3,7 @@ export { ErrorCode, Http2Error } from "./errors.js";
 export { ServerConnection, type ServerConnectionOptions } from "./server-connection.js";
 export { Http2Stream, type OutgoingHeaders } from "./stream.js";
 export { ServerStream } from "./server-stream.js";
+export { IdMap } from "./id-map.js";
 export { ClientConnection } from "./client-connection.js";
 export { ClientStream } from "./client-stream.js";
 export type { ConnectionOptions } from "./connection.js";

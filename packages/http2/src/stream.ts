@@ -38,6 +38,8 @@ export class Http2Stream {
   localEnded = false;
   headersSent = false;
   closed = false;
+  /** In the connection's list of streams that waited for flow-control window or for the socket. */
+  blocked = false;
   /** Once our side has ended, reset the stream (NO_ERROR) if the peer is still sending: its data is not wanted. */
   resetAfterEnd = false;
   /** Data waiting for window, then (when `endQueued`) the end, with `trailers` when there are some. */

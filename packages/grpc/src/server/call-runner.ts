@@ -9,6 +9,7 @@ import { PreparedMessage } from "../protocol/prepared-message.js";
 import { envelopeFor } from "../protocol/write-message.js";
 import { encodeStatusDetails } from "../protocol/status-details.js";
 import { encodeStatusMessage } from "../protocol/status-message.js";
+import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { parseTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import type { CallExchange, HeaderMap } from "./call-exchange.js";
@@ -46,11 +47,15 @@ export class RunningCall {
   private headersSent = false;
   private finished = false;
   private requestEnded = false;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: DeadlineTimer | undefined;
   private readonly requestEncoding: Encoding;
   private readonly acceptEncodingHeader: string | string[] | undefined;
+  private readonly timeoutHeader: string | undefined;
 
+  /** Made first, then `start`ed: the server files the call under `id` in between, so that one ending at once is not left behind. */
   constructor(
+    /** The server's number for the call (it keeps its calls in progress by it, to cancel them at shutdown). */
+    readonly id: number,
     private readonly exchange: CallExchange,
     headers: IncomingHttpHeaders,
     peer: string,
@@ -60,12 +65,18 @@ export class RunningCall {
     private readonly logError: (message: string, error: unknown) => void,
   ) {
     const timeoutHeader = headers["grpc-timeout"];
-    const timeout = typeof timeoutHeader === "string" ? parseTimeout(timeoutHeader) : undefined;
+    this.timeoutHeader = typeof timeoutHeader === "string" ? timeoutHeader : undefined;
+    const timeout = this.timeoutHeader === undefined ? undefined : parseTimeout(this.timeoutHeader);
     const deadline = timeout === undefined ? undefined : Date.now() + timeout;
     this.ctx = new ServerContext(route.method, headers, deadline, peer, exchange.socket);
     this.requestEncoding = ((headers["grpc-encoding"] as string | undefined) ?? "identity") as Encoding;
     this.acceptEncodingHeader = headers["grpc-accept-encoding"];
-    if (typeof timeoutHeader === "string" && timeout === undefined) {
+  }
+
+  /** Checks the call's headers, then runs it; it may end before this returns (a bad header, an immediate answer). */
+  start(): void {
+    const { timeoutHeader, ctx } = this;
+    if (timeoutHeader !== undefined && ctx.deadline === undefined) {
       this.finish(new GrpcError(Status.INTERNAL, `Invalid grpc-timeout header: "${timeoutHeader}"`));
       return;
     }
@@ -73,8 +84,8 @@ export class RunningCall {
       this.finish(new GrpcError(Status.UNIMPLEMENTED, `Message encoding "${this.requestEncoding}" is not supported`), { "grpc-accept-encoding": ACCEPT_ENCODING });
       return;
     }
-    if (deadline !== undefined) {
-      this.timer = setTimeout(() => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")), timeout);
+    if (ctx.deadline !== undefined) {
+      this.timer = new DeadlineTimer(ctx.deadline, () => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
     }
     this.run();
   }
@@ -239,7 +250,7 @@ export class RunningCall {
   finish(error: GrpcError | undefined, extraHeaders?: HeaderMap, lastMessage?: Uint8Array): void {
     if (this.finished) return;
     this.finished = true;
-    clearTimeout(this.timer);
+    this.timer?.clear();
     if (error) this.ctx.abort(error);
     this.onDone(this);
     const { exchange } = this;

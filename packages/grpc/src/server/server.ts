@@ -3,7 +3,7 @@ import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerRespo
 import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
 import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
-import { ServerConnection, type ServerStream } from "@tsgrpc/http2";
+import { IdMap, ServerConnection, type ServerStream } from "@tsgrpc/http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { grpcWebFormat } from "../protocol/grpc-web.js";
@@ -115,7 +115,9 @@ const WEB_UNSUPPORTED = "gRPC-Web carries one request message per call (browsers
  */
 export class Server {
   private readonly routes = new Map<string, Route>();
-  private readonly calls = new Set<RunningCall>();
+  /** Calls in progress by id, to cancel at shutdown (an IdMap, not a Set: see IdMap in @tsgrpc/http2). */
+  private readonly calls = new IdMap<RunningCall>();
+  private lastCallId = 0;
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly connections = new Set<ServerConnection>();
   private readonly http1Sockets = new Map<Socket, number>(); // socket -> requests in progress
@@ -129,7 +131,7 @@ export class Server {
   private readonly secure: boolean;
   private shuttingDown = false;
 
-  private readonly callDone = (call: RunningCall) => this.calls.delete(call);
+  private readonly callDone = (call: RunningCall) => this.calls.delete(call.id);
   private readonly logError: (message: string, error: unknown) => void;
 
   constructor(private readonly options: ServerOptions = {}) {
@@ -302,8 +304,16 @@ export class Server {
     const route = this.routes.get(path);
     if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${path}`);
     if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
-    const call = new RunningCall(exchange, headers, peer, route, this.limits, this.callDone, this.logError);
-    this.calls.add(call);
+    const call = new RunningCall(this.nextCallId(), exchange, headers, peer, route, this.limits, this.callDone, this.logError);
+    this.calls.set(call.id, call);
+    call.start();
+  }
+
+  /** A number no call in progress has (they are 31-bit, and wrap around after 2^31 calls). */
+  private nextCallId(): number {
+    do this.lastCallId = this.lastCallId === 0x7fffffff ? 1 : this.lastCallId + 1;
+    while (this.calls.has(this.lastCallId));
+    return this.lastCallId;
   }
 
   /** Closes the HTTP/1.1 connections that have no request in progress. */
@@ -332,7 +342,7 @@ export class Server {
   forceShutdown(): void {
     this.shuttingDown = true;
     this.options.health?.shutdown();
-    for (const call of [...this.calls]) call.cancel();
+    for (const call of this.calls.values()) call.cancel();
     for (const s of this.sessions) s.destroy();
     for (const c of this.connections) c.destroy();
     for (const socket of this.http1Sockets.keys()) socket.destroy();
