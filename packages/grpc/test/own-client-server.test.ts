@@ -48,6 +48,13 @@ test("a deadline ends a handler that never returns: DEADLINE_EXCEEDED", async ()
   assert.ok(Date.now() - started < 2000);
 });
 
+test("a client deadline further away than setTimeout can wait (30 days) does not expire at once", async () => {
+  const controller = new AbortController();
+  const pending = client.getUser({ id: 999 }, { timeout: 30 * 24 * 3600 * 1000, signal: controller.signal });
+  setTimeout(() => controller.abort(), 150);
+  await assert.rejects(pending, (e: GrpcError) => e.code === Status.CANCELLED);
+});
+
 test("an unknown method is UNIMPLEMENTED", async () => {
   const other = createClient({ typeName: "nope.Svc", methods: { m: { ...UserService.methods["getUser"]!, path: "/nope.Svc/M" } } }, channel);
   await assert.rejects(other.m({}), (e: GrpcError) => e.code === Status.UNIMPLEMENTED);

@@ -9,6 +9,7 @@ import { EnvelopeReader } from "../protocol/envelope.js";
 import { envelopeFor } from "../protocol/write-message.js";
 import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
 import { statusFromFields } from "../protocol/status-fields.js";
+import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
@@ -28,7 +29,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
   private stream: CallStream | undefined;
   private status: GrpcError | null | undefined; // undefined: not known yet; null: OK
   private responseHeaders: IncomingHttpHeaders | undefined;
-  private timer: NodeJS.Timeout | undefined;
+  private timer: DeadlineTimer | undefined;
   private deadlinePassed = false;
   private cancelled: GrpcError | undefined;
   private removeAbortListener: (() => void) | undefined;
@@ -56,11 +57,11 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     if (deadline !== undefined) {
       const left = deadline - Date.now();
       if (left <= 0) return this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
-      this.timer = setTimeout(() => {
+      this.timer = new DeadlineTimer(deadline, () => {
         this.deadlinePassed = true;
         this.stream?.close(constants.NGHTTP2_CANCEL);
         this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
-      }, left);
+      });
     }
     const live = this.channel.liveConnection();
     if (live) return this.open(live, deadline);
@@ -168,7 +169,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
         this.end(new GrpcError(statusFromRstCode(rstCode), `Stream closed with RST_STREAM code ${rstCode}`));
       } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));
     } else this.end(this.status);
-    clearTimeout(this.timer);
+    this.timer?.clear();
   }
 
   private setStatus(fields: IncomingHttpHeaders): void {
@@ -194,7 +195,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
   }
 
   private end(status: GrpcError | null): void {
-    clearTimeout(this.timer);
+    this.timer?.clear();
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
     if (this.status === undefined) this.status = status;

@@ -6,6 +6,7 @@ import { encodeEnvelope, EnvelopeReader } from "../protocol/envelope.js";
 import { Base64StreamDecoder, grpcWebContentType, parseTrailersBlock, type GrpcWebFormat } from "../protocol/grpc-web.js";
 import { statusFromHttp } from "../protocol/http-status.js";
 import { statusFromFields } from "../protocol/status-fields.js";
+import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import { type CallOptions, ownDeadline, toMetadata } from "./call-options.js";
@@ -100,8 +101,8 @@ export class GrpcWebTransport implements Transport {
       if (deadline !== undefined) {
         const left = deadline - Date.now();
         if (left <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started");
-        const timer = setTimeout(() => stop(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")), left);
-        cleanup.push(() => clearTimeout(timer));
+        const timer = new DeadlineTimer(deadline, () => stop(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
+        cleanup.push(() => timer.clear());
       }
       const request = single(requests);
       const headers: Record<string, string> = {
