@@ -20,6 +20,11 @@ export class IdMap<V> {
   private mask = 0;
   private shift = 0;
   private count = 0;
+  /**
+   * A random odd multiplier for `home`, drawn per table: a peer cannot pick stream ids that all start their search in
+   * one place (it chooses its ids, and collisions would make every lookup a scan of the table).
+   */
+  private readonly multiplier = (Math.random() * 2 ** 32) | 1;
 
   constructor() {
     this.allocate(MIN_CAPACITY);
@@ -85,9 +90,9 @@ export class IdMap<V> {
     this.count = 0;
   }
 
-  /** Where an id's search starts: Fibonacci hashing (the top bits of id × 2^32/φ) spreads consecutive ids evenly. */
+  /** Where an id's search starts: the top bits of id × multiplier (multiply-shift hashing). */
   private home(id: number): number {
-    return Math.imul(id, 0x9e3779b1) >>> this.shift;
+    return Math.imul(id, this.multiplier) >>> this.shift;
   }
 
   private find(id: number): number {
