@@ -7,9 +7,13 @@ import { fileURLToPath } from "node:url";
 const here = dirname(fileURLToPath(import.meta.url));
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
-/** Spawns `node bench/server.mjs NAME --port PORT` on core `cpu`; resolves once it listens. */
-export async function startServer(name, port, cpu) {
-  const child = spawn("taskset", ["-c", String(cpu), process.execPath, join(here, "../server.mjs"), name, "--port", String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+/**
+ * Spawns `node [nodeArgs] bench/server.mjs NAME --port PORT` on core `cpu`; resolves once it listens. `onOutput` sees
+ * everything the server prints (V8's GC traces, with `--trace-gc-nvp` among `nodeArgs`).
+ */
+export async function startServer(name, port, cpu, { nodeArgs = [], onOutput } = {}) {
+  const child = spawn("taskset", ["-c", String(cpu), process.execPath, ...nodeArgs, join(here, "../server.mjs"), name, "--port", String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  if (onOutput) child.stdout.on("data", (d) => onOutput(String(d)));
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} server did not start within 30 s`)), 30_000);
     child.once("exit", (code) => reject(new Error(`${name} server exited with ${code}`)));
