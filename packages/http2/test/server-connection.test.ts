@@ -337,6 +337,29 @@ test("a zero-window peer: the handler is told to wait (write returns false) and 
   await stalled.close();
 });
 
+test("streams that wait for window and are then reset do not pile up in the connection's list of waiting streams", async () => {
+  const waiting = await engineServer({}, (stream) => {
+    stream.respond({ ":status": 200 });
+    stream.end(Buffer.alloc(1000)); // INITIAL_WINDOW_SIZE 0 below: the data waits for window
+  });
+  const p = await RawPeer.connect(waiting.port, true, [setting(4, 0)]);
+  try {
+    const frames: Buffer[] = [];
+    for (let id = 1; id < 2 * 500; id += 2) frames.push(p.headers(id, p.request(id)), frame(RST_STREAM, 0, id, u32(8)));
+    p.send(...frames, p.headers(1001, p.request(1001)));
+    await p.next((f) => f.type === HEADERS && f.streamId === 1001);
+    const connection = waiting.connections[0]!;
+    assert.equal(connection.streamCount, 1);
+    // White-box: the list is only emptied when window comes back, which this peer never gives; it must not keep every
+    // stream that ever waited.
+    const list = (connection as unknown as { blocked: unknown[] }).blocked;
+    assert.ok(list.length <= 2 * connection.streamCount + 16, `${list.length} streams in the waiting list`);
+  } finally {
+    p.close();
+    await waiting.close();
+  }
+});
+
 test("a peer that stops reading its socket: the server stops sending and its output stays bounded", async () => {
   let written = 0;
   const flood = await engineServer({}, (stream) => {
