@@ -1,9 +1,15 @@
 const MIN_CAPACITY = 16;
+/**
+ * Tables up to this many slots (12 KiB) never shrink: a client with 100 calls in flight whose answers come in a burst
+ * empties and refills its table of streams again and again, and shrinking at each ebb cost it four reallocations a
+ * round (47 bytes of allocation per call). Larger tables shrink once an eighth full, so a burst's table is given back.
+ */
+const SHRINK_ABOVE = 1024;
 
 /**
  * Values by positive 31-bit integer id (stream ids, call numbers), for tables whose entries come and go once per call:
  * open addressing with linear probing over a typed array of ids, deleting by shifting the entries that follow back;
- * the table doubles when half full and halves when an eighth full.
+ * the table doubles when half full (and halves when an eighth full, see SHRINK_ABOVE).
  *
  * Not a Map or a Set, on purpose. When V8 rehashes a Map's or a Set's table after many deletions, the old table keeps
  * its entries and a pointer to the new one. Once one such table has been promoted to the old generation, every later
@@ -74,7 +80,7 @@ export class IdMap<V> {
     ids[hole] = 0;
     entries[hole] = undefined;
     this.count--;
-    if (this.count * 8 < ids.length && ids.length > MIN_CAPACITY) this.resize(ids.length / 2);
+    if (ids.length > SHRINK_ABOVE && this.count * 8 < ids.length) this.resize(ids.length / 2);
     return true;
   }
 
