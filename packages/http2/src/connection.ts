@@ -57,6 +57,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected readonly writer = new FrameWriter();
   protected readonly decoder = new HpackDecoder();
   protected readonly encoder = new HpackEncoder();
+  /** The fields of the header block being encoded (one array for every block: see toFields). */
+  private readonly fields: string[] = [];
   /** Open streams by id (an IdMap, not a Map: see IdMap). */
   protected readonly streams = new IdMap<S>();
   /**
@@ -427,7 +429,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   // ---- StreamHost: what streams ask of the connection.
 
   sendHeaders(stream: S, headers: OutgoingHeaders, endStream: boolean): void {
-    this.writer.headers(stream.id, this.encoder.encodeView(toFields(headers)), endStream, this.peerMaxFrameSize);
+    this.writer.headers(stream.id, this.encodeHeaders(headers), endStream, this.peerMaxFrameSize);
     this.scheduleFlush();
     if (endStream) {
       stream.localEnded = true;
@@ -460,13 +462,18 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
       if (this.writer.pending >= FLUSH_THRESHOLD) this.flush();
     }
     if (stream.endQueued && !stream.localEnded) {
-      if (stream.trailers) this.writer.headers(stream.id, this.encoder.encodeView(toFields(stream.trailers)), true, this.peerMaxFrameSize);
+      if (stream.trailers) this.writer.headers(stream.id, this.encodeHeaders(stream.trailers), true, this.peerMaxFrameSize);
       else this.writer.data(stream.id, new Uint8Array(0), true);
       stream.localEnded = true;
     }
     this.scheduleFlush();
     stream.sent();
     if (stream.localEnded) this.closeIfDone(stream);
+  }
+
+  /** `headers` HPACK-encoded, as a view of the encoder's buffer (see HpackEncoder.encodeView). */
+  private encodeHeaders(headers: OutgoingHeaders): Uint8Array {
+    return this.encoder.encodeView(this.fields, toFields(headers, this.fields));
   }
 
   consumed(stream: S, n: number): void {

@@ -92,23 +92,29 @@ export function trailerHeaders(fields: string[], streamId: number): HeaderObject
   return headers;
 }
 
-/** Response headers or trailers to send, as names and values alternating; a value with CR, LF or NUL is refused. */
-export function toFields(headers: Record<string, string | number | readonly string[] | undefined>): string[] {
-  const fields: string[] = [];
+/**
+ * Headers or trailers to send, as names and values alternating, written into `fields` from its start; returns how many
+ * entries that is (entries past it are left over from earlier blocks). A value with CR, LF or NUL is refused. The
+ * connection passes the same array for every block: a fresh one grew by copying and was ~430 bytes per call.
+ */
+export function toFields(headers: Record<string, string | number | readonly string[] | undefined>, fields: string[]): number {
+  let n = 0;
   const status = headers[":status"];
-  if (status !== undefined) fields.push(":status", String(status));
+  if (status !== undefined) n = putField(fields, n, ":status", ":status", status);
   for (const name in headers) {
     const value = headers[name];
     if (value === undefined || name === ":status") continue;
     const lower = name.toLowerCase();
-    if (Array.isArray(value)) for (const v of value) pushField(fields, name, lower, v);
-    else pushField(fields, name, lower, value);
+    if (Array.isArray(value)) for (const v of value) n = putField(fields, n, name, lower, v);
+    else n = putField(fields, n, name, lower, value);
   }
-  return fields;
+  return n;
 }
 
-function pushField(fields: string[], name: string, lower: string, value: unknown): void {
+function putField(fields: string[], n: number, name: string, lower: string, value: unknown): number {
   const text = String(value);
   if (FORBIDDEN_IN_VALUE.test(text)) throw new TypeError(`The value of header "${name}" has CR, LF or NUL`);
-  fields.push(lower, text);
+  fields[n] = lower;
+  fields[n + 1] = text;
+  return n + 2;
 }

@@ -39,8 +39,11 @@ export class HpackEncoder {
     return Buffer.from(this.encodeView(fields));
   }
 
-  /** The same block as a view of the encoder's own buffer, valid until its next call: for a caller that copies it at once. */
-  encodeView(fields: readonly string[]): Uint8Array {
+  /**
+   * The same block as a view of the encoder's own buffer, valid until its next call: for a caller that copies it at
+   * once. Only the first `count` entries of `fields` are encoded.
+   */
+  encodeView(fields: readonly string[], count = fields.length): Uint8Array {
     this.pos = 0;
     if (this.sizeUpdate) {
       const { min, last } = this.sizeUpdate;
@@ -48,7 +51,7 @@ export class HpackEncoder {
       this.integer(last, 5, 0x20);
       this.sizeUpdate = undefined;
     }
-    for (let i = 0; i < fields.length; i += 2) this.field(fields[i]!, fields[i + 1]!);
+    for (let i = 0; i < count; i += 2) this.field(fields[i]!, fields[i + 1]!);
     return this.out.subarray(0, this.pos);
   }
 
