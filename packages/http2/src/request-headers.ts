@@ -95,7 +95,7 @@ export function trailerHeaders(fields: string[], streamId: number): HeaderObject
 /**
  * Headers or trailers to send, as names and values alternating, written into `fields` from its start; returns how many
  * entries that is (entries past it are left over from earlier blocks). A value with CR, LF or NUL is refused. The
- * connection passes the same array for every block: a fresh one grew by copying and was ~430 bytes per call.
+ * connection passes the same array for every block: a fresh one per block grew by copying, on every call.
  */
 export function toFields(headers: Record<string, string | number | readonly string[] | undefined>, fields: string[]): number {
   let n = 0;
