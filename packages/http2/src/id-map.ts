@@ -71,8 +71,9 @@ export class IdMap<V> {
     // Entries after the hole that probed past it move back into it, so that lookups never need tombstones.
     for (let next = (hole + 1) & mask; ids[next] !== 0; next = (next + 1) & mask) {
       const want = this.home(ids[next]!);
-      const reachable = hole <= next ? want <= hole || want > next : want <= hole && want > next;
-      if (!reachable) continue;
+      // It moves unless its home lies in (hole, next], cyclically: then the hole is not on its probe path.
+      const moves = hole <= next ? want <= hole || want > next : want <= hole && want > next;
+      if (!moves) continue;
       ids[hole] = ids[next]!;
       entries[hole] = entries[next];
       hole = next;
