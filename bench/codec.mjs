@@ -9,7 +9,7 @@ import { cpus, totalmem } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { create, fromBinary, toBinary } from "@bufbuild/protobuf";
-import { messageType } from "@tsgrpc/protobuf";
+import { messageType } from "@tsgrpc/protobuf/codegen-support";
 import { buf, pbjs, pbjsAllTypes, registry, tsgrpc as generatedUserService, tsgrpcAllTypes } from "./lib/schema.mjs";
 
 const quick = process.argv.includes("--quick");

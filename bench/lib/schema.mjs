@@ -9,8 +9,8 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Compiler } from "@tsgrpc/compiler";
-import { generateFile } from "@tsgrpc/codegen";
-import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf";
+import { generateFile, isProvided } from "@tsgrpc/codegen";
+import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const root = join(here, "../..");
@@ -34,7 +34,7 @@ function generate() {
   if (existsSync(stampFile) && readFileSync(stampFile, "utf8") === stamp) return;
   rmSync(gen, { recursive: true, force: true });
   mkdirSync(join(gen, "tsgrpc"), { recursive: true });
-  for (const f of files) {
+  for (const f of files.filter((f) => !isProvided(f.name))) {
     const g = generateFile(f, registry, getDescriptorRegistry());
     writeFileSync(join(gen, "tsgrpc", g.name), g.content);
   }

@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { Compiler } from "@tsgrpc/compiler";
-import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { ServiceDefinition } from "@tsgrpc/protobuf";
 
 /**
@@ -25,8 +26,8 @@ export function loadInteropSchemas(root = protoRoot()): InteropSchemas {
   const compiler = new Compiler({ includePaths: [root] });
   const registry = Registry.from(compiler.withImports(compiler.compile(["grpc/testing/test.proto"])));
   return {
-    TestService: dynamicService(registry.getService("grpc.testing.TestService")!),
-    UnimplementedService: dynamicService(registry.getService("grpc.testing.UnimplementedService")!),
+    TestService: createServiceDefinition(registry.getService("grpc.testing.TestService")!),
+    UnimplementedService: createServiceDefinition(registry.getService("grpc.testing.UnimplementedService")!),
     registry,
   };
 }

@@ -10,7 +10,8 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { createGrpcWebTransport as createConnectWebTransport } from "@connectrpc/connect-web";
 import { Compiler } from "@tsgrpc/compiler";
 import { createClient, createGrpcWebTransport, createServer, GrpcError, Metadata, Status } from "@tsgrpc/grpc";
-import { dynamicService, getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 
 // gRPC-Web between independent implementations: connect-web's gRPC-Web transport (fetch, as in a browser) calls the
 // tsgrpc server, and tsgrpc's gRPC-Web transport calls connect-node's gRPC-Web server.
@@ -18,7 +19,7 @@ const protoDir = fileURLToPath(new URL("../../../examples/user-service", import.
 const compiler = new Compiler({ includePaths: [protoDir] });
 const files = compiler.withImports(compiler.compile(["user_service.proto"]));
 const registry = Registry.from(files);
-const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
 const descriptorSet = messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!).encode({ file: files });
 const buf = createFileRegistry(fromBinary(FileDescriptorSetSchema, descriptorSet));
 const BufUserService = buf.getService("userservice.UserService")!;

@@ -4,7 +4,7 @@ import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
 import { generateFile } from "@tsgrpc/codegen";
-import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
 
 const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
 

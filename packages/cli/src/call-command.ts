@@ -15,7 +15,7 @@ export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d J
 
 /** The standard error details a server sent, decoded where tsgrpc knows the type. */
 function describeDetails(error: GrpcError): string[] {
-  const known = [errorDetails.BadRequest, errorDetails.ErrorInfo, errorDetails.RetryInfo, errorDetails.DebugInfo, errorDetails.QuotaFailure, errorDetails.PreconditionFailure, errorDetails.RequestInfo, errorDetails.ResourceInfo, errorDetails.Help, errorDetails.LocalizedMessage] as MessageType[];
+  const known = [errorDetails.BadRequest, errorDetails.ErrorInfo, errorDetails.RetryInfo, errorDetails.DebugInfo, errorDetails.QuotaFailure, errorDetails.PreconditionFailure, errorDetails.RequestInfo, errorDetails.ResourceInfo, errorDetails.Help, errorDetails.LocalizedMessage] as unknown as MessageType[];
   return error.details.map((d) => {
     const type = known.find((t) => d.typeUrl.endsWith("/" + t.typeName));
     return type ? `${type.typeName} ${type.toJsonString(findDetail(error, type)!)}` : `${d.typeUrl} (${d.value.length} bytes)`;

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateFile } from "@tsgrpc/codegen";
-import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runSchemaCommand } from "./compile-command.js";
 
 export const GEN_USAGE = `usage: tsgrpc gen -I DIR [-I DIR...] --out DIR FILE.proto...

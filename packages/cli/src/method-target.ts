@@ -1,6 +1,6 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
 import type { Channel } from "@tsgrpc/grpc";
-import { dynamicService } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
 import type { MethodDefinition, Registry, ServiceDefinition } from "@tsgrpc/protobuf";
 import { schemaFor } from "./reflect-commands.js";
 import { ReflectionClient } from "./reflection-client.js";
@@ -53,7 +53,7 @@ export async function resolveMethod(channel: Channel, methodPath: string, flags:
   });
   const info = registry.getService(serviceName);
   if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${serviceName}" not found.${suggest(serviceName, [...registry.services.keys()])}`);
-  const service = dynamicService(info, registry);
+  const service = createServiceDefinition(info, registry);
   const entry = Object.entries(service.methods).find(([, m]) => m.name === methodName);
   if (!entry) throw new GrpcError(Status.NOT_FOUND, `Method "${methodName}" not found in ${serviceName}.${suggest(methodName, info.methods.map((m) => m.name))}`);
   const [localName, method] = entry as [string, MethodDefinition];

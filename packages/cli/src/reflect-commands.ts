@@ -1,5 +1,5 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
-import { Registry } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { CompileError, formatDiagnostic } from "@tsgrpc/compiler";
 import { compileFiles, parseProtocArgs } from "./compile-command.js";
 import { describeSymbol } from "./proto-printer.js";

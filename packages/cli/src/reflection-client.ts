@@ -1,8 +1,8 @@
 import { readFileSync } from "node:fs";
 import { createChannel, createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
 import type { Channel } from "@tsgrpc/grpc";
-import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf";
-import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf/codegen-support";
+import type { FileDescriptorProto, MessageType } from "@tsgrpc/protobuf";
 
 export interface TargetOptions {
   plaintext?: boolean;
@@ -21,7 +21,12 @@ export function openChannel(target: string, options: TargetOptions): Channel {
   return createChannel(target, { tls });
 }
 
-type Request = Record<string, unknown>;
+type MessageOf<T> = T extends MessageType<infer M> ? M : never;
+type ReflectionMethod = (typeof ServerReflectionV1)["methods"]["serverReflectionInfo"];
+/** A reflection question: the request's `message_request` oneof. */
+type Request = MessageOf<ReflectionMethod["input"]>["messageRequest"];
+/** A reflection answer: the response's `message_response` oneof. */
+type Answer = MessageOf<ReflectionMethod["output"]>["messageResponse"];
 
 /**
  * A server reflection client: asks one question per call (v1, falling back to v1alpha for older servers) and turns
@@ -32,14 +37,16 @@ export class ReflectionClient {
 
   constructor(private readonly channel: Channel, private readonly timeout = 10_000) {}
 
-  private async ask(request: Request): Promise<Record<string, any>> {
-    const service = this.useAlpha ? ServerReflectionV1Alpha : ServerReflectionV1;
+  /** Asks one question; the answer is the response's `message_response` oneof (an error_response is thrown). */
+  private async ask(request: Request): Promise<Answer> {
+    // v1 and v1alpha messages have the same shape; the client is typed with v1's.
+    const service = (this.useAlpha ? ServerReflectionV1Alpha : ServerReflectionV1) as typeof ServerReflectionV1;
     const client = createClient(service, this.channel);
     try {
-      for await (const response of client.serverReflectionInfo([request], { timeout: this.timeout })) {
-        const error = (response as Record<string, any>)["errorResponse"];
-        if (error) throw new GrpcError(error.errorCode as Status, error.errorMessage as string);
-        return response as Record<string, any>;
+      for await (const response of client.serverReflectionInfo([{ messageRequest: request }], { timeout: this.timeout })) {
+        const answer = response.messageResponse;
+        if (answer.case === "errorResponse") throw new GrpcError(answer.value.errorCode as Status, answer.value.errorMessage);
+        return answer;
       }
       throw new GrpcError(Status.INTERNAL, "the reflection service answered nothing");
     } catch (e) {
@@ -55,23 +62,25 @@ export class ReflectionClient {
   }
 
   async listServices(): Promise<string[]> {
-    const response = await this.ask({ listServices: "" });
-    return (response["listServicesResponse"].service as { name: string }[]).map((s) => s.name);
+    const answer = await this.ask({ case: "listServices", value: "" });
+    if (answer.case !== "listServicesResponse") throw unexpected(answer);
+    return answer.value.service.map((s) => s.name);
   }
 
   /** The files defining `symbol` and everything they import, as a registry. */
   async registryFor(symbol: string): Promise<Registry> {
     const files = new Map<string, FileDescriptorProto>();
-    const add = (response: Record<string, any>) => {
-      for (const bytes of response["fileDescriptorResponse"].fileDescriptorProto as Uint8Array[]) {
+    const add = (answer: Answer) => {
+      if (answer.case !== "fileDescriptorResponse") throw unexpected(answer);
+      for (const bytes of answer.value.fileDescriptorProto) {
         const file = getFileDescriptorType().decode(bytes);
         files.set(file.name!, file);
       }
     };
-    add(await this.ask({ fileContainingSymbol: symbol }));
+    add(await this.ask({ case: "fileContainingSymbol", value: symbol }));
     // Servers may leave out imports they sent before: ask for any that are missing.
     for (let missing = this.missing(files); missing.length; missing = this.missing(files)) {
-      for (const name of missing) add(await this.ask({ fileByFilename: name }));
+      for (const name of missing) add(await this.ask({ case: "fileByFilename", value: name }));
     }
     return Registry.from(topologically(files));
   }
@@ -79,6 +88,10 @@ export class ReflectionClient {
   private missing(files: Map<string, FileDescriptorProto>): string[] {
     return [...new Set([...files.values()].flatMap((f) => f.dependency))].filter((d) => !files.has(d));
   }
+}
+
+function unexpected(answer: Answer): GrpcError {
+  return new GrpcError(Status.INTERNAL, `the reflection service answered with ${answer.case ?? "nothing"}`);
 }
 
 function topologically(files: Map<string, FileDescriptorProto>): FileDescriptorProto[] {

@@ -8,7 +8,8 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { Compiler } from "@tsgrpc/compiler";
 import { createServer, GrpcError, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
-import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
 
 // tsgrpc bench as a subprocess against a tsgrpc server (schema through reflection) and a grpc-js server (--proto).
@@ -16,7 +17,7 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const protoDir = `${root}examples/user-service`;
 const compiler = new Compiler({ includePaths: [protoDir] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
-const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
 let getUserCalls = 0;
 const server = createServer({ logError: () => {} })
   .add(UserService, {

@@ -3,14 +3,15 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
 import { BadRequest, createServer, GrpcError, packDetail, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
-import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
 
 // tsgrpc call against a live server with reflection: JSON in, JSON out, every kind of call, errors and exit codes.
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
-const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
 const server = createServer({ logError: () => {} })
   .add(UserService, {
     async getUser(req: any, ctx) {

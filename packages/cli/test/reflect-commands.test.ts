@@ -3,14 +3,15 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
 import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1 } from "@tsgrpc/grpc";
-import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
 
 // tsgrpc list / describe against a live server with reflection, as a user runs them.
 const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
-const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
 const health = new HealthService();
 const server = createServer()
   .add(UserService, { getUser: async () => ({}), createUser: async () => ({}), listUsers: async () => ({}), watchUsers: async function* () {}, bulkCreateUsers: async () => ({}), userChat: async function* () {} })

@@ -1,7 +1,12 @@
-import { FieldType, is64Bit, isPackable, scalarWireType, WireType } from "@tsgrpc/protobuf";
-import type { FieldInfo } from "@tsgrpc/protobuf";
+import { FieldType } from "@tsgrpc/protobuf";
+import { is64Bit, isPackable, scalarWireType, WireType } from "@tsgrpc/protobuf/codegen-support";
+import type { EnumInfo, FieldInfo } from "@tsgrpc/protobuf";
 import type { CodeWriter } from "./code-writer.js";
+import { enumMemberNames } from "./enum-names.js";
 import { prop } from "./ts-names.js";
+
+/** Names the generated export of a field's message or enum type (qualified when it comes from another module). */
+export type TypeRef = (f: FieldInfo) => string;
 
 /** The BinaryReader/BinaryWriter method for a scalar type (enums travel as int32). */
 export function scalarMethod(type: FieldType): string {
@@ -17,6 +22,8 @@ export function scalarMethod(type: FieldType): string {
 export function tag(no: number, wireType: number): number {
   return ((no << 3) | wireType) >>> 0;
 }
+
+const isMessage = (f: FieldInfo) => f.type === FieldType.MESSAGE || f.type === FieldType.GROUP;
 
 /** The condition under which a singular implicit-presence value is written: anything but its zero value. Missing
  * properties count as zero, so that partial objects encode. */
@@ -40,7 +47,7 @@ function mapKeyValue(type: FieldType, k: string): string {
 }
 
 /** Writes a value of a message, group, or scalar field (with its tag) to `w`. */
-function writeValue(out: CodeWriter, f: FieldInfo, v: string, typeRef: (f: FieldInfo) => string): void {
+function writeValue(out: CodeWriter, f: FieldInfo, v: string, typeRef: TypeRef): void {
   if (f.type === FieldType.MESSAGE) {
     out.line(`{ w.uint32(${tag(f.no, WireType.LengthDelimited)}); const k = w.fork(); ${typeRef(f)}.encodeTo(${v}, w); w.join(k); }`);
   } else if (f.type === FieldType.GROUP) {
@@ -50,8 +57,18 @@ function writeValue(out: CodeWriter, f: FieldInfo, v: string, typeRef: (f: Field
   }
 }
 
-/** Straight-line encoding of one field of message `m`. */
-export function writeEncode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInfo) => string): void {
+/** The local variable encodeTo keeps a oneof's `{ case, value }` in (read once, tested once per member). */
+export function oneofVar(index: number): string {
+  return `o${index}`;
+}
+
+/** Straight-line encoding of one field of message `m`; a oneof member is written when its oneof's case names it. */
+export function writeEncode(out: CodeWriter, f: FieldInfo, typeRef: TypeRef, oneofIndex: (f: FieldInfo) => number): void {
+  if (f.oneof) {
+    const o = oneofVar(oneofIndex(f));
+    out.block(`if (${o} !== undefined && ${o}.case === ${JSON.stringify(f.localName)}) {`, () => writeValue(out, f, `${o}.value`, typeRef));
+    return;
+  }
   const v = prop("m", f.localName);
   if (f.map) {
     const { key, value } = f.map;
@@ -85,21 +102,41 @@ export function writeEncode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
  * messages merge into `existing`. Message fields are read inline rather than through a shared helper, so that each
  * call site stays monomorphic and V8 can inline the nested decoder.
  */
-function readInto(f: FieldInfo, assign: (value: string) => string, existing: string, typeRef: (f: FieldInfo) => string): string {
+function readInto(f: FieldInfo, assign: (value: string) => string, existing: string, typeRef: TypeRef): string {
   if (f.type === FieldType.MESSAGE) return `{ const o = r.enter(r.length()); ${assign(`${typeRef(f)}.decodeFrom(r, ${existing})`)}; r.leave(o); }`;
   if (f.type === FieldType.GROUP) return `${assign(`${typeRef(f)}.decodeFrom(r, ${existing}, ${f.no})`)};`;
   if (f.type === FieldType.STRING) return `${assign(`r.string(${f.utf8Strict})`)};`;
+  if (f.type === FieldType.ENUM) return `${assign(`r.int32() as ${typeRef(f)}`)};`;
   return `${assign(`r.${scalarMethod(f.type)}()`)};`;
+}
+
+/** The test a closed enum's value must pass to be kept (anything else goes to the unknown fields, as protobuf does). */
+export function closedEnumCheck(e: EnumInfo, v: string): string {
+  const numbers = [...new Set(e.proto.value.map((x) => x.number!))].sort((a, b) => a - b);
+  const first = numbers[0]!;
+  const last = numbers.at(-1)!;
+  if (last - first === numbers.length - 1) return first === last ? `${v} === ${first}` : `${v} >= ${first} && ${v} <= ${last}`;
+  return numbers.map((n) => `${v} === ${n}`).join(" || ");
 }
 
 /** The `case` arms of the decode switch for one field: its regular tag, and for packable repeated fields the other
  * encoding too (parsers must accept both). */
-export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInfo) => string, closedEnumCheck: (f: FieldInfo) => string | undefined): void {
+export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: TypeRef): void {
+  const check = f.enum?.closed ? closedEnumCheck(f.enum, "v") : undefined;
+  if (f.oneof) {
+    const o = prop("m", f.oneof.localName);
+    const caseName = JSON.stringify(f.localName);
+    const select = (value: string) => `${o} = { case: ${caseName}, value: ${value} }`;
+    const t = tag(f.no, scalarWireType(f.type));
+    if (check) out.line(`case ${t}: { const v = r.int32() as ${typeRef(f)}; if (${check}) ${select("v")}; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+    else out.line(`case ${t}: ${readInto(f, select, `${o}.case === ${caseName} ? ${o}.value : undefined`, typeRef)} break;`);
+    return;
+  }
   const v = prop("m", f.localName);
   if (f.map) {
     const { key, value } = f.map;
     const keyRead = key.type === FieldType.STRING ? `r.string(${key.utf8Strict})` : `String(r.${scalarMethod(key.type)}())`;
-    const zero = value.type === FieldType.MESSAGE ? `${typeRef(value)}.create()` : zeroExpr(value.type);
+    const zero = isMessage(value) ? `${typeRef(value)}.create()` : zeroExpr(value, typeRef);
     out.block(`case ${tag(f.no, WireType.LengthDelimited)}: {`, () => {
       out.line(`const outer = r.enter(r.length());`);
       out.line(`let key = ${key.type === FieldType.BOOL ? '"false"' : key.type === FieldType.STRING ? '""' : '"0"'};`);
@@ -111,60 +148,84 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: (f: FieldInf
         out.line("else r.skip(t & 7, t >>> 3);");
       });
       out.line("r.leave(outer);");
-      out.line(`setOwn(${v} as Record<string, unknown>, key, value ?? ${zero});`);
+      out.line(`$setOwn(${v}, key, value ?? ${zero});`);
       out.line("break;");
     });
     return;
   }
-  const check = closedEnumCheck(f);
   if (f.repeated) {
     if (isPackable(f.type)) {
       out.block(`case ${tag(f.no, WireType.LengthDelimited)}: {`, () => {
         out.line("const len = r.length(); const outer = r.end; r.end = r.pos + len;");
-        out.line(`while (r.pos < r.end) ${check ? `{ const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, new BinaryWriter(16).uint32(${tag(f.no, WireType.Varint)}).int32(v).finish()); }` : `${v}.push(r.${scalarMethod(f.type)}());`}`);
+        const read = f.type === FieldType.ENUM ? `r.int32() as ${typeRef(f)}` : `r.${scalarMethod(f.type)}()`;
+        out.line(`while (r.pos < r.end) ${check ? `{ const v = ${read}; if (${check}) ${v}.push(v); else $addUnknown(m, new $BinaryWriter(16).uint32(${tag(f.no, WireType.Varint)}).int32(v).finish()); }` : `${v}.push(${read});`}`);
         out.line("r.end = outer;");
         out.line("break;");
       });
     }
     const t = tag(f.no, scalarWireType(f.type));
-    if (check) out.line(`case ${t}: { const v = r.int32(); if (${check}) ${v}.push(v); else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+    if (check) out.line(`case ${t}: { const v = r.int32() as ${typeRef(f)}; if (${check}) ${v}.push(v); else $addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
     else out.line(`case ${t}: ${readInto(f, (x) => `${v}.push(${x})`, "undefined", typeRef)} break;`);
     return;
   }
   const t = tag(f.no, scalarWireType(f.type));
-  const clearOthers = f.oneof ? f.oneof.fields.filter((o) => o !== f).map((o) => `${prop("m", o.localName)} = undefined; `).join("") : "";
-  if (check) {
-    out.line(`case ${t}: { const v = r.int32(); if (${check}) { ${clearOthers}${v} = v; } else addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+  if (check) out.line(`case ${t}: { const v = r.int32() as ${typeRef(f)}; if (${check}) ${v} = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }`);
+  else out.line(`case ${t}: ${readInto(f, (x) => `${v} = ${x}`, v, typeRef)} break;`);
+}
+
+/** The statement of `create` that copies one field (outside any oneof) from `init`, creating nested messages from
+ * their initializers and copying lists and maps. */
+export function writeInit(out: CodeWriter, f: FieldInfo, typeRef: TypeRef): void {
+  const v = prop("m", f.localName);
+  const i = prop("init", f.localName);
+  if (f.map) {
+    if (isMessage(f.map.value)) out.line(`if (${i} !== undefined) for (const k of Object.keys(${i})) $setOwn(${v}, k, ${typeRef(f.map.value)}.create(${i}[k]));`);
+    else out.line(`if (${i} !== undefined) ${v} = { ...${i} };`);
+  } else if (f.repeated) {
+    out.line(`if (${i} !== undefined) ${v} = ${isMessage(f) ? `${i}.map((x) => ${typeRef(f)}.create(x))` : `${i}.slice()`};`);
   } else {
-    out.line(`case ${t}: ${clearOthers}${readInto(f, (x) => `${v} = ${x}`, v, typeRef)} break;`);
+    out.line(`if (${i} !== undefined) ${v} = ${isMessage(f) ? `${typeRef(f)}.create(${i})` : i};`);
   }
 }
 
-/** The zero value of a scalar or enum type, as a TypeScript expression. */
-function zeroExpr(type: FieldType): string {
-  switch (type) {
+/** The statement of `create` that copies a oneof from `init`: the member its case names, created if a message. */
+export function writeOneofInit(out: CodeWriter, oneofLocalName: string, members: FieldInfo[], typeRef: TypeRef): void {
+  const i = prop("init", oneofLocalName);
+  out.block(`if (${i} !== undefined) {`, () => {
+    out.line(`const o = ${i};`);
+    members.forEach((f, n) => {
+      const c = JSON.stringify(f.localName);
+      out.line(`${n ? "else " : ""}if (o.case === ${c}) ${prop("m", oneofLocalName)} = { case: ${c}, value: ${isMessage(f) ? `${typeRef(f)}.create(o.value)` : "o.value"} };`);
+    });
+  });
+}
+
+/** The zero value of a scalar or enum, as a TypeScript expression (an enum's is its first value, as protobuf says). */
+function zeroExpr(f: FieldInfo, typeRef: TypeRef): string {
+  switch (f.type) {
     case FieldType.STRING: return '""';
     case FieldType.BOOL: return "false";
     case FieldType.BYTES: return "new Uint8Array(0)";
-    default: return is64Bit(type) ? "0n" : "0";
+    case FieldType.ENUM: return `${typeRef(f)}.${enumMemberNames(f.enum!)[0]}`;
+    default: return is64Bit(f.type) ? "0n" : "0";
   }
 }
 
-/** The initial value of a field in a new message, as a TypeScript expression. */
-export function initialValue(f: FieldInfo): string {
+/** The initial value of a field (outside any oneof) in a new message, as a TypeScript expression. */
+export function initialValue(f: FieldInfo, typeRef: TypeRef): string {
   if (f.map) return "{}";
   if (f.repeated) return "[]";
   if (f.explicitPresence) return "undefined";
-  return zeroExpr(f.type);
+  return zeroExpr(f, typeRef);
 }
 
 /** The TypeScript type of one value of `f` (an element, for repeated fields; the value, for maps). */
-export function valueType(f: FieldInfo, typeRef?: (f: FieldInfo) => string): string {
+export function valueType(f: FieldInfo, typeRef: TypeRef): string {
   switch (f.type) {
     case FieldType.MESSAGE:
     case FieldType.GROUP:
     case FieldType.ENUM:
-      return typeRef ? typeRef(f) : f.type === FieldType.ENUM ? "number" : "any";
+      return typeRef(f);
     case FieldType.STRING: return "string";
     case FieldType.BOOL: return "boolean";
     case FieldType.BYTES: return "Uint8Array";

@@ -1,10 +1,13 @@
-import { base64Encode, messageType, Registry } from "@tsgrpc/protobuf";
-import type { EnumInfo, FileDescriptorProto, MessageInfo } from "@tsgrpc/protobuf";
+import { base64Encode, messageType } from "@tsgrpc/protobuf/codegen-support";
+import type { EnumInfo, FileDescriptorProto, FieldInfo, MessageInfo, Registry, ServiceInfo } from "@tsgrpc/protobuf";
 import { CodeWriter } from "./code-writer.js";
 import { Comments } from "./comments.js";
-import { generateEnum, generateMessage, type TypeRefs } from "./generate-message.js";
+import { declaredServices, declaredTypes, exportedTypes } from "./file-types.js";
+import { generateEnum } from "./generate-enum.js";
+import { generateMessage } from "./generate-message.js";
 import { generateService } from "./generate-service.js";
-import { generatedFileName, relativeImport, tsName } from "./ts-names.js";
+import { RUNTIME_MODULES, type GenerateOptions } from "./options.js";
+import { ExportNames, generatedFileName, relativeImport } from "./ts-names.js";
 
 export interface GeneratedFile {
   /** Path of the generated module, relative to the output folder: `a/b_pb.ts`. */
@@ -12,54 +15,87 @@ export interface GeneratedFile {
   content: string;
 }
 
-/** Where generated code imports the runtime from, and what it may import. */
-const RUNTIME = "@tsgrpc/protobuf";
-const RUNTIME_VALUES = ["DecodeError", "addUnknown", "assignDefined", "defineFile", "messageType", "setOwn", "skipField", "writeUnknown", "BinaryWriter"];
-const RUNTIME_TYPES = ["BinaryReader", "MessageType", "ServiceDefinition"];
+const RUNTIME = "@tsgrpc/protobuf/codegen-support";
+/** What generated code may take from the runtime; each is imported as `$name`, a name no .proto can declare. */
+const RUNTIME_VALUES = ["DecodeError", "addUnknown", "defineFile", "messageType", "setOwn", "skipField", "writeUnknown", "BinaryWriter"];
+const RUNTIME_TYPES = ["BinaryReader", "Message", "MessageInit", "MessageType", "ServiceDefinition"];
+
+/** The modules a generated file imports other files' code from: one namespace import (`$0`, `$1`...) per module. */
+class Imports {
+  private readonly aliases = new Map<string, string>();
+  private readonly names = new Map<string, ExportNames>();
+
+  constructor(private readonly file: FileDescriptorProto, private readonly registry: Registry, private readonly options: GenerateOptions) {}
+
+  /** The module that holds a file's generated code, as this file imports it. */
+  private moduleOf(fileName: string): string {
+    const mapped = this.options.modules?.[fileName];
+    const module = mapped === null ? undefined : (mapped ?? RUNTIME_MODULES[fileName]);
+    return module ?? relativeImport(this.file.name!, fileName, this.options.importExtension ?? ".js");
+  }
+
+  /** The export names of another file's module. */
+  namesOf(file: FileDescriptorProto): ExportNames {
+    let names = this.names.get(file.name!);
+    if (!names) this.names.set(file.name!, (names = new ExportNames(file, exportedTypes(file, this.registry))));
+    return names;
+  }
+
+  /** `$n.` for the module holding `fileName`'s code, importing it on first use. */
+  qualifier(fileName: string): string {
+    const module = this.moduleOf(fileName);
+    let alias = this.aliases.get(module);
+    if (!alias) this.aliases.set(module, (alias = `$${this.aliases.size}`));
+    return `${alias}.`;
+  }
+
+  write(out: CodeWriter): void {
+    for (const [module, alias] of this.aliases) out.line(`import * as ${alias} from ${JSON.stringify(module)};`);
+  }
+}
 
 /**
  * The TypeScript module for one .proto file: enums, message interfaces and MessageTypes, ServiceDefinitions, and the
  * file's serialized descriptor (for reflection and JSON). `registry` must hold the file and everything it imports.
  */
-export function generateFile(file: FileDescriptorProto, registry: Registry, descriptorSchema: Registry): GeneratedFile {
+export function generateFile(file: FileDescriptorProto, registry: Registry, descriptorSchema: Registry, options: GenerateOptions = {}): GeneratedFile {
   const out = new CodeWriter();
   const comments = new Comments(file);
-  const deps = file.dependency.map((d, i) => ({ name: d, alias: `$${i}` }));
-  const aliasOf = new Map(deps.map((d) => [d.name, d.alias]));
-  const refs: TypeRefs = {
-    ref(info: MessageInfo | EnumInfo) {
-      if (info.file === file || info.file.name === file.name) return tsName(info);
-      const alias = aliasOf.get(info.file.name!);
-      if (!alias) throw new Error(`${file.name}: ${info.typeName} comes from ${info.file.name}, which it does not import`);
-      return `${alias}.${tsName(info)}`;
-    },
+  const imports = new Imports(file, registry, options);
+  const own = imports.namesOf(file);
+  const ref = (info: MessageInfo | EnumInfo | ServiceInfo): string => {
+    if (info.file === file || info.file.name === file.name) return own.of(info);
+    return imports.qualifier(info.file.name!) + imports.namesOf(info.file).of(info);
   };
+  const typeRef = (f: FieldInfo) => ref(f.message ?? f.enum!);
+  const fileDeprecated = file.options?.["deprecated"] === true;
 
   const bytes = messageType(descriptorSchema.getMessage("google.protobuf.FileDescriptorProto")!).encode({ ...file, sourceCodeInfo: undefined });
+  const deps = file.dependency.map((d) => {
+    const dep = registry.getFile(d);
+    if (!dep) throw new Error(`${file.name}: its import ${d} is not in the registry`);
+    return imports.qualifier(d) + imports.namesOf(dep).file;
+  });
   out.line(`/** The descriptor of ${file.name}, for reflection and the JSON mapping. */`);
-  out.line(`export const $file = defineFile(${JSON.stringify(base64Encode(bytes))}, [${deps.map((d) => `${d.alias}.$file`).join(", ")}]);`);
+  out.line(`export const ${own.file} = $defineFile(${JSON.stringify(base64Encode(bytes))}, [${deps.join(", ")}]);`);
   out.line();
 
-  const walk = (scope: string, messages: FileDescriptorProto["messageType"], enums: FileDescriptorProto["enumType"], path: number[], msgField: number, enumField: number) => {
-    enums.forEach((e, i) => generateEnum(out, registry.getEnum(`${scope}${e.name}`)!, comments, [...path, enumField, i]));
-    messages.forEach((m, i) => {
-      const info = registry.getMessage(`${scope}${m.name}`)!;
-      if (info.mapEntry) return;
-      generateMessage(out, info, refs, comments, [...path, msgField, i]);
-      walk(`${info.typeName}.`, m.nestedType, m.enumType, [...path, msgField, i], 3, 4);
-    });
-  };
-  walk(file.package ? `${file.package}.` : "", file.messageType, file.enumType, [], 4, 5);
-  file.service.forEach((s, i) => generateService(out, registry.getService(`${file.package ? file.package + "." : ""}${s.name}`)!, refs, comments, [6, i]));
+  for (const { info, path } of declaredTypes(file, registry)) {
+    if (info.kind === "enum") generateEnum(out, info, own.of(info), comments, path, options, fileDeprecated);
+    else generateMessage(out, info, own.of(info), own.file, typeRef, comments, path, fileDeprecated);
+  }
+  declaredServices(file, registry).forEach((s, i) => generateService(out, s, own.of(s), own.file, ref, comments, [6, i], fileDeprecated));
+
   const body = out.toString();
   const head = new CodeWriter();
   head.line(`// Generated by tsgrpc from ${file.name}. Do not edit: change the .proto and run \`tsgrpc gen\` again.`);
   head.line();
-  const used = (names: string[]) => names.filter((n) => new RegExp(`\\b${n}\\b`).test(body));
-  head.line(`import { ${used(RUNTIME_VALUES).join(", ")} } from "${RUNTIME}";`);
+  const used = (names: string[]) => names.filter((n) => new RegExp(`\\$${n}\\b`).test(body)).map((n) => `${n} as $${n}`);
+  const runtime = options.runtimeModule ?? RUNTIME;
+  head.line(`import { ${used(RUNTIME_VALUES).join(", ")} } from ${JSON.stringify(runtime)};`);
   const types = used(RUNTIME_TYPES);
-  if (types.length) head.line(`import type { ${types.join(", ")} } from "${RUNTIME}";`);
-  for (const d of deps) head.line(`import * as ${d.alias} from "${relativeImport(file.name!, d.name)}";`);
+  if (types.length) head.line(`import type { ${types.join(", ")} } from ${JSON.stringify(runtime)};`);
+  imports.write(head);
   head.line();
   return { name: generatedFileName(file.name!), content: head.toString() + body };
 }

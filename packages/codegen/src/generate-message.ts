@@ -1,75 +1,108 @@
-import type { EnumInfo, FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
+import type { FieldInfo, MessageInfo, OneofInfo } from "@tsgrpc/protobuf";
 import type { CodeWriter } from "./code-writer.js";
 import type { Comments } from "./comments.js";
-import { initialValue, valueType, writeDecode, writeEncode } from "./field-code.js";
-import { tsName } from "./ts-names.js";
+import { initialValue, oneofVar, valueType, writeDecode, writeEncode, writeInit, writeOneofInit, type TypeRef } from "./field-code.js";
+import { key, prop } from "./ts-names.js";
 
-export interface TypeRefs {
-  /** The expression naming a message's or enum's generated export (imported ones are qualified). */
-  ref(info: MessageInfo | EnumInfo): string;
+type Member = FieldInfo | OneofInfo;
+const isOneof = (m: Member): m is OneofInfo => "fields" in m;
+
+/** A message's properties in declaration order: each field outside a oneof, and each oneof where its first member is
+ * (the runtime's `createDynamic` builds the same shape). */
+function membersOf(m: MessageInfo): Member[] {
+  const out: Member[] = [];
+  for (const f of m.fields) {
+    if (!f.oneof) out.push(f);
+    else if (!out.includes(f.oneof)) out.push(f.oneof);
+  }
+  return out;
 }
 
-function fieldType(f: FieldInfo, refs: TypeRefs): string {
-  const typeRef = (x: FieldInfo) => refs.ref(x.message ?? x.enum!);
+function fieldType(f: FieldInfo, typeRef: TypeRef): string {
   if (f.map) return `{ [key: string]: ${valueType(f.map.value, typeRef)} }`;
   const v = valueType(f, typeRef);
   return f.repeated ? `${v}[]` : v;
 }
 
-/** An enum: a TypeScript enum with the .proto's names and numbers. */
-export function generateEnum(out: CodeWriter, e: EnumInfo, comments: Comments, path: number[]): void {
-  comments.write(out, path, `@generated from enum ${e.typeName}`);
-  out.block(`export enum ${tsName(e)} {`, () => {
-    e.proto.value.forEach((v, i) => {
-      comments.write(out, [...path, 2, i]);
-      out.line(`${v.name} = ${v.number},`);
-    });
-  });
-  out.line();
-}
+const deprecated = (f: FieldInfo) => f.proto.options?.["deprecated"] === true;
 
 /**
- * A message: its interface (plain object shape) and its MessageType constant, with straight-line encodeTo and
- * decodeFrom: no descriptor walk on the hot path.
+ * Above this many fields, `create` and `encodeTo` are left to the runtime's descriptor walk: a straight line of
+ * thousands of branches is more than tsc's control flow analysis takes ("too large", TS2563), and such messages are
+ * rare enough that their speed matters less than their compiling.
  */
-export function generateMessage(out: CodeWriter, m: MessageInfo, refs: TypeRefs, comments: Comments, path: number[]): void {
-  const name = tsName(m);
-  const typeRef = (f: FieldInfo) => refs.ref(f.message ?? f.enum!);
+const STRAIGHT_LINE_FIELDS = 200;
+
+/**
+ * A message: its interface (a plain object shape, branded with its type name) and its MessageType constant, with
+ * straight-line create, encodeTo and decodeFrom: no descriptor walk on the hot path.
+ */
+export function generateMessage(out: CodeWriter, m: MessageInfo, name: string, fileExport: string, typeRef: TypeRef, comments: Comments, path: number[], fileDeprecated: boolean): void {
+  const members = membersOf(m);
+  const fieldPath = (f: FieldInfo) => [...path, 2, m.proto.field.indexOf(f.proto)];
   const byNumber = [...m.fields].sort((a, b) => a.no - b.no);
-  comments.write(out, path, `@generated from message ${m.typeName}`);
-  out.block(`export interface ${name} {`, () => {
-    m.fields.forEach((f) => {
-      comments.write(out, [...path, 2, m.proto.field.indexOf(f.proto)]);
-      const optional = f.explicitPresence && !f.repeated ? "?" : "";
-      out.line(`${f.localName}${optional}: ${fieldType(f, refs)};`);
-    });
+  const oneofs = m.oneofs;
+  const oneofIndex = (f: FieldInfo) => oneofs.indexOf(f.oneof!);
+
+  comments.write(out, path, { generatedFrom: `message ${m.typeName}`, deprecated: fileDeprecated || m.proto.options?.["deprecated"] === true });
+  out.block(`export interface ${name} extends $Message<${JSON.stringify(m.typeName)}> {`, () => {
+    for (const member of members) {
+      if (isOneof(member)) {
+        const index = m.proto.oneofDecl.findIndex((o) => o.name === member.name);
+        comments.write(out, [...path, 8, index], { generatedFrom: `oneof ${m.typeName}.${member.name}` });
+        out.line(`${key(member.localName)}:`);
+        for (const f of member.fields) {
+          out.block("| {", () => {
+            comments.write(out, fieldPath(f), { deprecated: deprecated(f) });
+            out.line(`case: ${JSON.stringify(f.localName)};`);
+            out.line(`value: ${fieldType(f, typeRef)};`);
+          });
+        }
+        out.line("| { case: undefined; value?: undefined };");
+        continue;
+      }
+      comments.write(out, fieldPath(member), { deprecated: deprecated(member) });
+      const optional = member.explicitPresence && !member.repeated;
+      out.line(`${key(member.localName)}${optional ? "?" : ""}: ${fieldType(member, typeRef)}${optional ? " | undefined" : ""};`);
+    }
   });
   out.line();
-  const defaults = `{ ${m.fields.map((f) => `${f.localName}: ${initialValue(f)}`).join(", ")} }`;
-  const closedEnumCheck = (f: FieldInfo) => (f.enum?.closed ? `${refs.ref(f.enum)}[v] !== undefined` : undefined);
-  out.block(`export const ${name}: MessageType<${name}> = messageType<${name}>($file.message(${JSON.stringify(m.typeName)}), {`, () => {
-    out.block(`create(init?: Partial<${name}>): ${name} {`, () => {
+
+  const defaults = `{ ${members.map((x) => `${key(x.localName)}: ${isOneof(x) ? "{ case: undefined }" : initialValue(x, typeRef)}`).join(", ")} }`;
+  out.block(`export const ${name}: $MessageType<${name}> = $messageType<${name}>(${fileExport}.message(${JSON.stringify(m.typeName)}), {`, () => {
+    const straight = m.fields.length <= STRAIGHT_LINE_FIELDS;
+    if (straight) out.block(`create(init?: $MessageInit<${name}>): ${name} {`, () => {
       out.line(`const m: ${name} = ${defaults};`);
-      out.line("if (init !== undefined) assignDefined(m, init);");
+      if (members.length === 0) {
+        out.line("return m;");
+        return;
+      }
+      out.block("if (init !== undefined) {", () => {
+        for (const member of members) {
+          if (isOneof(member)) writeOneofInit(out, member.localName, member.fields, typeRef);
+          else writeInit(out, member, typeRef);
+        }
+      });
       out.line("return m;");
     }, "},");
-    out.block(`encodeTo(m: ${name}, w: BinaryWriter): void {`, () => {
-      for (const f of byNumber) writeEncode(out, f, typeRef);
-      out.line("writeUnknown(m, w);");
+    if (straight) out.block(`encodeTo(m: ${name}, w: $BinaryWriter): void {`, () => {
+      oneofs.forEach((o, i) => out.line(`const ${oneofVar(i)} = ${prop("m", o.localName)};`));
+      for (const f of byNumber) writeEncode(out, f, typeRef, oneofIndex);
+      out.line("$writeUnknown(m, w);");
     }, "},");
-    out.block(`decodeFrom(r: BinaryReader, target?: ${name}, group = 0): ${name} {`, () => {
+    out.block(`decodeFrom(r: $BinaryReader, target?: ${name}, group = 0): ${name} {`, () => {
       out.line(`const m: ${name} = target ?? ${defaults};`);
       out.line("const end = r.end;");
       out.block("while (r.pos < end) {", () => {
         out.line("const start = r.pos;");
         out.line("const tag = r.tag();");
         out.block("switch (tag) {", () => {
-          for (const f of byNumber) writeDecode(out, f, typeRef, closedEnumCheck);
+          for (const f of byNumber) writeDecode(out, f, typeRef);
           out.line("default:");
-          out.line("  if (skipField(r, tag, start, m, group)) return m;");
+          out.line("  if ($skipField(r, tag, start, m, group)) return m;");
         });
       });
-      out.line("if (group !== 0) throw new DecodeError(`group ${group} is missing its end tag`);");
+      out.line("if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);");
       out.line("return m;");
     }, "},");
   }, "});");

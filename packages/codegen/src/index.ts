@@ -1,3 +1,4 @@
 export { generateFile, type GeneratedFile } from "./generate-file.js";
-export { generatedFileName, tsName } from "./ts-names.js";
+export { type GenerateOptions, isProvided, RUNTIME_MODULES } from "./options.js";
+export { generatedFileName } from "./ts-names.js";
 export { descriptorLiteralModule } from "./descriptor-literal.js";

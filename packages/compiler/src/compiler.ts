@@ -1,4 +1,4 @@
-import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";

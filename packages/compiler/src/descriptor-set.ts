@@ -1,4 +1,4 @@
-import { messageType } from "@tsgrpc/protobuf";
+import { messageType } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto, Registry } from "@tsgrpc/protobuf";
 
 /** Encodes files as a google.protobuf.FileDescriptorSet (what protoc's --descriptor_set_out writes). */

@@ -1,4 +1,5 @@
-import { FieldLabel, FieldType, jsonNameOf } from "@tsgrpc/protobuf";
+import { FieldLabel, FieldType } from "@tsgrpc/protobuf";
+import { jsonNameOf } from "@tsgrpc/protobuf/codegen-support";
 import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from "@tsgrpc/protobuf";
 import type { Diagnostic } from "./diagnostics.js";
 import { formatDouble, formatFloat } from "./format-number.js";

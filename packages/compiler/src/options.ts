@@ -1,4 +1,5 @@
-import { BinaryWriter, FieldType, WireType, addUnknown, writeField } from "@tsgrpc/protobuf";
+import { FieldType } from "@tsgrpc/protobuf";
+import { BinaryWriter, WireType, addUnknown, writeField } from "@tsgrpc/protobuf/codegen-support";
 import type { DescriptorProto, FieldInfo, FileDescriptorProto, MessageInfo, OptionsMessage, Registry } from "@tsgrpc/protobuf";
 import type { LinkContext } from "./linker.js";
 import { PendingOptions, type HasPendingOptions, type UninterpretedOption } from "./parsed-options.js";

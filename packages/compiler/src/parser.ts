@@ -1,14 +1,5 @@
 import { FieldLabel } from "@tsgrpc/protobuf";
-import type {
-  DescriptorProto,
-  EnumDescriptorProto,
-  EnumValueDescriptorProto,
-  FieldDescriptorProto,
-  FileDescriptorProto,
-  MethodDescriptorProto,
-  OneofDescriptorProto,
-  ServiceDescriptorProto,
-} from "@tsgrpc/protobuf";
+import type { DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto } from "@tsgrpc/protobuf";
 import { pendingOptions } from "./parsed-options.js";
 import { TokenType } from "./tokenizer.js";
 import { F, MAX_RANGE_SENTINEL } from "./parser/constants.js";

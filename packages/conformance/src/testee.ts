@@ -5,8 +5,8 @@
  * Text format and JSPB are answered "skipped".
  */
 import { readSync, writeSync } from "node:fs";
-import { messageType } from "@tsgrpc/protobuf";
-import type { MessageType, Registry } from "@tsgrpc/protobuf";
+import { createMessageType } from "@tsgrpc/protobuf";
+import type { MessageType, OneofValue, Registry } from "@tsgrpc/protobuf";
 import { loadTestSchemas } from "./test-schemas.js";
 
 const WIRE_PROTOBUF = 1;
@@ -15,33 +15,40 @@ const JSON_IGNORE_UNKNOWN_PARSING_TEST = 3;
 
 type Message = Record<string, unknown>;
 
-/** Answers one request. Exported so that tests can drive it without a process. */
+/** A ConformanceResponse: its `result` oneof set to one member. */
+function result(member: string, value: unknown): Message {
+  return { result: { case: member, value } };
+}
+
+/** Answers one request (a ConformanceRequest, whose input is its `payload` oneof). Exported so that tests can drive it
+ * without a process. */
 export function handleRequest(registry: Registry, request: Message): Message {
   const typeName = request["messageType"] as string;
-  if (typeName === "conformance.FailureSet") return { protobufPayload: new Uint8Array(0) };
+  if (typeName === "conformance.FailureSet") return result("protobufPayload", new Uint8Array(0));
   const info = registry.getMessage(typeName);
-  if (!info) return { runtimeError: `unknown message type ${typeName}` };
-  const type = messageType(info);
+  if (!info) return result("runtimeError", `unknown message type ${typeName}`);
+  const type = createMessageType(info);
+  const payload = request["payload"] as OneofValue;
   let message: Message;
   try {
-    if (request["protobufPayload"] !== undefined) message = type.decode(request["protobufPayload"] as Uint8Array);
-    else if (request["jsonPayload"] !== undefined) {
-      message = type.fromJsonString(request["jsonPayload"] as string, { registry, ignoreUnknownFields: request["testCategory"] === JSON_IGNORE_UNKNOWN_PARSING_TEST });
-    } else return { skipped: "only protobuf and JSON input are supported" };
+    if (payload.case === "protobufPayload") message = type.decode(payload.value as Uint8Array);
+    else if (payload.case === "jsonPayload") {
+      message = type.fromJsonString(payload.value as string, { registry, ignoreUnknownFields: request["testCategory"] === JSON_IGNORE_UNKNOWN_PARSING_TEST });
+    } else return result("skipped", "only protobuf and JSON input are supported");
   } catch (e) {
-    return { parseError: String((e as Error).message) };
+    return result("parseError", String((e as Error).message));
   }
   try {
     switch (request["requestedOutputFormat"]) {
       case WIRE_PROTOBUF:
-        return { protobufPayload: type.encode(message) };
+        return result("protobufPayload", type.encode(message));
       case WIRE_JSON:
-        return { jsonPayload: type.toJsonString(message, { registry }) };
+        return result("jsonPayload", type.toJsonString(message, { registry }));
       default:
-        return { skipped: "only protobuf and JSON output are supported" };
+        return result("skipped", "only protobuf and JSON output are supported");
     }
   } catch (e) {
-    return { serializeError: String((e as Error).message) };
+    return result("serializeError", String((e as Error).message));
   }
 }
 
@@ -58,8 +65,8 @@ function readExactly(n: number): Buffer | undefined {
 
 function serve(): void {
   const { registry } = loadTestSchemas();
-  const requestType: MessageType = messageType(registry.getMessage("conformance.ConformanceRequest")!);
-  const responseType: MessageType = messageType(registry.getMessage("conformance.ConformanceResponse")!);
+  const requestType: MessageType = createMessageType(registry.getMessage("conformance.ConformanceRequest")!);
+  const responseType: MessageType = createMessageType(registry.getMessage("conformance.ConformanceResponse")!);
   for (;;) {
     const header = readExactly(4);
     if (!header) return;

@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { createFileRegistry, fromBinary, fromJson, toBinary, toJson } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import type { DescMessage, JsonValue as BufJsonValue } from "@bufbuild/protobuf";
-import { getDescriptorRegistry, messageType } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry, messageType } from "@tsgrpc/protobuf/codegen-support";
 import type { JsonValue } from "@tsgrpc/protobuf";
 import { loadTestSchemas } from "../src/test-schemas.js";
 import { randomMessage, rng } from "../src/random-message.js";

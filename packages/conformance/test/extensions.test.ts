@@ -3,7 +3,8 @@ import assert from "node:assert/strict";
 import { createFileRegistry, fromBinary, fromJson, getExtension as bufGet, setExtension as bufSet, create, toBinary, toJson } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import type { DescExtension, DescMessage, JsonValue as BufJsonValue } from "@bufbuild/protobuf";
-import { BinaryWriter, DecodeError, clearExtension, getDescriptorRegistry, getExtension, hasExtension, messageType, setExtension, WireType } from "@tsgrpc/protobuf";
+import { DecodeError, clearExtension, getExtension, hasExtension, setExtension } from "@tsgrpc/protobuf";
+import { BinaryWriter, getDescriptorRegistry, messageType, WireType } from "@tsgrpc/protobuf/codegen-support";
 import type { JsonValue } from "@tsgrpc/protobuf";
 import { loadTestSchemas } from "../src/test-schemas.js";
 

@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { BinaryWriter, DecodeError, messageType, WireType } from "@tsgrpc/protobuf";
+import { DecodeError } from "@tsgrpc/protobuf";
+import { BinaryWriter, messageType, WireType } from "@tsgrpc/protobuf/codegen-support";
 import { loadTestSchemas } from "../src/test-schemas.js";
 
 const { registry } = loadTestSchemas();

@@ -1,4 +1,4 @@
-import type { MessageType } from "@tsgrpc/protobuf";
+import type { MessageType, MessageInit } from "@tsgrpc/protobuf";
 import type { GrpcError } from "./grpc-error.js";
 import type { StatusDetail } from "./protocol/status-details.js";
 
@@ -24,7 +24,7 @@ const PREFIX = "type.googleapis.com/";
  *     details: [packDetail(BadRequest, { fieldViolations: [{ field: "email", description: "not an address" }] })],
  *   });
  */
-export function packDetail<T extends object>(type: MessageType<T>, message: Partial<T>): StatusDetail {
+export function packDetail<T extends object>(type: MessageType<T>, message: MessageInit<T>): StatusDetail {
   return { typeUrl: PREFIX + type.typeName, value: type.encode(type.create(message)) };
 }
 

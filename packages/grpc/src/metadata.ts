@@ -1,4 +1,4 @@
-import { base64Decode, base64Encode } from "@tsgrpc/protobuf";
+import { base64Decode, base64Encode } from "@tsgrpc/protobuf/codegen-support";
 
 export type MetadataValue = string | Uint8Array;
 

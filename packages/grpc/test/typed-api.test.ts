@@ -6,7 +6,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { generateFile } from "@tsgrpc/codegen";
-import { getDescriptorRegistry } from "@tsgrpc/protobuf";
+import { getDescriptorRegistry } from "@tsgrpc/protobuf/codegen-support";
 import { registry } from "./user-service-fixture.js";
 
 // The API a user writes, with generated code, must type-check under --strict (handlers and stubs typed from the

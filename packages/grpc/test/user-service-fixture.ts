@@ -1,6 +1,7 @@
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
-import { dynamicService, Registry } from "@tsgrpc/protobuf";
+import { createServiceDefinition } from "@tsgrpc/protobuf";
+import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { GrpcError, Metadata, Status } from "../src/index.js";
 import type { ServiceImplementation } from "../src/index.js";
 
@@ -8,7 +9,7 @@ import type { ServiceImplementation } from "../src/index.js";
 export const PROTO_DIR = fileURLToPath(new URL("../../../../examples/user-service", import.meta.url));
 const compiler = new Compiler({ includePaths: [PROTO_DIR] });
 export const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
-export const UserService = dynamicService(registry.getService("userservice.UserService")!, registry);
+export const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
 
 type User = { id: number; username: string; email: string; roles: string[]; status: number };
 

@@ -1,25 +1,15 @@
-export { BinaryReader, DEFAULT_RECURSION_LIMIT } from "./wire/binary-reader.js";
-export { BinaryWriter } from "./wire/binary-writer.js";
-export { DecodeError } from "./wire/decode-error.js";
-export { WireType, MAX_FIELD_NUMBER } from "./wire/wire-type.js";
-export * from "./descriptor/descriptor-types.js";
-export { UnknownFields, addUnknown } from "./message/unknown-fields.js";
-export { createDynamic } from "./message/create-dynamic.js";
-export { messageType, type MessageCodec } from "./message/dynamic-message-type.js";
+// @tsgrpc/protobuf: what an application writes against. Generated code's own needs are in
+// `@tsgrpc/protobuf/codegen-support`; the well-known types and their helpers in `@tsgrpc/protobuf/wkt`.
+export type { Message, MessageInit } from "./message/message-shape.js";
 export type { MessageType, BinaryReadOptions } from "./message/message-type.js";
-export { Registry } from "./reflect/registry.js";
-export type { MessageInfo, FieldInfo, EnumInfo, OneofInfo, ServiceInfo, MethodInfo } from "./reflect/type-info.js";
-export { jsonNameOf, localNameOf } from "./reflect/names.js";
-export { isZeroValue, zeroValue, scalarWireType, is64Bit, isPackable, parseDefaultValue } from "./reflect/scalar.js";
-export { encodeDynamic, writeField } from "./binary/encode-dynamic.js";
-export { decodeDynamic, setOwn } from "./binary/decode-dynamic.js";
-export { readScalar, writeScalar } from "./binary/scalar-io.js";
-export { messageToJson } from "./json/to-json.js";
-export { messageFromJson } from "./json/from-json.js";
 export type { JsonValue, JsonReadOptions, JsonWriteOptions } from "./json/json-options.js";
-export { base64Encode, base64Decode } from "./json/base64.js";
-export { skipField, readMessage, writeUnknown, assignDefined } from "./binary/generated-support.js";
-export { defineFile, getDescriptorRegistry, getFileDescriptorType, type FileDefinition } from "./generated/define-file.js";
-export { methodKind, type MethodKind, type MethodDefinition, type ServiceDefinition } from "./reflect/service-definition.js";
+export { DecodeError } from "./wire/decode-error.js";
+export { UnknownFields } from "./message/unknown-fields.js";
 export { getExtension, setExtension, hasExtension, clearExtension } from "./message/extensions.js";
-export { dynamicService } from "./reflect/dynamic-service.js";
+export { createRegistry, type Registry } from "./reflect/registry.js";
+export { createMessageType } from "./message/dynamic-message-type.js";
+export { createServiceDefinition } from "./reflect/dynamic-service.js";
+export type { MessageInfo, FieldInfo, EnumInfo, OneofInfo, ServiceInfo, MethodInfo } from "./reflect/type-info.js";
+export type { MethodKind, MethodDefinition, ServiceDefinition } from "./reflect/service-definition.js";
+export type { OneofValue } from "./reflect/field-access.js";
+export * from "./descriptor/descriptor-types.js";

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { getDescriptorRegistry, messageType, Registry } from "../src/index.js";
+import { getDescriptorRegistry, messageType, Registry } from "../src/codegen-support.js";
 import type { FileDescriptorProto, JsonValue } from "../src/index.js";
 
 test("Registry resolves relative type names by scope, innermost first, as descriptor.proto allows (protobufjs writes them)", () => {

@@ -1,5 +1,5 @@
 import type { SecureClientSessionOptions } from "node:http2";
-import type { MethodDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, MessageInit } from "@tsgrpc/protobuf";
 import type { AsyncQueue } from "../async-queue.js";
 import { enableCallPropagation } from "../server/server-context.js";
 import type { CallOptions } from "./call-options.js";
@@ -111,7 +111,7 @@ export class Channel implements Transport {
     return new ClientCall(this, method, requests, options).responses as AsyncQueue<O>;
   }
 
-  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: Partial<I>, options: CallOptions): Promise<O> {
+  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O> {
     const sink = new SingleResponse<O>();
     new ClientCall(this, method, [request], options, sink);
     return sink.promise;

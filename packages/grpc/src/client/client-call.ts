@@ -1,5 +1,5 @@
 import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
-import type { MethodDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, MessageInit } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
@@ -37,7 +37,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
   constructor(
     private readonly channel: Channel,
     private readonly method: MethodDefinition<I, O>,
-    private readonly requests: AsyncIterable<Partial<I>> | Iterable<Partial<I>>,
+    private readonly requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>,
     private readonly options: CallOptions,
     sink?: ResponseSink<O>,
   ) {
@@ -107,7 +107,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     const { requests } = this;
     if (Array.isArray(requests) && requests.length === 1) {
       // One request (unary, server streaming): written and ended at once, in the same turn as the headers.
-      const request = requests[0] as Partial<I>;
+      const request = requests[0] as MessageInit<I>;
       try {
         stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding));
         stream.end();
@@ -117,7 +117,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
       return;
     }
     try {
-      for await (const request of this.requests as AsyncIterable<Partial<I>>) {
+      for await (const request of this.requests as AsyncIterable<MessageInit<I>>) {
         if (this.status !== undefined || stream.destroyed) return;
         if (!stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding))) await stream.drained();
       }

@@ -1,20 +1,18 @@
-import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, MethodKind, ServiceDefinition, MessageInit } from "@tsgrpc/protobuf";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { Metadata } from "../metadata.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
 import type { Requests, Transport } from "./transport.js";
 
-type Init<T> = Partial<T>;
-
 export type ClientMethod<M> =
   M extends MethodDefinition<infer I, infer O>
     ? MethodKind extends M["kind"]
       ? (requestOrRequests: any, options?: CallOptions) => any // a service known only at run time
       : M["kind"] extends "unary"
-      ? (request: Init<I>, options?: CallOptions) => Promise<O>
+      ? (request: MessageInit<I>, options?: CallOptions) => Promise<O>
       : M["kind"] extends "server_streaming"
-        ? (request: Init<I>, options?: CallOptions) => AsyncIterable<O>
+        ? (request: MessageInit<I>, options?: CallOptions) => AsyncIterable<O>
         : M["kind"] extends "client_streaming"
           ? (requests: Requests<I>, options?: CallOptions) => Promise<O>
           : (requests: Requests<I>, options?: CallOptions) => AsyncIterable<O>

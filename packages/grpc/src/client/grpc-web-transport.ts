@@ -1,4 +1,6 @@
-import { base64Encode, type MethodDefinition } from "@tsgrpc/protobuf";
+import type { MessageInit } from "@tsgrpc/protobuf";
+import { type MethodDefinition } from "@tsgrpc/protobuf";
+import { base64Encode } from "@tsgrpc/protobuf/codegen-support";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
@@ -46,7 +48,7 @@ export class GrpcWebTransport implements Transport {
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: Partial<I>, options: CallOptions): Promise<O> {
+  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O> {
     const sink = new SingleResponse<O>();
     void this.run(method, [request], options, sink, undefined);
     return sink.promise;
@@ -138,7 +140,7 @@ export class GrpcWebTransport implements Transport {
 
   /** Reads the response: its headers, each message into the sink, and the status (null: OK). */
   private async receive<O extends object>(
-    method: MethodDefinition<object, O>,
+    method: MethodDefinition<any, O>,
     response: Response,
     sink: ResponseSink<O>,
     flow: { paused: Promise<void> | undefined } | undefined,
@@ -178,9 +180,9 @@ export class GrpcWebTransport implements Transport {
 }
 
 /** The request of a call that must have exactly one. */
-function single<T>(requests: Requests<T>): Partial<T> {
+function single<T>(requests: Requests<T>): MessageInit<T> {
   if (!Array.isArray(requests) || requests.length !== 1) {
     throw new GrpcError(Status.UNIMPLEMENTED, "gRPC-Web carries exactly one request per call");
   }
-  return requests[0] as Partial<T>;
+  return requests[0] as MessageInit<T>;
 }

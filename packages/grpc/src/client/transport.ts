@@ -1,7 +1,7 @@
-import type { MethodDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, MessageInit } from "@tsgrpc/protobuf";
 import type { CallOptions } from "./call-options.js";
 
-export type Requests<T> = AsyncIterable<Partial<T>> | Iterable<Partial<T>>;
+export type Requests<T> = AsyncIterable<MessageInit<T>> | Iterable<MessageInit<T>>;
 
 /**
  * How a client's calls reach a server: a Channel (gRPC over HTTP/2, on Node) or a gRPC-Web transport (fetch, in
@@ -11,5 +11,5 @@ export interface Transport {
   /** Starts a call with any number of requests; its responses are read as a stream that ends with the status. */
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O>;
   /** One request, one response: the path of unary calls that no interceptor sees. */
-  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: Partial<I>, options: CallOptions): Promise<O>;
+  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O>;
 }

@@ -1,4 +1,4 @@
-import { base64Decode } from "@tsgrpc/protobuf";
+import { base64Decode } from "@tsgrpc/protobuf/codegen-support";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";

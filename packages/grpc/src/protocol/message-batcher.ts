@@ -1,4 +1,5 @@
-import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
+import { type MessageType } from "@tsgrpc/protobuf";
+import { BinaryWriter } from "@tsgrpc/protobuf/codegen-support";
 import { compress, type Encoding } from "./compression.js";
 import { isExempt } from "./compressed-flag.js";
 import { checkSendSize, HEADER_SIZE, writeEnvelopeHeader } from "./envelope.js";

@@ -1,4 +1,6 @@
-import { BinaryWriter, type MessageType } from "@tsgrpc/protobuf";
+import type { MessageInit } from "@tsgrpc/protobuf";
+import { type MessageType } from "@tsgrpc/protobuf";
+import { BinaryWriter } from "@tsgrpc/protobuf/codegen-support";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { compress, type Encoding } from "./compression.js";
@@ -40,8 +42,8 @@ export class PreparedMessage<T extends object = object> {
    * is a server bug) on a call that compresses with `encoding` (unless this message is exempt): its envelope, compressed
    * once however many calls send it, checked against the call's `maxSize`.
    */
-  envelope(expected: MessageType<object>, encoding: Encoding, maxSize: number): Uint8Array {
-    if (expected !== (this.type as MessageType<object>) && expected.typeName !== this.type.typeName) {
+  envelope(expected: { readonly typeName: string }, encoding: Encoding, maxSize: number): Uint8Array {
+    if ((expected as unknown) !== this.type && expected.typeName !== this.type.typeName) {
       throw new GrpcError(Status.INTERNAL, `A ${this.type.typeName} was prepared as the response of a method that returns ${expected.typeName}`);
     }
     checkSendSize(this.plain.length - HEADER_SIZE, maxSize);
@@ -54,6 +56,6 @@ export class PreparedMessage<T extends object = object> {
 }
 
 /** Encodes `message` (missing fields take their defaults) once, for sending on many calls. */
-export function prepareMessage<T extends object>(type: MessageType<T>, message: Partial<T>): PreparedMessage<T> {
+export function prepareMessage<T extends object>(type: MessageType<T>, message: MessageInit<T>): PreparedMessage<T> {
   return new PreparedMessage(type, type.create(message));
 }

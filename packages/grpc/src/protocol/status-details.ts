@@ -1,4 +1,4 @@
-import { base64Decode, base64Encode } from "@tsgrpc/protobuf";
+import { base64Decode, base64Encode } from "@tsgrpc/protobuf/codegen-support";
 import { Status as RpcStatus } from "../gen/google/rpc/status_pb.js";
 import type { Status } from "../status.js";
 

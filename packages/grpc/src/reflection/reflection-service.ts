@@ -1,5 +1,5 @@
-import { getFileDescriptorType } from "@tsgrpc/protobuf";
-import type { DescriptorProto, EnumDescriptorProto, FileDescriptorProto, Registry, ServiceDefinition } from "@tsgrpc/protobuf";
+import { getFileDescriptorType } from "@tsgrpc/protobuf/codegen-support";
+import type { DescriptorProto, EnumDescriptorProto, FileDescriptorProto, MessageInit, Registry, ServiceDefinition } from "@tsgrpc/protobuf";
 import { ServerReflection as ServerReflectionV1 } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import type { ServerReflectionRequest, ServerReflectionResponse } from "../gen/grpc/reflection/v1/reflection_pb.js";
 import { ServerReflection as ServerReflectionV1Alpha } from "../gen/grpc/reflection/v1alpha/reflection_pb.js";
@@ -81,29 +81,36 @@ export class ReflectionService {
   }
 
   /** One answer per request; unknown names get NOT_FOUND in an error_response, and the stream goes on. */
-  answer(request: ServerReflectionRequest): Partial<ServerReflectionResponse> {
+  answer(request: ServerReflectionRequest): MessageInit<ServerReflectionResponse> {
     const base = { validHost: request.host, originalRequest: request };
-    const notFound = (what: string) => ({ ...base, errorResponse: { errorCode: Status.NOT_FOUND, errorMessage: `${what} not found` } });
-    const files = (name: string | undefined, what: string) => (name && this.files.has(name) ? { ...base, fileDescriptorResponse: { fileDescriptorProto: this.fileWithImports(name) } } : notFound(what));
-    if (request.listServices !== undefined) return { ...base, listServicesResponse: { service: this.serviceNames.map((name) => ({ name })) } };
-    if (request.fileByFilename !== undefined) return files(request.fileByFilename, `File "${request.fileByFilename}"`);
-    if (request.fileContainingSymbol !== undefined) {
-      return files(this.symbols.get(request.fileContainingSymbol.replace(/^\./, "")), `Symbol "${request.fileContainingSymbol}"`);
+    const answer = (response: ServerReflectionResponse["messageResponse"]) => ({ ...base, messageResponse: response });
+    const error = (errorCode: Status, errorMessage: string) => answer({ case: "errorResponse", value: { errorCode, errorMessage } });
+    const files = (name: string | undefined, what: string) =>
+      name && this.files.has(name) ? answer({ case: "fileDescriptorResponse", value: { fileDescriptorProto: this.fileWithImports(name) } }) : error(Status.NOT_FOUND, `${what} not found`);
+    const r = request.messageRequest;
+    switch (r.case) {
+      case "listServices":
+        return answer({ case: "listServicesResponse", value: { service: this.serviceNames.map((name) => ({ name })) } });
+      case "fileByFilename":
+        return files(r.value, `File "${r.value}"`);
+      case "fileContainingSymbol":
+        return files(this.symbols.get(r.value.replace(/^\./, "")), `Symbol "${r.value}"`);
+      case "fileContainingExtension": {
+        const { containingType, extensionNumber } = r.value;
+        return files(this.extensions.get(containingType)?.get(extensionNumber), `Extension ${extensionNumber} of "${containingType}"`);
+      }
+      case "allExtensionNumbersOfType": {
+        const type = r.value;
+        if (!this.symbols.has(type)) return error(Status.NOT_FOUND, `Type "${type}" not found`);
+        return answer({ case: "allExtensionNumbersResponse", value: { baseTypeName: type, extensionNumber: [...(this.extensions.get(type)?.keys() ?? [])] } });
+      }
+      default:
+        return error(Status.UNIMPLEMENTED, "Empty or unknown reflection request");
     }
-    if (request.fileContainingExtension !== undefined) {
-      const { containingType, extensionNumber } = request.fileContainingExtension;
-      return files(this.extensions.get(containingType)?.get(extensionNumber), `Extension ${extensionNumber} of "${containingType}"`);
-    }
-    if (request.allExtensionNumbersOfType !== undefined) {
-      const type = request.allExtensionNumbersOfType;
-      if (!this.symbols.has(type)) return notFound(`Type "${type}"`);
-      return { ...base, allExtensionNumbersResponse: { baseTypeName: type, extensionNumber: [...(this.extensions.get(type)?.keys() ?? [])] } };
-    }
-    return { ...base, errorResponse: { errorCode: Status.UNIMPLEMENTED, errorMessage: "Empty or unknown reflection request" } };
   }
 
   /** The handlers, for both ServerReflectionV1 and ServerReflectionV1Alpha (their messages have the same shape). */
-  readonly implementation: ServiceImplementation<typeof ServerReflectionV1> = {
+  readonly implementation: ServiceImplementation<typeof ServerReflectionV1> & ServiceImplementation<typeof ServerReflectionV1Alpha> = {
     serverReflectionInfo: async function* (this: ReflectionService, requests: AsyncIterable<ServerReflectionRequest>) {
       for await (const request of requests) yield this.answer(request);
     }.bind(this) as never,

@@ -1,9 +1,6 @@
-import type { MethodDefinition, MethodKind, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, MethodKind, ServiceDefinition, MessageInit } from "@tsgrpc/protobuf";
 import type { PreparedMessage } from "../protocol/prepared-message.js";
 import type { ServerContext } from "./server-context.js";
-
-/** What a handler may return for a message: the message, or any part of it (missing fields take their defaults). */
-export type MessageInit<T> = Partial<T>;
 
 /** A response: the message (or part of it), or the message encoded once for many calls (`prepareMessage`). */
 export type Response<T> = MessageInit<T> | PreparedMessage<T & object>;

@@ -1,6 +1,8 @@
 import { FieldType } from "../descriptor/descriptor-types.js";
 import { addUnknown } from "../message/unknown-fields.js";
 import { createDynamic } from "../message/create-dynamic.js";
+import { setOwn } from "../message/set-own.js";
+import { clearField, getField, setField } from "../reflect/field-access.js";
 import { isPackable, scalarWireType, zeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import type { BinaryReader } from "../wire/binary-reader.js";
@@ -56,12 +58,9 @@ function readField(f: FieldInfo, wt: number, r: BinaryReader, msg: Message): boo
     return true;
   }
   if (wt !== scalarWireType(f.type)) return false;
-  const value = readValue(f, r, f.repeated ? undefined : msg[f.localName]);
+  const value = readValue(f, r, f.repeated ? undefined : getField(msg, f));
   if (f.repeated) ((msg[f.localName] ??= []) as unknown[]).push(value);
-  else {
-    if (f.oneof) for (const other of f.oneof.fields) if (other !== f) msg[other.localName] = undefined;
-    msg[f.localName] = value;
-  }
+  else setField(msg, f, value);
   return true;
 }
 
@@ -105,12 +104,6 @@ function readMapEntry(f: FieldInfo, r: BinaryReader, msg: Message): void {
   setOwn(map, String(k), v);
 }
 
-/** Sets a property without ever touching the prototype, whatever the key (a map key may be `__proto__`). */
-export function setOwn(obj: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(obj, key, { value, enumerable: true, writable: true, configurable: true });
-  else obj[key] = value;
-}
-
 /**
  * A closed (proto2) enum keeps only the numbers it declares; any other number just read is moved to the unknown
  * fields, as protobuf does. Runs only for closed-enum fields, after their value was read at [start, end).
@@ -118,9 +111,9 @@ export function setOwn(obj: Record<string, unknown>, key: string, value: unknown
 function keepUnknownEnumValues(f: FieldInfo, msg: Message, buf: Uint8Array, start: number, end: number): void {
   const known = f.enum!.byNumber;
   if (!f.repeated) {
-    const v = msg[f.localName] as number;
+    const v = getField(msg, f) as number;
     if (!known.has(v)) {
-      msg[f.localName] = undefined;
+      clearField(msg, f);
       addUnknown(msg, buf.slice(start, end));
     }
     return;

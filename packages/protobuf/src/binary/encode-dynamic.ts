@@ -1,5 +1,6 @@
 import { FieldType } from "../descriptor/descriptor-types.js";
 import { UnknownFields } from "../message/unknown-fields.js";
+import { getField } from "../reflect/field-access.js";
 import { isZeroValue, scalarWireType, zeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import type { BinaryWriter } from "../wire/binary-writer.js";
@@ -20,7 +21,7 @@ function fieldsInWireOrder(info: MessageInfo): FieldInfo[] {
 /** Writes a message's fields (not its own tag or length), then its unknown fields, by walking its MessageInfo. */
 export function encodeDynamic(info: MessageInfo, msg: Message, w: BinaryWriter): void {
   for (const f of fieldsInWireOrder(info)) {
-    const v = msg[f.localName];
+    const v = getField(msg, f);
     if (v === undefined || v === null) continue;
     if (f.map) writeMap(f, v as Record<string, unknown>, w);
     else if (f.repeated) writeRepeated(f, v as unknown[], w);

@@ -1,4 +1,3 @@
-import type { MessageType } from "../message/message-type.js";
 import { addUnknown, UnknownFields } from "../message/unknown-fields.js";
 import type { BinaryReader } from "../wire/binary-reader.js";
 import type { BinaryWriter } from "../wire/binary-writer.js";
@@ -21,24 +20,8 @@ export function skipField(r: BinaryReader, tag: number, start: number, msg: obje
   return false;
 }
 
-/** Reads a length-delimited message field, merging into `existing` when the field was already set. */
-export function readMessage<T extends object>(r: BinaryReader, type: MessageType<T>, existing: T | undefined): T {
-  const outer = r.enter(r.length());
-  const m = type.decodeFrom(r, existing);
-  r.leave(outer);
-  return m;
-}
-
 /** Writes back the fields a message was decoded with but its schema does not know. */
 export function writeUnknown(m: object, w: BinaryWriter): void {
   const chunks = (m as { [UnknownFields]?: Uint8Array[] })[UnknownFields];
   if (chunks !== undefined) for (const c of chunks) w.raw(c);
-}
-
-/** Copies the defined properties of `init` onto a new message (`create`): undefined never overwrites a default. */
-export function assignDefined<T extends object>(m: T, init: Partial<T>): void {
-  for (const key of Object.keys(init) as (keyof T)[]) {
-    const v = init[key];
-    if (v !== undefined) m[key] = v as T[keyof T];
-  }
 }

@@ -1,6 +1,7 @@
 import { FieldType } from "../descriptor/descriptor-types.js";
 import { encodeDynamic } from "../binary/encode-dynamic.js";
-import { setOwn } from "../binary/decode-dynamic.js";
+import { setOwn } from "../message/set-own.js";
+import { setField } from "../reflect/field-access.js";
 import { createDynamic } from "../message/create-dynamic.js";
 import { setExtension } from "../message/extensions.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
@@ -124,7 +125,7 @@ function readField(f: FieldInfo, v: JsonValue, msg: Message, options: JsonReadOp
     return;
   }
   const parsed = readValue(f, v, options, path, depth);
-  if (parsed !== SKIP) msg[f.localName] = parsed;
+  if (parsed !== SKIP) setField(msg, f, parsed);
 }
 
 /** Returned for an unknown enum name under ignoreUnknownFields: the value is dropped. */
@@ -262,12 +263,13 @@ function wrapperFromJson(info: MessageInfo, json: JsonValue, msg: Message, optio
 function valueFromJson(info: MessageInfo, json: JsonValue, msg: Message, options: JsonReadOptions, path: string, depth: number): void {
   if (depth > MAX_DEPTH) fail(path, "JSON nesting deeper than the recursion limit");
   const field = (name: string) => info.fields.find((f) => f.name === name)!;
-  if (json === null) msg["nullValue"] = 0;
-  else if (typeof json === "number") msg["numberValue"] = json;
-  else if (typeof json === "string") msg["stringValue"] = json;
-  else if (typeof json === "boolean") msg["boolValue"] = json;
-  else if (Array.isArray(json)) msg["listValue"] = readValue(field("list_value"), json, options, path, depth);
-  else msg["structValue"] = readValue(field("struct_value"), json, options, path, depth);
+  const set = (name: string, value: unknown) => setField(msg, field(name), value);
+  if (json === null) set("null_value", 0);
+  else if (typeof json === "number") set("number_value", json);
+  else if (typeof json === "string") set("string_value", json);
+  else if (typeof json === "boolean") set("bool_value", json);
+  else if (Array.isArray(json)) set("list_value", readValue(field("list_value"), json, options, path, depth));
+  else set("struct_value", readValue(field("struct_value"), json, options, path, depth));
 }
 
 function anyFromJson(info: MessageInfo, json: JsonValue, msg: Message, options: JsonReadOptions, path: string, depth: number): void {

@@ -2,6 +2,7 @@ import { FieldType } from "../descriptor/descriptor-types.js";
 import { decodeDynamic } from "../binary/decode-dynamic.js";
 import { createDynamic } from "../message/create-dynamic.js";
 import { getExtension, hasExtension } from "../message/extensions.js";
+import { getField } from "../reflect/field-access.js";
 import { isZeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import { BinaryReader } from "../wire/binary-reader.js";
@@ -17,7 +18,7 @@ export function messageToJson(info: MessageInfo, msg: Message, options: JsonWrit
   if (special) return special(info, msg, options);
   const out: { [key: string]: JsonValue } = {};
   for (const f of info.fields) {
-    const v = msg[f.localName];
+    const v = getField(msg, f);
     if (v === undefined || v === null) {
       if (options.emitDefaults && !f.explicitPresence) out[jsonKey(f, options)] = f.repeated ? (f.map ? {} : []) : null;
       continue;
@@ -105,7 +106,7 @@ function wrapperToJson(info: MessageInfo, msg: Message, options: JsonWriteOption
 
 function valueMessageToJson(info: MessageInfo, msg: Message, options: JsonWriteOptions): JsonValue {
   for (const f of info.fields) {
-    const v = msg[f.localName];
+    const v = getField(msg, f);
     if (v === undefined) continue;
     if (f.name === "number_value" && !Number.isFinite(v as number)) throw new Error("google.protobuf.Value cannot hold NaN or Infinity in JSON");
     return valueToJson(f, v, options);

@@ -3,13 +3,15 @@ import type { MethodDefinition, ServiceDefinition } from "./service-definition.j
 import { methodKind } from "./service-definition.js";
 import type { Registry } from "./registry.js";
 import type { ServiceInfo } from "./type-info.js";
+import { methodLocalNameOf } from "./names.js";
 
-/** A ServiceDefinition for a service known only at run time (from a registry), with dynamic message types. */
-export function dynamicService(info: ServiceInfo, registry?: Registry): ServiceDefinition {
+/** A ServiceDefinition for a service known only at run time (from a registry), with dynamic message types; with
+ * `registry`, a server can answer reflection for it. */
+export function createServiceDefinition(info: ServiceInfo, registry?: Registry): ServiceDefinition {
   const methods: Record<string, MethodDefinition> = {};
   for (const m of info.methods) {
     const level = m.proto.options?.["idempotencyLevel"];
-    methods[m.name.charAt(0).toLowerCase() + m.name.slice(1)] = {
+    methods[methodLocalNameOf(m.name)] = {
       name: m.name,
       path: m.path,
       kind: methodKind(m.clientStreaming, m.serverStreaming),

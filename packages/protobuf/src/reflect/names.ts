@@ -24,3 +24,10 @@ export function localNameOf(fieldName: string): string {
   const name = jsonNameOf(fieldName);
   return RESERVED_PROPERTIES.has(name) ? name + "$" : name;
 }
+
+/** The key a method has in a service's `methods` and in client and server objects: lowerCamelCase (`GetUser` ->
+ * `getUser`), escaped like field names. */
+export function methodLocalNameOf(methodName: string): string {
+  const name = methodName.charAt(0).toLowerCase() + methodName.slice(1);
+  return RESERVED_PROPERTIES.has(name) ? name + "$" : name;
+}

@@ -57,6 +57,10 @@ export class Registry {
     return out;
   }
 
+  getFile(name: string): FileDescriptorProto | undefined {
+    return this.files.get(name) ?? this.inParents((r) => r.getFile(name));
+  }
+
   getMessage(typeName: string): MessageInfo | undefined {
     const name = stripDot(typeName);
     return this.messages.get(name) ?? this.inParents((r) => r.getMessage(name));
@@ -111,7 +115,7 @@ export class Registry {
       file,
       fields,
       fieldsByNumber: new Map(fields.map((f) => [f.no, f])),
-      oneofs: oneofs.filter((o) => o.fields.length > 0),
+      oneofs: oneofs.filter((o) => o.fields.length > 0 && !o.fields.every((f) => f.proto.proto3Optional)),
       mapEntry: proto.options?.["mapEntry"] === true,
     };
     this.messages.set(typeName, info);
@@ -220,4 +224,9 @@ export class Registry {
 
 function stripDot(name: string): string {
   return name.startsWith(".") ? name.slice(1) : name;
+}
+
+/** A registry of `files` (in dependency order, or all at once), searching `parents` after its own types. */
+export function createRegistry(files: Iterable<FileDescriptorProto>, parents: readonly Registry[] = []): Registry {
+  return Registry.from(files, parents);
 }
