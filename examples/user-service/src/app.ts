@@ -1,4 +1,4 @@
-import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus } from "@tsgrpc/grpc";
+import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
 import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
@@ -43,7 +43,7 @@ const SERVICE = UserService.typeName;
 /** The UserService server: store, service, interceptors, health and reflection, wired together. */
 export async function createApp(options: AppOptions): Promise<App> {
   const store = new SqliteUserStore(options.db);
-  const health = new HealthService();
+  const health = createHealthService();
   const interceptors: ServerInterceptor[] = [];
   if (options.log) interceptors.push(callLog(options.log));
   if (options.tokens) {
@@ -56,7 +56,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: { allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
     httpHandler: options.consoleDir === undefined ? undefined : webConsole(options.consoleDir),
   });
-  const reflection = new ReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
+  const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server
     .add(UserService, await createUserService({ ...options, store }))
     .add(Health, health.implementation)

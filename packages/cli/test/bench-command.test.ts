@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { Compiler } from "@tsgrpc/compiler";
-import { createServer, GrpcError, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
+import { createServer, GrpcError, createReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
@@ -41,7 +41,7 @@ const server = createServer({ logError: () => {} })
       for await (const m of msgs) yield m;
     },
   })
-  .add(ServerReflectionV1, new ReflectionService([UserService, ServerReflectionV1]).implementation);
+  .add(ServerReflectionV1, createReflectionService([UserService, ServerReflectionV1]).implementation);
 const host = `127.0.0.1:${await server.listen("127.0.0.1:0")}`;
 after(() => server.shutdown(100));
 

@@ -2,7 +2,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
-import { BadRequest, createServer, GrpcError, packDetail, ReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
+import { BadRequest, createServer, GrpcError, packDetail, createReflectionService, ServerReflectionV1, Status } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
@@ -32,7 +32,7 @@ const server = createServer({ logError: () => {} })
     },
     userChat: async function* () {},
   })
-  .add(ServerReflectionV1, new ReflectionService([UserService, ServerReflectionV1]).implementation);
+  .add(ServerReflectionV1, createReflectionService([UserService, ServerReflectionV1]).implementation);
 const port = await server.listen("127.0.0.1:0");
 const host = `127.0.0.1:${port}`;
 after(() => server.shutdown(100));

@@ -2,7 +2,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
-import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1 } from "@tsgrpc/grpc";
+import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1 } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import { runCli } from "./run-cli.js";
@@ -12,11 +12,11 @@ const root = fileURLToPath(new URL("../../../../", import.meta.url));
 const compiler = new Compiler({ includePaths: [`${root}examples/user-service`] });
 const registry = Registry.from(compiler.withImports(compiler.compile(["user_service.proto"])));
 const UserService = createServiceDefinition(registry.getService("userservice.UserService")!, registry);
-const health = new HealthService();
+const health = createHealthService();
 const server = createServer()
   .add(UserService, { getUser: async () => ({}), createUser: async () => ({}), listUsers: async () => ({}), watchUsers: async function* () {}, bulkCreateUsers: async () => ({}), userChat: async function* () {} })
   .add(Health, health.implementation)
-  .add(ServerReflectionV1, new ReflectionService([UserService, Health, ServerReflectionV1]).implementation);
+  .add(ServerReflectionV1, createReflectionService([UserService, Health, ServerReflectionV1]).implementation);
 const port = await server.listen("127.0.0.1:0");
 const noReflection = createServer().add(Health, health.implementation);
 const bare = await noReflection.listen("127.0.0.1:0");

@@ -49,3 +49,29 @@ test("names that would clash with TypeScript are escaped", () => {
   const code = generate('syntax = "proto3";\nmessage Object { string constructor = 1; }\n');
   assert.match(code, /export interface Object\$ extends \$Message<"Object"> \{\n {2}constructor\$: string;/);
 });
+
+test("leading, trailing and detached comments all reach the generated code", () => {
+  const code = generate('syntax = "proto3";\n\n// Detached from Thing.\n\n// Leading.\nmessage Thing {\n  string name = 1; // Trailing.\n}\n');
+  assert.match(code, /\/\/ Detached from Thing\.\n\n\/\*\*\n \* Leading\.\n \*\n \* @generated from message Thing\n \*\//);
+  assert.match(code, / {2}\/\*\*\n {3}\* Trailing\.\n {3}\*\/\n {2}name: string;/);
+});
+
+test("deprecated fields, messages, enums, values, services and methods are marked @deprecated", () => {
+  const code = generate(`syntax = "proto3";
+message Old { option deprecated = true; string a = 1 [deprecated = true]; }
+enum E { option deprecated = true; E_A = 0; E_B = 1 [deprecated = true]; }
+service S { option deprecated = true; rpc M(Old) returns (Old) { option deprecated = true; } }
+`);
+  assert.match(code, /@generated from message Old\n \* @deprecated\n \*\/\nexport interface Old/);
+  assert.match(code, / {3}\* @deprecated\n {3}\*\/\n {2}a: string;/);
+  assert.match(code, /@generated from enum E\n \* @deprecated\n \*\/\nexport enum E/);
+  assert.match(code, /@generated from enum value: E_B = 1;\n {3}\* @deprecated\n {3}\*\/\n {2}B = 1,/);
+  assert.match(code, /@generated from service S\n \* @deprecated\n \*\/\nexport const S/);
+  assert.match(code, /@generated from rpc S\.M\n {5}\* @deprecated\n {5}\*\/\n {4}m: \{/);
+});
+
+test("enum values lose their shared prefix, as protobuf-es strips it; their JSON names do not change", () => {
+  const code = generate('syntax = "proto3";\nenum HTTPMethod { H_T_T_P_METHOD_GET = 0; H_T_T_P_METHOD_POST = 1; }\nenum Mood { MOOD_OK = 0; SAD = 1; }\n');
+  assert.match(code, /export enum HTTPMethod \{\n(.*\n)*? {2}GET = 0,\n(.*\n)*? {2}POST = 1,/);
+  assert.match(code, / {2}MOOD_OK = 0,\n(.*\n)*? {2}SAD = 1,/, "kept when not every value has the prefix");
+});

@@ -6,7 +6,7 @@ export { Metadata, type MetadataValue } from "./metadata.js";
 export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";
 export type { Transport } from "./client/transport.js";
-export { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+export type { GrpcWebTransport, GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
 export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
 

@@ -3,14 +3,14 @@ import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
-import { createChannel, createClient, createServer, GrpcError, Health, HealthService, ServingStatus, Status } from "../src/index.js";
+import { createChannel, createClient, createServer, GrpcError, Health, createHealthService, ServingStatus, Status } from "../src/index.js";
 
 // grpc.health.v1 as grpc-js's client sees it (the schema loaded by proto-loader, not by us), and as ours does.
 const protoDir = fileURLToPath(new URL("../../proto", import.meta.url));
 const pkg = grpc.loadPackageDefinition(protoLoader.loadSync("grpc/health/v1/health.proto", { includeDirs: [protoDir], enums: String })) as any;
 
 test("health: Check per service and overall, NOT_FOUND for unknown services, with grpc-js's client", async () => {
-  const health = new HealthService();
+  const health = createHealthService();
   const server = createServer({ health }).add(Health, health.implementation);
   health.setStatus("userservice.UserService", ServingStatus.SERVING);
   const port = await server.listen("127.0.0.1:0");
@@ -32,7 +32,7 @@ test("health: Check per service and overall, NOT_FOUND for unknown services, wit
 });
 
 test("health: Watch streams each change, SERVICE_UNKNOWN first for unknown services, NOT_SERVING at shutdown", async () => {
-  const health = new HealthService();
+  const health = createHealthService();
   const server = createServer({ health }).add(Health, health.implementation);
   const port = await server.listen("127.0.0.1:0");
   const theirs = new pkg.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());

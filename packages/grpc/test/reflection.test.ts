@@ -5,7 +5,7 @@ import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorProtoSchema } from "@bufbuild/protobuf/wkt";
-import { createServer, Health, HealthService, ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha } from "../src/index.js";
+import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha } from "../src/index.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
 // A reflection client that is not ours: grpc-js with the official reflection schema (Debian's grpc-proto) loaded by
@@ -15,8 +15,8 @@ const skip = existsSync(`${ROOT}/grpc/reflection/v1/reflection.proto`) ? false :
 
 for (const version of ["v1", "v1alpha"] as const) {
   test(`reflection ${version}: list services, files by symbol and name with their imports, NOT_FOUND for unknown names`, { skip }, async () => {
-    const health = new HealthService();
-    const reflection = new ReflectionService([UserService, Health, ServerReflectionV1]);
+    const health = createHealthService();
+    const reflection = createReflectionService([UserService, Health, ServerReflectionV1]);
     const server = createServer()
       .add(UserService, userServiceImpl())
       .add(Health, health.implementation)

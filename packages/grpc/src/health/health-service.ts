@@ -13,7 +13,7 @@ export { Health, ServingStatus };
  * under the empty name. Check answers NOT_FOUND for a service it does not know; Watch sends the current status at
  * once (SERVICE_UNKNOWN for an unknown service) and then every change, until the client goes away.
  *
- *   const health = new HealthService();
+ *   const health = createHealthService();
  *   server.add(Health, health.implementation);
  *   health.setStatus("userservice.UserService", ServingStatus.SERVING);
  */
@@ -64,4 +64,9 @@ export class HealthService {
       set.delete(queue);
     }
   }
+}
+
+/** A health service with the server as a whole SERVING: `server.add(Health, health.implementation)`. */
+export function createHealthService(): HealthService {
+  return new HealthService();
 }

@@ -13,7 +13,7 @@ export { ServerReflectionV1, ServerReflectionV1Alpha };
  * that define them, with their imports, served from the descriptors generated code carries (or a dynamic service was
  * built from).
  *
- *   const reflection = new ReflectionService([UserService, Health]);
+ *   const reflection = createReflectionService([UserService, Health]);
  *   server.add(ServerReflectionV1, reflection.implementation).add(ServerReflectionV1Alpha, reflection.implementation);
  */
 export class ReflectionService {
@@ -115,4 +115,10 @@ export class ReflectionService {
       for await (const request of requests) yield this.answer(request);
     }.bind(this) as never,
   };
+}
+
+/** Server reflection for `services` (and the files of `registries`, such as extensions the services do not import):
+ * `server.add(ServerReflectionV1, reflection.implementation).add(ServerReflectionV1Alpha, reflection.implementation)`. */
+export function createReflectionService(services: ServiceDefinition[], registries: Registry[] = []): ReflectionService {
+  return new ReflectionService(services, registries);
 }
