@@ -74,3 +74,18 @@ test("generated code for the whole shared corpus compiles under the strict setti
   const result = typecheck(dir, STRICT);
   assert.ok(result.ok, result.output.split("\n").slice(0, 40).join("\n"));
 });
+
+test("the README's \"service in a few lines\" compiles under the strict settings", () => {
+  const readme = readFileSync(new URL("../../../../README.md", import.meta.url), "utf8");
+  const section = readme.slice(readme.indexOf("## A service in a few lines"));
+  const code = /```ts\n([\s\S]*?)```/.exec(section)?.[1];
+  assert.ok(code, "the README has the section and its ts block");
+  const schemaDir = fileURLToPath(new URL("../../../../examples/user-service/", import.meta.url));
+  const compiler = new Compiler({ includePaths: [schemaDir] });
+  const [file] = compiler.compile(["user_service.proto"]);
+  const g = generateFile(file!, Registry.from([file!]), getDescriptorRegistry());
+  const dir = scratchProject("tsgrpc-readme-");
+  writeFiles(dir, { "readme.ts": code, [`gen/${g.name}`]: g.content });
+  const result = typecheck(dir, STRICT);
+  assert.ok(result.ok, result.output);
+});

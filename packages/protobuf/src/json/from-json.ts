@@ -143,6 +143,8 @@ function readValue(f: FieldInfo, v: JsonValue, options: JsonReadOptions, path: s
       return enumFromJson(f, v, options, path);
     case FieldType.STRING:
       if (typeof v !== "string") fail(path, `expected a string, got ${describe(v)}`);
+      // JSON text may escape half of a surrogate pair ("\ud800"), which no UTF-8 string can hold.
+      if (!isWellFormed(v)) fail(path, "a string with an unpaired surrogate is not valid UTF-8");
       return v;
     case FieldType.BYTES: {
       if (typeof v !== "string") fail(path, `expected base64 text, got ${describe(v)}`);
@@ -167,6 +169,12 @@ function readValue(f: FieldInfo, v: JsonValue, options: JsonReadOptions, path: s
     default:
       return int32FromJson(v, path, -0x80000000, 0x7fffffff);
   }
+}
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+function isWellFormed(s: string): boolean {
+  return !LONE_SURROGATE.test(s);
 }
 
 function enumFromJson(f: FieldInfo, v: JsonValue, options: JsonReadOptions, path: string): unknown {
