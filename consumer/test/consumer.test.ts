@@ -20,9 +20,9 @@ const STRICT = ["--strict", "--exactOptionalPropertyTypes", "--noUncheckedIndexe
 
 /** What the fixture's client prints when every call got the answer the fixture's server gives (see fixture/src). */
 const EXPECTED_CLIENT_OUTPUT = [
-  'GetItem: {"id":"a1","name":"Lamp","condition":"CONDITION_NEW","stockByWarehouse":{"east":"3","west":"0"},"tags":{"color":{"label":"red"}},"listedAt":"2026-01-02T03:04:05Z","warranty":"3600.500s","attributes":{}}',
+  'GetItem: {"id":"a1","name":"Lamp","condition":"CONDITION_NEW","stockByWarehouse":{"east":"3","west":"0"},"tags":{"color":{"label":"red"}},"fixedPriceCents":"1999","listedAt":"2026-01-02T03:04:05Z","warranty":"3600.500s","attributes":{"lit":true}}',
   "GetItem zz: NOT_FOUND",
-  "ListItems: a1=Lamp c3=Desk",
+  "ListItems: a1=Lamp:fixedPriceCents c3=Desk:priceRule",
   "AddItems: 2 d4:oak e5:pine+new",
   "CheckPrices: a1=1999 b2=0 c3=45000",
 ];
