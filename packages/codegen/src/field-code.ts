@@ -2,7 +2,6 @@ import { FieldType } from "@tsgrpc/protobuf";
 import { is64Bit, isPackable, scalarWireType, WireType } from "@tsgrpc/protobuf/codegen-support";
 import type { EnumInfo, FieldInfo } from "@tsgrpc/protobuf";
 import type { CodeWriter } from "./code-writer.js";
-import { enumMemberNames } from "./enum-names.js";
 import { prop } from "./ts-names.js";
 
 /** Names the generated export of a field's message or enum type (qualified when it comes from another module). */
@@ -206,7 +205,7 @@ function zeroExpr(f: FieldInfo, typeRef: TypeRef): string {
     case FieldType.STRING: return '""';
     case FieldType.BOOL: return "false";
     case FieldType.BYTES: return "new Uint8Array(0)";
-    case FieldType.ENUM: return `${typeRef(f)}.${enumMemberNames(f.enum!)[0]}`;
+    case FieldType.ENUM: return `${f.enum!.proto.value[0]!.number} as ${typeRef(f)}`; // a literal: no load per message
     default: return is64Bit(f.type) ? "0n" : "0";
   }
 }

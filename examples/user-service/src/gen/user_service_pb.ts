@@ -39,7 +39,7 @@ export interface User extends $Message<"userservice.User"> {
 
 export const User: $MessageType<User> = $messageType<User>(file_user_service.message("userservice.User"), {
   create(init?: $MessageInit<User>): User {
-    const m: User = { id: 0, username: "", email: "", roles: [], status: UserStatus.ACTIVE };
+    const m: User = { id: 0, username: "", email: "", roles: [], status: 0 as UserStatus };
     if (init !== undefined) {
       if (init.id !== undefined) m.id = init.id;
       if (init.username !== undefined) m.username = init.username;
@@ -68,7 +68,7 @@ export const User: $MessageType<User> = $messageType<User>(file_user_service.mes
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: User, group = 0): User {
-    const m: User = target ?? { id: 0, username: "", email: "", roles: [], status: UserStatus.ACTIVE };
+    const m: User = target ?? { id: 0, username: "", email: "", roles: [], status: 0 as UserStatus };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;

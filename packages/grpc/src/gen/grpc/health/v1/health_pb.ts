@@ -53,7 +53,7 @@ export interface HealthCheckResponse extends $Message<"grpc.health.v1.HealthChec
 
 export const HealthCheckResponse: $MessageType<HealthCheckResponse> = $messageType<HealthCheckResponse>(file_grpc_health_v1_health.message("grpc.health.v1.HealthCheckResponse"), {
   create(init?: $MessageInit<HealthCheckResponse>): HealthCheckResponse {
-    const m: HealthCheckResponse = { status: HealthCheckResponse_ServingStatus.UNKNOWN };
+    const m: HealthCheckResponse = { status: 0 as HealthCheckResponse_ServingStatus };
     if (init !== undefined) {
       if (init.status !== undefined) m.status = init.status;
     }
@@ -66,7 +66,7 @@ export const HealthCheckResponse: $MessageType<HealthCheckResponse> = $messageTy
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: HealthCheckResponse, group = 0): HealthCheckResponse {
-    const m: HealthCheckResponse = target ?? { status: HealthCheckResponse_ServingStatus.UNKNOWN };
+    const m: HealthCheckResponse = target ?? { status: 0 as HealthCheckResponse_ServingStatus };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;

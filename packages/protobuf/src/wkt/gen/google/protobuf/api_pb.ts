@@ -23,7 +23,7 @@ export interface Api extends $Message<"google.protobuf.Api"> {
 
 export const Api: $MessageType<Api> = $messageType<Api>(file_google_protobuf_api.message("google.protobuf.Api"), {
   create(init?: $MessageInit<Api>): Api {
-    const m: Api = { name: "", methods: [], options: [], version: "", sourceContext: undefined, mixins: [], syntax: $1.Syntax.PROTO2 };
+    const m: Api = { name: "", methods: [], options: [], version: "", sourceContext: undefined, mixins: [], syntax: 0 as $1.Syntax };
     if (init !== undefined) {
       if (init.name !== undefined) m.name = init.name;
       if (init.methods !== undefined) m.methods = init.methods.map((x) => Method.create(x));
@@ -60,7 +60,7 @@ export const Api: $MessageType<Api> = $messageType<Api>(file_google_protobuf_api
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: Api, group = 0): Api {
-    const m: Api = target ?? { name: "", methods: [], options: [], version: "", sourceContext: undefined, mixins: [], syntax: $1.Syntax.PROTO2 };
+    const m: Api = target ?? { name: "", methods: [], options: [], version: "", sourceContext: undefined, mixins: [], syntax: 0 as $1.Syntax };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -97,7 +97,7 @@ export interface Method extends $Message<"google.protobuf.Method"> {
 
 export const Method: $MessageType<Method> = $messageType<Method>(file_google_protobuf_api.message("google.protobuf.Method"), {
   create(init?: $MessageInit<Method>): Method {
-    const m: Method = { name: "", requestTypeUrl: "", requestStreaming: false, responseTypeUrl: "", responseStreaming: false, options: [], syntax: $1.Syntax.PROTO2 };
+    const m: Method = { name: "", requestTypeUrl: "", requestStreaming: false, responseTypeUrl: "", responseStreaming: false, options: [], syntax: 0 as $1.Syntax };
     if (init !== undefined) {
       if (init.name !== undefined) m.name = init.name;
       if (init.requestTypeUrl !== undefined) m.requestTypeUrl = init.requestTypeUrl;
@@ -134,7 +134,7 @@ export const Method: $MessageType<Method> = $messageType<Method>(file_google_pro
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: Method, group = 0): Method {
-    const m: Method = target ?? { name: "", requestTypeUrl: "", requestStreaming: false, responseTypeUrl: "", responseStreaming: false, options: [], syntax: $1.Syntax.PROTO2 };
+    const m: Method = target ?? { name: "", requestTypeUrl: "", requestStreaming: false, responseTypeUrl: "", responseStreaming: false, options: [], syntax: 0 as $1.Syntax };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;

@@ -36,7 +36,7 @@ export interface Type extends $Message<"google.protobuf.Type"> {
 
 export const Type: $MessageType<Type> = $messageType<Type>(file_google_protobuf_type.message("google.protobuf.Type"), {
   create(init?: $MessageInit<Type>): Type {
-    const m: Type = { name: "", fields: [], oneofs: [], options: [], sourceContext: undefined, syntax: Syntax.PROTO2 };
+    const m: Type = { name: "", fields: [], oneofs: [], options: [], sourceContext: undefined, syntax: 0 as Syntax };
     if (init !== undefined) {
       if (init.name !== undefined) m.name = init.name;
       if (init.fields !== undefined) m.fields = init.fields.map((x) => Field.create(x));
@@ -69,7 +69,7 @@ export const Type: $MessageType<Type> = $messageType<Type>(file_google_protobuf_
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: Type, group = 0): Type {
-    const m: Type = target ?? { name: "", fields: [], oneofs: [], options: [], sourceContext: undefined, syntax: Syntax.PROTO2 };
+    const m: Type = target ?? { name: "", fields: [], oneofs: [], options: [], sourceContext: undefined, syntax: 0 as Syntax };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -108,7 +108,7 @@ export interface Field extends $Message<"google.protobuf.Field"> {
 
 export const Field: $MessageType<Field> = $messageType<Field>(file_google_protobuf_type.message("google.protobuf.Field"), {
   create(init?: $MessageInit<Field>): Field {
-    const m: Field = { kind: Field_Kind.TYPE_UNKNOWN, cardinality: Field_Cardinality.UNKNOWN, number: 0, name: "", typeUrl: "", oneofIndex: 0, packed: false, options: [], jsonName: "", defaultValue: "" };
+    const m: Field = { kind: 0 as Field_Kind, cardinality: 0 as Field_Cardinality, number: 0, name: "", typeUrl: "", oneofIndex: 0, packed: false, options: [], jsonName: "", defaultValue: "" };
     if (init !== undefined) {
       if (init.kind !== undefined) m.kind = init.kind;
       if (init.cardinality !== undefined) m.cardinality = init.cardinality;
@@ -157,7 +157,7 @@ export const Field: $MessageType<Field> = $messageType<Field>(file_google_protob
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: Field, group = 0): Field {
-    const m: Field = target ?? { kind: Field_Kind.TYPE_UNKNOWN, cardinality: Field_Cardinality.UNKNOWN, number: 0, name: "", typeUrl: "", oneofIndex: 0, packed: false, options: [], jsonName: "", defaultValue: "" };
+    const m: Field = target ?? { kind: 0 as Field_Kind, cardinality: 0 as Field_Cardinality, number: 0, name: "", typeUrl: "", oneofIndex: 0, packed: false, options: [], jsonName: "", defaultValue: "" };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -299,7 +299,7 @@ export interface Enum extends $Message<"google.protobuf.Enum"> {
 
 export const Enum: $MessageType<Enum> = $messageType<Enum>(file_google_protobuf_type.message("google.protobuf.Enum"), {
   create(init?: $MessageInit<Enum>): Enum {
-    const m: Enum = { name: "", enumvalue: [], options: [], sourceContext: undefined, syntax: Syntax.PROTO2 };
+    const m: Enum = { name: "", enumvalue: [], options: [], sourceContext: undefined, syntax: 0 as Syntax };
     if (init !== undefined) {
       if (init.name !== undefined) m.name = init.name;
       if (init.enumvalue !== undefined) m.enumvalue = init.enumvalue.map((x) => EnumValue.create(x));
@@ -328,7 +328,7 @@ export const Enum: $MessageType<Enum> = $messageType<Enum>(file_google_protobuf_
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: Enum, group = 0): Enum {
-    const m: Enum = target ?? { name: "", enumvalue: [], options: [], sourceContext: undefined, syntax: Syntax.PROTO2 };
+    const m: Enum = target ?? { name: "", enumvalue: [], options: [], sourceContext: undefined, syntax: 0 as Syntax };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
