@@ -2,13 +2,15 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { generateFile } from "@tsgrpc/codegen";
 import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf";
-import { runSchemaCommand } from "./compile-command.js";
+import { INCLUDE_FLAG, runSchemaCommand } from "./compile-command.js";
 
 export const GEN_USAGE = `usage: tsgrpc gen -I DIR [-I DIR...] --out DIR FILE.proto...
   Generates TypeScript for the files and everything they import (DIR "-" prints to stdout).`;
 
-export function runGen(args: string[]): number {
-  return runSchemaCommand("gen", GEN_USAGE, "out", args, (out, { compiler, compiled }) => {
+const GEN_FLAGS = [INCLUDE_FLAG, { names: ["--out"], value: "DIR" }];
+
+export function runGen(argv: string[]): Promise<number> {
+  return runSchemaCommand("gen", GEN_USAGE, GEN_FLAGS, "--out", argv, (out, { compiler, compiled }) => {
     const all = compiler.withImports(compiled);
     const registry = Registry.from(all);
     for (const file of all) {

@@ -3,6 +3,7 @@ import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 import { CALL_USAGE, runCall } from "./call-command.js";
 import { BENCH_USAGE, runBench } from "./bench-command.js";
+import { EXIT_STATUSES } from "./run-command.js";
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -26,10 +27,14 @@ ${CALL_USAGE}
 ${BENCH_USAGE}
 
 ${COMPILE_USAGE}
+
+Every command takes --help.
+
+${EXIT_STATUSES}
 `;
 
-/** Runs the tsgrpc command line; returns the exit code. */
-export function main(argv: string[]): number | Promise<number> {
+/** Runs the tsgrpc command line; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "compile":

@@ -1,25 +1,7 @@
-import { readFileSync } from "node:fs";
-import { createChannel, createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
+import { createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
 import type { Channel } from "@tsgrpc/grpc";
 import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
-
-export interface TargetOptions {
-  plaintext?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  timeout?: number;
-}
-
-export function openChannel(target: string, options: TargetOptions): Channel {
-  if (options.plaintext !== false && !options.cacert && !options.cert) return createChannel(target);
-  const tls: Record<string, Buffer> = {};
-  if (options.cacert) tls["ca"] = readFileSync(options.cacert);
-  if (options.cert) tls["cert"] = readFileSync(options.cert);
-  if (options.key) tls["key"] = readFileSync(options.key);
-  return createChannel(target, { tls });
-}
 
 type Request = Record<string, unknown>;
 

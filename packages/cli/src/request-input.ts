@@ -1,19 +1,10 @@
 import { readFileSync } from "node:fs";
-import { GrpcError, Metadata, Status } from "@tsgrpc/grpc";
+import { GrpcError, Status } from "@tsgrpc/grpc";
 import type { DecodeError, MessageType, Registry } from "@tsgrpc/protobuf";
+import type { FlagSpec } from "./cli-args.js";
 
-/** -H lines ("key: value"; base64 values for -bin keys) as metadata. */
-export function parseMetadata(lines: string | undefined): Metadata {
-  const md = new Metadata();
-  for (const line of (lines ?? "").split("\n").filter(Boolean)) {
-    const colon = line.indexOf(":");
-    if (colon < 1) throw new GrpcError(Status.INVALID_ARGUMENT, `-H "${line}": expected "key: value"`);
-    const key = line.slice(0, colon).trim().toLowerCase();
-    const value = line.slice(colon + 1).trim();
-    md.add(key, key.endsWith("-bin") ? Uint8Array.from(Buffer.from(value, "base64")) : value);
-  }
-  return md;
-}
+/** -d: the request as JSON, or "@" for newline-delimited JSON requests on stdin. */
+export const DATA_FLAG: FlagSpec = { names: ["-d"], value: "JSON|@" };
 
 /** Requests from -d: one JSON document, or with "@", one per line of stdin. */
 export function readRequests(data: string | undefined, input: MessageType, registry: Registry): object[] {
@@ -27,4 +18,3 @@ export function readRequests(data: string | undefined, input: MessageType, regis
     }
   });
 }
-
