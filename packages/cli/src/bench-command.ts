@@ -6,7 +6,7 @@ import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { CallRecorder, type BenchSummary } from "./bench-stats.js";
 import { formatHtml, formatText } from "./bench-report.js";
 import { UsageError } from "./errors.js";
-import { HEADER_FLAGS, rpcMetadata } from "./headers.js";
+import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
 import { resolveMethod, type MethodTarget } from "./method-target.js";
 import { DATA_FLAG, readRequests } from "./request-input.js";
 import { runCommand, STATUS_EXIT_BASE } from "./run-command.js";
@@ -14,8 +14,9 @@ import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { openTarget, TARGET_FLAGS } from "./target.js";
 
 export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @] [-c N] [-n N | -z DURATION] [--rps N]
-                    [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--format text|json]
-                    [--html FILE] [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                    [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--rpc-header 'key: value']...
+                    [--reflect-header 'key: value']... [--format text|json] [--html FILE]
+                    [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Load-tests a method: -c calls in flight (default 50) over --connections HTTP/2 connections (default 1), until -n
   calls (default 200) or for -z (10s, 500ms, 1m), at most --rps calls per second, after --warmup calls that are not
   counted. Streaming methods count one call per stream ("-d @" gives the messages of client and bidi streams, or a
@@ -25,7 +26,7 @@ export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d
 const BENCH_FLAGS: readonly FlagSpec[] = [
   ...TARGET_FLAGS,
   ...SCHEMA_FLAGS,
-  ...HEADER_FLAGS,
+  ...CALL_HEADER_FLAGS,
   DATA_FLAG,
   { names: ["-c"], value: "N" },
   { names: ["-n"], value: "N" },

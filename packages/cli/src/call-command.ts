@@ -1,7 +1,7 @@
 import { createClient, findDetail, GrpcError, Status } from "@tsgrpc/grpc";
 import * as errorDetails from "@tsgrpc/grpc";
 import type { MessageType } from "@tsgrpc/protobuf";
-import { HEADER_FLAGS, rpcMetadata } from "./headers.js";
+import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
 import { resolveMethod } from "./method-target.js";
 import { DATA_FLAG, readRequests } from "./request-input.js";
 import { runCommand } from "./run-command.js";
@@ -9,11 +9,13 @@ import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { TARGET_FLAGS, withTarget } from "./target.js";
 
 export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d JSON | -d @] [-H 'key: value']... [--timeout MS]
-                   [--emit-defaults] [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                   [--rpc-header 'key: value']... [--reflect-header 'key: value']... [--emit-defaults]
+                   [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Calls a method with a request in proto3 JSON and prints the responses as JSON, as they arrive. "-d @" reads
-  newline-delimited JSON requests from stdin (client and bidi streaming).`;
+  newline-delimited JSON requests from stdin (client and bidi streaming). -H headers go with the call and with reflection,
+  --rpc-header only with the call, --reflect-header only with reflection.`;
 
-const CALL_FLAGS = [...TARGET_FLAGS, ...SCHEMA_FLAGS, ...HEADER_FLAGS, DATA_FLAG, { names: ["--timeout"], value: "MS" }, { names: ["--emit-defaults"] }];
+const CALL_FLAGS = [...TARGET_FLAGS, ...SCHEMA_FLAGS, ...CALL_HEADER_FLAGS, DATA_FLAG, { names: ["--timeout"], value: "MS" }, { names: ["--emit-defaults"] }];
 
 /** The standard error details a server sent, decoded where tsgrpc knows the type. */
 function describeDetails(error: GrpcError): string[] {

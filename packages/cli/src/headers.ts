@@ -2,8 +2,16 @@ import { Metadata } from "@tsgrpc/grpc";
 import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { UsageError } from "./errors.js";
 
-/** -H 'KEY: VALUE', as often as needed: metadata for the call. */
-export const HEADER_FLAGS: readonly FlagSpec[] = [{ names: ["-H"], value: "'KEY: VALUE'", repeatable: true }];
+// grpcurl's three header flags: -H goes with every request, --reflect-header only with reflection's, --rpc-header
+// only with the call's (a server may want a token for the call that its reflection service must not see, or the reverse).
+const HEADER: FlagSpec = { names: ["-H"], value: "'KEY: VALUE'", repeatable: true };
+const REFLECT_HEADER: FlagSpec = { names: ["--reflect-header"], value: "'KEY: VALUE'", repeatable: true };
+const RPC_HEADER: FlagSpec = { names: ["--rpc-header"], value: "'KEY: VALUE'", repeatable: true };
+
+/** The header flags of commands that only ask reflection (list, describe). */
+export const REFLECTION_HEADER_FLAGS: readonly FlagSpec[] = [HEADER, REFLECT_HEADER];
+/** The header flags of commands that make calls (call, bench), which may ask reflection first. */
+export const CALL_HEADER_FLAGS: readonly FlagSpec[] = [HEADER, REFLECT_HEADER, RPC_HEADER];
 
 /** "key: value" lines (base64 values for -bin keys) as metadata; a malformed one is a usage error naming its flag. */
 function metadataOf(args: ParsedArgs, flags: string[]): Metadata {
@@ -24,4 +32,5 @@ function metadataOf(args: ParsedArgs, flags: string[]): Metadata {
   return md;
 }
 
-export const rpcMetadata = (args: ParsedArgs) => metadataOf(args, ["-H"]);
+export const reflectionMetadata = (args: ParsedArgs) => metadataOf(args, ["-H", "--reflect-header"]);
+export const rpcMetadata = (args: ParsedArgs) => metadataOf(args, ["-H", "--rpc-header"]);

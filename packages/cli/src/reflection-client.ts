@@ -1,5 +1,5 @@
 import { createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
-import type { Channel } from "@tsgrpc/grpc";
+import type { Channel, Metadata } from "@tsgrpc/grpc";
 import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 
@@ -7,18 +7,19 @@ type Request = Record<string, unknown>;
 
 /**
  * A server reflection client: asks one question per call (v1, falling back to v1alpha for older servers) and turns
- * the answers into descriptors.
+ * the answers into descriptors. Every question carries `metadata` (-H, --reflect-header): a server may guard
+ * reflection as it guards its methods.
  */
 export class ReflectionClient {
   private useAlpha = false;
 
-  constructor(private readonly channel: Channel, private readonly timeout = 10_000) {}
+  constructor(private readonly channel: Channel, private readonly metadata: Metadata, private readonly timeout = 10_000) {}
 
   private async ask(request: Request): Promise<Record<string, any>> {
     const service = this.useAlpha ? ServerReflectionV1Alpha : ServerReflectionV1;
     const client = createClient(service, this.channel);
     try {
-      for await (const response of client.serverReflectionInfo([request], { timeout: this.timeout })) {
+      for await (const response of client.serverReflectionInfo([request], { timeout: this.timeout, metadata: this.metadata })) {
         const error = (response as Record<string, any>)["errorResponse"];
         if (error) throw new GrpcError(error.errorCode as Status, error.errorMessage as string);
         return response as Record<string, any>;
@@ -31,6 +32,9 @@ export class ReflectionClient {
       }
       if (e instanceof GrpcError && e.code === Status.UNIMPLEMENTED) {
         throw new GrpcError(Status.UNIMPLEMENTED, "the server does not offer reflection (grpc.reflection.v1 or v1alpha): pass the schema with --proto FILE -I DIR");
+      }
+      if (e instanceof GrpcError && e.code === Status.UNAUTHENTICATED && this.metadata.keys().length === 0) {
+        throw new GrpcError(e.code, `${e.rawMessage} (the server's reflection wants credentials: pass them with -H or --reflect-header)`, { metadata: e.metadata });
       }
       throw e;
     }

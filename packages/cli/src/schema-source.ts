@@ -3,6 +3,7 @@ import type { Channel } from "@tsgrpc/grpc";
 import { Registry } from "@tsgrpc/protobuf";
 import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { compileFiles, INCLUDE_FLAG } from "./compile-command.js";
+import { reflectionMetadata } from "./headers.js";
 import { ReflectionClient } from "./reflection-client.js";
 
 /** --proto FILE (repeatable, or comma-separated) with -I DIR: the schema from files, instead of reflection. */
@@ -16,7 +17,7 @@ export class SchemaSource {
 
   constructor(private readonly args: ParsedArgs, channel: Channel) {
     this.protoFiles = args.values("--proto").flatMap((p) => p.split(",")).filter(Boolean);
-    this.reflection = new ReflectionClient(channel);
+    this.reflection = new ReflectionClient(channel, reflectionMetadata(args));
   }
 
   private fromFiles(): Registry {

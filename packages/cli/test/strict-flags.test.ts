@@ -24,7 +24,7 @@ test("a misspelled flag is a usage error (exit 2) naming the flag meant, in ever
     gen: ["--ot", "--out"],
     compile: ["--include_import", "--include_imports"],
     list: ["--plaintxt", "--plaintext"],
-    describe: ["--protoo", "--proto"],
+    describe: ["--reflect-headr", "--reflect-header"],
     call: ["--timout", "--timeout"],
     bench: ["--conections", "--connections"],
   };
@@ -57,7 +57,7 @@ test("flags are checked as declared: values present, switches bare, single flags
     [["-plaintext"], "unknown flag -plaintext; did you mean --plaintext?"],
     [["extra"], 'unexpected argument "extra"'],
     [["-H", "no colon"], '-H "no colon": expected "key: value"'],
-    [["-H", "grpc-timeout: 1S"], '-H "grpc-timeout: 1S": metadata key "grpc-timeout" is reserved for gRPC and HTTP/2'],
+    [["--rpc-header", "grpc-timeout: 1S"], '--rpc-header "grpc-timeout: 1S": metadata key "grpc-timeout" is reserved for gRPC and HTTP/2'],
     [["--plaintext", "--cacert", "ca.pem"], "--plaintext and --cacert/--cert contradict each other"],
     [["--cert", "c.pem"], "--cert and --key go together"],
   ];
@@ -66,6 +66,8 @@ test("flags are checked as declared: values present, switches bare, single flags
     assert.equal(r.code, 2, `${cases[i]![0].join(" ")}: ${r.err}`);
     assert.equal(r.err.split("\n")[0], `tsgrpc call: ${cases[i]![1]}`);
   });
+  const listOnly = await runCli(["list", TARGET, "--rpc-header", "a: b"]);
+  assert.equal(listOnly.code, 2, "list makes no call, so it has no --rpc-header");
   assert.equal((await runCli(["call", TARGET])).err.split("\n")[0], "tsgrpc call: a target (HOST:PORT) and a method (pkg.Service/Method) are needed");
 });
 
