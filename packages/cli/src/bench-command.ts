@@ -5,22 +5,22 @@ import type { CallOptions, Channel, Metadata } from "@tsgrpc/grpc";
 import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { CallRecorder, type BenchSummary } from "./bench-stats.js";
 import { formatHtml, formatText } from "./bench-report.js";
-import { UsageError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
 import { resolveMethod, type MethodTarget } from "./method-target.js";
-import { DATA_FLAG, readRequests } from "./request-input.js";
+import { DATA_FLAG, decodeRequests, readRequestTexts, type RequestTexts } from "./request-input.js";
 import { runCommand, STATUS_EXIT_BASE } from "./run-command.js";
 import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { openTarget, TARGET_FLAGS } from "./target.js";
 
-export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @] [-c N] [-n N | -z DURATION] [--rps N]
+export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-c N] [-n N | -z DURATION] [--rps N]
                     [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--rpc-header 'key: value']...
                     [--reflect-header 'key: value']... [--format text|json] [--html FILE]
                     [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Load-tests a method: -c calls in flight (default 50) over --connections HTTP/2 connections (default 1), until -n
   calls (default 200) or for -z (10s, 500ms, 1m), at most --rps calls per second, after --warmup calls that are not
-  counted. Streaming methods count one call per stream ("-d @" gives the messages of client and bidi streams, or a
-  list that unary calls take in turn). Prints latency percentiles, a histogram and the status codes;
+  counted. Streaming methods count one call per stream (the JSON values of -d are the messages of client and bidi
+  streams, or a list that unary calls take in turn). Prints latency percentiles, a histogram and the status codes;
   Ctrl-C stops early and prints what completed.`;
 
 const BENCH_FLAGS: readonly FlagSpec[] = [
@@ -83,9 +83,10 @@ export function runBench(argv: string[]): Promise<number> {
     const [target, methodPath] = args.expect(2, 2, "a target (HOST:PORT) and a method (pkg.Service/Method)");
     const settings = parseSettings(args);
     const metadata = rpcMetadata(args);
+    const texts = readRequestTexts(args.value("-d"));
     const channels = Array.from({ length: settings.connections }, () => openTarget(target!, args));
     try {
-      return await bench(settings, channels, await resolveMethod(new SchemaSource(args, channels[0]!), methodPath!), args.value("-d"), metadata, target!);
+      return await bench(settings, channels, await resolveMethod(new SchemaSource(args, channels[0]!), methodPath!), texts, metadata, target!);
     } finally {
       for (const ch of channels) ch.close();
     }
@@ -93,11 +94,12 @@ export function runBench(argv: string[]): Promise<number> {
 }
 
 /** Loads the method as `settings` say and prints the summary; the exit status says how the calls ended. */
-async function bench(settings: BenchSettings, channels: Channel[], { service, localName, method, registry }: MethodTarget, data: string | undefined, metadata: Metadata, target: string): Promise<number> {
-  const requests = readRequests(data, method.input, registry);
+async function bench(settings: BenchSettings, channels: Channel[], { service, localName, method, registry }: MethodTarget, texts: RequestTexts, metadata: Metadata, target: string): Promise<number> {
+  const requests = decodeRequests(texts, method.input, registry);
   const stubs = channels.map((ch) => (createClient(service, ch) as Record<string, (r: unknown, o: CallOptions) => unknown>)[localName]!);
   const streamsRequests = method.kind === "client_streaming" || method.kind === "bidi_streaming";
   const streamsResponses = method.kind === "server_streaming" || method.kind === "bidi_streaming";
+  if (!streamsRequests && requests.length === 0) throw new CliError(`${method.name} takes one request per call, -d gave none`);
 
   const stop = new AbortController();
   setMaxListeners(0, stop.signal); // every call in flight listens to it

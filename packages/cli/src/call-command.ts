@@ -1,18 +1,20 @@
-import { createClient, findDetail, GrpcError, Status } from "@tsgrpc/grpc";
+import { createClient, findDetail, GrpcError } from "@tsgrpc/grpc";
 import * as errorDetails from "@tsgrpc/grpc";
 import type { MessageType } from "@tsgrpc/protobuf";
+import { CliError } from "./errors.js";
 import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
 import { resolveMethod } from "./method-target.js";
-import { DATA_FLAG, readRequests } from "./request-input.js";
+import { DATA_FLAG, decodeRequests, readRequestTexts } from "./request-input.js";
 import { runCommand } from "./run-command.js";
 import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { TARGET_FLAGS, withTarget } from "./target.js";
 
-export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d JSON | -d @] [-H 'key: value']... [--timeout MS]
+export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-H 'key: value']... [--timeout MS]
                    [--rpc-header 'key: value']... [--reflect-header 'key: value']... [--emit-defaults]
                    [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
-  Calls a method with a request in proto3 JSON and prints the responses as JSON, as they arrive. "-d @" reads
-  newline-delimited JSON requests from stdin (client and bidi streaming). -H headers go with the call and with reflection,
+  Calls a method with a request in proto3 JSON and prints the responses as JSON, as they arrive. -d takes the JSON,
+  "@FILE" reads it from a file and "@" from stdin; several JSON values one after another (NDJSON, or any whitespace
+  between them) are the messages of client and bidi streams. -H headers go with the call and with reflection,
   --rpc-header only with the call, --reflect-header only with reflection.`;
 
 const CALL_FLAGS = [...TARGET_FLAGS, ...SCHEMA_FLAGS, ...CALL_HEADER_FLAGS, DATA_FLAG, { names: ["--timeout"], value: "MS" }, { names: ["--emit-defaults"] }];
@@ -32,11 +34,12 @@ export function runCall(argv: string[]): Promise<number> {
     // Everything the command line alone decides is checked before connecting.
     const timeout = args.int("--timeout", 1);
     const metadata = rpcMetadata(args);
+    const texts = readRequestTexts(args.value("-d"));
     return withTarget(target!, args, async (channel) => {
       const { service, localName, method, registry } = await resolveMethod(new SchemaSource(args, channel), methodPath!);
-      const requests = readRequests(args.value("-d"), method.input, registry);
+      const requests = decodeRequests(texts, method.input, registry);
       const single = method.kind === "unary" || method.kind === "server_streaming";
-      if (single && requests.length !== 1) throw new GrpcError(Status.INVALID_ARGUMENT, `${method.name} takes exactly one request, got ${requests.length}`);
+      if (single && requests.length !== 1) throw new CliError(`${method.name} takes exactly one request, -d gave ${requests.length}`);
       const call = (createClient(service, channel) as Record<string, (r: unknown, o: unknown) => unknown>)[localName]!;
       const print = (m: object) => process.stdout.write(method.output.toJsonString(m, { registry, emitDefaults: args.has("--emit-defaults"), pretty: true }) + "\n");
       try {

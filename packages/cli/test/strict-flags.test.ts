@@ -49,7 +49,7 @@ test("a misspelled flag is a usage error (exit 2) naming the flag meant, in ever
 test("flags are checked as declared: values present, switches bare, single flags once, no stray arguments", async () => {
   const call = (...args: string[]) => runCli(["call", TARGET, "userservice.UserService/GetUser", ...args]);
   const cases: [string[], string][] = [
-    [["-d"], "-d needs a value: -d JSON|@"],
+    [["-d"], "-d needs a value: -d JSON|@FILE|@"],
     [["--timeout"], "--timeout needs a value: --timeout MS"],
     [["--timeout", "soon"], '--timeout needs a positive whole number, not "soon"'],
     [["--plaintext=yes"], "--plaintext takes no value"],
