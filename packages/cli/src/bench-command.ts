@@ -11,7 +11,7 @@ import { resolveMethod, type MethodTarget } from "./method-target.js";
 import { DATA_FLAG, decodeRequests, readRequestTexts, type RequestTexts } from "./request-input.js";
 import { runCommand, STATUS_EXIT_BASE } from "./run-command.js";
 import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
-import { openTarget, TARGET_FLAGS } from "./target.js";
+import { connectAll, openTarget, TARGET_FLAGS } from "./target.js";
 
 export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-c N] [-n N | -z DURATION] [--rps N]
                     [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--rpc-header 'key: value']...
@@ -86,6 +86,8 @@ export function runBench(argv: string[]): Promise<number> {
     const texts = readRequestTexts(args.value("-d"));
     const channels = Array.from({ length: settings.connections }, () => openTarget(target!, args));
     try {
+      // Connected before the clock starts, and a server that cannot be reached is one message, not N failed calls.
+      await connectAll(channels);
       return await bench(settings, channels, await resolveMethod(new SchemaSource(args, channels[0]!), methodPath!), texts, metadata, target!);
     } finally {
       for (const ch of channels) ch.close();

@@ -158,6 +158,4 @@ test("tsgrpc bench: Ctrl-C stops cleanly with partial results; bad arguments are
   const badJson = await run([host, "userservice.UserService/GetUser", "-d", '{"id": "seven"}']);
   assert.equal(badJson.code, 1);
   assert.match(badJson.err, /^tsgrpc bench: request is not valid JSON for userservice\.GetUserRequest: expected a number/);
-  const nobody = await run(["127.0.0.1:1", "userservice.UserService/GetUser", "-n", "5"]);
-  assert.equal(nobody.code, 64 + Status.UNAVAILABLE, nobody.err);
 });
