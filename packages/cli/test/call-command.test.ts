@@ -19,6 +19,8 @@ const server = createServer({ logError: () => {} })
     async getUser(req: any, ctx) {
       if (req.id === 0) throw new GrpcError(Status.INVALID_ARGUMENT, "bad id", { details: [packDetail(BadRequest, { fieldViolations: [{ field: "id", description: "must be positive" }] })] });
       if (req.id > 100) throw new GrpcError(Status.NOT_FOUND, `User ${req.id} not found`);
+      ctx.responseHeaders.set("x-served-by", "test-server");
+      ctx.responseTrailers.set("x-cost", "3");
       return { user: { id: req.id, username: String(ctx.metadata.get("x-name") ?? "ada"), roles: ["admin"] } };
     },
     createUser: async () => ({}),
@@ -79,6 +81,18 @@ test("tsgrpc call: -d @FILE reads the request from a file (pretty-printed JSON t
   const missing = await run(["call", host, "userservice.UserService/GetUser", "-d", `@${join(dir, "nope.json")}`]);
   assert.equal(missing.code, 1);
   assert.equal(missing.err, `tsgrpc call: cannot read the requests from "${join(dir, "nope.json")}" (-d @${join(dir, "nope.json")}): no such file\n`);
+});
+
+test("tsgrpc call -v prints the response headers and trailers as grpcurl -v does", async () => {
+  const r = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 7}', "-H", "x-name: grace", "-v"]);
+  assert.equal(r.code, 0, r.err);
+  assert.ok(r.out.includes("\nResolved method descriptor:\nrpc GetUser ( .userservice.GetUserRequest ) returns ( .userservice.GetUserResponse );\n"), r.out);
+  assert.ok(r.out.includes("\nRequest metadata to send:\nx-name: grace\n"), r.out);
+  assert.ok(r.out.includes("\nResponse headers received:\nx-served-by: test-server\n"), r.out);
+  assert.ok(r.out.includes('\nResponse contents:\n{\n  "user": {'), r.out);
+  assert.ok(r.out.endsWith("\nResponse trailers received:\nx-cost: 3\nSent 1 request and received 1 response\n"), r.out);
+  const quiet = await run(["call", host, "userservice.UserService/GetUser", "-d", '{"id": 7}']);
+  assert.doesNotMatch(quiet.out, /Response headers received/);
 });
 
 test("tsgrpc call: a request that does not fit is the CLI's own error (exit 1), never sent; close names are suggested", async () => {
