@@ -3,7 +3,10 @@ import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 import { CALL_USAGE, runCall } from "./call-command.js";
 import { BENCH_USAGE, runBench } from "./bench-command.js";
+import { didYouMean } from "./close-names.js";
 import { EXIT_STATUSES } from "./run-command.js";
+
+const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "help"];
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -56,7 +59,7 @@ export async function main(argv: string[]): Promise<number> {
       process.stdout.write(HELP);
       return 0;
     default:
-      process.stderr.write(`tsgrpc: unknown command "${command}"\n\n${HELP}`);
+      process.stderr.write(`tsgrpc: unknown command "${command}".${didYouMean(command, COMMANDS)}\n\n${HELP}`);
       return 2;
   }
 }

@@ -1,4 +1,5 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
+import { didYouMean } from "./close-names.js";
 import { REFLECTION_HEADER_FLAGS } from "./headers.js";
 import { describeSymbol } from "./proto-printer.js";
 import { runCommand } from "./run-command.js";
@@ -25,7 +26,7 @@ export function runList(argv: string[]): Promise<number> {
         return 0;
       }
       const info = (await schema.lookup(service))?.getService(service);
-      if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${service}" not found`);
+      if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${service}" not found.${didYouMean(service, await schema.serviceNames().catch(() => []))}`);
       for (const m of info.methods) process.stdout.write(`${service}.${m.name}\n`);
       return 0;
     });
@@ -40,7 +41,7 @@ export function runDescribe(argv: string[]): Promise<number> {
       const schema = new SchemaSource(args, channel);
       const registry = await schema.lookup(name);
       const text = registry && describeSymbol(registry, name);
-      if (!text) throw new GrpcError(Status.NOT_FOUND, `Symbol "${symbol}" not found`);
+      if (!text) throw new GrpcError(Status.NOT_FOUND, `Symbol "${symbol}" not found.${didYouMean(name, await schema.symbolNames().catch(() => []))}`);
       process.stdout.write(text);
       return 0;
     });

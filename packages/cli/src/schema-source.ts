@@ -42,4 +42,16 @@ export class SchemaSource {
   async serviceNames(): Promise<string[]> {
     return this.protoFiles.length ? [...this.fromFiles().services.keys()] : this.reflection.listServices();
   }
+
+  /** Every symbol of the schema (services, methods, messages, enums): what a misspelled name may have meant. */
+  async symbolNames(): Promise<string[]> {
+    const registries = this.protoFiles.length ? [this.fromFiles()] : await Promise.all((await this.serviceNames()).map((s) => this.reflection.registryFor(s).catch(() => undefined)));
+    const names: string[] = [];
+    for (const r of registries) {
+      if (!r) continue;
+      names.push(...r.messages.keys(), ...r.enums.keys());
+      for (const [name, service] of r.services) names.push(name, ...service.methods.map((m) => `${name}.${m.name}`));
+    }
+    return names;
+  }
 }

@@ -46,6 +46,12 @@ test("a misspelled flag is a usage error (exit 2) naming the flag meant, in ever
   );
 });
 
+test("a misspelled command is a usage error suggesting the command meant", async () => {
+  const r = await runCli(["lst", TARGET]);
+  assert.equal(r.code, 2);
+  assert.equal(r.err.split("\n")[0], 'tsgrpc: unknown command "lst". Did you mean "list"?');
+});
+
 test("flags are checked as declared: values present, switches bare, single flags once, no stray arguments", async () => {
   const call = (...args: string[]) => runCli(["call", TARGET, "userservice.UserService/GetUser", ...args]);
   const cases: [string[], string][] = [
