@@ -45,7 +45,19 @@ const app = await createApp({
   allowedOrigins: opts["allow-origin"],
 });
 const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
-const port = await app.listen(`${host}:${opts.port}`);
+const port = await app.listen(`${host}:${opts.port}`).catch(async (e: NodeJS.ErrnoException) => {
+  // These are the user's to fix with an argument; a stack trace would hide the one sentence they need.
+  const on = opts.host ? ` on ${opts.host}` : "";
+  const why: Record<string, string> = {
+    EADDRINUSE: `port ${opts.port}${on} is already in use: pick another with --port N`,
+    EACCES: `port ${opts.port}${on} needs privileges this user lacks: pick another with --port N`,
+    EADDRNOTAVAIL: `${opts.host} is not an address of this machine: pick another with --host H`,
+  };
+  if (!e.code || !why[e.code]) throw e;
+  console.error(`Cannot listen: ${why[e.code]}.`);
+  await app.shutdown(0);
+  process.exit(1);
+});
 const target = `${opts.host || "127.0.0.1"}:${port}`.replace(/^([^[].*:.*):(\d+)$/, "[$1]:$2");
 console.log(`UserService listening on ${opts.host || "every interface"}, port ${port} (store: ${opts.db}${opts.tokens ? `, bearer auth with ${opts.tokens.size} tokens` : ", auth off"})
 Web console: http://${target}/${opts.tokens ? " (enter a token from the tokens file in the page)" : ""}

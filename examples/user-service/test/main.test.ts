@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -79,6 +80,24 @@ test("the server process refuses bad arguments with its usage and status 2", () 
     const r = spawnSync(process.execPath, [MAIN, ...args], { encoding: "utf8", timeout: 15_000 });
     assert.equal(r.status, 2, `${args.join(" ")}: ${r.stderr}`);
     assert.match(r.stderr, /usage: npm start/);
+  }
+});
+
+test("a port that is taken is said in one sentence naming --port, exit 1, not a stack trace", async () => {
+  const blocker = createTcpServer();
+  const port = await new Promise<number>((resolve) => blocker.listen(0, "127.0.0.1", () => resolve((blocker.address() as { port: number }).port)));
+  try {
+    const child = spawn(process.execPath, [MAIN, "--port", String(port), "--host", "127.0.0.1", "--db", ":memory:"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout!.on("data", (d) => (out += d));
+    child.stderr!.on("data", (d) => (err += d));
+    const code = await new Promise<number | null>((resolve) => child.once("close", resolve)); // "close": its output is all read
+    assert.equal(code, 1, err);
+    assert.equal(err, `Cannot listen: port ${port} on 127.0.0.1 is already in use: pick another with --port N.\n`);
+    assert.equal(out, "");
+  } finally {
+    blocker.close();
   }
 });
 

@@ -1,33 +1,43 @@
 import { setMaxListeners } from "node:events";
 import { writeFileSync } from "node:fs";
 import { createClient, GrpcError, Status } from "@tsgrpc/grpc";
-import type { CallOptions } from "@tsgrpc/grpc";
-import { parseProtocArgs } from "./compile-command.js";
+import type { CallOptions, Channel, Metadata } from "@tsgrpc/grpc";
+import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { CallRecorder, type BenchSummary } from "./bench-stats.js";
 import { formatHtml, formatText } from "./bench-report.js";
-import { resolveMethod } from "./method-target.js";
-import { failWithStatus, STATUS_EXIT_BASE, targetOptions } from "./reflect-commands.js";
-import { openChannel } from "./reflection-client.js";
-import { parseMetadata, readRequests } from "./request-input.js";
+import { CliError, UsageError } from "./errors.js";
+import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
+import { resolveMethod, type MethodTarget } from "./method-target.js";
+import { DATA_FLAG, decodeRequests, readRequestTexts, type RequestTexts } from "./request-input.js";
+import { runCommand, STATUS_EXIT_BASE } from "./run-command.js";
+import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
+import { connectAll, openTarget, TARGET_FLAGS } from "./target.js";
 
-export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @] [-c N] [-n N | -z DURATION] [--rps N]
-                    [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--format text|json]
-                    [--html FILE] [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-c N] [-n N | -z DURATION] [--rps N]
+                    [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--rpc-header 'key: value']...
+                    [--reflect-header 'key: value']... [--format text|json] [--html FILE]
+                    [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Load-tests a method: -c calls in flight (default 50) over --connections HTTP/2 connections (default 1), until -n
   calls (default 200) or for -z (10s, 500ms, 1m), at most --rps calls per second, after --warmup calls that are not
-  counted. Streaming methods count one call per stream ("-d @" gives the messages of client and bidi streams, or a
-  list that unary calls take in turn). Prints latency percentiles, a histogram and the status codes; Ctrl-C stops
-  early and prints what completed.`;
+  counted. Streaming methods count one call per stream (the JSON values of -d are the messages of client and bidi
+  streams, or a list that unary calls take in turn). Prints latency percentiles, a histogram and the status codes;
+  Ctrl-C stops early and prints what completed.`;
 
-class UsageError extends Error {}
-
-function positiveInt(flags: Map<string, string | true>, name: string, fallback: number | undefined): number | undefined {
-  const v = flags.get(name);
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (typeof v !== "string" || !Number.isInteger(n) || n < 0 || (n === 0 && name !== "warmup")) throw new UsageError(`${name.length === 1 ? "-" : "--"}${name} needs a positive whole number, not "${v === true ? "" : v}"`);
-  return n;
-}
+const BENCH_FLAGS: readonly FlagSpec[] = [
+  ...TARGET_FLAGS,
+  ...SCHEMA_FLAGS,
+  ...CALL_HEADER_FLAGS,
+  DATA_FLAG,
+  { names: ["-c"], value: "N" },
+  { names: ["-n"], value: "N" },
+  { names: ["-z"], value: "DURATION" },
+  { names: ["--rps"], value: "N" },
+  { names: ["--connections"], value: "N" },
+  { names: ["--warmup"], value: "N" },
+  { names: ["--timeout"], value: "MS" },
+  { names: ["--format"], value: "text|json" },
+  { names: ["--html"], value: "FILE" },
+];
 
 /** "10s", "500ms", "1m30s", "2h" -> milliseconds. */
 export function parseDuration(text: string): number {
@@ -49,134 +59,126 @@ interface BenchSettings {
   html: string | undefined;
 }
 
-function parseSettings(flags: Map<string, string | true>): BenchSettings {
-  const durationMs = typeof flags.get("z") === "string" ? parseDuration(flags.get("z") as string) : undefined;
-  if (durationMs !== undefined && flags.has("n")) throw new UsageError("give -n or -z, not both");
-  const format = flags.get("format") ?? "text";
+function parseSettings(args: ParsedArgs): BenchSettings {
+  const z = args.value("-z");
+  const durationMs = z === undefined ? undefined : parseDuration(z);
+  if (durationMs !== undefined && args.has("-n")) throw new UsageError("give -n or -z, not both");
+  const format = args.value("--format") ?? "text";
   if (format !== "text" && format !== "json") throw new UsageError(`--format is text or json, not "${format}"`);
   return {
-    concurrency: positiveInt(flags, "c", 50)!,
-    connections: positiveInt(flags, "connections", 1)!,
-    total: positiveInt(flags, "n", durationMs === undefined ? 200 : undefined),
+    concurrency: args.int("-c", 1, 50)!,
+    connections: args.int("--connections", 1, 1)!,
+    total: args.int("-n", 1, durationMs === undefined ? 200 : undefined),
     durationMs,
-    rps: positiveInt(flags, "rps", undefined),
-    warmup: positiveInt(flags, "warmup", 0)!,
-    timeout: positiveInt(flags, "timeout", 20_000)!,
+    rps: args.int("--rps", 1),
+    warmup: args.int("--warmup", 0, 0)!,
+    timeout: args.int("--timeout", 1, 20_000)!,
     format,
-    html: typeof flags.get("html") === "string" ? (flags.get("html") as string) : undefined,
+    html: args.value("--html"),
   };
 }
 
-export async function runBench(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseProtocArgs(args);
-  } catch (e) {
-    process.stderr.write(`tsgrpc bench: ${(e as Error).message}\n${BENCH_USAGE}\n`);
-    return 2;
-  }
-  const { files: positional, flags, includes } = parsed;
-  const [target, methodPath] = positional;
-  let settings: BenchSettings;
-  try {
-    if (!target || !methodPath) throw new UsageError("a target and a method are needed");
-    settings = parseSettings(flags);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    process.stderr.write(`tsgrpc bench: ${e.message}\n${BENCH_USAGE}\n`);
-    return 2;
-  }
-
-  const channels = Array.from({ length: settings.connections }, () => openChannel(target!, targetOptions(flags)));
-  try {
-    const { service, localName, method, registry } = await resolveMethod(channels[0]!, methodPath!, flags, includes);
-    const requests = readRequests(flags.get("d") as string | undefined, method.input, registry);
-    const metadata = parseMetadata(flags.get("H") as string | undefined);
-    const stubs = channels.map((ch) => (createClient(service, ch) as Record<string, (r: unknown, o: CallOptions) => unknown>)[localName]!);
-    const streamsRequests = method.kind === "client_streaming" || method.kind === "bidi_streaming";
-    const streamsResponses = method.kind === "server_streaming" || method.kind === "bidi_streaming";
-
-    const stop = new AbortController();
-    setMaxListeners(0, stop.signal); // every call in flight listens to it
-    /** One call, start to status; `i` picks the connection and (for unary and server streaming) the request. */
-    async function call(i: number): Promise<void> {
-      const options: CallOptions = { metadata, timeout: settings.timeout, signal: stop.signal };
-      const result = stubs[i % stubs.length]!(streamsRequests ? requests : requests[i % requests.length], options);
-      if (streamsResponses) for await (const _ of result as AsyncIterable<unknown>);
-      else await result;
-    }
-
-    /** Runs calls with `concurrency` in flight until `more(i)` says stop; `onEnd` hears of each. */
-    async function load(more: (i: number) => boolean, onEnd?: (start: number, latency: number, error: unknown) => void, rps?: number): Promise<void> {
-      let issued = 0;
-      const origin = performance.now();
-      async function worker(): Promise<void> {
-        while (!stop.signal.aborted && more(issued)) {
-          const i = issued++;
-          if (rps) {
-            const due = origin + (i * 1000) / rps;
-            const wait = due - performance.now();
-            if (wait > 1) await new Promise((r) => setTimeout(r, wait));
-            if (stop.signal.aborted || !more(i)) return;
-          }
-          const start = performance.now();
-          let error: unknown;
-          try {
-            await call(i);
-          } catch (e) {
-            error = e;
-          }
-          if (stop.signal.aborted && error) return; // cancelled by Ctrl-C: not a result
-          onEnd?.(start - origin, performance.now() - start, error);
-        }
-      }
-      await Promise.all(Array.from({ length: settings.concurrency }, worker));
-    }
-
-    let interrupted = false;
-    const onSigint = () => {
-      interrupted = true;
-      stop.abort();
-    };
-    process.once("SIGINT", onSigint);
-    const recorder = new CallRecorder();
-    const progress = settings.format === "text" && process.stderr.isTTY ? startProgress(recorder, settings) : undefined;
-    let started = 0;
+export function runBench(argv: string[]): Promise<number> {
+  return runCommand("bench", BENCH_USAGE, BENCH_FLAGS, argv, async (args) => {
+    const [target, methodPath] = args.expect(2, 2, "a target (HOST:PORT) and a method (pkg.Service/Method)");
+    const settings = parseSettings(args);
+    const metadata = rpcMetadata(args);
+    const texts = readRequestTexts(args.value("-d"));
+    const channels = Array.from({ length: settings.connections }, () => openTarget(target!, args));
     try {
-      if (settings.warmup) await load((i) => i < settings.warmup);
-      started = performance.now();
-      const deadline = settings.durationMs === undefined ? Infinity : started + settings.durationMs;
-      const more = settings.total !== undefined ? (i: number) => i < settings.total! : () => performance.now() < deadline;
-      await load(more, (start, latency, error) => {
-        const e = error === undefined ? undefined : error instanceof GrpcError ? error : GrpcError.from(error, false);
-        recorder.add(start, latency, e?.code ?? Status.OK, e && `${Status[e.code]}: ${e.rawMessage}`);
-      }, settings.rps);
+      // Connected before the clock starts, and a server that cannot be reached is one message, not N failed calls.
+      await connectAll(channels);
+      return await bench(settings, channels, await resolveMethod(new SchemaSource(args, channels[0]!), methodPath!), texts, metadata, target!);
     } finally {
-      process.off("SIGINT", onSigint);
-      progress?.stop();
+      for (const ch of channels) ch.close();
     }
-    const summary: BenchSummary = recorder.summarize(
-      {
-        target: target!,
-        method: method.path,
-        kind: method.kind,
-        options: { concurrency: settings.concurrency, connections: settings.connections, total: settings.total, durationMs: settings.durationMs, rps: settings.rps, warmup: settings.warmup },
-        interrupted,
-        totalMs: Math.round((performance.now() - started) * 1000) / 1000,
-      },
-      (code) => Status[code] ?? String(code),
-    );
-    process.stdout.write(settings.format === "json" ? JSON.stringify(summary, null, 2) + "\n" : formatText(summary));
-    if (settings.html) writeFileSync(settings.html, formatHtml(summary));
-    if (interrupted) return 130;
-    // Every call failed: the exit status says how, as for `tsgrpc call`.
-    if (summary.count > 0 && !summary.statuses["OK"]) return STATUS_EXIT_BASE + (Status[Object.keys(summary.statuses)[0] as keyof typeof Status] as number);
-    return 0;
-  } catch (e) {
-    return failWithStatus("bench", e);
-  } finally {
-    for (const ch of channels) ch.close();
+  });
+}
+
+/** Loads the method as `settings` say and prints the summary; the exit status says how the calls ended. */
+async function bench(settings: BenchSettings, channels: Channel[], { service, localName, method, registry }: MethodTarget, texts: RequestTexts, metadata: Metadata, target: string): Promise<number> {
+  const requests = decodeRequests(texts, method.input, registry);
+  const stubs = channels.map((ch) => (createClient(service, ch) as Record<string, (r: unknown, o: CallOptions) => unknown>)[localName]!);
+  const streamsRequests = method.kind === "client_streaming" || method.kind === "bidi_streaming";
+  const streamsResponses = method.kind === "server_streaming" || method.kind === "bidi_streaming";
+  if (!streamsRequests && requests.length === 0) throw new CliError(`${method.name} takes one request per call, -d gave none`);
+
+  const stop = new AbortController();
+  setMaxListeners(0, stop.signal); // every call in flight listens to it
+  /** One call, start to status; `i` picks the connection and (for unary and server streaming) the request. */
+  async function call(i: number): Promise<void> {
+    const options: CallOptions = { metadata, timeout: settings.timeout, signal: stop.signal };
+    const result = stubs[i % stubs.length]!(streamsRequests ? requests : requests[i % requests.length], options);
+    if (streamsResponses) for await (const _ of result as AsyncIterable<unknown>);
+    else await result;
   }
+
+  /** Runs calls with `concurrency` in flight until `more(i)` says stop; `onEnd` hears of each. */
+  async function load(more: (i: number) => boolean, onEnd?: (start: number, latency: number, error: unknown) => void, rps?: number): Promise<void> {
+    let issued = 0;
+    const origin = performance.now();
+    async function worker(): Promise<void> {
+      while (!stop.signal.aborted && more(issued)) {
+        const i = issued++;
+        if (rps) {
+          const due = origin + (i * 1000) / rps;
+          const wait = due - performance.now();
+          if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+          if (stop.signal.aborted || !more(i)) return;
+        }
+        const start = performance.now();
+        let error: unknown;
+        try {
+          await call(i);
+        } catch (e) {
+          error = e;
+        }
+        if (stop.signal.aborted && error) return; // cancelled by Ctrl-C: not a result
+        onEnd?.(start - origin, performance.now() - start, error);
+      }
+    }
+    await Promise.all(Array.from({ length: settings.concurrency }, worker));
+  }
+
+  let interrupted = false;
+  const onSigint = () => {
+    interrupted = true;
+    stop.abort();
+  };
+  process.once("SIGINT", onSigint);
+  const recorder = new CallRecorder();
+  const progress = settings.format === "text" && process.stderr.isTTY ? startProgress(recorder, settings) : undefined;
+  let started = 0;
+  try {
+    if (settings.warmup) await load((i) => i < settings.warmup);
+    started = performance.now();
+    const deadline = settings.durationMs === undefined ? Infinity : started + settings.durationMs;
+    const more = settings.total !== undefined ? (i: number) => i < settings.total! : () => performance.now() < deadline;
+    await load(more, (start, latency, error) => {
+      const e = error === undefined ? undefined : error instanceof GrpcError ? error : GrpcError.from(error, false);
+      recorder.add(start, latency, e?.code ?? Status.OK, e && `${Status[e.code]}: ${e.rawMessage}`);
+    }, settings.rps);
+  } finally {
+    process.off("SIGINT", onSigint);
+    progress?.stop();
+  }
+  const summary: BenchSummary = recorder.summarize(
+    {
+      target,
+      method: method.path,
+      kind: method.kind,
+      options: { concurrency: settings.concurrency, connections: settings.connections, total: settings.total, durationMs: settings.durationMs, rps: settings.rps, warmup: settings.warmup },
+      interrupted,
+      totalMs: Math.round((performance.now() - started) * 1000) / 1000,
+    },
+    (code) => Status[code] ?? String(code),
+  );
+  process.stdout.write(settings.format === "json" ? JSON.stringify(summary, null, 2) + "\n" : formatText(summary));
+  if (settings.html) writeFileSync(settings.html, formatHtml(summary));
+  if (interrupted) return 130;
+  // Every call failed: the exit status says how, as for `tsgrpc call`.
+  if (summary.count > 0 && !summary.statuses["OK"]) return STATUS_EXIT_BASE + (Status[Object.keys(summary.statuses)[0] as keyof typeof Status] as number);
+  return 0;
 }
 
 /** A progress bar on stderr, redrawn five times a second. */

@@ -1,39 +1,19 @@
 import { writeFileSync } from "node:fs";
-import { Compiler, CompileError, encodeDescriptorSet, formatDiagnostic } from "@tsgrpc/compiler";
+import { Compiler, encodeDescriptorSet, formatDiagnostic } from "@tsgrpc/compiler";
+import type { FlagSpec, ParsedArgs } from "./cli-args.js";
+import { UsageError } from "./errors.js";
+import { runCommand } from "./run-command.js";
 
 export const COMPILE_USAGE = `usage: tsgrpc compile -I DIR [-I DIR...] --descriptor_set_out=FILE [--include_imports] [--include_source_info] FILE.proto...
-  Compiles .proto files to a google.protobuf.FileDescriptorSet, as protoc does (FILE "-" writes to stdout).`;
+  Compiles .proto files to a google.protobuf.FileDescriptorSet, as protoc does (FILE "-" writes to stdout).
+  -o FILE is --descriptor_set_out; -I DIR is --proto_path=DIR (also -IDIR).`;
 
-/** Flags that take the next argument as their value (`--out DIR`); `--flag=value` works for every flag. */
-const VALUE_FLAGS = new Set(["--out", "--proto", "--cacert", "--cert", "--key", "--timeout", "-d", "-H", "-c", "-n", "-z", "--rps", "--connections", "--warmup", "--format", "--html"]);
-/** Flags that may be given several times; their values are kept joined by newlines. */
-const REPEATED_FLAGS = new Set(["-H"]);
+/** protoc's import path: -I DIR, -IDIR, --proto_path DIR or --proto_path=DIR, as often as needed. */
+export const INCLUDE_FLAG: FlagSpec = { names: ["-I", "--proto_path"], value: "DIR", repeatable: true };
 
-/** Parses protoc-style arguments: -I DIR, -IDIR, --proto_path=DIR, -o FILE, --descriptor_set_out=FILE. */
-export function parseProtocArgs(args: string[]): { includes: string[]; files: string[]; flags: Map<string, string | true> } {
-  const includes: string[] = [];
-  const files: string[] = [];
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "-I" || a === "--proto_path" || a === "-o" || VALUE_FLAGS.has(a)) {
-      const v = args[++i];
-      if (v === undefined) throw new Error(`${a} needs a value`);
-      if (a === "-I" || a === "--proto_path") includes.push(v);
-      else if (a === "--proto") flags.set("proto", [flags.get("proto"), v].filter((x) => typeof x === "string").join(","));
-      else if (REPEATED_FLAGS.has(a)) flags.set(a.replace(/^--?/, ""), [flags.get(a.replace(/^--?/, "")), v].filter((x) => typeof x === "string").join("\n"));
-      else flags.set(a === "-o" ? "descriptor_set_out" : a.replace(/^--?/, ""), v);
-    } else if (a.startsWith("-I")) includes.push(a.slice(2));
-    else if (a.startsWith("--proto_path=")) includes.push(a.slice("--proto_path=".length));
-    else if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      flags.set(eq < 0 ? a.slice(2) : a.slice(2, eq), eq < 0 ? true : a.slice(eq + 1));
-    } else files.push(a);
-  }
-  return { includes, files, flags };
-}
+const COMPILE_FLAGS: readonly FlagSpec[] = [INCLUDE_FLAG, { names: ["-o", "--descriptor_set_out"], value: "FILE" }, { names: ["--include_imports"] }, { names: ["--include_source_info"] }];
 
-/** Compiles files named on the command line; prints diagnostics as file:line:col and returns an exit code. */
+/** Compiles files named on the command line (relative to an import path; "." without one); warnings go to stderr. */
 export function compileFiles(includes: string[], files: string[]) {
   if (files.length === 0) throw new Error("no input files");
   const compiler = new Compiler({ includePaths: includes.length ? includes : ["."] });
@@ -48,33 +28,23 @@ export function compileFiles(includes: string[], files: string[]) {
 }
 
 /**
- * Runs a command that compiles schemas: its output path is the flag `outFlag`; schema errors are printed as
- * file:line:col lines with exit status 1; a missing output flag prints `usage` with exit status 2.
+ * Runs a command that compiles the .proto files named on the command line and writes to the value of `outFlag`
+ * (which it must be given). Schema errors come out as file:line:col lines with exit status 1 (runCommand).
  */
-export function runSchemaCommand(command: string, usage: string, outFlag: string, args: string[], body: (out: string, compiled: ReturnType<typeof compileFiles>, flags: Map<string, string | true>) => void): number {
-  const { includes, files, flags } = parseProtocArgs(args);
-  const out = flags.get(outFlag);
-  if (typeof out !== "string") {
-    process.stderr.write(usage + "\n");
-    return 2;
-  }
-  try {
-    body(out, compileFiles(includes, files), flags);
+export function runSchemaCommand(command: string, usage: string, flags: readonly FlagSpec[], outFlag: string, argv: string[], body: (out: string, compiled: ReturnType<typeof compileFiles>, args: ParsedArgs) => void): Promise<number> {
+  return runCommand(command, usage, flags, argv, (args) => {
+    const files = args.expect(1, Infinity, "a .proto file");
+    const out = args.value(outFlag);
+    if (out === undefined) throw new UsageError(`${outFlag} is needed`);
+    body(out, compileFiles(args.values("-I"), files), args);
     return 0;
-  } catch (e) {
-    if (e instanceof CompileError) {
-      process.stderr.write(e.diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n") + "\n");
-      return 1;
-    }
-    process.stderr.write(`tsgrpc ${command}: ${(e as Error).message}\n`);
-    return 1;
-  }
+  });
 }
 
-export function runCompile(args: string[]): number {
-  return runSchemaCommand("compile", COMPILE_USAGE, "descriptor_set_out", args, (out, { compiler, compiled }, flags) => {
-    const set = flags.has("include_imports") ? compiler.withImports(compiled) : compiled;
-    const bytes = encodeDescriptorSet(compiler.builtin(), set, flags.has("include_source_info"));
+export function runCompile(argv: string[]): Promise<number> {
+  return runSchemaCommand("compile", COMPILE_USAGE, COMPILE_FLAGS, "--descriptor_set_out", argv, (out, { compiler, compiled }, args) => {
+    const set = args.has("--include_imports") ? compiler.withImports(compiled) : compiled;
+    const bytes = encodeDescriptorSet(compiler.builtin(), set, args.has("--include_source_info"));
     if (out === "-") process.stdout.write(bytes);
     else writeFileSync(out, bytes);
   });

@@ -1,18 +1,45 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generateFile } from "@tsgrpc/codegen";
+import { generateFile, isProvided, RUNTIME_MODULES, type GenerateOptions } from "@tsgrpc/codegen";
 import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
-import { runSchemaCommand } from "./compile-command.js";
+import type { ParsedArgs } from "./cli-args.js";
+import { INCLUDE_FLAG, runSchemaCommand } from "./compile-command.js";
+import { UsageError } from "./errors.js";
 
-export const GEN_USAGE = `usage: tsgrpc gen -I DIR [-I DIR...] --out DIR FILE.proto...
-  Generates TypeScript for the files and everything they import (DIR "-" prints to stdout).`;
+export const GEN_USAGE = `usage: tsgrpc gen -I DIR [-I DIR...] --out DIR [--enum-style enum|const] [--import-extension .js|.ts|none] FILE.proto...
+  Generates TypeScript for the files and everything they import (DIR "-" prints to stdout), except the well-known
+  types and google/rpc's status, error details and codes, which generated code imports from @tsgrpc/protobuf/wkt and
+  @tsgrpc/grpc/rpc. --enum-style const writes enums as const objects with a union type, and --import-extension .ts
+  imports sibling modules by their .ts names: the erasable output Node's type stripping runs.`;
 
-export function runGen(args: string[]): number {
-  return runSchemaCommand("gen", GEN_USAGE, "out", args, (out, { compiler, compiled }) => {
+const GEN_FLAGS = [INCLUDE_FLAG, { names: ["--out"], value: "DIR" }, { names: ["--enum-style"], value: "enum|const" }, { names: ["--import-extension"], value: ".js|.ts|none" }];
+
+function generateOptions(args: ParsedArgs): GenerateOptions {
+  const options: GenerateOptions = {};
+  const style = args.value("--enum-style");
+  if (style !== undefined) {
+    if (style !== "enum" && style !== "const") throw new UsageError(`--enum-style is enum or const, not "${style}"`);
+    options.enumStyle = style;
+  }
+  const extension = args.value("--import-extension");
+  if (extension !== undefined) {
+    if (extension !== ".js" && extension !== ".ts" && extension !== "none") throw new UsageError(`--import-extension is .js, .ts or none, not "${extension}"`);
+    options.importExtension = extension === "none" ? "" : extension;
+  }
+  return options;
+}
+
+export function runGen(argv: string[]): Promise<number> {
+  return runSchemaCommand("gen", GEN_USAGE, GEN_FLAGS, "--out", argv, (out, { compiler, compiled }, args) => {
+    const options = generateOptions(args);
     const all = compiler.withImports(compiled);
     const registry = Registry.from(all);
     for (const file of all) {
-      const generated = generateFile(file, registry, getDescriptorRegistry());
+      if (isProvided(file.name!)) {
+        if (compiled.includes(file)) process.stderr.write(`skipped ${file.name}: its code comes with ${RUNTIME_MODULES[file.name!]}\n`);
+        continue;
+      }
+      const generated = generateFile(file, registry, getDescriptorRegistry(), options);
       if (out === "-") {
         process.stdout.write(`// ----- ${generated.name}\n${generated.content}`);
         continue;

@@ -1,1 +1,3 @@
-export { parseProtocArgs, compileFiles } from "./compile-command.js";
+export { parseArgs, ParsedArgs, type FlagSpec } from "./cli-args.js";
+export { UsageError, CliError } from "./errors.js";
+export { compileFiles } from "./compile-command.js";

@@ -3,6 +3,10 @@ import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 import { CALL_USAGE, runCall } from "./call-command.js";
 import { BENCH_USAGE, runBench } from "./bench-command.js";
+import { didYouMean } from "./close-names.js";
+import { EXIT_STATUSES } from "./run-command.js";
+
+const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "help"];
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -26,10 +30,14 @@ ${CALL_USAGE}
 ${BENCH_USAGE}
 
 ${COMPILE_USAGE}
+
+Every command takes --help.
+
+${EXIT_STATUSES}
 `;
 
-/** Runs the tsgrpc command line; returns the exit code. */
-export function main(argv: string[]): number | Promise<number> {
+/** Runs the tsgrpc command line; resolves with the exit code. */
+export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
     case "compile":
@@ -51,7 +59,7 @@ export function main(argv: string[]): number | Promise<number> {
       process.stdout.write(HELP);
       return 0;
     default:
-      process.stderr.write(`tsgrpc: unknown command "${command}"\n\n${HELP}`);
+      process.stderr.write(`tsgrpc: unknown command "${command}".${didYouMean(command, COMMANDS)}\n\n${HELP}`);
       return 2;
   }
 }

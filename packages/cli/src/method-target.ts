@@ -1,29 +1,8 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
-import type { Channel } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import type { MethodDefinition, Registry, ServiceDefinition } from "@tsgrpc/protobuf";
-import { schemaFor } from "./reflect-commands.js";
-import { ReflectionClient } from "./reflection-client.js";
-
-/** Levenshtein distance, for "did you mean" suggestions. */
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toLowerCase() === b[j - 1]!.toLowerCase() ? 0 : 1));
-      prev = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
-export function suggest(name: string, candidates: string[]): string {
-  const close = candidates.filter((c) => distance(name, c) <= Math.max(2, Math.floor(name.length / 3)));
-  return close.length ? ` Did you mean ${close.map((c) => `"${c}"`).join(" or ")}?` : "";
-}
+import { didYouMean } from "./close-names.js";
+import type { SchemaSource } from "./schema-source.js";
 
 /** A method named on the command line, with the schema it came from. */
 export interface MethodTarget {
@@ -35,27 +14,20 @@ export interface MethodTarget {
 }
 
 /**
- * Finds "pkg.Service/Method" (grpcurl's form) or "pkg.Service.Method" through reflection, or in the --proto files;
+ * Finds "pkg.Service/Method" (grpcurl's form) or "pkg.Service.Method" in the schema (reflection or --proto files);
  * NOT_FOUND with close names suggested when the service or the method is not there.
  */
-export async function resolveMethod(channel: Channel, methodPath: string, flags: Map<string, string | true>, includes: string[]): Promise<MethodTarget> {
+export async function resolveMethod(schema: SchemaSource, methodPath: string): Promise<MethodTarget> {
   const path = methodPath.replace(/^\//, "");
   const cut = path.includes("/") ? path.lastIndexOf("/") : path.lastIndexOf(".");
   const serviceName = path.slice(0, cut);
   const methodName = path.slice(cut + 1);
-  const reflection = new ReflectionClient(channel);
-  const registry = await schemaFor(serviceName, flags, includes, reflection).catch(async (e: unknown) => {
-    if (e instanceof GrpcError && e.code === Status.NOT_FOUND) {
-      const services = typeof flags.get("proto") === "string" ? [] : await reflection.listServices().catch(() => []);
-      throw new GrpcError(Status.NOT_FOUND, `Service "${serviceName}" not found.${suggest(serviceName, services)}`);
-    }
-    throw e;
-  });
-  const info = registry.getService(serviceName);
-  if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${serviceName}" not found.${suggest(serviceName, [...registry.services.keys()])}`);
+  const registry = await schema.lookup(serviceName);
+  const info = registry?.getService(serviceName);
+  if (!registry || !info) throw new GrpcError(Status.NOT_FOUND, `Service "${serviceName}" not found.${didYouMean(serviceName, await schema.serviceNames().catch(() => []))}`);
   const service = createServiceDefinition(info, registry);
   const entry = Object.entries(service.methods).find(([, m]) => m.name === methodName);
-  if (!entry) throw new GrpcError(Status.NOT_FOUND, `Method "${methodName}" not found in ${serviceName}.${suggest(methodName, info.methods.map((m) => m.name))}`);
+  if (!entry) throw new GrpcError(Status.NOT_FOUND, `Method "${methodName}" not found in ${serviceName}.${didYouMean(methodName, info.methods.map((m) => m.name))}`);
   const [localName, method] = entry as [string, MethodDefinition];
   return { service, localName, method, registry };
 }

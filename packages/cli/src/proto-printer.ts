@@ -28,7 +28,7 @@ function printService(s: ServiceDescriptorProto, indent: string): string {
   return `${indent}service ${s.name} {\n${s.method.map((m) => `${indent}  ${printMethod(m)}\n`).join("")}${indent}}\n`;
 }
 
-function printMethod(m: MethodDescriptorProto): string {
+export function printMethod(m: MethodDescriptorProto): string {
   const side = (streaming: boolean | undefined, type: string | undefined) => `${streaming ? "stream " : ""}${type}`;
   return `rpc ${m.name} ( ${side(m.clientStreaming, m.inputType)} ) returns ( ${side(m.serverStreaming, m.outputType)} );`;
 }

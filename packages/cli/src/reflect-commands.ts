@@ -1,86 +1,49 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
-import { Registry } from "@tsgrpc/protobuf/codegen-support";
-import { CompileError, formatDiagnostic } from "@tsgrpc/compiler";
-import { compileFiles, parseProtocArgs } from "./compile-command.js";
+import { didYouMean } from "./close-names.js";
+import { REFLECTION_HEADER_FLAGS } from "./headers.js";
 import { describeSymbol } from "./proto-printer.js";
-import { openChannel, ReflectionClient, type TargetOptions } from "./reflection-client.js";
+import { runCommand } from "./run-command.js";
+import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
+import { TARGET_FLAGS, withTarget } from "./target.js";
 
-export const LIST_USAGE = `usage: tsgrpc list HOST:PORT [SERVICE] [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+export const LIST_USAGE = `usage: tsgrpc list HOST:PORT [SERVICE] [-H 'key: value']... [--reflect-header 'key: value']...
+                  [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
   Lists the services a server offers (through reflection, or in the --proto files), or the methods of one of them.`;
-export const DESCRIBE_USAGE = `usage: tsgrpc describe HOST:PORT SYMBOL [--plaintext | --cacert FILE ...] [--proto FILE -I DIR]
-  Prints a service, method, message or enum as .proto text, from the server's reflection or the --proto files.`;
+export const DESCRIBE_USAGE = `usage: tsgrpc describe HOST:PORT SYMBOL [-H 'key: value']... [--reflect-header 'key: value']...
+                      [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+  Prints a service, method, message or enum as .proto text, from the server's reflection or the --proto files.
+  -H and --reflect-header go with every reflection request (a server may want a token for reflection too).`;
 
-/** The schema for a symbol: from --proto files when given (no server needed), otherwise from reflection. */
-export async function schemaFor(symbol: string, flags: Map<string, string | true>, includes: string[], reflection: ReflectionClient): Promise<Registry> {
-  const proto = flags.get("proto");
-  if (typeof proto !== "string") return reflection.registryFor(symbol);
-  const { compiler, compiled } = compileFiles(includes, proto.split(","));
-  return Registry.from(compiler.withImports(compiled));
-}
+const FLAGS = [...TARGET_FLAGS, ...SCHEMA_FLAGS, ...REFLECTION_HEADER_FLAGS];
 
-export function targetOptions(flags: Map<string, string | true>): TargetOptions {
-  const str = (k: string) => (typeof flags.get(k) === "string" ? (flags.get(k) as string) : undefined);
-  return { plaintext: !str("cacert") && !str("cert"), cacert: str("cacert"), cert: str("cert"), key: str("key") };
-}
-
-/** Exit statuses of RPC failures: 64 + the gRPC status code (grpcurl's convention), so they never collide with
- * 1 (schema errors) or 2 (usage), and scripts can tell NOT_FOUND (69) from UNAVAILABLE (78). */
-export const STATUS_EXIT_BASE = 64;
-
-export function failWithStatus(command: string, e: unknown): number {
-  if (e instanceof CompileError) {
-    process.stderr.write(e.diagnostics.filter((d) => !d.warning).map(formatDiagnostic).join("\n") + "\n");
-    return 1;
-  }
-  const error = e instanceof GrpcError ? e : GrpcError.from(e, false);
-  process.stderr.write(`tsgrpc ${command}: ${Status[error.code]}: ${error.rawMessage}\n`);
-  return STATUS_EXIT_BASE + error.code;
-}
-
-export async function runList(args: string[]): Promise<number> {
-  const { files: positional, flags, includes } = parseProtocArgs(args);
-  const [target, service] = positional;
-  if (!target) {
-    process.stderr.write(LIST_USAGE + "\n");
-    return 2;
-  }
-  const channel = openChannel(target, targetOptions(flags));
-  try {
-    const reflection = new ReflectionClient(channel);
-    if (!service) {
-      const proto = flags.get("proto");
-      const names = typeof proto === "string" ? [...(await schemaFor("", flags, includes, reflection)).services.keys()] : await reflection.listServices();
-      for (const name of names.sort()) process.stdout.write(name + "\n");
+export function runList(argv: string[]): Promise<number> {
+  return runCommand("list", LIST_USAGE, FLAGS, argv, (args) => {
+    const [target, service] = args.expect(1, 2, "a target (HOST:PORT)");
+    return withTarget(target!, args, async (channel) => {
+      const schema = new SchemaSource(args, channel);
+      if (!service) {
+        for (const name of (await schema.serviceNames()).sort()) process.stdout.write(name + "\n");
+        return 0;
+      }
+      const info = (await schema.lookup(service))?.getService(service);
+      if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${service}" not found.${didYouMean(service, await schema.serviceNames().catch(() => []))}`);
+      for (const m of info.methods) process.stdout.write(`${service}.${m.name}\n`);
       return 0;
-    }
-    const info = (await schemaFor(service, flags, includes, reflection)).getService(service);
-    if (!info) throw new GrpcError(Status.NOT_FOUND, `Service "${service}" not found`);
-    for (const m of info.methods) process.stdout.write(`${service}.${m.name}\n`);
-    return 0;
-  } catch (e) {
-    return failWithStatus("list", e);
-  } finally {
-    channel.close();
-  }
+    });
+  });
 }
 
-export async function runDescribe(args: string[]): Promise<number> {
-  const { files: positional, flags, includes } = parseProtocArgs(args);
-  const [target, symbol] = positional;
-  if (!target || !symbol) {
-    process.stderr.write(DESCRIBE_USAGE + "\n");
-    return 2;
-  }
-  const channel = openChannel(target, targetOptions(flags));
-  try {
-    const registry = await schemaFor(symbol, flags, includes, new ReflectionClient(channel));
-    const text = describeSymbol(registry, symbol);
-    if (!text) throw new GrpcError(Status.NOT_FOUND, `Symbol "${symbol}" not found`);
-    process.stdout.write(text);
-    return 0;
-  } catch (e) {
-    return failWithStatus("describe", e);
-  } finally {
-    channel.close();
-  }
+export function runDescribe(argv: string[]): Promise<number> {
+  return runCommand("describe", DESCRIBE_USAGE, FLAGS, argv, (args) => {
+    const [target, symbol] = args.expect(2, 2, "a target (HOST:PORT) and a symbol");
+    const name = symbol!.replace(/^\./, "");
+    return withTarget(target!, args, async (channel) => {
+      const schema = new SchemaSource(args, channel);
+      const registry = await schema.lookup(name);
+      const text = registry && describeSymbol(registry, name);
+      if (!text) throw new GrpcError(Status.NOT_FOUND, `Symbol "${symbol}" not found.${didYouMean(name, await schema.symbolNames().catch(() => []))}`);
+      process.stdout.write(text);
+      return 0;
+    });
+  });
 }

@@ -1,25 +1,7 @@
-import { readFileSync } from "node:fs";
-import { createChannel, createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
-import type { Channel } from "@tsgrpc/grpc";
+import { createClient, GrpcError, ServerReflectionV1, ServerReflectionV1Alpha, Status } from "@tsgrpc/grpc";
+import type { Channel, Metadata } from "@tsgrpc/grpc";
 import { getFileDescriptorType, Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto, MessageType } from "@tsgrpc/protobuf";
-
-export interface TargetOptions {
-  plaintext?: boolean;
-  cacert?: string;
-  cert?: string;
-  key?: string;
-  timeout?: number;
-}
-
-export function openChannel(target: string, options: TargetOptions): Channel {
-  if (options.plaintext !== false && !options.cacert && !options.cert) return createChannel(target);
-  const tls: Record<string, Buffer> = {};
-  if (options.cacert) tls["ca"] = readFileSync(options.cacert);
-  if (options.cert) tls["cert"] = readFileSync(options.cert);
-  if (options.key) tls["key"] = readFileSync(options.key);
-  return createChannel(target, { tls });
-}
 
 type MessageOf<T> = T extends MessageType<infer M> ? M : never;
 type ReflectionMethod = (typeof ServerReflectionV1)["methods"]["serverReflectionInfo"];
@@ -30,12 +12,13 @@ type Answer = MessageOf<ReflectionMethod["output"]>["messageResponse"];
 
 /**
  * A server reflection client: asks one question per call (v1, falling back to v1alpha for older servers) and turns
- * the answers into descriptors.
+ * the answers into descriptors. Every question carries `metadata` (-H, --reflect-header): a server may guard
+ * reflection as it guards its methods.
  */
 export class ReflectionClient {
   private useAlpha = false;
 
-  constructor(private readonly channel: Channel, private readonly timeout = 10_000) {}
+  constructor(private readonly channel: Channel, private readonly metadata: Metadata, private readonly timeout = 10_000) {}
 
   /** Asks one question; the answer is the response's `message_response` oneof (an error_response is thrown). */
   private async ask(request: Request): Promise<Answer> {
@@ -43,7 +26,7 @@ export class ReflectionClient {
     const service = (this.useAlpha ? ServerReflectionV1Alpha : ServerReflectionV1) as typeof ServerReflectionV1;
     const client = createClient(service, this.channel);
     try {
-      for await (const response of client.serverReflectionInfo([{ messageRequest: request }], { timeout: this.timeout })) {
+      for await (const response of client.serverReflectionInfo([{ messageRequest: request }], { timeout: this.timeout, metadata: this.metadata })) {
         const answer = response.messageResponse;
         if (answer.case === "errorResponse") throw new GrpcError(answer.value.errorCode as Status, answer.value.errorMessage);
         return answer;
@@ -56,6 +39,9 @@ export class ReflectionClient {
       }
       if (e instanceof GrpcError && e.code === Status.UNIMPLEMENTED) {
         throw new GrpcError(Status.UNIMPLEMENTED, "the server does not offer reflection (grpc.reflection.v1 or v1alpha): pass the schema with --proto FILE -I DIR");
+      }
+      if (e instanceof GrpcError && e.code === Status.UNAUTHENTICATED && this.metadata.keys().length === 0) {
+        throw new GrpcError(e.code, `${e.rawMessage} (the server's reflection wants credentials: pass them with -H or --reflect-header)`, { metadata: e.metadata });
       }
       throw e;
     }

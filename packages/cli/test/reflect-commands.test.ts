@@ -45,15 +45,22 @@ test("tsgrpc describe prints services, methods, messages and enums as .proto tex
   assert.match(e.out, /enum UserStatus \{\n {2}ACTIVE = 0;/);
 });
 
-test("errors: unknown symbols exit with 64 + NOT_FOUND's code, a server without reflection says to pass --proto, no server is UNAVAILABLE", async () => {
+test("errors: unknown symbols exit with 64 + NOT_FOUND's code and suggest close names; a server without reflection says to pass --proto", async () => {
   const unknown = await run("describe", `127.0.0.1:${port}`, "no.Such");
   assert.equal(unknown.code, 64 + 5);
-  assert.match(unknown.err, /NOT_FOUND/);
+  assert.equal(unknown.err, 'tsgrpc describe: NOT_FOUND: Symbol "no.Such" not found.\n');
+  for (const [typo, meant] of [["userservice.Usr", "userservice.User"], ["userservice.UserServce", "userservice.UserService"], ["userservice.UserService.GetUsr", "userservice.UserService.GetUser"], ["grpc.health.v1.HealthCheckRequst", "grpc.health.v1.HealthCheckRequest"]]) {
+    const r = await run("describe", `127.0.0.1:${port}`, typo!);
+    assert.equal(r.code, 64 + 5);
+    assert.equal(r.err, `tsgrpc describe: NOT_FOUND: Symbol "${typo}" not found. Did you mean "${meant}"?\n`);
+  }
+  const fromFiles = await run("describe", `127.0.0.1:${bare}`, "userservice.GetUserRequst", "--proto", "user_service.proto", "-I", `${root}examples/user-service`);
+  assert.match(fromFiles.err, /Did you mean "userservice\.GetUserRequest"\?/);
+  const service = await run("list", `127.0.0.1:${port}`, "userservice.UserSevice");
+  assert.match(service.err, /Service "userservice\.UserSevice" not found\. Did you mean "userservice\.UserService"\?/);
   const without = await run("list", `127.0.0.1:${bare}`);
   assert.equal(without.code, 64 + 12);
   assert.match(without.err, /--proto/);
-  const nobody = await run("list", "127.0.0.1:1");
-  assert.equal(nobody.code, 64 + 14);
 });
 
 test("with --proto and -I, list and describe read the schema from files instead of reflection", async () => {
