@@ -35,17 +35,26 @@ const messages = {
       point: { x: 1.5, y: -2.25, label: "origin-ish" }, packedInt32: Array.from({ length: 20 }, (_, i) => i * 1000 - 5000),
       packedDouble: [0.1, 0.2, 0.3, 1e10, -1e-10], tags: ["alpha", "beta", "gamma", "delta"],
       points: Array.from({ length: 5 }, (_, i) => ({ x: i, y: i * 2, label: `p${i}` })), counts: { apples: 3, pears: 5, plums: 8 },
-      choiceText: "picked", maybe: 7,
+      choice: { case: "choiceText", value: "picked" }, maybe: 7,
     },
   },
 };
 
-/** The same value as protobufjs's fromObject and JSON.stringify take it: 64-bit integers as strings, bytes as base64. */
+/** The same value as protobufjs's fromObject and JSON.stringify take it: 64-bit integers as strings, bytes as base64,
+ * and a oneof as its member's own property (tsgrpc and @bufbuild/protobuf both take `{ case, value }`). */
 function portable(value) {
+  if (value && typeof value === "object" && value.choice) {
+    const { choice, ...rest } = value;
+    return portable({ ...rest, [choice.case]: choice.value });
+  }
+  return portableValue(value);
+}
+
+function portableValue(value) {
   if (typeof value === "bigint") return value.toString();
   if (value instanceof Uint8Array) return Buffer.from(value).toString("base64");
-  if (Array.isArray(value)) return value.map(portable);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, portable(v)]));
+  if (Array.isArray(value)) return value.map(portableValue);
+  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, portableValue(v)]));
   return value;
 }
 
@@ -76,15 +85,23 @@ function medians(fns) {
 }
 
 const contenders = {
-  "tsgrpc (generated)": (name, value) => { const T = generated[name]; const v = T.create(value); const b = T.encode(v); return { encode: () => T.encode(v), decode: () => T.decode(b) }; },
-  "tsgrpc (dynamic)": (name, value) => { const T = messageType(registry.getMessage(fullName(name))); const v = T.create(value); const b = T.encode(v); return { encode: () => T.encode(v), decode: () => T.decode(b) }; },
-  "protobufjs (pbjs static)": (name, value) => { const T = pbjsTypes[name]; const v = T.fromObject(portable(value)); const b = T.encode(v).finish(); return { encode: () => T.encode(v).finish(), decode: () => T.decode(b) }; },
-  "@bufbuild/protobuf": (name, value) => { const d = buf.getMessage(fullName(name)); const v = create(d, name === "AllTypes" ? { ...value, choice: { case: "choiceText", value: value.choiceText }, choiceText: undefined } : value); const b = toBinary(d, v); return { encode: () => toBinary(d, v), decode: () => fromBinary(d, b) }; },
+  "tsgrpc (generated)": (name, value) => { const T = generated[name]; const v = T.create(value); const b = T.encode(v); return { bytes: b, encode: () => T.encode(v), decode: () => T.decode(b) }; },
+  "tsgrpc (dynamic)": (name, value) => { const T = messageType(registry.getMessage(fullName(name))); const v = T.create(value); const b = T.encode(v); return { bytes: b, encode: () => T.encode(v), decode: () => T.decode(b) }; },
+  "protobufjs (pbjs static)": (name, value) => { const T = pbjsTypes[name]; const v = T.fromObject(portable(value)); const b = T.encode(v).finish(); return { bytes: b, encode: () => T.encode(v).finish(), decode: () => T.decode(b) }; },
+  "@bufbuild/protobuf": (name, value) => { const d = buf.getMessage(fullName(name)); const v = create(d, value); const b = toBinary(d, v); return { bytes: b, encode: () => toBinary(d, v), decode: () => fromBinary(d, b) }; },
   "JSON": (_name, value) => { const p = portable(value); const s = JSON.stringify(p); return { encode: () => JSON.stringify(p), decode: () => JSON.parse(s) }; },
 };
 
+/** Every binary contender must encode the same message: a field one of them dropped would flatter it. (Lengths, not
+ * bytes: protobufjs writes fields in declaration order, the others by field number.) */
+function checkSameMessage(name, value) {
+  const lengths = Object.entries(contenders).map(([who, make]) => [who, make(name, value).bytes?.length]).filter(([, n]) => n !== undefined);
+  if (new Set(lengths.map(([, n]) => n)).size !== 1) throw new Error(`${name}: the contenders encode different messages: ${JSON.stringify(lengths)}`);
+}
+
 const rows = [];
 for (const [label, { name, value }] of Object.entries(messages)) {
+  checkSameMessage(name, value);
   for (const op of ["encode", "decode"]) {
     const row = { label: `${label} ${op}` };
     const fns = Object.values(contenders).map((make) => make(name, value)[op]);

@@ -108,3 +108,16 @@ test("Any: pack, check and unpack", () => {
   assert.deepStrictEqual(anyUnpack(any, Duration), Duration.create({ seconds: 3n }));
   assert.equal(anyUnpack(any, Timestamp), undefined);
 });
+
+test("an initializer writes the same JSON as the message created from it, defaults included", () => {
+  for (const typeName of TYPES) {
+    const type = createMessageType(registry.getMessage(typeName)!);
+    for (let seed = 1; seed <= 50; seed++) {
+      const init = randomMessage(type.info, rng(seed));
+      const drop = rng(seed + 7);
+      for (const key of Object.keys(init)) if (drop() < 0.5) delete init[key];
+      const options = { registry, emitDefaults: true };
+      assert.deepStrictEqual(type.toJson(init, options), type.toJson(type.create(init), options), `${typeName} seed ${seed}`);
+    }
+  }
+});

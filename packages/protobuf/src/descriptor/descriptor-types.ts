@@ -7,7 +7,7 @@ import type { UnknownFields } from "../message/unknown-fields.js";
 
 export interface OptionsMessage {
   [field: string]: unknown;
-  [UnknownFields]?: Uint8Array[];
+  [UnknownFields]?: Uint8Array[] | undefined;
 }
 
 export interface FileDescriptorSet {
@@ -15,8 +15,8 @@ export interface FileDescriptorSet {
 }
 
 export interface FileDescriptorProto {
-  name?: string;
-  package?: string;
+  name?: string | undefined;
+  package?: string | undefined;
   dependency: string[];
   publicDependency: number[];
   weakDependency: number[];
@@ -24,38 +24,38 @@ export interface FileDescriptorProto {
   enumType: EnumDescriptorProto[];
   service: ServiceDescriptorProto[];
   extension: FieldDescriptorProto[];
-  options?: OptionsMessage;
-  sourceCodeInfo?: SourceCodeInfo;
-  syntax?: string;
-  edition?: number;
+  options?: OptionsMessage | undefined;
+  sourceCodeInfo?: SourceCodeInfo | undefined;
+  syntax?: string | undefined;
+  edition?: number | undefined;
 }
 
 export interface DescriptorProto {
-  name?: string;
+  name?: string | undefined;
   field: FieldDescriptorProto[];
   extension: FieldDescriptorProto[];
   nestedType: DescriptorProto[];
   enumType: EnumDescriptorProto[];
   extensionRange: DescriptorProto_ExtensionRange[];
   oneofDecl: OneofDescriptorProto[];
-  options?: OptionsMessage;
+  options?: OptionsMessage | undefined;
   reservedRange: DescriptorProto_ReservedRange[];
   reservedName: string[];
 }
 
 export interface DescriptorProto_ExtensionRange {
-  start?: number;
-  end?: number;
-  options?: OptionsMessage;
+  start?: number | undefined;
+  end?: number | undefined;
+  options?: OptionsMessage | undefined;
 }
 
 export interface DescriptorProto_ReservedRange {
-  start?: number;
-  end?: number;
+  start?: number | undefined;
+  end?: number | undefined;
 }
 
 /** FieldDescriptorProto.Type */
-export const enum FieldType {
+export enum FieldType {
   DOUBLE = 1,
   FLOAT = 2,
   INT64 = 3,
@@ -77,63 +77,63 @@ export const enum FieldType {
 }
 
 /** FieldDescriptorProto.Label */
-export const enum FieldLabel {
+export enum FieldLabel {
   OPTIONAL = 1,
   REQUIRED = 2,
   REPEATED = 3,
 }
 
 export interface FieldDescriptorProto {
-  name?: string;
-  number?: number;
-  label?: FieldLabel;
-  type?: FieldType;
-  typeName?: string;
-  extendee?: string;
-  defaultValue?: string;
-  oneofIndex?: number;
-  jsonName?: string;
-  options?: OptionsMessage;
-  proto3Optional?: boolean;
+  name?: string | undefined;
+  number?: number | undefined;
+  label?: FieldLabel | undefined;
+  type?: FieldType | undefined;
+  typeName?: string | undefined;
+  extendee?: string | undefined;
+  defaultValue?: string | undefined;
+  oneofIndex?: number | undefined;
+  jsonName?: string | undefined;
+  options?: OptionsMessage | undefined;
+  proto3Optional?: boolean | undefined;
 }
 
 export interface OneofDescriptorProto {
-  name?: string;
-  options?: OptionsMessage;
+  name?: string | undefined;
+  options?: OptionsMessage | undefined;
 }
 
 export interface EnumDescriptorProto {
-  name?: string;
+  name?: string | undefined;
   value: EnumValueDescriptorProto[];
-  options?: OptionsMessage;
+  options?: OptionsMessage | undefined;
   reservedRange: EnumDescriptorProto_EnumReservedRange[];
   reservedName: string[];
 }
 
 export interface EnumDescriptorProto_EnumReservedRange {
-  start?: number;
-  end?: number;
+  start?: number | undefined;
+  end?: number | undefined;
 }
 
 export interface EnumValueDescriptorProto {
-  name?: string;
-  number?: number;
-  options?: OptionsMessage;
+  name?: string | undefined;
+  number?: number | undefined;
+  options?: OptionsMessage | undefined;
 }
 
 export interface ServiceDescriptorProto {
-  name?: string;
+  name?: string | undefined;
   method: MethodDescriptorProto[];
-  options?: OptionsMessage;
+  options?: OptionsMessage | undefined;
 }
 
 export interface MethodDescriptorProto {
-  name?: string;
-  inputType?: string;
-  outputType?: string;
-  options?: OptionsMessage;
-  clientStreaming?: boolean;
-  serverStreaming?: boolean;
+  name?: string | undefined;
+  inputType?: string | undefined;
+  outputType?: string | undefined;
+  options?: OptionsMessage | undefined;
+  clientStreaming?: boolean | undefined;
+  serverStreaming?: boolean | undefined;
 }
 
 export interface SourceCodeInfo {
@@ -143,7 +143,7 @@ export interface SourceCodeInfo {
 export interface SourceCodeInfo_Location {
   path: number[];
   span: number[];
-  leadingComments?: string;
-  trailingComments?: string;
+  leadingComments?: string | undefined;
+  trailingComments?: string | undefined;
   leadingDetachedComments: string[];
 }

@@ -3,7 +3,7 @@ import { decodeDynamic } from "../binary/decode-dynamic.js";
 import { createDynamic } from "../message/create-dynamic.js";
 import { getExtension, hasExtension } from "../message/extensions.js";
 import { getField } from "../reflect/field-access.js";
-import { isZeroValue } from "../reflect/scalar.js";
+import { isZeroValue, zeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import { BinaryReader } from "../wire/binary-reader.js";
 import { base64Encode } from "./base64.js";
@@ -20,7 +20,8 @@ export function messageToJson(info: MessageInfo, msg: Message, options: JsonWrit
   for (const f of info.fields) {
     const v = getField(msg, f);
     if (v === undefined || v === null) {
-      if (options.emitDefaults && !f.explicitPresence) out[jsonKey(f, options)] = f.repeated ? (f.map ? {} : []) : null;
+      // A partial message (an initializer) may lack any field: with emitDefaults it is written at its zero value.
+      if (options.emitDefaults && !f.explicitPresence) out[jsonKey(f, options)] = f.repeated ? (f.map ? {} : []) : valueToJson(f, zeroValue(f.type), options);
       continue;
     }
     if (!options.emitDefaults) {
