@@ -51,6 +51,8 @@ function connectionFailure(cause: Error, channel: Channel): string {
   // OpenSSL's record-layer errors, or a reset before the handshake ended: what answered does not speak TLS.
   if (channel.secure && (code.startsWith("ERR_SSL_") || code === "ECONNRESET")) return `${where}: the TLS handshake failed, the server does not seem to use TLS on that port (leave out --cacert/--cert for plaintext)`;
   if (code === "ECONNRESET") return `${where}: the connection was reset`;
+  if (code === "ERR_TSGRPC_SERVER_SPEAKS_TLS") return `${where}: the server speaks TLS on that port (give the CA that signed its certificate with --cacert FILE)`;
+  if (code === "ERR_TSGRPC_NO_HTTP2_ANSWER") return `${where}: the server closed the connection without answering, as a TLS port does (if it uses TLS, give the CA that signed its certificate with --cacert FILE)`;
   return `${where}: ${cause.message}`;
 }
 

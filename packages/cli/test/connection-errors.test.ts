@@ -64,10 +64,13 @@ test("a target without a port is a usage error that says so", async () => {
   assert.equal(url.err.split("\n")[0], 'tsgrpc call: give the target as HOST:PORT, without a URL scheme (not "http://localhost:50051")');
 });
 
-test("TLS to a plaintext port, and a certificate the given CA did not sign, each say so in one sentence", async () => {
+test("TLS to a plaintext port, plaintext to a TLS port, and a certificate the given CA did not sign, each say so in one sentence", async () => {
   const toPlain = await runCli(["list", `127.0.0.1:${plainPort}`, "--cacert", join(dir, "server.crt")]);
   assert.equal(toPlain.code, 1);
   assert.equal(toPlain.err, `tsgrpc list: could not connect to 127.0.0.1:${plainPort}: the TLS handshake failed, the server does not seem to use TLS on that port (leave out --cacert/--cert for plaintext)\n`);
+  const toTls = await runCli(["list", `127.0.0.1:${tlsPort}`]);
+  assert.equal(toTls.code, 1);
+  assert.equal(toTls.err, `tsgrpc list: could not connect to 127.0.0.1:${tlsPort}: the server closed the connection without answering, as a TLS port does (if it uses TLS, give the CA that signed its certificate with --cacert FILE)\n`);
   const untrusted = await runCli(["list", `127.0.0.1:${tlsPort}`, "--cacert", join(dir, "stranger.crt")]);
   assert.equal(untrusted.code, 1);
   assert.match(untrusted.err, new RegExp(`^tsgrpc list: could not connect to 127\\.0\\.0\\.1:${tlsPort}: the server's TLS certificate was not accepted \\(.+\\); give the CA that signed it with --cacert\\n$`));

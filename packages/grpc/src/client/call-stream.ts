@@ -7,9 +7,9 @@ export interface CallStreamEvents {
   onTrailers(trailers: IncomingHttpHeaders): void;
   /**
    * The stream is over: `rstCode` is the RST_STREAM code when it was reset (0 or undefined when it ended normally);
-   * `connectionLost` when the connection failed under it.
+   * `connectionLost` when the connection failed under it, with `connectionError` when the connection knows why.
    */
-  onClose(rstCode: number | undefined, connectionLost: boolean): void;
+  onClose(rstCode: number | undefined, connectionLost: boolean, connectionError?: Error): void;
 }
 
 /**

@@ -156,7 +156,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     this.setStatus(trailers);
   }
 
-  onClose(rstCode: number | undefined, connectionLost: boolean): void {
+  onClose(rstCode: number | undefined, connectionLost: boolean, connectionError?: Error): void {
     if (this.connection) this.channel.callEnded(this.connection);
     if (this.status === undefined) {
       const http = Number(this.responseHeaders?.[":status"] ?? 0);
@@ -165,7 +165,8 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
       else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
       else if (!this.responseHeaders && connectionLost) {
         // The connection failed under the call: UNAVAILABLE, as for any connection failure.
-        this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response`));
+        const why = connectionError ? `: ${connectionError.message}` : "";
+        this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response${why}`, { cause: connectionError }));
       } else if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
         this.end(new GrpcError(statusFromRstCode(rstCode), `Stream closed with RST_STREAM code ${rstCode}`));
       } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));

@@ -25,9 +25,31 @@ export function connectEngine(target: string, tls: TlsOptions | undefined): Prom
     socket.once(tls ? "secureConnect" : "connect", () => {
       if (tls && (socket as import("node:tls").TLSSocket).alpnProtocol !== "h2") return fail(new Error(`${target} did not agree to HTTP/2 (ALPN h2)`));
       socket.off("error", fail);
-      resolve(new EngineCallConnection(new ClientConnection(socket), target));
+      // Listens before the connection does, so that the reason is known when the connection fails on these bytes.
+      const answer = tls ? undefined : watchFirstAnswer(socket, target);
+      resolve(new EngineCallConnection(new ClientConnection(socket), target, answer));
     });
   });
+}
+
+/**
+ * Why a plaintext connection fails before its server says anything in HTTP/2, when the first bytes tell: a TLS record
+ * where the server's preface should be (an alert or a handshake: 0x15 or 0x16, then version 3.x), or no bytes at all
+ * before the server closed (what a TLS server does with our preface). The holder gets the error, with the code
+ * ERR_TSGRPC_SERVER_SPEAKS_TLS or ERR_TSGRPC_NO_HTTP2_ANSWER, before the HTTP/2 connection fails on the same event.
+ */
+function watchFirstAnswer(socket: Socket, target: string): { error?: Error } {
+  const holder: { error?: Error } = {};
+  let answered = false;
+  const fail = (code: string, message: string) => (holder.error = Object.assign(new Error(`${target} ${message}`), { code }));
+  socket.once("data", (chunk: Buffer) => {
+    answered = true;
+    if ((chunk[0] === 0x15 || chunk[0] === 0x16) && chunk[1] === 0x03) fail("ERR_TSGRPC_SERVER_SPEAKS_TLS", "answered with TLS on a plaintext (h2c) connection");
+  });
+  socket.once("close", () => {
+    if (!answered) fail("ERR_TSGRPC_NO_HTTP2_ANSWER", "closed the connection without answering in HTTP/2 (a TLS port does that to plaintext)");
+  });
+  return holder;
 }
 
 class EngineCallConnection implements CallConnection {
@@ -37,6 +59,8 @@ class EngineCallConnection implements CallConnection {
     private readonly connection: ClientConnection,
     /** The :authority of every request. */
     private readonly authority: string,
+    /** Why the connection failed, when that is known beyond the HTTP/2 error. */
+    private readonly failure: { error?: Error } = {},
   ) {
     connection.onClose = () => this.gone?.();
     connection.onServerGoaway = () => this.gone?.();
@@ -52,7 +76,7 @@ class EngineCallConnection implements CallConnection {
     stream.read(
       (chunk) => events.onData(chunk),
       () => stream.responseTrailers && events.onTrailers(stream.responseTrailers),
-      (code) => events.onClose(code, this.connection.isClosed),
+      (code) => events.onClose(code, this.connection.isClosed, this.failure.error),
     );
     return new EngineCallStream(stream);
   }
