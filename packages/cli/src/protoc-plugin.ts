@@ -3,7 +3,7 @@
  * stdin; this answers with a CodeGeneratorResponse holding one `_pb.ts` module per file to generate.
  *   protoc --plugin=protoc-gen-tsgrpc=node_modules/.bin/protoc-gen-tsgrpc --tsgrpc_out=gen -I . my.proto
  */
-import { generateFile, type GenerateOptions } from "@tsgrpc/codegen";
+import { generateFile, isProvided, type GenerateOptions } from "@tsgrpc/codegen";
 import { Compiler } from "@tsgrpc/compiler";
 import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
@@ -23,7 +23,8 @@ export function runPlugin(requestBytes: Uint8Array): Uint8Array {
     const registry = Registry.from(protoFiles);
     const byName = new Map(protoFiles.map((f) => [f.name!, f]));
     const options = pluginOptions((request["parameter"] as string | undefined) ?? "");
-    const file = (request["fileToGenerate"] as string[]).map((name) => {
+    // The well-known types and google.rpc's files come with the runtime packages, which generated code imports.
+    const file = (request["fileToGenerate"] as string[]).filter((name) => !isProvided(name)).map((name) => {
       const generated = generateFile(byName.get(name)!, registry, getDescriptorRegistry(), options);
       return { name: generated.name, content: generated.content };
     });

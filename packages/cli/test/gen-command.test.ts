@@ -40,11 +40,12 @@ test("tsgrpc gen --enum-style const --import-extension .ts writes erasable outpu
   assert.match(bad.err, /--enum-style is enum or const, not "object"/);
 });
 
-test("protoc-gen-tsgrpc takes enum_style and import_extension, and reports an unknown option through protoc", { skip: hasProtoc ? false : "protoc is not installed (Debian: protobuf-compiler)" }, () => {
+test("protoc-gen-tsgrpc takes enum_style and import_extension, writes no well-known types, and reports an unknown option through protoc", { skip: hasProtoc ? false : "protoc is not installed (Debian: protobuf-compiler)" }, () => {
   const dir = schemaDir();
   const out = mkdtempSync(join(tmpdir(), "tsgrpc-protoc-opt-"));
-  const ok = spawnSync("protoc", [`--plugin=protoc-gen-tsgrpc=${plugin}`, `--tsgrpc_out=${out}`, "--tsgrpc_opt=enum_style=const,import_extension=.ts", "-I", dir, "a.proto", "b.proto"], { encoding: "utf8" });
+  const ok = spawnSync("protoc", [`--plugin=protoc-gen-tsgrpc=${plugin}`, `--tsgrpc_out=${out}`, "--tsgrpc_opt=enum_style=const,import_extension=.ts", "-I", dir, "a.proto", "b.proto", "google/protobuf/timestamp.proto"], { encoding: "utf8" });
   assert.equal(ok.status, 0, ok.stderr);
+  assert.ok(!existsSync(join(out, "google")), "no copy of a well-known type, even when protoc is asked for it");
   assert.match(readFileSync(join(out, "a_pb.ts"), "utf8"), /export type Mood = \(typeof Mood\)\[keyof typeof Mood\];/);
   assert.match(readFileSync(join(out, "a_pb.ts"), "utf8"), /from "\.\/b_pb\.ts";/);
   const bad = spawnSync("protoc", [`--plugin=protoc-gen-tsgrpc=${plugin}`, `--tsgrpc_out=${out}`, "--tsgrpc_opt=enums=const", "-I", dir, "a.proto"], { encoding: "utf8" });

@@ -53,7 +53,11 @@ export class Comments {
   }
 }
 
-/** A comment's lines without the single space protoc keeps after `//`; `*​/` cannot end the JSDoc early. */
+/**
+ * A comment's lines without the single space protoc keeps after `//`. Split at every line terminator JavaScript knows
+ * (a lone CR, U+2028 and U+2029 end a `//` comment too: left inside a line, they would turn the rest of it into code),
+ * and with `*​/` escaped so that it cannot end the JSDoc early.
+ */
 function lines(text: string): string[] {
-  return text.replace(/\n$/, "").split("\n").map((l) => l.replace(/^ /, "").replace(/\*\//g, "*\\/").trimEnd());
+  return text.replace(/\n$/, "").split(/\r\n|[\r\n\u2028\u2029]/).map((l) => l.replace(/^ /, "").replace(/\*\//g, "*\\/").trimEnd());
 }

@@ -1,5 +1,5 @@
 import type { EnumInfo } from "@tsgrpc/protobuf";
-import { isReservedProperty } from "./ts-names.js";
+import { isReservedPropertyName } from "@tsgrpc/protobuf/codegen-support";
 
 /**
  * The member names of a generated enum, by value index. Values that all start with the enum's name in
@@ -11,7 +11,7 @@ export function enumMemberNames(e: EnumInfo): string[] {
   const prefix = snakePrefix(e.proto.name!);
   const short = names.map((n) => (n.toLowerCase().startsWith(prefix) ? n.slice(prefix.length) : undefined));
   const strip = short.every((s) => s !== undefined && s.length > 0 && !/^[0-9]/.test(s)) && new Set(short).size === short.length;
-  return (strip ? (short as string[]) : names).map((n) => (isReservedProperty(n) ? n + "$" : n));
+  return (strip ? (short as string[]) : names).map((n) => (isReservedPropertyName(n) ? n + "$" : n));
 }
 
 /** `Condition` -> `condition_`, `HTTPMethod` -> `h_t_t_p_method_` (lower case; protobuf-es's camelToSnakeCase). */

@@ -147,7 +147,11 @@ export function writeDecode(out: CodeWriter, f: FieldInfo, typeRef: TypeRef): vo
         out.line("else r.skip(t & 7, t >>> 3);");
       });
       out.line("r.leave(outer);");
-      out.line(`$setOwn(${v}, key, value ?? ${zero});`);
+      if (value.enum?.closed) {
+        // A closed enum's unknown value takes its whole entry to the unknown fields, as protobuf does.
+        out.line(`const v = value ?? ${zero};`);
+        out.line(`if (${closedEnumCheck(value.enum, "v")}) $setOwn(${v}, key, v); else $addUnknown(m, r.buf.slice(start, r.pos));`);
+      } else out.line(`$setOwn(${v}, key, value ?? ${zero});`);
       out.line("break;");
     });
     return;

@@ -1,22 +1,10 @@
-import type { FieldInfo, MessageInfo, OneofInfo } from "@tsgrpc/protobuf";
+import type { FieldInfo, MessageInfo } from "@tsgrpc/protobuf";
+import { isOneof, membersOf } from "@tsgrpc/protobuf/codegen-support";
 import type { CodeWriter } from "./code-writer.js";
 import type { Comments } from "./comments.js";
 import { initialValue, oneofVar, valueType, writeDecode, writeEncode, writeInit, writeOneofInit, type TypeRef } from "./field-code.js";
 import { key, prop } from "./ts-names.js";
 
-type Member = FieldInfo | OneofInfo;
-const isOneof = (m: Member): m is OneofInfo => "fields" in m;
-
-/** A message's properties in declaration order: each field outside a oneof, and each oneof where its first member is
- * (the runtime's `createDynamic` builds the same shape). */
-function membersOf(m: MessageInfo): Member[] {
-  const out: Member[] = [];
-  for (const f of m.fields) {
-    if (!f.oneof) out.push(f);
-    else if (!out.includes(f.oneof)) out.push(f.oneof);
-  }
-  return out;
-}
 
 function fieldType(f: FieldInfo, typeRef: TypeRef): string {
   if (f.map) return `{ [key: string]: ${valueType(f.map.value, typeRef)} }`;
@@ -38,7 +26,7 @@ const STRAIGHT_LINE_FIELDS = 200;
  * straight-line create, encodeTo and decodeFrom: no descriptor walk on the hot path.
  */
 export function generateMessage(out: CodeWriter, m: MessageInfo, name: string, fileExport: string, typeRef: TypeRef, comments: Comments, path: number[], fileDeprecated: boolean): void {
-  const members = membersOf(m);
+  const members = membersOf(m); // the property order the runtime's createDynamic gives too
   const fieldPath = (f: FieldInfo) => [...path, 2, m.proto.field.indexOf(f.proto)];
   const byNumber = [...m.fields].sort((a, b) => a.no - b.no);
   const oneofs = m.oneofs;

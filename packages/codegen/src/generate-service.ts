@@ -1,7 +1,8 @@
-import { methodKind, methodLocalNameOf } from "@tsgrpc/protobuf/codegen-support";
+import { methodKind, methodLocalNamesOf } from "@tsgrpc/protobuf/codegen-support";
 import type { MessageInfo, ServiceInfo } from "@tsgrpc/protobuf";
 import type { CodeWriter } from "./code-writer.js";
 import type { Comments } from "./comments.js";
+import { key } from "./ts-names.js";
 
 /** A service as a ServiceDefinition: the one shape servers, clients, reflection and the CLI all use. */
 export function generateService(out: CodeWriter, s: ServiceInfo, name: string, fileExport: string, ref: (info: MessageInfo) => string, comments: Comments, path: number[], fileDeprecated: boolean): void {
@@ -10,12 +11,13 @@ export function generateService(out: CodeWriter, s: ServiceInfo, name: string, f
     out.line(`typeName: ${JSON.stringify(s.typeName)},`);
     out.line(`file: ${fileExport},`);
     out.block("methods: {", () => {
+      const keys = methodLocalNamesOf(s.methods.map((m) => m.name));
       s.methods.forEach((m, i) => {
         comments.write(out, [...path, 2, i], { generatedFrom: `rpc ${s.typeName}.${m.name}`, deprecated: m.proto.options?.["deprecated"] === true });
         const level = m.proto.options?.["idempotencyLevel"];
         const idempotent = level === 1 || level === 2 ? ", idempotent: true" : "";
         out.line(
-          `${methodLocalNameOf(m.name)}: { name: ${JSON.stringify(m.name)}, path: ${JSON.stringify(m.path)}, kind: ${JSON.stringify(methodKind(m.clientStreaming, m.serverStreaming))}, input: ${ref(m.input)}, output: ${ref(m.output)}${idempotent} },`,
+          `${key(keys[i]!)}: { name: ${JSON.stringify(m.name)}, path: ${JSON.stringify(m.path)}, kind: ${JSON.stringify(methodKind(m.clientStreaming, m.serverStreaming))}, input: ${ref(m.input)}, output: ${ref(m.output)}${idempotent} },`,
         );
       });
     }, "},");

@@ -8,18 +8,17 @@ const RESERVED = new Set([
   "let", "package", "private", "protected", "public", "static", "yield", "any", "boolean", "number", "string", "symbol",
   "type", "from", "of", "await", "async", "never", "unknown", "object", "bigint", "undefined", "Object", "Array", "Map",
   "Set", "Uint8Array", "BigInt", "Error", "Promise", "Symbol", "JSON", "Number", "String", "Boolean", "Date", "Math",
-  "Record", "Partial", "Readonly", "globalThis",
+  "Record", "Partial", "Readonly", "globalThis", "eval", "arguments",
+  // The local variables of generated create, encodeTo and decodeFrom, which would hide a message of the same name.
+  "m", "r", "w", "o", "k", "v", "x", "t", "init", "key", "value", "target", "group", "outer", "len", "end", "start", "tag",
 ]);
-
-/** Property names that would reach Object.prototype (the runtime's `localNameOf` escapes the same ones). */
-const RESERVED_PROPERTIES = new Set(["__proto__", "constructor", "toString", "toJSON", "valueOf", "hasOwnProperty"]);
 
 /** The name a message, enum or service would be exported under: its name within the file, nested names joined by
  * `_` (before the file's collisions are settled: see `ExportNames`). */
 function baseName(info: MessageInfo | EnumInfo | ServiceInfo): string {
   const pkg = info.file.package ? info.file.package + "." : "";
   const name = info.typeName.slice(pkg.length).replace(/\./g, "_");
-  return RESERVED.has(name) ? name + "$" : name;
+  return RESERVED.has(name) || /^o\d+$/.test(name) ? name + "$" : name; // o0, o1...: encodeTo's oneof locals
 }
 
 /** The export name of a file's descriptor: `file_` and its path, as protobuf-es names it (`file_google_protobuf_any`). */
@@ -66,10 +65,6 @@ export function prop(obj: string, localName: string): string {
 /** A property key in an object literal or interface: quoted unless it is a plain identifier. */
 export function key(localName: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(localName) ? localName : JSON.stringify(localName);
-}
-
-export function isReservedProperty(name: string): boolean {
-  return RESERVED_PROPERTIES.has(name);
 }
 
 /** The generated module for a .proto file: `a/b.proto` -> `a/b_pb.ts` (imported as `a/b_pb.js`). */

@@ -1,9 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { durationFromMs as bufDurationFromMs, durationMs as bufDurationMs, timestampFromMs as bufTimestampFromMs, timestampMs as bufTimestampMs } from "@bufbuild/protobuf/wkt";
-import { createMessageType } from "@tsgrpc/protobuf";
-import { anyIs, anyPack, anyUnpack, Duration, durationFromMs, durationMs, Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs } from "@tsgrpc/protobuf/wkt";
-import { loadTestSchemas } from "../src/test-schemas.js";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createMessageType, createRegistry } from "@tsgrpc/protobuf";
+import { anyIs, anyPack, anyUnpack, Duration, durationFromMs, durationMs, FileDescriptorSet, Timestamp, timestampDate, timestampFromDate, timestampFromMs, timestampMs } from "@tsgrpc/protobuf/wkt";
+import { CONFORMANCE_INCLUDE, loadTestSchemas } from "../src/test-schemas.js";
 import { randomMessage, rng } from "../src/random-message.js";
 
 // equals, clone and merge checked against protobuf's own definition of them: merging is what decoding two encodings
@@ -81,7 +85,7 @@ test("equals: a partial message equals the complete one it stands for; NaN equal
 test("Timestamp and Duration helpers agree with @bufbuild/protobuf's, and round-trip through Date and milliseconds", () => {
   const random = rng(7);
   for (let i = 0; i < 500; i++) {
-    const ms = Math.round((random() - 0.5) * 2 * 8.64e15 / (random() < 0.5 ? 1 : 1e6));
+    const ms = Math.round((random() - 0.5) * 2 * 6.2e13 / (random() < 0.5 ? 1 : 1e6)); // within what a Timestamp holds
     const ours = timestampFromMs(ms);
     const theirs = bufTimestampFromMs(ms);
     assert.deepStrictEqual([ours.seconds, ours.nanos], [theirs.seconds, theirs.nanos], `timestampFromMs(${ms})`);
@@ -119,5 +123,56 @@ test("an initializer writes the same JSON as the message created from it, defaul
       const options = { registry, emitDefaults: true };
       assert.deepStrictEqual(type.toJson(init, options), type.toJson(type.create(init), options), `${typeName} seed ${seed}`);
     }
+  }
+});
+
+test("merge: a source that is the target, or shares its lists, appends a copy once", () => {
+  const type = createMessageType(registry.getMessage(TYPES[0]!)!);
+  const a = type.create({ repeatedInt32: [1, 2], optionalNestedMessage: { a: 3 } });
+  type.merge(a, a);
+  assert.deepStrictEqual(a["repeatedInt32"], [1, 2, 1, 2]);
+  const b = type.create({ repeatedInt32: [5] });
+  type.merge(b, { repeatedInt32: b["repeatedInt32"] as number[] });
+  assert.deepStrictEqual(b["repeatedInt32"], [5, 5]);
+});
+
+test("toJson of a partial well-known type writes its missing fields as defaults", () => {
+  assert.equal(Timestamp.toJson({ seconds: 1n }), "1970-01-01T00:00:01Z");
+  assert.equal(Timestamp.toJson({}), "1970-01-01T00:00:00Z");
+  assert.equal(Duration.toJson({ seconds: 1n }), "1s");
+  const type = createMessageType(registry.getMessage(TYPES[0]!)!);
+  assert.deepStrictEqual(type.toJson({ optionalTimestamp: { nanos: 5_000_000 }, optionalFieldMask: {}, optionalStruct: {}, optionalInt64Wrapper: {} }), {
+    optionalTimestamp: "1970-01-01T00:00:00.005Z",
+    optionalFieldMask: "",
+    optionalStruct: {},
+    optionalInt64Wrapper: "0",
+  });
+});
+
+test("a dynamic create refuses a oneof member given as a property of its own instead of dropping it", () => {
+  const type = createMessageType(registry.getMessage(TYPES[0]!)!);
+  assert.throws(() => type.create({ oneofString: "x" }), /"oneofString" is a member of oneof "oneof_field": set it as oneofField: \{ case: "oneofString", value \}/);
+  assert.deepStrictEqual(type.create({ oneofField: { case: "oneofString", value: "x" } })["oneofField"], { case: "oneofString", value: "x" });
+});
+
+test("timestampFromMs refuses times a Timestamp cannot hold", () => {
+  assert.throws(() => timestampFromMs(1e20), RangeError);
+  assert.throws(() => timestampFromMs(-62135596800001), RangeError);
+  assert.equal(Timestamp.toJson(timestampFromMs(253402300799999)), "9999-12-31T23:59:59.999Z");
+});
+
+const hasProtoc = spawnSync("protoc", ["--version"]).status === 0;
+
+test("a descriptor set written by protoc, decoded with @tsgrpc/protobuf/wkt's FileDescriptorSet, makes a working registry", { skip: hasProtoc ? false : "protoc is not installed (Debian: protobuf-compiler)" }, () => {
+  const out = join(mkdtempSync(join(tmpdir(), "tsgrpc-protoc-set-")), "set.pb");
+  const run = spawnSync("protoc", ["-I", CONFORMANCE_INCLUDE, "--include_imports", `--descriptor_set_out=${out}`, "google/protobuf/test_messages_proto3.proto"], { encoding: "utf8" });
+  assert.equal(run.status, 0, run.stderr);
+  const set = FileDescriptorSet.decode(readFileSync(out));
+  const type = createMessageType(createRegistry(set.file).getMessage(TYPES[0]!)!);
+  const ours = createMessageType(registry.getMessage(TYPES[0]!)!);
+  for (let seed = 1; seed <= 20; seed++) {
+    const m = randomMessage(ours.info, rng(seed));
+    assert.deepStrictEqual(type.encode(m), ours.encode(m), `seed ${seed}`);
+    assert.deepStrictEqual(type.toJson(m, { registry }), ours.toJson(m, { registry }), `seed ${seed}: JSON`);
   }
 });

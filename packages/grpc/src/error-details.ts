@@ -1,4 +1,5 @@
 import type { MessageType, MessageInit } from "@tsgrpc/protobuf";
+import { anyIs, anyPack, anyUnpack } from "@tsgrpc/protobuf/wkt";
 import type { GrpcError } from "./grpc-error.js";
 import type { StatusDetail } from "./protocol/status-details.js";
 
@@ -16,7 +17,6 @@ export {
   RetryInfo,
 } from "./gen/google/rpc/error_details_pb.js";
 
-const PREFIX = "type.googleapis.com/";
 
 /**
  * A detail for GrpcError's `details` (google.rpc.Status in grpc-status-details-bin):
@@ -25,11 +25,11 @@ const PREFIX = "type.googleapis.com/";
  *   });
  */
 export function packDetail<T extends object>(type: MessageType<T>, message: MessageInit<T>): StatusDetail {
-  return { typeUrl: PREFIX + type.typeName, value: type.encode(type.create(message)) };
+  return anyPack(type, message);
 }
 
 /** The first detail of this type that came with the error, decoded; undefined when there is none. */
 export function findDetail<T extends object>(error: GrpcError, type: MessageType<T>): T | undefined {
-  const detail = error.details.find((d) => d.typeUrl.slice(d.typeUrl.lastIndexOf("/") + 1) === type.typeName);
-  return detail ? type.decode(detail.value) : undefined;
+  const detail = error.details.find((d) => anyIs(d, type));
+  return detail ? anyUnpack(detail, type) : undefined;
 }

@@ -12,7 +12,7 @@ export { messageType, type MessageCodec } from "./message/dynamic-message-type.j
 export type { Message, MessageInit } from "./message/message-shape.js";
 export type { MessageType } from "./message/message-type.js";
 export { Registry } from "./reflect/registry.js";
-export { jsonNameOf, localNameOf, methodLocalNameOf } from "./reflect/names.js";
+export { jsonNameOf, localNameOf, methodLocalNamesOf, isReservedPropertyName } from "./reflect/names.js";
 export { getField, setField, clearField, membersOf, isOneof } from "./reflect/field-access.js";
 export { isZeroValue, zeroValue, scalarWireType, is64Bit, isPackable, parseDefaultValue } from "./reflect/scalar.js";
 export { encodeDynamic, writeField } from "./binary/encode-dynamic.js";

@@ -2,7 +2,7 @@ import { FieldType } from "../descriptor/descriptor-types.js";
 import { addUnknown } from "../message/unknown-fields.js";
 import { createDynamic } from "../message/create-dynamic.js";
 import { setOwn } from "../message/set-own.js";
-import { clearField, getField, setField } from "../reflect/field-access.js";
+import { getField, setField } from "../reflect/field-access.js";
 import { isPackable, scalarWireType, zeroValue } from "../reflect/scalar.js";
 import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
 import type { BinaryReader } from "../wire/binary-reader.js";
@@ -29,22 +29,26 @@ export function decodeDynamic(info: MessageInfo, r: BinaryReader, msg: Message, 
       return msg;
     }
     const f = info.fieldsByNumber.get(no);
-    if (f === undefined || !readField(f, wt, r, msg)) {
+    if (f === undefined || !readField(f, wt, r, msg, start)) {
       r.skip(wt, no);
       addUnknown(msg, r.buf.slice(start, r.pos));
-    } else if (f.enum?.closed && r.pos > start) {
-      keepUnknownEnumValues(f, msg, r.buf, start, r.pos);
+    } else if (f.enum?.closed && f.repeated) {
+      keepUnknownEnumValues(f, msg);
     }
   }
   if (groupNo !== 0) throw new DecodeError(`group ${groupNo} is missing its end tag`);
   return msg;
 }
 
-/** Reads field `f` with wire type `wt` into `msg`; false when the wire type does not fit the field. */
-function readField(f: FieldInfo, wt: number, r: BinaryReader, msg: Message): boolean {
+/**
+ * Reads field `f` with wire type `wt` into `msg`; false when the wire type does not fit the field. A closed enum's
+ * unknown number (singular, or a map value) goes to the unknown fields as the bytes from `start`, leaving the field as
+ * it was.
+ */
+function readField(f: FieldInfo, wt: number, r: BinaryReader, msg: Message, start: number): boolean {
   if (f.map) {
     if (wt !== WireType.LengthDelimited) return false;
-    readMapEntry(f, r, msg);
+    readMapEntry(f, r, msg, start);
     return true;
   }
   if (f.repeated && wt === WireType.LengthDelimited && isPackable(f.type)) {
@@ -60,6 +64,7 @@ function readField(f: FieldInfo, wt: number, r: BinaryReader, msg: Message): boo
   if (wt !== scalarWireType(f.type)) return false;
   const value = readValue(f, r, f.repeated ? undefined : getField(msg, f));
   if (f.repeated) ((msg[f.localName] ??= []) as unknown[]).push(value);
+  else if (f.enum?.closed && !f.enum.byNumber.has(value as number)) addUnknown(msg, r.buf.slice(start, r.pos));
   else setField(msg, f, value);
   return true;
 }
@@ -84,7 +89,7 @@ function readValue(f: FieldInfo, r: BinaryReader, existing: unknown): unknown {
   return readScalar(r, f.type, f.utf8Strict);
 }
 
-function readMapEntry(f: FieldInfo, r: BinaryReader, msg: Message): void {
+function readMapEntry(f: FieldInfo, r: BinaryReader, msg: Message, start: number): void {
   const { key, value } = f.map!;
   const len = r.length();
   const outer = r.enter(len);
@@ -99,25 +104,19 @@ function readMapEntry(f: FieldInfo, r: BinaryReader, msg: Message): void {
     else r.skip(wt, no);
   }
   r.leave(outer);
-  if (v === undefined) v = value.type === FieldType.MESSAGE ? createDynamic(value.message!) : zeroValue(value.type);
+  if (v === undefined) v = value.type === FieldType.MESSAGE ? createDynamic(value.message!) : value.enum ? value.enum.proto.value[0]!.number : zeroValue(value.type);
+  if (value.enum?.closed && !value.enum.byNumber.has(v as number)) {
+    addUnknown(msg, r.buf.slice(start, r.pos)); // a closed enum's unknown value takes its whole entry to the unknown fields
+    return;
+  }
   const map = (msg[f.localName] ??= {}) as Record<string, unknown>;
   setOwn(map, String(k), v);
 }
 
-/**
- * A closed (proto2) enum keeps only the numbers it declares; any other number just read is moved to the unknown
- * fields, as protobuf does. Runs only for closed-enum fields, after their value was read at [start, end).
- */
-function keepUnknownEnumValues(f: FieldInfo, msg: Message, buf: Uint8Array, start: number, end: number): void {
+/** A closed (proto2) enum list keeps only the numbers its enum declares; any other number just read is moved to the
+ * unknown fields, as protobuf does. */
+function keepUnknownEnumValues(f: FieldInfo, msg: Message): void {
   const known = f.enum!.byNumber;
-  if (!f.repeated) {
-    const v = getField(msg, f) as number;
-    if (!known.has(v)) {
-      clearField(msg, f);
-      addUnknown(msg, buf.slice(start, end));
-    }
-    return;
-  }
   const list = msg[f.localName] as number[];
   if (list.every((v) => known.has(v))) return;
   // Values already in the list were checked when they were read, so only this chunk's can be unknown.

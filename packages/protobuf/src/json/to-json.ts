@@ -15,7 +15,8 @@ type Message = Record<string, unknown>;
 /** A message in the proto3 canonical JSON mapping, with the special forms of the well-known types. */
 export function messageToJson(info: MessageInfo, msg: Message, options: JsonWriteOptions = {}): JsonValue {
   const special = WKT_TO_JSON[info.typeName];
-  if (special) return special(info, msg, options);
+  // The special forms read every field: an initializer's missing ones take their defaults first.
+  if (special) return special(info, createDynamic(info, msg), options);
   const out: { [key: string]: JsonValue } = {};
   for (const f of info.fields) {
     const v = getField(msg, f);

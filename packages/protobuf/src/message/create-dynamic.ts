@@ -2,7 +2,7 @@ import { FieldType } from "../descriptor/descriptor-types.js";
 import { isOneof, membersOf, type OneofValue } from "../reflect/field-access.js";
 import { zeroValue } from "../reflect/scalar.js";
 import { setOwn } from "./set-own.js";
-import type { FieldInfo, MessageInfo } from "../reflect/type-info.js";
+import type { FieldInfo, MessageInfo, OneofInfo } from "../reflect/type-info.js";
 
 type Message = Record<string, unknown>;
 
@@ -22,6 +22,7 @@ export function createDynamic(info: MessageInfo, init?: Message): Message {
   if (init === undefined) return msg;
   for (const m of membersOf(info)) {
     const v = init[m.localName];
+    if (isOneof(m)) refuseFlatMembers(info, m, init);
     if (v === undefined) continue;
     if (isOneof(m)) {
       const o = v as OneofValue;
@@ -37,6 +38,19 @@ export function createDynamic(info: MessageInfo, init?: Message): Message {
     }
   }
   return msg;
+}
+
+/**
+ * A oneof member given as a property of its own (`{ fixedPrice: ... }` instead of `{ pricing: { case: "fixedPrice",
+ * value } }`) would be dropped without a word; generated types refuse it at compile time, and this refuses it for
+ * dynamic messages, which have no types to do so.
+ */
+function refuseFlatMembers(info: MessageInfo, oneof: OneofInfo, init: Message): void {
+  for (const f of oneof.fields) {
+    if (init[f.localName] !== undefined && Object.hasOwn(init, f.localName)) {
+      throw new TypeError(`${info.typeName}: "${f.localName}" is a member of oneof "${oneof.name}": set it as ${oneof.localName}: { case: "${f.localName}", value }`);
+    }
+  }
 }
 
 /** One value of `f` from an initializer: a message is created from its (partial) init, anything else is taken. */

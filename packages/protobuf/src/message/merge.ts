@@ -31,7 +31,7 @@ export function mergeDynamic(info: MessageInfo, target: Message, source: Message
       for (const k of Object.keys(v as object)) setOwn(map, k, copyValue(f.map.value, (v as Record<string, unknown>)[k]));
     } else if (f.repeated) {
       const list = (target[f.localName] ??= []) as unknown[];
-      for (const e of v as unknown[]) list.push(copyValue(f, e));
+      for (const e of (v as unknown[]).slice()) list.push(copyValue(f, e)); // a copy: the source may be this very list
     } else if (f.type === FieldType.MESSAGE || f.type === FieldType.GROUP) {
       const existing = getField(target, f) as Message | undefined;
       if (existing !== undefined) mergeDynamic(f.message!, existing, v as Message, all);

@@ -25,9 +25,23 @@ export function localNameOf(fieldName: string): string {
   return RESERVED_PROPERTIES.has(name) ? name + "$" : name;
 }
 
-/** The key a method has in a service's `methods` and in client and server objects: lowerCamelCase (`GetUser` ->
- * `getUser`), escaped like field names. */
-export function methodLocalNameOf(methodName: string): string {
-  const name = methodName.charAt(0).toLowerCase() + methodName.slice(1);
-  return RESERVED_PROPERTIES.has(name) ? name + "$" : name;
+/** Whether a name would reach Object.prototype as a plain object's property (`__proto__`, `constructor`...). */
+export function isReservedPropertyName(name: string): boolean {
+  return RESERVED_PROPERTIES.has(name);
+}
+
+/**
+ * The keys a service's methods have in its `methods` and in client and server objects, in the methods' order:
+ * lowerCamelCase (`GetUser` -> `getUser`), escaped like field names, and `$` appended to a key taken before (a
+ * service may declare both `GetUser` and `getUser`).
+ */
+export function methodLocalNamesOf(methodNames: readonly string[]): string[] {
+  const taken = new Set<string>();
+  return methodNames.map((methodName) => {
+    let name = methodName.charAt(0).toLowerCase() + methodName.slice(1);
+    if (RESERVED_PROPERTIES.has(name)) name += "$";
+    while (taken.has(name)) name += "$";
+    taken.add(name);
+    return name;
+  });
 }

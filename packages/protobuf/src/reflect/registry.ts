@@ -1,5 +1,6 @@
 import { FieldLabel, FieldType } from "../descriptor/descriptor-types.js";
 import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from "../descriptor/descriptor-types.js";
+import type { FileDescriptorProto as GeneratedFileDescriptorProto } from "../wkt/gen/google/protobuf/descriptor_pb.js";
 import { jsonNameOf, localNameOf } from "./names.js";
 import { isPackable, parseDefaultValue } from "./scalar.js";
 import type { EnumInfo, FieldInfo, MessageInfo, MethodInfo, OneofInfo, ServiceInfo } from "./type-info.js";
@@ -226,7 +227,12 @@ function stripDot(name: string): string {
   return name.startsWith(".") ? name.slice(1) : name;
 }
 
-/** A registry of `files` (in dependency order, or all at once), searching `parents` after its own types. */
-export function createRegistry(files: Iterable<FileDescriptorProto>, parents: readonly Registry[] = []): Registry {
-  return Registry.from(files, parents);
+/**
+ * A registry of `files` (in dependency order, or all at once), searching `parents` after its own types. The files may
+ * be the runtime's descriptor model (what the compiler returns) or the generated `FileDescriptorProto` of
+ * `@tsgrpc/protobuf/wkt` (a decoded `FileDescriptorSet`, as `protoc -o` writes it): both are what decoding
+ * descriptor.proto gives, with different enum types for the same numbers.
+ */
+export function createRegistry(files: Iterable<FileDescriptorProto | GeneratedFileDescriptorProto>, parents: readonly Registry[] = []): Registry {
+  return Registry.from(files as Iterable<FileDescriptorProto>, parents);
 }

@@ -30,8 +30,13 @@ export function timestampFromDate(date: Date): Timestamp {
   return timestampFromMs(date.getTime());
 }
 
+/** Timestamps cover 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999999Z (google/protobuf/timestamp.proto). */
+const MIN_MS = -62135596800000;
+const MAX_MS = 253402300800000;
+
 /** A Timestamp for milliseconds since the Unix epoch (fractions of a millisecond become nanos). */
 export function timestampFromMs(ms: number): Timestamp {
+  if (ms < MIN_MS || ms >= MAX_MS) throw new RangeError(`${ms} ms is outside the years 0001 to 9999 that a Timestamp covers`);
   return TimestampType.create(split(ms, true));
 }
 
