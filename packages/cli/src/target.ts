@@ -1,5 +1,5 @@
 import { readFileSync } from "node:fs";
-import { createChannel, GrpcError, Status } from "@tsgrpc/grpc";
+import { createChannel, GrpcError, InvalidTargetError, Status } from "@tsgrpc/grpc";
 import type { Channel } from "@tsgrpc/grpc";
 import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { CliError, UsageError } from "./errors.js";
@@ -7,8 +7,15 @@ import { CliError, UsageError } from "./errors.js";
 /** How the commands that talk to a server reach it: h2c by default, TLS with --cacert (and --cert/--key). */
 export const TARGET_FLAGS: readonly FlagSpec[] = [{ names: ["--plaintext"] }, { names: ["--cacert"], value: "FILE" }, { names: ["--cert"], value: "FILE" }, { names: ["--key"], value: "FILE" }];
 
-/** HOST:PORT, [V6]:PORT, optionally with gRPC's dns:/ipv4:/ipv6: scheme, as the channel takes it. */
+/** Targets of gRPC's naming spec that name their own addresses: the channel checks them (doc/naming.md). */
+const NAMING_SCHEMES = /^(dns|ipv4|ipv6|unix|unix-abstract):/i;
+
+/**
+ * HOST:PORT or [V6]:PORT (a port is required, as grpcurl requires one), or any target of gRPC's naming spec
+ * (`dns:///name:port`, `ipv4:a:p,b:p`, `unix:path`...), checked by the channel.
+ */
 function checkTarget(target: string): void {
+  if (NAMING_SCHEMES.test(target)) return;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(target)) throw new UsageError(`give the target as HOST:PORT, without a URL scheme (not "${target}")`);
   const m = /^(?:dns:|ipv4:|ipv6:)?(\[[^\]]+\]|[^:[\]]+):([^:]*)$/.exec(target);
   if (!m) throw new UsageError(`the target "${target}" has no port: give HOST:PORT, e.g. ${target.includes(":") ? `[${target}]` : target}:50051`);
@@ -30,12 +37,22 @@ export function openTarget(target: string, args: ParsedArgs): Channel {
   const [cacert, cert, key] = [args.value("--cacert"), args.value("--cert"), args.value("--key")];
   if (args.has("--plaintext") && (cacert || cert)) throw new UsageError("--plaintext and --cacert/--cert contradict each other");
   if (!cert !== !key) throw new UsageError("--cert and --key go together");
-  if (!cacert && !cert) return createChannel(target);
+  if (!cacert && !cert) return channelTo(target);
   const tls: Record<string, Buffer> = {};
   if (cacert) tls["ca"] = readPem("--cacert", cacert);
   if (cert) tls["cert"] = readPem("--cert", cert);
   if (key) tls["key"] = readPem("--key", key);
-  return createChannel(target, { tls });
+  return channelTo(target, { tls });
+}
+
+/** The channel, with a target the naming spec refuses as a usage error. */
+function channelTo(target: string, options?: Parameters<typeof createChannel>[1]): Channel {
+  try {
+    return createChannel(target, options);
+  } catch (e) {
+    if (e instanceof InvalidTargetError) throw new UsageError(e.message);
+    throw e;
+  }
 }
 
 const CERTIFICATE_CODES = /CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY)|ERR_TLS_CERT_ALTNAME_INVALID/;
@@ -46,6 +63,7 @@ function connectionFailure(cause: Error, channel: Channel): string {
   const where = `could not connect to ${channel.target}`;
   if (code === "ECONNREFUSED") return `${where}: the connection was refused (is the server running, on that port?)`;
   if (code === "ENOTFOUND" || code === "EAI_AGAIN") return `${where}: the host name does not resolve`;
+  if (code === "ENOENT") return `${where}: the unix socket does not exist`;
   if (code === "ETIMEDOUT" || code === "EHOSTUNREACH" || code === "ENETUNREACH") return `${where}: the host cannot be reached (${code})`;
   if (channel.secure && CERTIFICATE_CODES.test(code)) return `${where}: the server's TLS certificate was not accepted (${cause.message}); give the CA that signed it with --cacert`;
   // OpenSSL's record-layer errors, or a reset before the handshake ended: what answered does not speak TLS.

@@ -81,3 +81,17 @@ test("TLS to a plaintext port, plaintext to a TLS port, and a certificate the gi
   assert.equal(noFile.code, 1);
   assert.equal(noFile.err, `tsgrpc list: cannot read --cacert "${join(dir, "nope.crt")}": no such file\n`);
 });
+
+test("every target form of gRPC's naming spec: a list tried in order, a unix socket, and bad targets as usage errors", async () => {
+  const list = await runCli(["list", `ipv4:127.0.0.1:${closedPort},127.0.0.1:${plainPort}`]);
+  assert.equal(list.code, 0, list.err);
+  assert.equal(list.out, "grpc.reflection.v1.ServerReflection\n");
+  const dns = await runCli(["list", `dns:///localhost:${plainPort}`]);
+  assert.equal(dns.code, 0, dns.err);
+  const noSocket = await runCli(["list", `unix:${join(dir, "nothing.sock")}`]);
+  assert.equal(noSocket.code, 1);
+  assert.equal(noSocket.err, `tsgrpc list: could not connect to unix:${join(dir, "nothing.sock")}: the unix socket does not exist\n`);
+  const bad = await runCli(["list", "ipv4:1.2.3:50051"]);
+  assert.equal(bad.code, 2);
+  assert.equal(bad.err.split("\n")[0], 'tsgrpc list: invalid target "ipv4:1.2.3:50051": "1.2.3" is not an IPv4 address');
+});

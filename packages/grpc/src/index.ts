@@ -5,6 +5,10 @@ export { createServer, type Server, type ServerOptions } from "./server/server.j
 export type { ServerContext, PeerIdentity } from "./server/server-context.js";
 export type { ServerInterceptor, ServerCall, ServerCallHandler, ServiceImplementation, UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler } from "./server/handler-types.js";
 export { createChannel, type Channel, type ChannelOptions } from "./client/channel.js";
+export { registerResolver } from "./client/resolver/registry.js";
+export type { Resolver, ResolverFactory, ResolverOptions, Resolution } from "./client/resolver/resolver.js";
+export type { Address } from "./client/resolver/address.js";
+export { InvalidTargetError, type ParsedTarget } from "./client/resolver/target.js";
 export { createClient, type Client, type ClientMethod, type ClientInterceptor, type ClientCallHandler, type ClientCallInfo, type ClientOptions } from "./client/client.js";
 export type { CallOptions } from "./client/call-options.js";
 export { wasCompressed, sendUncompressed } from "./protocol/compressed-flag.js";

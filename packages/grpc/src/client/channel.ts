@@ -8,9 +8,13 @@ import type { CallConnection } from "./call-stream.js";
 import { connectEngine } from "./engine-call-connection.js";
 import { connectNode } from "./node-call-connection.js";
 import { SingleResponse } from "./response-sink.js";
+import { connectFirst } from "./balancer/pick-first.js";
+import type { Address } from "./resolver/address.js";
+import { resolverFor } from "./resolver/registry.js";
+import type { Resolver, ResolverOptions } from "./resolver/resolver.js";
 import type { Requests, Transport } from "./transport.js";
 
-export interface ChannelOptions {
+export interface ChannelOptions extends ResolverOptions {
   /** TLS: true for the system CAs, or options such as `ca`, `cert`, `key` (mutual TLS) and `servername`. */
   tls?: boolean | SecureClientSessionOptions;
   /** Largest response message accepted, in bytes (default 4 MiB). */
@@ -23,7 +27,9 @@ export interface ChannelOptions {
 const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
 
 /**
- * One HTTP/2 connection to a target ("host:port"), opened on first use and opened again after it closes or fails.
+ * One HTTP/2 connection to a target (any form of gRPC's naming spec: `host:port`, `dns:///name:port`,
+ * `ipv4:a:p,b:p`, `ipv6:[::1]:p`, `unix:path`; or a scheme registered with `registerResolver`), opened on first use
+ * to the first resolved address that answers (pick_first), and opened again after it closes or fails.
  * After a failed attempt the next one waits out gRPC's exponential backoff; calls made meanwhile fail fast with
  * UNAVAILABLE, unless they asked to wait for the connection.
  */
@@ -33,14 +39,19 @@ export class Channel implements Transport {
   private failures = 0;
   private retryAt = 0;
   private closed = false;
+  /** The `:authority` calls carry: the target's host and port (`localhost` for a unix socket). */
   readonly authority: string;
   readonly maxReceiveMessageSize: number;
 
+  private readonly resolver: Resolver;
+
+  /** Throws InvalidTargetError for a target the naming spec does not allow (doc/naming.md). */
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
-    enableCallPropagation();
-    const scheme = options.tls ? "https" : "http";
-    this.authority = `${scheme}://${target.replace(/^(dns:|ipv4:|ipv6:)/, "")}`;
+    const { resolver, authority } = resolverFor(target, options);
+    this.resolver = resolver;
+    this.authority = authority;
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
+    enableCallPropagation();
   }
 
   get secure(): boolean {
@@ -70,9 +81,11 @@ export class Channel implements Transport {
     return pending;
   }
 
+  /** Resolves the target (again, if the resolver sees fit) and connects to the first address that answers. */
   private connect(): Promise<CallConnection> {
     const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
-    const opening = this.options.http2Engine === "node" ? connectNode(this.authority, tls) : connectEngine(this.target.replace(/^(dns:|ipv4:|ipv6:)/, ""), tls);
+    const open = (address: Address) => (this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls));
+    const opening = this.resolver.resolve().then(({ addresses }) => connectFirst(addresses, open));
     return opening.then(
       (connection) => {
         this.failures = 0;

@@ -1,22 +1,25 @@
-import { connect as connectTcp, type Socket } from "node:net";
+import { connect as connectTcp, isIP, type Socket } from "node:net";
 import { connect as connectTls, type ConnectionOptions as TlsOptions } from "node:tls";
 import type { OutgoingHttpHeaders } from "node:http2";
 import { ClientConnection, type ClientStream } from "@tsgrpc/http2";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
+import { describeAddress, type Address } from "./resolver/address.js";
 
-/** "host:port" or "[v6]:port" as a host and a port. */
-function hostAndPort(target: string): { host: string; port: number } {
-  const colon = target.lastIndexOf(":");
-  return { host: target.slice(0, colon).replace(/^\[|\]$/g, ""), port: Number(target.slice(colon + 1)) };
+/** The TLS server name (SNI) for an authority: its host, unless that is an IP address (SNI carries names only). */
+export function serverNameOf(authority: string): string | undefined {
+  const host = authority.replace(/:\d+$/, "").replace(/^\[|\]$/g, "");
+  return isIP(host) ? undefined : host;
 }
 
-/** A channel connection on tsgrpc's own HTTP/2 engine: TCP (h2c with prior knowledge) or TLS with ALPN h2. */
-export function connectEngine(target: string, tls: TlsOptions | undefined): Promise<CallConnection> {
-  const { host, port } = hostAndPort(target);
+/**
+ * A channel connection on tsgrpc's own HTTP/2 engine to one address: TCP or a unix socket, in h2c with prior
+ * knowledge or TLS with ALPN h2 (the certificate checked against the authority's host). `authority` is the
+ * `:authority` of every request.
+ */
+export function connectEngine(address: Address, authority: string, tls: TlsOptions | undefined): Promise<CallConnection> {
+  const target = describeAddress(address);
   return new Promise((resolve, reject) => {
-    const socket: Socket = tls
-      ? connectTls({ host, port, servername: /^[\d.]+$|:/.test(host) ? undefined : host, ...tls, ALPNProtocols: ["h2"] })
-      : connectTcp({ host, port });
+    const socket: Socket = tls ? connectTls({ ...address, servername: serverNameOf(authority), ...tls, ALPNProtocols: ["h2"] }) : connectTcp(address);
     const fail = (e: Error) => {
       socket.destroy();
       reject(e);
@@ -27,7 +30,7 @@ export function connectEngine(target: string, tls: TlsOptions | undefined): Prom
       socket.off("error", fail);
       // Listens before the connection does, so that the reason is known when the connection fails on these bytes.
       const answer = tls ? undefined : watchFirstAnswer(socket, target);
-      resolve(new EngineCallConnection(new ClientConnection(socket), target, answer));
+      resolve(new EngineCallConnection(new ClientConnection(socket), authority, answer));
     });
   });
 }

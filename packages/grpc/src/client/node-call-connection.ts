@@ -1,11 +1,16 @@
 import { connect, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
+import { connect as connectTcp } from "node:net";
+import { connect as connectTls } from "node:tls";
 import { waitForDrain } from "../protocol/write-message.js";
+import { serverNameOf } from "./engine-call-connection.js";
+import type { Address } from "./resolver/address.js";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 
-/** A channel connection on node:http2. */
-export function connectNode(authority: string, tls: SecureClientSessionOptions | undefined): Promise<CallConnection> {
+/** A channel connection on node:http2 to one address (TCP or a unix socket), with `authority` on every request. */
+export function connectNode(address: Address, authority: string, tls: SecureClientSessionOptions | undefined): Promise<CallConnection> {
   return new Promise((resolve, reject) => {
-    const session = connect(authority, { ...tls, settings: { enablePush: false } });
+    const socket = () => (tls ? connectTls({ ...address, servername: serverNameOf(authority), ...tls, ALPNProtocols: ["h2"] }) : connectTcp(address));
+    const session = connect(`${tls ? "https" : "http"}://${authority}`, { ...tls, settings: { enablePush: false }, createConnection: socket });
     const fail = (e: Error) => {
       session.destroy();
       reject(e);

@@ -1,0 +1,31 @@
+import type { Address } from "./address.js";
+import type { ParsedTarget } from "./target.js";
+
+/** What a resolver found for a target. */
+export interface Resolution {
+  readonly addresses: readonly Address[];
+}
+
+/**
+ * Turns a target into addresses. The channel asks when it needs them: on its first connection, and again when a
+ * connection is lost or cannot be made; a resolver may answer from what it knows (DNS waits a minimum interval
+ * between lookups, so that a flapping backend does not cause a storm of them).
+ */
+export interface Resolver {
+  resolve(): Promise<Resolution>;
+  close?(): void;
+}
+
+/** Makes resolvers for one URI scheme (`dns`, `ipv4`, a user's `k8s`...). */
+export interface ResolverFactory {
+  readonly scheme: string;
+  /** Checks the target at channel creation (throw an InvalidTargetError) and returns its resolver. */
+  create(target: ParsedTarget, options: ResolverOptions): Resolver;
+  /** The `:authority` calls carry when the channel does not set one: by default the target's endpoint. */
+  defaultAuthority?(target: ParsedTarget): string;
+}
+
+export interface ResolverOptions {
+  /** Least time between two DNS lookups of one channel (grpc-js's `dns_min_time_between_resolutions_ms`). */
+  dnsMinTimeBetweenResolutionsMs?: number;
+}
