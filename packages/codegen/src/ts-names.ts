@@ -52,11 +52,6 @@ export class ExportNames {
   }
 }
 
-/** The export names another file's module has, computed the same way its own generation does. */
-export function exportNamesOf(file: FileDescriptorProto, typesOf: (file: FileDescriptorProto) => Array<MessageInfo | EnumInfo | ServiceInfo>): ExportNames {
-  return new ExportNames(file, typesOf(file));
-}
-
 /** A property access that works for any local name (they are identifiers, but may end in `$`). */
 export function prop(obj: string, localName: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(localName) ? `${obj}.${localName}` : `${obj}[${JSON.stringify(localName)}]`;

@@ -13,7 +13,7 @@ export type { Message, MessageInit } from "./message/message-shape.js";
 export type { MessageType } from "./message/message-type.js";
 export { Registry } from "./reflect/registry.js";
 export { jsonNameOf, localNameOf, methodLocalNamesOf, isReservedPropertyName } from "./reflect/names.js";
-export { getField, setField, clearField, membersOf, isOneof } from "./reflect/field-access.js";
+export { getField, setField, membersOf, isOneof } from "./reflect/field-access.js";
 export { isZeroValue, zeroValue, scalarWireType, is64Bit, isPackable, parseDefaultValue } from "./reflect/scalar.js";
 export { encodeDynamic, writeField } from "./binary/encode-dynamic.js";
 export { decodeDynamic } from "./binary/decode-dynamic.js";

@@ -22,12 +22,6 @@ export function setField(msg: Message, f: FieldInfo, value: unknown): void {
   else msg[f.oneof.localName] = { case: f.localName, value };
 }
 
-/** Clears field `f` back to unset (explicit presence) or to its absence from the message. */
-export function clearField(msg: Message, f: FieldInfo): void {
-  if (f.oneof === undefined) msg[f.localName] = undefined;
-  else if ((msg[f.oneof.localName] as OneofValue | undefined)?.case === f.localName) msg[f.oneof.localName] = { case: undefined };
-}
-
 /** The properties of a message object, in declaration order: each field outside a oneof, and each oneof once, where
  * its first member is declared (protobuf-es calls these a message's members). */
 export function membersOf(info: MessageInfo): Array<FieldInfo | OneofInfo> {

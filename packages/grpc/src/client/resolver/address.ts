@@ -1,7 +1,7 @@
 /** Where a subchannel connects: a TCP host (an IP address or a name) and port, or a unix socket path. */
 export type Address = { readonly host: string; readonly port: number } | { readonly path: string };
 
-export function isSocketPath(address: Address): address is { readonly path: string } {
+function isSocketPath(address: Address): address is { readonly path: string } {
   return "path" in address;
 }
 
