@@ -37,9 +37,10 @@ export interface CallConnection {
   readonly usable: boolean;
   /** Opens a stream for a call; throws when the connection cannot take one. */
   open(headers: OutgoingHttpHeaders, events: CallStreamEvents): CallStream;
-  /** Keeps the process alive while calls are in flight, and lets it exit when idle. */
-  ref(): void;
-  unref(): void;
+  /** One more call in flight / one fewer: the connection keeps the process alive while any is, and lets it exit
+   * when idle (as it is when it opens). */
+  callStarted(): void;
+  callEnded(): void;
   /** Calls in flight finish; no new ones. */
   close(): void;
   /** Called once, when the connection stops taking calls (GOAWAY) or closes. */

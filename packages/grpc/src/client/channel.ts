@@ -9,6 +9,7 @@ import { connectEngine } from "./engine-call-connection.js";
 import { connectNode } from "./node-call-connection.js";
 import { SingleResponse } from "./response-sink.js";
 import { connectFirst } from "./balancer/pick-first.js";
+import { RoundRobin } from "./balancer/round-robin.js";
 import type { Address } from "./resolver/address.js";
 import { resolverFor } from "./resolver/registry.js";
 import type { Resolver, ResolverOptions } from "./resolver/resolver.js";
@@ -21,6 +22,11 @@ export interface ChannelOptions extends ResolverOptions {
   maxReceiveMessageSize?: number;
   /** Which HTTP/2 implementation carries the calls: "tsgrpc", tsgrpc's own engine (the default), or "node", node:http2. */
   http2Engine?: "tsgrpc" | "node";
+  /**
+   * "pick_first" (the default): one connection, to the first address that answers. "round_robin": a connection to
+   * every address, calls spread over the ready ones in turn.
+   */
+  loadBalancingPolicy?: "pick_first" | "round_robin";
 }
 
 /** gRPC's connection backoff (doc/connection-backoff.md). */
@@ -44,12 +50,18 @@ export class Channel implements Transport {
   readonly maxReceiveMessageSize: number;
 
   private readonly resolver: Resolver;
+  /** The balancer of a round_robin channel; a pick_first channel keeps its one connection itself. */
+  private readonly roundRobin: RoundRobin | undefined;
 
   /** Throws InvalidTargetError for a target the naming spec does not allow (doc/naming.md). */
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
     const { resolver, authority } = resolverFor(target, options);
     this.resolver = resolver;
     this.authority = authority;
+    if (options.loadBalancingPolicy === "round_robin") this.roundRobin = new RoundRobin(resolver, this.open);
+    else if (options.loadBalancingPolicy !== undefined && options.loadBalancingPolicy !== "pick_first") {
+      throw new Error(`unknown loadBalancingPolicy "${options.loadBalancingPolicy}": pick_first or round_robin`);
+    }
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
     enableCallPropagation();
   }
@@ -60,6 +72,7 @@ export class Channel implements Transport {
 
   /** The connection, when one is connected and open (calls then start without waiting a turn of the event loop). */
   liveConnection(): CallConnection | undefined {
+    if (this.roundRobin) return this.closed ? undefined : this.roundRobin.pick();
     const c = this.connection;
     return !this.closed && c && c.usable ? c : undefined;
   }
@@ -67,6 +80,7 @@ export class Channel implements Transport {
   /** The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
   getConnection(waitForReady = false): Promise<CallConnection> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
+    if (this.roundRobin) return this.roundRobin.connection(waitForReady);
     const live = this.liveConnection();
     if (live) return Promise.resolve(live);
     if (this.ready) return this.ready;
@@ -81,11 +95,15 @@ export class Channel implements Transport {
     return pending;
   }
 
+  /** A new connection to one address, on the channel's HTTP/2 engine and TLS. */
+  private readonly open = (address: Address): Promise<CallConnection> => {
+    const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
+    return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls);
+  };
+
   /** Resolves the target (again, if the resolver sees fit) and connects to the first address that answers. */
   private connect(): Promise<CallConnection> {
-    const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
-    const open = (address: Address) => (this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls));
-    const opening = this.resolver.resolve().then(({ addresses }) => connectFirst(addresses, open));
+    const opening = this.resolver.resolve().then(({ addresses }) => connectFirst(addresses, this.open));
     return opening.then(
       (connection) => {
         this.failures = 0;
@@ -95,8 +113,6 @@ export class Channel implements Transport {
         connection.onGone(() => {
           if (this.connection === connection) this.connection = undefined;
         });
-        // Calls in flight keep the process alive; an idle connection does not.
-        if (this.activeCalls === 0) connection.unref();
         return connection;
       },
       (e: Error) => {
@@ -108,16 +124,14 @@ export class Channel implements Transport {
     );
   }
 
-  private activeCalls = 0;
-
   /** @internal A call started on `connection`: while any is in flight, the connection keeps the process alive. */
   callStarted(connection: CallConnection): void {
-    if (this.activeCalls++ === 0) connection.ref();
+    connection.callStarted();
   }
 
   /** @internal */
   callEnded(connection: CallConnection): void {
-    if (--this.activeCalls === 0) connection.unref();
+    connection.callEnded();
   }
 
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
@@ -134,6 +148,7 @@ export class Channel implements Transport {
   close(): void {
     this.closed = true;
     this.connection?.close();
+    this.roundRobin?.close();
   }
 }
 

@@ -67,6 +67,7 @@ class EngineCallConnection implements CallConnection {
   ) {
     connection.onClose = () => this.gone?.();
     connection.onServerGoaway = () => this.gone?.();
+    connection.socket.unref(); // idle until a call starts
   }
 
   get usable(): boolean {
@@ -84,12 +85,14 @@ class EngineCallConnection implements CallConnection {
     return new EngineCallStream(stream);
   }
 
-  ref(): void {
-    this.connection.socket.ref();
+  private calls = 0;
+
+  callStarted(): void {
+    if (this.calls++ === 0) this.connection.socket.ref();
   }
 
-  unref(): void {
-    this.connection.socket.unref();
+  callEnded(): void {
+    if (--this.calls === 0) this.connection.socket.unref();
   }
 
   close(): void {

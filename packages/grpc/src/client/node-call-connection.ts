@@ -25,7 +25,9 @@ export function connectNode(address: Address, authority: string, tls: SecureClie
 }
 
 class NodeCallConnection implements CallConnection {
-  constructor(private readonly session: ClientHttp2Session) {}
+  constructor(private readonly session: ClientHttp2Session) {
+    session.unref(); // idle until a call starts
+  }
 
   get usable(): boolean {
     return !this.session.closed && !this.session.destroyed;
@@ -44,12 +46,14 @@ class NodeCallConnection implements CallConnection {
     return new NodeCallStream(stream);
   }
 
-  ref(): void {
-    this.session.ref();
+  private calls = 0;
+
+  callStarted(): void {
+    if (this.calls++ === 0) this.session.ref();
   }
 
-  unref(): void {
-    if (!this.session.destroyed) this.session.unref();
+  callEnded(): void {
+    if (--this.calls === 0 && !this.session.destroyed) this.session.unref();
   }
 
   close(): void {
