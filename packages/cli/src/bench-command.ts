@@ -16,12 +16,13 @@ import { connectAll, openTarget, TARGET_FLAGS } from "./target.js";
 export const BENCH_USAGE = `usage: tsgrpc bench HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-c N] [-n N | -z DURATION] [--rps N]
                     [--connections N] [--warmup N] [--timeout MS] [-H 'key: value']... [--rpc-header 'key: value']...
                     [--reflect-header 'key: value']... [--format text|json] [--html FILE]
-                    [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                    [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--lb pick_first|round_robin] [--proto FILE -I DIR]
   Load-tests a method: -c calls in flight (default 50) over --connections HTTP/2 connections (default 1), until -n
   calls (default 200) or for -z (10s, 500ms, 1m), at most --rps calls per second, after --warmup calls that are not
   counted. Streaming methods count one call per stream (the JSON values of -d are the messages of client and bidi
   streams, or a list that unary calls take in turn). Prints latency percentiles, a histogram and the status codes;
-  Ctrl-C stops early and prints what completed.`;
+  Ctrl-C stops early and prints what completed. HOST:PORT may be any target of gRPC's naming spec (dns:///name:port,
+  ipv4:a:p,b:p, unix:path); --lb round_robin spreads the calls over every address.`;
 
 const BENCH_FLAGS: readonly FlagSpec[] = [
   ...TARGET_FLAGS,

@@ -13,7 +13,7 @@ import { CallReport } from "./verbose.js";
 
 export const CALL_USAGE = `usage: tsgrpc call HOST:PORT pkg.Service/Method [-d JSON | -d @FILE | -d @] [-H 'key: value']... [--timeout MS]
                    [--rpc-header 'key: value']... [--reflect-header 'key: value']... [-v] [--emit-defaults]
-                   [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                   [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--lb pick_first|round_robin] [--proto FILE -I DIR]
   Calls a method with a request in proto3 JSON and prints the responses as JSON, as they arrive. -d takes the JSON,
   "@FILE" reads it from a file and "@" from stdin; several JSON values one after another (NDJSON, or any whitespace
   between them) are the messages of client and bidi streams. -H headers go with the call and with reflection,

@@ -7,10 +7,10 @@ import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { TARGET_FLAGS, withTarget } from "./target.js";
 
 export const LIST_USAGE = `usage: tsgrpc list HOST:PORT [SERVICE] [-H 'key: value']... [--reflect-header 'key: value']...
-                  [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                  [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--lb pick_first|round_robin] [--proto FILE -I DIR]
   Lists the services a server offers (through reflection, or in the --proto files), or the methods of one of them.`;
 export const DESCRIBE_USAGE = `usage: tsgrpc describe HOST:PORT SYMBOL [-H 'key: value']... [--reflect-header 'key: value']...
-                      [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--proto FILE -I DIR]
+                      [--plaintext | --cacert FILE [--cert FILE --key FILE]] [--lb pick_first|round_robin] [--proto FILE -I DIR]
   Prints a service, method, message or enum as .proto text, from the server's reflection or the --proto files.
   -H and --reflect-header go with every reflection request (a server may want a token for reflection too).`;
 

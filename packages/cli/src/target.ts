@@ -5,7 +5,21 @@ import type { FlagSpec, ParsedArgs } from "./cli-args.js";
 import { CliError, UsageError } from "./errors.js";
 
 /** How the commands that talk to a server reach it: h2c by default, TLS with --cacert (and --cert/--key). */
-export const TARGET_FLAGS: readonly FlagSpec[] = [{ names: ["--plaintext"] }, { names: ["--cacert"], value: "FILE" }, { names: ["--cert"], value: "FILE" }, { names: ["--key"], value: "FILE" }];
+export const TARGET_FLAGS: readonly FlagSpec[] = [
+  { names: ["--plaintext"] },
+  { names: ["--cacert"], value: "FILE" },
+  { names: ["--cert"], value: "FILE" },
+  { names: ["--key"], value: "FILE" },
+  { names: ["--lb"], value: "pick_first|round_robin" },
+];
+
+/** The channel's load balancing policy from --lb (pick_first when absent). */
+function loadBalancing(args: ParsedArgs): { loadBalancingPolicy?: "pick_first" | "round_robin" } {
+  const lb = args.value("--lb");
+  if (lb === undefined) return {};
+  if (lb !== "pick_first" && lb !== "round_robin") throw new UsageError(`--lb is pick_first or round_robin, not "${lb}"`);
+  return { loadBalancingPolicy: lb };
+}
 
 /** Targets of gRPC's naming spec that name their own addresses: the channel checks them (doc/naming.md). */
 const NAMING_SCHEMES = /^(dns|ipv4|ipv6|unix|unix-abstract):/i;
@@ -37,12 +51,12 @@ export function openTarget(target: string, args: ParsedArgs): Channel {
   const [cacert, cert, key] = [args.value("--cacert"), args.value("--cert"), args.value("--key")];
   if (args.has("--plaintext") && (cacert || cert)) throw new UsageError("--plaintext and --cacert/--cert contradict each other");
   if (!cert !== !key) throw new UsageError("--cert and --key go together");
-  if (!cacert && !cert) return channelTo(target);
+  if (!cacert && !cert) return channelTo(target, loadBalancing(args));
   const tls: Record<string, Buffer> = {};
   if (cacert) tls["ca"] = readPem("--cacert", cacert);
   if (cert) tls["cert"] = readPem("--cert", cert);
   if (key) tls["key"] = readPem("--key", key);
-  return channelTo(target, { tls });
+  return channelTo(target, { tls, ...loadBalancing(args) });
 }
 
 /** The channel, with a target the naming spec refuses as a usage error. */
