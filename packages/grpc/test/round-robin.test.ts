@@ -63,3 +63,19 @@ test("round_robin with every address down: calls fail fast with UNAVAILABLE, and
   }
   assert.throws(() => createChannel("127.0.0.1:1", { loadBalancingPolicy: "random" as never }), /unknown loadBalancingPolicy "random"/);
 });
+
+test("round_robin: waitForReady calls that end (deadline, cancel) while no address is ready are not kept", async () => {
+  const channel = createChannel("ipv4:127.0.0.1:1,127.0.0.2:1", { loadBalancingPolicy: "round_robin" });
+  const balancer = (channel as unknown as { roundRobin: { waiting: number } }).roundRobin;
+  try {
+    const client = createClient(UserService, channel);
+    const calls = Array.from({ length: 50 }, () => client.getUser({ id: 1 }, { waitForReady: true, timeout: 100 }));
+    for (const r of await Promise.allSettled(calls)) assert.match(String((r as PromiseRejectedResult).reason), /DEADLINE_EXCEEDED/);
+    // Dropped at the next state change of a subchannel: its next reconnection attempt, within ~1.2 s of backoff.
+    const until = Date.now() + 5_000;
+    while (balancer.waiting > 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(balancer.waiting, 0);
+  } finally {
+    channel.close();
+  }
+});

@@ -77,10 +77,14 @@ export class Channel implements Transport {
     return !this.closed && c && c.usable ? c : undefined;
   }
 
-  /** The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running). */
-  getConnection(waitForReady = false): Promise<CallConnection> {
+  /**
+   * The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running).
+   * `abandoned` tells whether the call that waits is over (its deadline passed, it was cancelled), so that a balancer
+   * stops keeping it.
+   */
+  getConnection(waitForReady = false, abandoned?: () => boolean): Promise<CallConnection> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    if (this.roundRobin) return this.roundRobin.connection(waitForReady);
+    if (this.roundRobin) return this.roundRobin.connection(waitForReady, abandoned);
     const live = this.liveConnection();
     if (live) return Promise.resolve(live);
     if (this.ready) return this.ready;

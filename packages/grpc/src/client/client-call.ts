@@ -65,7 +65,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     }
     const live = this.channel.liveConnection();
     if (live) return this.open(live, deadline);
-    this.channel.getConnection(this.options.waitForReady).then(
+    this.channel.getConnection(this.options.waitForReady, () => this.status !== undefined).then(
       (connection) => this.status === undefined && this.open(connection, deadline),
       // The socket's error stays as the cause: callers (the CLI) tell a refused connection from a failed TLS handshake by its code.
       (e: Error) => this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${e.message}`, { cause: e })),

@@ -12,7 +12,7 @@ export class RoundRobin {
   private subchannels = new Map<string, Subchannel>();
   private ready: Subchannel[] = [];
   private next = 0;
-  private waiters: Array<{ resolve: (c: CallConnection) => void; reject: (e: Error) => void; waitForReady: boolean }> = [];
+  private waiters: Array<{ resolve: (c: CallConnection) => void; reject: (e: Error) => void; waitForReady: boolean; abandoned?: (() => boolean) | undefined }> = [];
   private resolving: Promise<void> | undefined;
   private closed = false;
 
@@ -32,14 +32,20 @@ export class RoundRobin {
   }
 
   /** A connection for a call: at once when one is READY; otherwise after resolving and connecting, failing when
-   * every subchannel has failed (unless the call waits for one to be ready). */
-  connection(waitForReady: boolean): Promise<CallConnection> {
+   * every subchannel has failed (unless the call waits for one to be ready: a waiting call that is over meanwhile,
+   * `abandoned`, is dropped at the next state change, at the latest when a failed subchannel retries). */
+  connection(waitForReady: boolean, abandoned?: () => boolean): Promise<CallConnection> {
     const picked = this.pick();
     if (picked) return Promise.resolve(picked);
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    const waiting = new Promise<CallConnection>((resolve, reject) => this.waiters.push({ resolve, reject, waitForReady }));
+    const waiting = new Promise<CallConnection>((resolve, reject) => this.waiters.push({ resolve, reject, waitForReady, abandoned }));
     this.refresh();
     return waiting;
+  }
+
+  /** How many calls wait for a connection. */
+  get waiting(): number {
+    return this.waiters.length;
   }
 
   close(): void {
@@ -81,6 +87,7 @@ export class RoundRobin {
     if (this.closed) return;
     this.ready = [...this.subchannels.values()].filter((s) => s.state === "READY");
     if (subchannel && (subchannel.state === "TRANSIENT_FAILURE" || subchannel.state === "IDLE")) this.refresh();
+    if (this.waiters.some((w) => w.abandoned?.())) this.waiters = this.waiters.filter((w) => !w.abandoned?.());
     if (this.waiters.length === 0) return;
     const picked = this.pick();
     if (picked) {
