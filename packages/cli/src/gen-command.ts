@@ -1,6 +1,6 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generateFile, isProvided, RUNTIME_MODULES, type GenerateOptions } from "@tsgrpc/codegen";
+import { generateFile, providedModule, type GenerateOptions } from "@tsgrpc/codegen";
 import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { ParsedArgs } from "./cli-args.js";
 import { INCLUDE_FLAG, runSchemaCommand } from "./compile-command.js";
@@ -35,8 +35,9 @@ export function runGen(argv: string[]): Promise<number> {
     const all = compiler.withImports(compiled);
     const registry = Registry.from(all);
     for (const file of all) {
-      if (isProvided(file.name!)) {
-        if (compiled.includes(file)) process.stderr.write(`skipped ${file.name}: its code comes with ${RUNTIME_MODULES[file.name!]}\n`);
+      const provider = providedModule(file.name!);
+      if (provider !== undefined) {
+        if (compiled.includes(file)) process.stderr.write(`skipped ${file.name}: its code comes with ${provider}\n`);
         continue;
       }
       const generated = generateFile(file, registry, getDescriptorRegistry(), options);

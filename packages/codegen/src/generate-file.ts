@@ -6,7 +6,7 @@ import { declaredServices, declaredTypes, exportedTypes } from "./file-types.js"
 import { generateEnum } from "./generate-enum.js";
 import { generateMessage } from "./generate-message.js";
 import { generateService } from "./generate-service.js";
-import { RUNTIME_MODULES, type GenerateOptions } from "./options.js";
+import { providedModule, type GenerateOptions } from "./options.js";
 import { ExportNames, generatedFileName, relativeImport } from "./ts-names.js";
 
 export interface GeneratedFile {
@@ -29,9 +29,7 @@ class Imports {
 
   /** The module that holds a file's generated code, as this file imports it. */
   private moduleOf(fileName: string): string {
-    const mapped = this.options.modules?.[fileName];
-    const module = mapped === null ? undefined : (mapped ?? RUNTIME_MODULES[fileName]);
-    return module ?? relativeImport(this.file.name!, fileName, this.options.importExtension ?? ".js");
+    return providedModule(fileName, this.options) ?? relativeImport(this.file.name!, fileName, this.options.importExtension ?? ".js");
   }
 
   /** The export names of another file's module. */

@@ -27,8 +27,14 @@ export const RUNTIME_MODULES: Readonly<Record<string, string>> = {
   ...Object.fromEntries(["status", "error_details", "code"].map((n) => [`google/rpc/${n}.proto`, "@tsgrpc/grpc/rpc"])),
 };
 
-/** Whether `tsgrpc gen` should write a module for this file, or import the one a runtime package carries. */
-export function isProvided(fileName: string, options: GenerateOptions = {}): boolean {
+/** The module that carries a file's code when it is not generated alongside (`options.modules`, then the runtime
+ * packages'); undefined for a file generated alongside. */
+export function providedModule(fileName: string, options: GenerateOptions = {}): string | undefined {
   const mapped = options.modules?.[fileName];
-  return mapped === null ? false : mapped !== undefined || fileName in RUNTIME_MODULES;
+  return mapped === null ? undefined : (mapped ?? RUNTIME_MODULES[fileName]);
+}
+
+/** Whether `tsgrpc gen` should leave this file to the module that carries it instead of writing one. */
+export function isProvided(fileName: string, options: GenerateOptions = {}): boolean {
+  return providedModule(fileName, options) !== undefined;
 }

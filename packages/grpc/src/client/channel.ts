@@ -79,12 +79,11 @@ export class Channel implements Transport {
 
   /**
    * The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running).
-   * `abandoned` tells whether the call that waits is over (its deadline passed, it was cancelled), so that a balancer
-   * stops keeping it.
+   * A call that may wait hands `onWait` a function it calls when it ends first, so that a balancer drops it at once.
    */
-  getConnection(waitForReady = false, abandoned?: () => boolean): Promise<CallConnection> {
+  getConnection(waitForReady = false, onWait?: (release: () => void) => void): Promise<CallConnection> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    if (this.roundRobin) return this.roundRobin.connection(waitForReady, abandoned);
+    if (this.roundRobin) return this.roundRobin.connection(waitForReady, onWait);
     const live = this.liveConnection();
     if (live) return Promise.resolve(live);
     if (this.ready) return this.ready;

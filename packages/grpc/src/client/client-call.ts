@@ -33,6 +33,8 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
   private deadlinePassed = false;
   private cancelled: GrpcError | undefined;
   private removeAbortListener: (() => void) | undefined;
+  /** Takes the call out of a balancer's waiting list when it ends before a connection came. */
+  private releaseWait: (() => void) | undefined;
 
   constructor(
     private readonly channel: Channel,
@@ -65,7 +67,7 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     }
     const live = this.channel.liveConnection();
     if (live) return this.open(live, deadline);
-    this.channel.getConnection(this.options.waitForReady, () => this.status !== undefined).then(
+    this.channel.getConnection(this.options.waitForReady, (release) => (this.releaseWait = release)).then(
       (connection) => this.status === undefined && this.open(connection, deadline),
       // The socket's error stays as the cause: callers (the CLI) tell a refused connection from a failed TLS handshake by its code.
       (e: Error) => this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${e.message}`, { cause: e })),
@@ -200,6 +202,8 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
     this.timer?.clear();
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
+    this.releaseWait?.();
+    this.releaseWait = undefined;
     if (this.status === undefined) this.status = status;
     const final = this.status;
     this.responses.end(final ?? undefined);

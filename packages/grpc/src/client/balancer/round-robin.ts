@@ -12,7 +12,7 @@ export class RoundRobin {
   private subchannels = new Map<string, Subchannel>();
   private ready: Subchannel[] = [];
   private next = 0;
-  private waiters: Array<{ resolve: (c: CallConnection) => void; reject: (e: Error) => void; waitForReady: boolean; abandoned?: (() => boolean) | undefined }> = [];
+  private waiters: Array<{ resolve: (c: CallConnection) => void; reject: (e: Error) => void; waitForReady: boolean }> = [];
   private resolving: Promise<void> | undefined;
   private closed = false;
 
@@ -32,13 +32,17 @@ export class RoundRobin {
   }
 
   /** A connection for a call: at once when one is READY; otherwise after resolving and connecting, failing when
-   * every subchannel has failed (unless the call waits for one to be ready: a waiting call that is over meanwhile,
-   * `abandoned`, is dropped at the next state change, at the latest when a failed subchannel retries). */
-  connection(waitForReady: boolean, abandoned?: () => boolean): Promise<CallConnection> {
+   * every subchannel has failed (unless the call waits for one to be ready). `onWait` gets the function that takes
+   * the call out of the waiting list, for a call that ends first (its deadline, a cancel). */
+  connection(waitForReady: boolean, onWait?: (release: () => void) => void): Promise<CallConnection> {
     const picked = this.pick();
     if (picked) return Promise.resolve(picked);
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    const waiting = new Promise<CallConnection>((resolve, reject) => this.waiters.push({ resolve, reject, waitForReady, abandoned }));
+    const waiting = new Promise<CallConnection>((resolve, reject) => {
+      const waiter = { resolve, reject, waitForReady };
+      this.waiters.push(waiter);
+      onWait?.(() => (this.waiters = this.waiters.filter((w) => w !== waiter)));
+    });
     this.refresh();
     return waiting;
   }
@@ -87,7 +91,6 @@ export class RoundRobin {
     if (this.closed) return;
     this.ready = [...this.subchannels.values()].filter((s) => s.state === "READY");
     if (subchannel && (subchannel.state === "TRANSIENT_FAILURE" || subchannel.state === "IDLE")) this.refresh();
-    if (this.waiters.some((w) => w.abandoned?.())) this.waiters = this.waiters.filter((w) => !w.abandoned?.());
     if (this.waiters.length === 0) return;
     const picked = this.pick();
     if (picked) {
