@@ -13,12 +13,12 @@ export const TARGET_FLAGS: readonly FlagSpec[] = [
   { names: ["--lb"], value: "pick_first|round_robin" },
 ];
 
-/** The channel's load balancing policy from --lb (pick_first when absent). */
-function loadBalancing(args: ParsedArgs): { loadBalancingPolicy?: "pick_first" | "round_robin" } {
+/** The channel's load balancing policy from --lb, as a service config (pick_first when absent). */
+function loadBalancing(args: ParsedArgs): { defaultServiceConfig?: object } {
   const lb = args.value("--lb");
   if (lb === undefined) return {};
   if (lb !== "pick_first" && lb !== "round_robin") throw new UsageError(`--lb is pick_first or round_robin, not "${lb}"`);
-  return { loadBalancingPolicy: lb };
+  return { defaultServiceConfig: { loadBalancingConfig: [{ [lb]: {} }] } };
 }
 
 /** Targets of gRPC's naming spec that name their own addresses: the channel checks them (doc/naming.md). */

@@ -5,6 +5,7 @@ import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
 // round_robin over three real servers on 127.0.0.1, 127.0.0.2 and 127.0.0.3 (an ipv4: target), each counting the
 // calls it serves.
+const ROUND_ROBIN = { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } };
 const hosts = ["127.0.0.1", "127.0.0.2", "127.0.0.3"];
 const served = [0, 0, 0];
 const servers: Server[] = [];
@@ -26,7 +27,7 @@ after(async () => {
 
 test("round_robin spreads calls evenly over every address; a stopped backend gets none, and calls again once it is back", async () => {
   for (const i of [0, 1, 2]) await start(i);
-  const channel = createChannel(`ipv4:${hosts.map((h, i) => `${h}:${ports[i]}`).join(",")}`, { loadBalancingPolicy: "round_robin" });
+  const channel = createChannel(`ipv4:${hosts.map((h, i) => `${h}:${ports[i]}`).join(",")}`, ROUND_ROBIN);
   const client = createClient(UserService, channel);
   try {
     // The first call waits for a connection; the spread is measured once every backend is connected.
@@ -55,24 +56,24 @@ test("round_robin spreads calls evenly over every address; a stopped backend get
 });
 
 test("round_robin with every address down: calls fail fast with UNAVAILABLE, and an unknown policy is refused", async () => {
-  const channel = createChannel("ipv4:127.0.0.1:1,127.0.0.2:1", { loadBalancingPolicy: "round_robin" });
+  const channel = createChannel("ipv4:127.0.0.1:1,127.0.0.2:1", ROUND_ROBIN);
   try {
     await assert.rejects(createClient(UserService, channel).getUser({ id: 1 }, { timeout: 5_000 }), /UNAVAILABLE/);
   } finally {
     channel.close();
   }
-  assert.throws(() => createChannel("127.0.0.1:1", { loadBalancingPolicy: "random" as never }), /unknown loadBalancingPolicy "random"/);
+  assert.throws(() => createChannel("127.0.0.1:1", { defaultServiceConfig: { loadBalancingConfig: [{ random: {} }] } }), /loadBalancingConfig names no known policy: random/);
 });
 
 test("round_robin: waitForReady calls that end (deadline, cancel) while no address is ready are not kept", async () => {
-  const channel = createChannel("ipv4:127.0.0.1:1,127.0.0.2:1", { loadBalancingPolicy: "round_robin" });
-  const balancer = (channel as unknown as { roundRobin: { waiting: number } }).roundRobin;
+  const channel = createChannel("ipv4:127.0.0.1:1,127.0.0.2:1", ROUND_ROBIN);
+  const pending = (channel as unknown as { pending: { size: number } }).pending;
   try {
     const client = createClient(UserService, channel);
     const calls = Array.from({ length: 50 }, () => client.getUser({ id: 1 }, { waitForReady: true, timeout: 100 }));
-    assert.equal(balancer.waiting, 50, "the calls wait while no address is ready");
+    assert.equal(pending.size, 50, "the calls wait while no address is ready");
     for (const r of await Promise.allSettled(calls)) assert.match(String((r as PromiseRejectedResult).reason), /DEADLINE_EXCEEDED/);
-    assert.equal(balancer.waiting, 0, "each left the waiting list as it ended");
+    assert.equal(pending.size, 0, "each left the waiting list as it ended");
   } finally {
     channel.close();
   }

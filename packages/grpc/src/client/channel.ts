@@ -8,61 +8,109 @@ import type { CallConnection } from "./call-stream.js";
 import { connectEngine } from "./engine-call-connection.js";
 import { connectNode } from "./node-call-connection.js";
 import { SingleResponse } from "./response-sink.js";
-import { connectFirst } from "./balancer/pick-first.js";
-import { RoundRobin } from "./balancer/round-robin.js";
+import { Connectivity, type StateListener } from "./connectivity.js";
+import type { BalancerHelper, ConnectivityState, LoadBalancer, Picker } from "./balancer/load-balancer.js";
+import { connectionOf, PendingPicks } from "./balancer/pending-picks.js";
+import { Subchannel } from "./balancer/subchannel.js";
 import type { Address } from "./resolver/address.js";
 import { resolverFor } from "./resolver/registry.js";
-import type { Resolver, ResolverOptions } from "./resolver/resolver.js";
+import type { Resolution, Resolver, ResolverOptions } from "./resolver/resolver.js";
+import { checkServiceConfig, type CheckedConfig } from "./service-config/checked-config.js";
+import { methodConfigFor, type MethodConfig } from "./service-config/service-config.js";
+import { RetryThrottle } from "./retry/retry-throttle.js";
+import { RetryBufferBudget } from "./retry/retry-buffer.js";
 import type { Requests, Transport } from "./transport.js";
 
 export interface ChannelOptions extends ResolverOptions {
   /** TLS: true for the system CAs, or options such as `ca`, `cert`, `key` (mutual TLS) and `servername`. */
   tls?: boolean | SecureClientSessionOptions;
-  /** Largest response message accepted, in bytes (default 4 MiB). */
+  /** Largest response message accepted, in bytes (default 4 MiB; a method's service config may lower it). */
   maxReceiveMessageSize?: number;
+  /** Largest request message sent, in bytes (default: no limit; a method's service config may set one). */
+  maxSendMessageSize?: number;
   /** Which HTTP/2 implementation carries the calls: "tsgrpc", tsgrpc's own engine (the default), or "node", node:http2. */
   http2Engine?: "tsgrpc" | "node";
   /**
-   * "pick_first" (the default): one connection, to the first address that answers. "round_robin": a connection to
-   * every address, calls spread over the ready ones in turn.
+   * The service config (grpc/grpc doc/service_config.md) used until, and unless, the resolver provides one: JSON text
+   * or the parsed object. `loadBalancingConfig` chooses the balancer (`[{ "round_robin": {} }]`; pick_first by
+   * default); `methodConfig` sets timeouts, waitForReady, message limits and retry or hedging policies;
+   * `retryThrottling` limits retries. Checked strictly at createChannel: a ServiceConfigError names the field at fault.
    */
-  loadBalancingPolicy?: "pick_first" | "round_robin";
+  defaultServiceConfig?: string | object;
+  /** Ignore service configs from the resolver (DNS TXT records, a registry), using `defaultServiceConfig` only. */
+  disableResolverServiceConfig?: boolean;
+  /** A channel with no call for this long closes its connections and goes IDLE (default 30 minutes). */
+  idleTimeoutMs?: number;
+  /** The most attempts a retry or hedging policy may make, whatever the config says (default 5, as in gRPC). */
+  maxAttemptsLimit?: number;
+  /** Request bytes the channel's calls may keep in all for replay to another attempt (default 16 MiB). */
+  retryBufferSize?: number;
+  /** Request bytes one call may keep for replay; a call that sends more commits to its attempt (default 1 MiB). */
+  perCallRetryBufferSize?: number;
+  /** No retries at all (transparent or by policy): for libraries that retry on their own. */
+  disableRetries?: boolean;
 }
 
-/** gRPC's connection backoff (doc/connection-backoff.md). */
-const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
+const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+/** Backoff between resolutions that fail or find no address (the connection backoff's numbers). */
+const RESOLUTION_BACKOFF = { initial: 1000, multiplier: 1.6, max: 120_000 };
 
 /**
- * One HTTP/2 connection to a target (any form of gRPC's naming spec: `host:port`, `dns:///name:port`,
- * `ipv4:a:p,b:p`, `ipv6:[::1]:p`, `unix:path`; or a scheme registered with `registerResolver`), opened on first use
- * to the first resolved address that answers (pick_first), and opened again after it closes or fails.
- * After a failed attempt the next one waits out gRPC's exponential backoff; calls made meanwhile fail fast with
- * UNAVAILABLE, unless they asked to wait for the connection.
+ * A channel to a target (any form of gRPC's naming spec: `host:port`, `dns:///name:port`, `ipv4:a:p,b:p`,
+ * `ipv6:[::1]:p`, `unix:path`; or a scheme registered with `registerResolver`). It resolves the target when the first
+ * call comes, hands the addresses to its load balancer (pick_first, round_robin, or one registered with
+ * `registerLoadBalancer`, as the service config says) and routes each call through the balancer's picker. Calls made
+ * while no connection is ready wait for one, unless the channel is in TRANSIENT_FAILURE: they fail fast with
+ * UNAVAILABLE then, unless they asked to wait for ready. The service config's method configs set each call's
+ * timeout, waitForReady, message limits and retry or hedging policy (gRFC A6).
  */
 export class Channel implements Transport {
-  private connection: CallConnection | undefined;
-  private ready: Promise<CallConnection> | undefined;
-  private failures = 0;
-  private retryAt = 0;
-  private closed = false;
   /** The `:authority` calls carry: the target's host and port (`localhost` for a unix socket). */
   readonly authority: string;
   readonly maxReceiveMessageSize: number;
+  readonly maxSendMessageSize: number;
+  readonly maxAttemptsLimit: number;
+  readonly retriesDisabled: boolean;
+  /** @internal */
+  readonly retryBuffer: RetryBufferBudget;
 
   private readonly resolver: Resolver;
-  /** The balancer of a round_robin channel; a pick_first channel keeps its one connection itself. */
-  private readonly roundRobin: RoundRobin | undefined;
+  private readonly connectivity = new Connectivity("IDLE");
+  private readonly pending = new PendingPicks();
+  private readonly idlePicker: Picker = () => (this.exitIdle(), undefined);
+  private picker: Picker = this.idlePicker;
+  private balancer: { instance: LoadBalancer; config: CheckedConfig } | undefined;
+  /** The service config in use: the resolver's last valid one, or the default. */
+  private config: CheckedConfig;
+  private readonly defaultConfig: CheckedConfig;
+  private methodConfigs = new Map<string, MethodConfig | undefined>();
+  private throttle: RetryThrottle | undefined;
+  private resolving = false;
+  private resolveAgain = false;
+  private resolutionFailures = 0;
+  private resolutionTimer: ReturnType<typeof setTimeout> | undefined;
+  private watching = false;
+  private callsInFlight = 0;
+  private lastCallEnded = 0;
+  private idleTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly idleTimeoutMs: number;
+  private closed = false;
+  /** Why the resolver's last service config was refused (the channel kept the one before it). */
+  serviceConfigError: Error | undefined;
 
-  /** Throws InvalidTargetError for a target the naming spec does not allow (doc/naming.md). */
+  /** Throws InvalidTargetError for a target the naming spec does not allow, ServiceConfigError for a bad default config. */
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
     const { resolver, authority } = resolverFor(target, options);
     this.resolver = resolver;
     this.authority = authority;
-    if (options.loadBalancingPolicy === "round_robin") this.roundRobin = new RoundRobin(resolver, this.open);
-    else if (options.loadBalancingPolicy !== undefined && options.loadBalancingPolicy !== "pick_first") {
-      throw new Error(`unknown loadBalancingPolicy "${options.loadBalancingPolicy}": pick_first or round_robin`);
-    }
+    this.defaultConfig = this.config = checkServiceConfig(options.defaultServiceConfig, true);
+    this.applyThrottling();
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
+    this.maxSendMessageSize = options.maxSendMessageSize ?? Infinity;
+    this.maxAttemptsLimit = options.maxAttemptsLimit ?? 5;
+    this.retriesDisabled = options.disableRetries === true;
+    this.retryBuffer = new RetryBufferBudget(options.retryBufferSize ?? 16 * 1024 * 1024, options.perCallRetryBufferSize ?? 1024 * 1024);
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
     enableCallPropagation();
   }
 
@@ -70,32 +118,166 @@ export class Channel implements Transport {
     return !!this.options.tls;
   }
 
-  /** The connection, when one is connected and open (calls then start without waiting a turn of the event loop). */
+  /** The channel's connectivity state; with `tryToConnect`, an IDLE channel starts connecting. */
+  getState(tryToConnect = false): ConnectivityState {
+    if (tryToConnect && this.connectivity.state === "IDLE") this.exitIdle();
+    return this.connectivity.state;
+  }
+
+  /** Calls `listener` with each new connectivity state, until the returned function is called. */
+  watchState(listener: StateListener): () => void {
+    return this.connectivity.watch(listener);
+  }
+
+  /** Settles once the channel is in `state` (at once if it is), or rejects when `signal` aborts first. */
+  whenState(state: ConnectivityState, signal?: AbortSignal): Promise<void> {
+    if (this.connectivity.state === state) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const stop = this.watch((s) => s === state && (done(), resolve()));
+      const onAbort = () => (done(), reject(signal!.reason));
+      const done = () => (stop(), signal?.removeEventListener("abort", onAbort));
+      signal?.addEventListener("abort", onAbort, { once: true });
+    });
+  }
+
+  private watch(listener: StateListener): () => void {
+    return this.connectivity.watch(listener);
+  }
+
+  /** The config of a method from the service config in use (memoized per method until the config changes). */
+  methodConfig(path: string): MethodConfig | undefined {
+    if (this.config.serviceConfig.methodConfigs.size === 0) return undefined;
+    let config = this.methodConfigs.get(path);
+    if (config === undefined && !this.methodConfigs.has(path)) this.methodConfigs.set(path, (config = methodConfigFor(this.config.serviceConfig, path)));
+    return config;
+  }
+
+  /** @internal The channel's retry throttle, when the service config sets retryThrottling. */
+  get retryThrottle(): RetryThrottle | undefined {
+    return this.throttle;
+  }
+
+  /** A ready connection now, as the picker chooses, without waiting a turn of the event loop; undefined when none is. */
   liveConnection(): CallConnection | undefined {
-    if (this.roundRobin) return this.closed ? undefined : this.roundRobin.pick();
-    const c = this.connection;
-    return !this.closed && c && c.usable ? c : undefined;
+    return this.closed ? undefined : connectionOf(this.picker());
   }
 
   /**
-   * The live connection, connecting if needed. Rejects when the connection cannot be made (or backoff is running).
-   * A call that may wait hands `onWait` a function it calls when it ends first, so that a balancer drops it at once.
+   * A connection for a call: at once when the picker has one; otherwise once the balancer has one ready, or the
+   * picker's error when the channel is in TRANSIENT_FAILURE (unless the call waits for ready). A waiting call hands
+   * `onWait` a function it calls when it ends first, so that it leaves the waiting list at once.
    */
   getConnection(waitForReady = false, onWait?: (release: () => void) => void): Promise<CallConnection> {
     if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    if (this.roundRobin) return this.roundRobin.connection(waitForReady, onWait);
-    const live = this.liveConnection();
-    if (live) return Promise.resolve(live);
-    if (this.ready) return this.ready;
-    const wait = this.retryAt - Date.now();
-    if (wait > 0 && !waitForReady) return Promise.reject(new Error(`connection to ${this.target} failed; retrying in ${wait} ms`));
-    this.ready = new Promise<void>((r) => setTimeout(r, Math.max(0, wait))).then(() => this.connect());
-    const pending = this.ready;
-    pending.then(
-      () => (this.ready = undefined),
-      () => (this.ready = undefined),
-    );
-    return pending;
+    const picked = this.picker();
+    const connection = connectionOf(picked);
+    if (connection) return Promise.resolve(connection);
+    if (picked instanceof Error && !waitForReady) return Promise.reject(picked);
+    return this.pending.add(waitForReady, onWait);
+  }
+
+  /** Starts resolving and connecting, when IDLE. */
+  private exitIdle(): void {
+    if (this.closed || this.connectivity.state !== "IDLE") return;
+    this.armIdleTimer();
+    if (this.balancer) return this.balancer.instance.exitIdle();
+    this.setState("CONNECTING", () => undefined);
+    if (!this.watching && this.resolver.watch) {
+      this.watching = true;
+      this.resolver.watch((resolution) => this.resolved(resolution));
+    }
+    this.resolve();
+  }
+
+  /** Asks the resolver (once at a time; a request made meanwhile runs after it). */
+  private resolve(): void {
+    if (this.closed) return;
+    if (this.resolving) return void (this.resolveAgain = true);
+    this.resolving = true;
+    clearTimeout(this.resolutionTimer);
+    this.resolver.resolve().then(
+      (resolution) => this.resolved(resolution),
+      (e: Error) => this.resolutionFailed(e),
+    ).finally(() => {
+      this.resolving = false;
+      if (this.resolveAgain) {
+        this.resolveAgain = false;
+        this.resolve();
+      }
+    });
+  }
+
+  private resolved(resolution: Resolution): void {
+    if (this.closed || (!this.balancer && this.connectivity.state === "IDLE")) return; // idle since: the next call resolves again
+    this.useConfig(resolution.serviceConfig);
+    const { balancer, balancerConfig } = this.config;
+    if (this.balancer && this.balancer.config.balancer !== balancer) {
+      this.balancer.instance.close();
+      this.balancer = undefined;
+    }
+    const fresh = !this.balancer;
+    if (!this.balancer) this.balancer = { instance: balancer.create(this.helper), config: this.config };
+    this.balancer.config = this.config;
+    this.balancer.instance.updateAddresses(resolution.addresses, balancerConfig);
+    if (fresh) this.balancer.instance.exitIdle();
+    if (resolution.addresses.length === 0) this.resolveLater();
+    else this.resolutionFailures = 0;
+  }
+
+  private resolutionFailed(error: Error): void {
+    if (this.closed) return;
+    if (this.balancer) this.balancer.instance.resolutionFailed(error);
+    else if (this.connectivity.state !== "IDLE") this.setState("TRANSIENT_FAILURE", () => error);
+    this.resolveLater();
+  }
+
+  /** Resolves again after a backoff (a failed resolution, or one with no address). */
+  private resolveLater(): void {
+    const backoff = Math.min(RESOLUTION_BACKOFF.max, RESOLUTION_BACKOFF.initial * RESOLUTION_BACKOFF.multiplier ** this.resolutionFailures++);
+    clearTimeout(this.resolutionTimer);
+    this.resolutionTimer = setTimeout(() => this.resolve(), backoff * (0.8 + Math.random() * 0.4));
+    this.resolutionTimer.unref();
+  }
+
+  /** The resolver's service config when valid; the previous one kept when not; the default when it has none. */
+  private useConfig(fromResolver: Resolution["serviceConfig"]): void {
+    let next = this.config;
+    if (fromResolver === null || this.options.disableResolverServiceConfig) next = this.defaultConfig;
+    else if (fromResolver !== undefined) {
+      try {
+        next = checkServiceConfig(fromResolver, false);
+        this.serviceConfigError = undefined;
+      } catch (e) {
+        this.serviceConfigError = e as Error;
+      }
+    }
+    if (next === this.config) return;
+    this.config = next;
+    this.methodConfigs = new Map();
+    this.applyThrottling();
+  }
+
+  /** A throttle for the config's retryThrottling; kept while its numbers stay the same. */
+  private applyThrottling(): void {
+    const wanted = this.config.serviceConfig.retryThrottling;
+    const current = this.throttle?.config;
+    if (wanted?.maxTokens === current?.maxTokens && wanted?.tokenRatio === current?.tokenRatio) return;
+    this.throttle = wanted && new RetryThrottle(wanted);
+  }
+
+  private readonly helper: BalancerHelper = {
+    createSubchannel: (address, onChange) => new Subchannel(address, this.open, onChange),
+    updateState: (state, picker) => {
+      if (this.closed) return;
+      this.setState(state, picker);
+    },
+    requestResolution: () => this.resolve(),
+  };
+
+  private setState(state: ConnectivityState, picker: Picker): void {
+    this.picker = picker;
+    this.connectivity.set(state);
+    if (this.pending.size > 0) this.pending.retry(picker);
   }
 
   /** A new connection to one address, on the channel's HTTP/2 engine and TLS. */
@@ -104,36 +286,45 @@ export class Channel implements Transport {
     return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls);
   };
 
-  /** Resolves the target (again, if the resolver sees fit) and connects to the first address that answers. */
-  private connect(): Promise<CallConnection> {
-    const opening = this.resolver.resolve().then(({ addresses }) => connectFirst(addresses, this.open));
-    return opening.then(
-      (connection) => {
-        this.failures = 0;
-        this.retryAt = 0;
-        this.connection = connection;
-        // A GOAWAY or a close ends this connection for new calls; the next call connects again.
-        connection.onGone(() => {
-          if (this.connection === connection) this.connection = undefined;
-        });
-        return connection;
-      },
-      (e: Error) => {
-        this.failures++;
-        const backoff = Math.min(BACKOFF.max, BACKOFF.initial * BACKOFF.multiplier ** (this.failures - 1));
-        this.retryAt = Date.now() + backoff * (1 + BACKOFF.jitter * (Math.random() * 2 - 1));
-        throw e;
-      },
-    );
+  /**
+   * Checks, every idle timeout, whether a call has run since: if none has (and none waits), the balancer and its
+   * connections go and the channel is IDLE until the next call. One timer per channel, not one per call.
+   */
+  private armIdleTimer(): void {
+    if (this.idleTimer || !Number.isFinite(this.idleTimeoutMs)) return;
+    const check = () => {
+      this.idleTimer = undefined;
+      if (this.closed) return;
+      const quietFor = Date.now() - this.lastCallEnded;
+      if (this.callsInFlight > 0 || this.pending.size > 0 || quietFor < this.idleTimeoutMs) {
+        this.idleTimer = setTimeout(check, this.callsInFlight > 0 || this.pending.size > 0 ? this.idleTimeoutMs : this.idleTimeoutMs - quietFor);
+        this.idleTimer.unref();
+        return;
+      }
+      this.enterIdle();
+    };
+    this.lastCallEnded = Date.now();
+    this.idleTimer = setTimeout(check, this.idleTimeoutMs);
+    this.idleTimer.unref();
+  }
+
+  private enterIdle(): void {
+    this.balancer?.instance.close();
+    this.balancer = undefined;
+    clearTimeout(this.resolutionTimer);
+    this.setState("IDLE", this.idlePicker);
   }
 
   /** @internal A call started on `connection`: while any is in flight, the connection keeps the process alive. */
   callStarted(connection: CallConnection): void {
+    this.callsInFlight++;
     connection.callStarted();
   }
 
   /** @internal */
   callEnded(connection: CallConnection): void {
+    this.callsInFlight--;
+    this.lastCallEnded = Date.now();
     connection.callEnded();
   }
 
@@ -147,11 +338,17 @@ export class Channel implements Transport {
     return sink.promise;
   }
 
-  /** Closes the connection: calls in flight may finish; new calls fail. */
+  /** Closes the channel: calls in flight may finish; waiting and new calls fail. SHUTDOWN. */
   close(): void {
+    if (this.closed) return;
     this.closed = true;
-    this.connection?.close();
-    this.roundRobin?.close();
+    clearTimeout(this.idleTimer);
+    clearTimeout(this.resolutionTimer);
+    this.balancer?.instance.close();
+    this.resolver.close?.();
+    this.pending.failAll(new Error("the channel is closed"));
+    this.picker = () => new Error("the channel is closed");
+    this.connectivity.set("SHUTDOWN");
   }
 }
 

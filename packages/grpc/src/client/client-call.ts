@@ -1,55 +1,94 @@
-import { constants, type IncomingHttpHeaders, type OutgoingHttpHeaders } from "node:http2";
+import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
 import type { MethodDefinition, MessageInit } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
-import { ACCEPT_ENCODING, isSupportedEncoding, type Encoding } from "../protocol/compression.js";
-import { decodeMessage } from "../protocol/decode-message.js";
-import { EnvelopeReader } from "../protocol/envelope.js";
+import { ACCEPT_ENCODING } from "../protocol/compression.js";
 import { envelopeFor } from "../protocol/write-message.js";
-import { statusFromHttp, statusFromRstCode } from "../protocol/http-status.js";
-import { statusFromFields } from "../protocol/status-fields.js";
 import { DeadlineTimer } from "../protocol/deadline-timer.js";
-import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
 import { effectiveLimits } from "./propagation.js";
 import type { Channel } from "./channel.js";
-import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
+import { CallAttempt, type AttemptOutcome, type AttemptOwner } from "./call-attempt.js";
 import type { ResponseSink } from "./response-sink.js";
+import type { HedgingPolicy, RetryPolicy } from "./service-config/service-config.js";
+import { RetryBackoff, parsePushback } from "./retry/retry-timing.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
 
 /**
- * One call on the wire: sends the request messages, receives the responses into a sink (by default `responses`, an
- * async queue with backpressure), and ends it with exactly one status: OK, or a GrpcError for whoever reads them.
+ * One call, over as many attempts as it takes (gRFC A6): it sends the requests, keeping them for replay until the
+ * call commits to an attempt (that attempt's response headers, or more requests than the retry buffer holds), and
+ * ends with exactly one status: OK, or a GrpcError for whoever reads the responses (by default `responses`, an async
+ * queue with backpressure). An attempt the server never processed (a refused stream) is sent again once, whatever
+ * the policy; a retry policy sends a failed call again after a backoff (or the server's pushback) while its status is
+ * retryable; a hedging policy sends copies every hedgingDelay until one succeeds. The deadline covers all attempts;
+ * cancelling cancels them all.
  */
-export class ClientCall<I extends object, O extends object> implements CallStreamEvents {
+export class ClientCall<I extends object, O extends object> implements AttemptOwner {
   readonly responses: ResponseSink<O>;
-  private stream: CallStream | undefined;
+  readonly output: MethodDefinition<I, O>["output"];
+  /** Request envelopes not yet sent by every live attempt (all of them until the call commits). */
+  readonly requests: Uint8Array[] = [];
+  requestsEnded = false;
+  deadline: number | undefined;
+  waitForReady: boolean | undefined;
+  maxReceiveMessageSize: number;
+  private maxSendMessageSize: number;
   private status: GrpcError | null | undefined; // undefined: not known yet; null: OK
-  private responseHeaders: IncomingHttpHeaders | undefined;
   private timer: DeadlineTimer | undefined;
-  private deadlinePassed = false;
-  private cancelled: GrpcError | undefined;
   private removeAbortListener: (() => void) | undefined;
-  /** Takes the call out of a balancer's waiting list when it ends before a connection came. */
-  private releaseWait: (() => void) | undefined;
+  private retryPolicy: RetryPolicy | undefined;
+  private hedgingPolicy: HedgingPolicy | undefined;
+  private backoff: RetryBackoff | undefined;
+  /** The attempts in flight, and how many the policy has started in all. */
+  private attempts: CallAttempt[] = [];
+  private started = 0;
+  /** Attempts made in all, transparent retries included (each tells the server how many came before it). */
+  private attemptsMade = 0;
+  private committed: CallAttempt | undefined;
+  private transparentRetryDone = false;
+  /** No more attempts: the requests outgrew the retry buffer, or a pushback said stop. */
+  private noMoreAttempts = false;
+  /** Bytes of `requests` counted against the channel's retry buffer. */
+  private buffered = 0;
+  private nextAttemptTimer: ReturnType<typeof setTimeout> | undefined;
+  private hedgeTimer: ReturnType<typeof setTimeout> | undefined;
+  private attemptStarted: (() => void) | undefined;
+  private baseHeaders: OutgoingHttpHeaders | undefined;
 
   constructor(
-    private readonly channel: Channel,
+    readonly channel: Channel,
     private readonly method: MethodDefinition<I, O>,
-    private readonly requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>,
+    requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>,
     private readonly options: CallOptions,
     sink?: ResponseSink<O>,
   ) {
-    this.responses = sink ?? new AsyncQueue<O>(16, () => this.stream?.pause(), () => this.stream?.resume(), () => this.cancel("The response stream was abandoned"));
-    this.start();
+    this.output = method.output;
+    this.responses = sink ?? new AsyncQueue<O>(16, () => this.forAttempts((a) => a.pause()), () => this.forAttempts((a) => a.resume()), () => this.cancel("The response stream was abandoned"));
+    this.maxReceiveMessageSize = channel.maxReceiveMessageSize;
+    this.maxSendMessageSize = channel.maxSendMessageSize;
+    this.start(requests);
   }
 
-  private start(): void {
-    const { deadline, signal } = effectiveLimits(this.options);
-    if (signal?.aborted) return this.end(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
+  private start(requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>): void {
+    let { deadline, signal } = effectiveLimits(this.options);
+    this.waitForReady = this.options.waitForReady;
+    const config = this.channel.methodConfig(this.method.path);
+    if (config) {
+      if (config.timeoutMs !== undefined) deadline = Math.min(deadline ?? Infinity, Date.now() + config.timeoutMs);
+      this.waitForReady ??= config.waitForReady;
+      if (config.maxResponseMessageBytes !== undefined) this.maxReceiveMessageSize = Math.min(this.maxReceiveMessageSize, config.maxResponseMessageBytes);
+      if (config.maxRequestMessageBytes !== undefined) this.maxSendMessageSize = Math.min(this.maxSendMessageSize, config.maxRequestMessageBytes);
+      if (!this.channel.retriesDisabled) {
+        this.retryPolicy = config.retryPolicy;
+        this.hedgingPolicy = config.hedgingPolicy;
+        if (this.retryPolicy) this.backoff = new RetryBackoff(this.retryPolicy);
+      }
+    }
+    this.deadline = deadline;
+    if (signal?.aborted) return this.finish(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
     if (signal) {
       // Removed when the call ends: a signal shared by many calls must not collect a listener per call.
       const onAbort = () => this.cancel("Cancelled by the caller");
@@ -57,25 +96,81 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
       this.removeAbortListener = () => signal.removeEventListener("abort", onAbort);
     }
     if (deadline !== undefined) {
-      const left = deadline - Date.now();
-      if (left <= 0) return this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
-      this.timer = new DeadlineTimer(deadline, () => {
-        this.deadlinePassed = true;
-        this.stream?.close(constants.NGHTTP2_CANCEL);
-        this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
-      });
+      if (deadline - Date.now() <= 0) return this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
+      this.timer = new DeadlineTimer(deadline, () => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
     }
-    const live = this.channel.liveConnection();
-    if (live) return this.open(live, deadline);
-    this.channel.getConnection(this.options.waitForReady, (release) => (this.releaseWait = release)).then(
-      (connection) => this.status === undefined && this.open(connection, deadline),
-      // The socket's error stays as the cause: callers (the CLI) tell a refused connection from a failed TLS handshake by its code.
-      (e: Error) => this.end(new GrpcError(Status.UNAVAILABLE, `No connection to ${this.channel.target}: ${e.message}`, { cause: e })),
-    );
+    if (Array.isArray(requests) && requests.length === 1) {
+      // One request (unary, server streaming): encoded once, written and ended with the headers by every attempt.
+      if (!this.add(requests[0] as MessageInit<I>)) return;
+      this.requestsEnded = true;
+      this.startAttempt();
+    } else {
+      this.startAttempt();
+      void this.pump(requests);
+    }
+    if (this.hedgingPolicy && this.status === undefined) this.scheduleHedge(this.hedgingPolicy.hedgingDelayMs);
   }
 
-  /** Starts the HTTP/2 stream: headers, then the requests; responses flow to the sink. */
-  private open(connection: CallConnection, deadline: number | undefined): void {
+  /** Encodes one request and keeps it for the attempts; false when the call failed instead. */
+  private add(request: MessageInit<I>): boolean {
+    let bytes: Uint8Array;
+    try {
+      const message = this.method.input.encode(request as I);
+      if (message.length > this.maxSendMessageSize) {
+        this.finish(new GrpcError(Status.RESOURCE_EXHAUSTED, `The request message is ${message.length} bytes, more than the limit of ${this.maxSendMessageSize}`));
+        return false;
+      }
+      bytes = envelopeFor(request, message, this.options.compression ?? "identity");
+    } catch (e) {
+      this.finish(new GrpcError(Status.INTERNAL, `The request could not be encoded: ${(e as Error).message}`, { cause: e }));
+      return false;
+    }
+    this.requests.push(bytes);
+    if (!this.committed && !this.channel.retriesDisabled) {
+      if (this.channel.retryBuffer.take(this.buffered, bytes.length)) this.buffered += bytes.length;
+      else this.overflowed();
+    }
+    return true;
+  }
+
+  /** The requests no longer fit the retry buffer: commit to the attempt that has sent the most; none after it. */
+  private overflowed(): void {
+    this.noMoreAttempts = true;
+    const furthest = this.attempts.reduce<CallAttempt | undefined>((best, a) => (!best || a.sent > best.sent ? a : best), undefined);
+    if (furthest) this.commit(furthest);
+  }
+
+  /** Reads the caller's requests (a stream) into the buffer, and every live attempt sends them. */
+  private async pump(requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>): Promise<void> {
+    try {
+      for await (const request of requests as AsyncIterable<MessageInit<I>>) {
+        if (this.status !== undefined) return;
+        if (!this.add(request)) return;
+        const slow: Promise<void>[] = [];
+        for (const a of this.attempts) if (!a.sync() || !a.open) slow.push(a.drained());
+        this.trimSent();
+        if (slow.length > 0) await Promise.all(slow);
+        // Between attempts (a retry's backoff) the requests wait, instead of piling up in the buffer.
+        while (this.attempts.length === 0 && this.status === undefined) await new Promise<void>((r) => (this.attemptStarted = r));
+      }
+      this.requestsEnded = true;
+      for (const a of this.attempts) a.sync();
+    } catch (e) {
+      this.cancel(`The request stream failed: ${(e as Error).message}`);
+    }
+  }
+
+  /** After the commit, the requests its attempt has sent are not needed again. */
+  private trimSent(): void {
+    const c = this.committed;
+    if (c && c.sent === this.requests.length && c.sent > 0) {
+      this.requests.length = 0;
+      c.sent = 0;
+    }
+  }
+
+  headers(): OutgoingHttpHeaders {
+    if (this.baseHeaders) return this.baseHeaders;
     const headers: OutgoingHttpHeaders = {
       ":method": "POST",
       ":path": this.method.path,
@@ -85,127 +180,147 @@ export class ClientCall<I extends object, O extends object> implements CallStrea
       "user-agent": USER_AGENT,
       "grpc-accept-encoding": ACCEPT_ENCODING,
     };
-    if (deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(deadline - Date.now());
     if (this.options.compression && this.options.compression !== "identity") headers["grpc-encoding"] = this.options.compression;
     if (this.options.metadata !== undefined) toMetadata(this.options.metadata).toHeaders(headers as Record<string, string>);
-    let stream: CallStream;
-    try {
-      this.reader = new EnvelopeReader(this.channel.maxReceiveMessageSize);
-      this.connection = connection;
-      stream = connection.open(headers, this);
-    } catch (e) {
-      return this.end(new GrpcError(Status.UNAVAILABLE, `Could not start the call: ${(e as Error).message}`));
-    }
-    this.stream = stream;
-    this.channel.callStarted(connection);
-    void this.send(stream);
+    return (this.baseHeaders = headers);
   }
 
-  private connection: CallConnection | undefined;
-  private reader: EnvelopeReader | undefined;
-  private encoding: Encoding = "identity";
-
-  private async send(stream: CallStream): Promise<void> {
-    const encoding = this.options.compression ?? "identity";
-    const { requests } = this;
-    if (Array.isArray(requests) && requests.length === 1) {
-      // One request (unary, server streaming): written and ended at once, in the same turn as the headers.
-      const request = requests[0] as MessageInit<I>;
-      try {
-        stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding));
-        stream.end();
-      } catch (e) {
-        this.cancel(`The request could not be sent: ${(e as Error).message}`);
-      }
-      return;
-    }
-    try {
-      for await (const request of this.requests as AsyncIterable<MessageInit<I>>) {
-        if (this.status !== undefined || stream.destroyed) return;
-        if (!stream.write(envelopeFor(request, this.method.input.encode(request as I), encoding))) await stream.drained();
-      }
-      if (!stream.destroyed) stream.end();
-    } catch (e) {
-      this.cancel(`The request stream failed: ${(e as Error).message}`);
-    }
-  }
-
-  onResponse(headers: IncomingHttpHeaders): void {
-    this.responseHeaders = headers;
-    const grpcEncoding = String(headers["grpc-encoding"] ?? "identity");
-    if (!isSupportedEncoding(grpcEncoding)) {
-      this.fail(new GrpcError(Status.INTERNAL, `The server used an unsupported encoding "${grpcEncoding}"`));
-      return;
-    }
-    this.encoding = grpcEncoding;
-    if (headers["grpc-status"] !== undefined) this.setStatus(headers); // trailers-only
-    else this.options.onHeader?.(Metadata.fromHeaders(headers));
-  }
-
-  onData(chunk: Uint8Array): void {
+  private startAttempt(transparent = false): void {
     if (this.status !== undefined) return;
-    try {
-      if (Number(this.responseHeaders?.[":status"]) !== 200) return;
-      for (const envelope of this.reader!.push(chunk)) {
-        this.responses.push(decodeMessage(this.method.output, envelope, this.encoding, this.channel.maxReceiveMessageSize, "response"));
-      }
-    } catch (e) {
-      this.fail(GrpcError.from(e, false));
-    }
+    const attempt = new CallAttempt(this, this.attemptsMade++);
+    if (!transparent) this.started++;
+    this.attempts.push(attempt);
+    if (this.noMoreAttempts && !this.committed) this.commit(attempt);
+    attempt.start();
+    this.attemptStarted?.();
+    this.attemptStarted = undefined;
   }
 
-  onTrailers(trailers: IncomingHttpHeaders): void {
-    this.setStatus(trailers);
+  attemptHeaders(attempt: CallAttempt, headers: IncomingHttpHeaders): void {
+    if (this.status !== undefined || (this.committed && this.committed !== attempt)) return;
+    this.commit(attempt);
+    this.options.onHeader?.(Metadata.fromHeaders(headers));
   }
 
-  onClose(rstCode: number | undefined, connectionLost: boolean, connectionError?: Error): void {
-    if (this.connection) this.channel.callEnded(this.connection);
-    if (this.status === undefined) {
-      const http = Number(this.responseHeaders?.[":status"] ?? 0);
-      if (this.cancelled) this.end(this.cancelled);
-      else if (this.deadlinePassed) this.end(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded"));
-      else if (this.responseHeaders && http !== 200) this.end(new GrpcError(statusFromHttp(http), `Received HTTP status ${http}`));
-      else if (!this.responseHeaders && connectionLost) {
-        // The connection failed under the call: UNAVAILABLE, as for any connection failure.
-        const why = connectionError ? `: ${connectionError.message}` : "";
-        this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${this.channel.target} closed before a response${why}`, { cause: connectionError }));
-      } else if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
-        this.end(new GrpcError(statusFromRstCode(rstCode), `Stream closed with RST_STREAM code ${rstCode}`));
-      } else this.end(new GrpcError(this.responseHeaders ? Status.INTERNAL : Status.UNAVAILABLE, "The stream ended without a status"));
-    } else this.end(this.status);
-    this.timer?.clear();
+  attemptMessage(attempt: CallAttempt, message: object): void {
+    if (attempt === this.committed && this.status === undefined) this.responses.push(message as O);
   }
 
-  private setStatus(fields: IncomingHttpHeaders): void {
+  attemptEnded(attempt: CallAttempt, status: GrpcError | null, outcome: AttemptOutcome): void {
+    this.attempts = this.attempts.filter((a) => a !== attempt);
     if (this.status !== undefined) return;
-    // The status came while we may still be sending: the call is over, so stop (RST_STREAM NO_ERROR).
-    const stream = this.stream;
-    if (stream && !stream.writableEnded) setImmediate(() => !stream.destroyed && stream.close(constants.NGHTTP2_NO_ERROR));
-    this.status = statusFromFields(fields, this.options.onTrailer);
+    if (this.committed) return attempt === this.committed ? this.finish(status, outcome.trailers) : undefined;
+    if (status === null) {
+      this.channel.retryThrottle?.succeeded();
+      this.commit(attempt);
+      return this.finish(null, outcome.trailers);
+    }
+    // Never seen by the server's application: sent again at once, once, outside the policy (gRFC A6 transparent retry).
+    if (outcome.refused && !this.transparentRetryDone && !this.channel.retriesDisabled && !this.noMoreAttempts) {
+      this.transparentRetryDone = true;
+      return this.startAttempt(true);
+    }
+    if (this.retryPolicy) return this.retryAfter(status, outcome);
+    if (this.hedgingPolicy) return this.hedgeAfter(status, outcome);
+    this.finish(status, outcome.trailers);
   }
 
-  private fail(error: GrpcError): void {
-    this.status = error;
-    this.stream?.close(constants.NGHTTP2_CANCEL);
-    this.end(error);
+  private get maxAttempts(): number {
+    return Math.min(this.channel.maxAttemptsLimit, (this.retryPolicy ?? this.hedgingPolicy)!.maxAttempts);
   }
 
-  /** Cancels the call: RST_STREAM(CANCEL) to the server, CANCELLED to the reader. */
+  /** Retry policy: the failure is retried after the backoff or the pushback, if its code, the budget and the throttle allow. */
+  private retryAfter(status: GrpcError, outcome: AttemptOutcome): void {
+    const pushback = parsePushback(outcome.trailers?.["grpc-retry-pushback-ms"]);
+    const retryable = this.retryPolicy!.retryableStatusCodes.has(status.code);
+    const throttle = this.channel.retryThrottle;
+    if (retryable || pushback === "stop") throttle?.failed();
+    if (!retryable || pushback === "stop" || this.noMoreAttempts || this.started >= this.maxAttempts || (throttle && !throttle.allowsRetry)) {
+      return this.finish(status, outcome.trailers);
+    }
+    this.nextAttemptTimer = setTimeout(() => this.startAttempt(), this.backoff!.next(pushback));
+  }
+
+  private lastFailure: { status: GrpcError; trailers: IncomingHttpHeaders | undefined } | undefined;
+
+  /**
+   * Hedging policy: a non-fatal failure sends the next hedge now (or after the pushback); a fatal one ends the call.
+   * The call fails when its last attempt does and no more may be sent.
+   */
+  private hedgeAfter(status: GrpcError, outcome: AttemptOutcome): void {
+    const pushback = parsePushback(outcome.trailers?.["grpc-retry-pushback-ms"]);
+    const nonFatal = this.hedgingPolicy!.nonFatalStatusCodes.has(status.code);
+    if (nonFatal || pushback === "stop") this.channel.retryThrottle?.failed();
+    if (!nonFatal) return this.finish(status, outcome.trailers);
+    if (pushback === "stop") this.noMoreAttempts = true;
+    this.lastFailure = { status, trailers: outcome.trailers };
+    if (this.mayHedge()) this.scheduleHedge(typeof pushback === "number" ? pushback : 0);
+    else if (this.attempts.length === 0) this.finish(status, outcome.trailers);
+  }
+
+  private mayHedge(): boolean {
+    const throttle = this.channel.retryThrottle;
+    return !this.noMoreAttempts && this.started < this.maxAttempts && (!throttle || throttle.allowsRetry);
+  }
+
+  /**
+   * Sends the next hedged attempt after `delayMs` (at once for 0), and each one after it a hedgingDelay later, while
+   * the policy allows; when it no longer does and no attempt is left, the call fails with the last failure.
+   */
+  private scheduleHedge(delayMs: number): void {
+    clearTimeout(this.hedgeTimer);
+    const hedge = () => {
+      if (this.status !== undefined || this.committed) return;
+      if (!this.mayHedge()) {
+        if (this.attempts.length === 0 && this.lastFailure) this.finish(this.lastFailure.status, this.lastFailure.trailers);
+        return;
+      }
+      this.startAttempt();
+      this.scheduleHedge(this.hedgingPolicy!.hedgingDelayMs);
+    };
+    if (delayMs <= 0) return hedge();
+    this.hedgeTimer = setTimeout(hedge, delayMs);
+  }
+
+  /** The call goes on with this attempt only: the others are cancelled, the replay buffer is given back. */
+  private commit(attempt: CallAttempt): void {
+    this.committed = attempt;
+    clearTimeout(this.hedgeTimer);
+    clearTimeout(this.nextAttemptTimer);
+    for (const a of this.attempts) if (a !== attempt) a.cancel();
+    this.attempts = this.attempts.includes(attempt) ? [attempt] : [];
+    this.releaseBuffer();
+    this.trimSent();
+  }
+
+  private releaseBuffer(): void {
+    if (this.buffered > 0) this.channel.retryBuffer.release(this.buffered);
+    this.buffered = 0;
+  }
+
+  private forAttempts(f: (a: CallAttempt) => void): void {
+    for (const a of this.attempts) f(a);
+  }
+
+  /** Cancels the call: RST_STREAM(CANCEL) on every attempt, CANCELLED to the reader. */
   cancel(reason: string): void {
-    if (this.status !== undefined) return;
-    this.cancelled = new GrpcError(Status.CANCELLED, reason);
-    if (this.stream) this.stream.close(constants.NGHTTP2_CANCEL);
-    else this.end(this.cancelled);
+    this.finish(new GrpcError(Status.CANCELLED, reason));
   }
 
-  private end(status: GrpcError | null): void {
+  /** The call's one status: attempts still going are cancelled, timers stopped, the reader told. */
+  private finish(status: GrpcError | null, trailers?: IncomingHttpHeaders): void {
+    if (this.status !== undefined) return;
+    this.status = status;
     this.timer?.clear();
+    clearTimeout(this.hedgeTimer);
+    clearTimeout(this.nextAttemptTimer);
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
-    this.releaseWait?.();
-    this.releaseWait = undefined;
-    if (this.status === undefined) this.status = status;
-    const final = this.status;
-    this.responses.end(final ?? undefined);
+    for (const a of this.attempts) a.cancel();
+    this.attempts = [];
+    this.releaseBuffer();
+    this.attemptStarted?.();
+    if (trailers && this.options.onTrailer) this.options.onTrailer(status?.metadata ?? Metadata.fromHeaders(trailers));
+    this.responses.end(status ?? undefined);
   }
 }

@@ -1,112 +1,84 @@
-import type { CallConnection } from "../call-stream.js";
 import type { Address } from "../resolver/address.js";
-import type { Resolver } from "../resolver/resolver.js";
-import { Subchannel } from "./subchannel.js";
+import { addressKeys } from "./address-list.js";
+import type { BalancerHelper, ConnectivityState, LoadBalancer, LoadBalancerFactory, Picker } from "./load-balancer.js";
+import type { Subchannel } from "./subchannel.js";
+
+const QUEUE: Picker = () => undefined;
 
 /**
- * round_robin: a subchannel (a connection) per resolved address, all kept connected, and calls spread over the READY
- * ones in turn; a subchannel that fails or loses its connection is skipped until it is READY again, and each such
- * event asks the resolver again (which may add or drop addresses).
+ * round_robin: a subchannel per address, each kept connected (one that loses its connection connects again at once;
+ * one that fails retries on its backoff), and calls spread over the READY ones in turn, from a random start. READY
+ * when any is; otherwise CONNECTING, or TRANSIENT_FAILURE once every address has failed, which sticks until one is
+ * READY again (gRFC A61). Each failure or lost connection asks the resolver to look again.
  */
-export class RoundRobin {
+class RoundRobin implements LoadBalancer {
   private subchannels = new Map<string, Subchannel>();
-  private ready: Subchannel[] = [];
-  private next = 0;
-  private waiters: Array<{ resolve: (c: CallConnection) => void; reject: (e: Error) => void; waitForReady: boolean }> = [];
-  private resolving: Promise<void> | undefined;
-  private closed = false;
+  private state: ConnectivityState = "IDLE";
 
-  constructor(
-    private readonly resolver: Resolver,
-    private readonly open: (address: Address) => Promise<CallConnection>,
-  ) {}
+  constructor(private readonly helper: BalancerHelper) {}
 
-  /** A READY subchannel's connection, the next in turn; undefined when none is READY. */
-  pick(): CallConnection | undefined {
-    const n = this.ready.length;
-    for (let i = 0; i < n; i++) {
-      const s = this.ready[this.next++ % n]!;
-      if (s.connection?.usable) return s.connection;
-    }
-    return undefined;
-  }
-
-  /** A connection for a call: at once when one is READY; otherwise after resolving and connecting, failing when
-   * every subchannel has failed (unless the call waits for one to be ready). `onWait` gets the function that takes
-   * the call out of the waiting list, for a call that ends first (its deadline, a cancel). */
-  connection(waitForReady: boolean, onWait?: (release: () => void) => void): Promise<CallConnection> {
-    const picked = this.pick();
-    if (picked) return Promise.resolve(picked);
-    if (this.closed) return Promise.reject(new Error("the channel is closed"));
-    const waiting = new Promise<CallConnection>((resolve, reject) => {
-      const waiter = { resolve, reject, waitForReady };
-      this.waiters.push(waiter);
-      onWait?.(() => (this.waiters = this.waiters.filter((w) => w !== waiter)));
+  updateAddresses(addresses: readonly Address[]): void {
+    const keys = addressKeys(addresses);
+    const next = new Map<string, Subchannel>();
+    addresses.forEach((address, i) => {
+      const key = keys[i]!;
+      if (next.has(key)) return;
+      next.set(key, this.subchannels.get(key) ?? this.helper.createSubchannel(address, (s) => this.changed(s)));
     });
-    this.refresh();
-    return waiting;
+    for (const [key, s] of this.subchannels) if (!next.has(key)) s.shutdown();
+    this.subchannels = next;
+    for (const s of next.values()) s.connect();
+    this.report();
   }
 
-  /** How many calls wait for a connection. */
-  get waiting(): number {
-    return this.waiters.length;
+  resolutionFailed(error: Error): void {
+    if (this.subchannels.size === 0) this.helper.updateState("TRANSIENT_FAILURE", () => error);
+  }
+
+  exitIdle(): void {
+    for (const s of this.subchannels.values()) s.connect();
   }
 
   close(): void {
-    this.closed = true;
     for (const s of this.subchannels.values()) s.shutdown();
     this.subchannels.clear();
-    this.settle(new Error("the channel is closed"));
   }
 
-  /** Resolves again (once at a time) and makes the subchannels match the addresses: new ones connect, gone ones shut down. */
-  private refresh(): void {
-    if (this.resolving || this.closed) return;
-    this.resolving = this.resolver.resolve().then(
-      ({ addresses }) => {
-        this.resolving = undefined;
-        if (this.closed) return;
-        const keep = new Map<string, Subchannel>();
-        for (const address of addresses) {
-          const fresh = new Subchannel(address, this.open, (s) => this.changed(s));
-          const s = this.subchannels.get(fresh.key) ?? keep.get(fresh.key) ?? fresh;
-          keep.set(s.key, s);
-        }
-        for (const [key, s] of this.subchannels) if (!keep.has(key)) s.shutdown();
-        this.subchannels = keep;
-        if (keep.size === 0) this.settle(new Error("the target resolved to no addresses"));
-        for (const s of keep.values()) if (s.state === "IDLE") s.connect(); // a failed one waits out its backoff
-        this.changed();
-      },
-      (e: Error) => {
-        this.resolving = undefined;
-        this.settle(e);
-      },
-    );
+  private changed(s: Subchannel): void {
+    if (this.subchannels.get(s.key) !== s) return;
+    if (s.state === "IDLE") s.connect(); // a lost connection: connect again at once (this reports the change)
+    if (s.state === "IDLE" || s.state === "TRANSIENT_FAILURE") this.helper.requestResolution();
+    this.report();
   }
 
-  /** A subchannel changed state: the READY list is rebuilt, waiting calls get a connection or, when every subchannel
-   * has failed, their error; a failure or a lost connection asks the resolver again. */
-  private changed(subchannel?: Subchannel): void {
-    if (this.closed) return;
-    this.ready = [...this.subchannels.values()].filter((s) => s.state === "READY");
-    if (subchannel && (subchannel.state === "TRANSIENT_FAILURE" || subchannel.state === "IDLE")) this.refresh();
-    if (this.waiters.length === 0) return;
-    const picked = this.pick();
-    if (picked) {
-      const waiters = this.waiters;
-      this.waiters = [];
-      for (const w of waiters) w.resolve(this.pick() ?? picked);
-      return;
-    }
+  /** The state from the subchannels', and a picker over the READY ones. */
+  private report(): void {
     const all = [...this.subchannels.values()];
-    if (all.length > 0 && all.every((s) => s.state === "TRANSIENT_FAILURE")) this.settle(all.at(-1)!.lastError ?? new Error("every address failed"));
+    const ready = all.filter((s) => s.state === "READY");
+    if (ready.length > 0) {
+      let next = Math.floor(Math.random() * ready.length);
+      return this.set("READY", () => ready[next++ % ready.length]);
+    }
+    if (all.length === 0) return this.set("TRANSIENT_FAILURE", () => new Error("the target resolved to no addresses"));
+    const failed = all.filter((s) => s.state === "TRANSIENT_FAILURE");
+    if (failed.length === all.length || (this.state === "TRANSIENT_FAILURE" && failed.length > 0)) {
+      const error = failed.at(-1)!.lastError ?? new Error("every address failed");
+      return this.set("TRANSIENT_FAILURE", () => error);
+    }
+    this.set("CONNECTING", QUEUE);
   }
 
-  /** Fails the waiting calls that do not wait for readiness (the others keep waiting, within their deadlines). */
-  private settle(error: Error): void {
-    const failing = this.closed ? this.waiters : this.waiters.filter((w) => !w.waitForReady);
-    this.waiters = this.closed ? [] : this.waiters.filter((w) => w.waitForReady);
-    for (const w of failing) w.reject(error);
+  private set(state: ConnectivityState, picker: Picker): void {
+    this.state = state;
+    this.helper.updateState(state, picker);
   }
 }
+
+export const roundRobinFactory: LoadBalancerFactory = {
+  name: "round_robin",
+  parseConfig(config: unknown): object {
+    if (typeof config !== "object" || config === null || Array.isArray(config)) throw new Error("round_robin's config must be a JSON object");
+    return {};
+  },
+  create: (helper) => new RoundRobin(helper),
+};

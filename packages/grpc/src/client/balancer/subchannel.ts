@@ -1,62 +1,83 @@
 import type { CallConnection } from "../call-stream.js";
 import { describeAddress, type Address } from "../resolver/address.js";
+import type { ConnectivityState } from "./load-balancer.js";
 
-/** gRPC's connection backoff (doc/connection-backoff.md). */
+/** gRPC's connection backoff (doc/connection-backoff.md): 1 s, x1.6 per failure, ±20% jitter, at most 120 s. */
 const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
+/** An attempt may take this long, or the current backoff if longer (doc/connection-backoff.md's MIN_CONNECT_TIMEOUT). */
+const MIN_CONNECT_TIMEOUT_MS = 20_000;
 
-export type ConnectivityState = "IDLE" | "CONNECTING" | "READY" | "TRANSIENT_FAILURE" | "SHUTDOWN";
+export type OpenConnection = (address: Address) => Promise<CallConnection>;
 
 /**
- * One address of a channel and its connection: it connects when asked, and after a failure or a lost connection
- * reconnects by itself once gRPC's backoff has passed. `onChange` hears every state change.
+ * One address of a channel and its connection. It connects when its balancer asks; a failed attempt makes it
+ * TRANSIENT_FAILURE and it tries again by itself once gRPC's backoff has passed; a connection that closes or gets a
+ * GOAWAY after working makes it IDLE (its balancer decides whether to connect again). `onChange` hears each change.
  */
 export class Subchannel {
   state: ConnectivityState = "IDLE";
   connection: CallConnection | undefined;
-  /** The error of the last failed attempt. */
+  /** Why the last attempt failed. */
   lastError: Error | undefined;
+  readonly key: string;
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  readonly key: string;
 
   constructor(
     readonly address: Address,
-    private readonly open: (address: Address) => Promise<CallConnection>,
+    private readonly open: OpenConnection,
     private readonly onChange: (subchannel: Subchannel) => void,
   ) {
     this.key = describeAddress(address);
   }
 
+  /** Starts connecting, when IDLE. */
   connect(): void {
-    if (this.state !== "IDLE" && this.state !== "TRANSIENT_FAILURE") return;
+    if (this.state === "IDLE") this.attempt();
+  }
+
+  private attempt(): void {
     clearTimeout(this.timer);
     this.set("CONNECTING");
-    this.open(this.address).then(
-      (connection) => {
-        if (this.state === "SHUTDOWN") return connection.close();
-        this.failures = 0;
-        this.connection = connection;
-        connection.onGone(() => {
-          if (this.connection !== connection || this.state === "SHUTDOWN") return;
-          this.connection = undefined;
-          this.set("IDLE");
-          this.connect(); // at once: a GOAWAY or a close after working is not a failure to back off from
-        });
-        this.set("READY");
-      },
-      (e: Error) => {
-        if (this.state === "SHUTDOWN") return;
-        this.lastError = e;
-        this.failures++;
-        const backoff = Math.min(BACKOFF.max, BACKOFF.initial * BACKOFF.multiplier ** (this.failures - 1));
-        this.timer = setTimeout(() => this.connect(), backoff * (1 + BACKOFF.jitter * (Math.random() * 2 - 1)));
-        this.timer.unref();
-        this.set("TRANSIENT_FAILURE");
-      },
-    );
+    let settled = false;
+    const timeout = Math.max(MIN_CONNECT_TIMEOUT_MS, this.backoffMs());
+    const giveUp = setTimeout(() => failed(new Error(`connecting to ${this.key} took more than ${timeout} ms`)), timeout);
+    giveUp.unref();
+    const failed = (e: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(giveUp);
+      if (this.state === "SHUTDOWN") return;
+      this.lastError = e;
+      const backoff = this.backoffMs() * (1 + BACKOFF.jitter * (Math.random() * 2 - 1));
+      this.failures++;
+      this.timer = setTimeout(() => this.state === "TRANSIENT_FAILURE" && this.attempt(), backoff);
+      this.timer.unref();
+      this.set("TRANSIENT_FAILURE");
+    };
+    this.open(this.address).then((connection) => {
+      // Too late (timed out) or no longer wanted: the connection is not used.
+      if (settled || this.state === "SHUTDOWN") return connection.close();
+      settled = true;
+      clearTimeout(giveUp);
+      this.failures = 0;
+      this.connection = connection;
+      connection.onGone(() => {
+        if (this.connection !== connection || this.state === "SHUTDOWN") return;
+        this.connection = undefined;
+        this.set("IDLE");
+      });
+      this.set("READY");
+    }, failed);
+  }
+
+  /** The wait before the next attempt, before jitter. */
+  private backoffMs(): number {
+    return Math.min(BACKOFF.max, BACKOFF.initial * BACKOFF.multiplier ** this.failures);
   }
 
   shutdown(): void {
+    if (this.state === "SHUTDOWN") return;
     clearTimeout(this.timer);
     this.connection?.close();
     this.connection = undefined;

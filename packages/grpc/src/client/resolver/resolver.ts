@@ -4,6 +4,12 @@ import type { ParsedTarget } from "./target.js";
 /** What a resolver found for a target. */
 export interface Resolution {
   readonly addresses: readonly Address[];
+  /**
+   * The service config the name publishes, as JSON text or the parsed object (checked by the channel: an invalid one
+   * is reported and the previous config kept); null when the name has none (the channel's default applies);
+   * undefined when this resolver does not look for one.
+   */
+  readonly serviceConfig?: string | object | null;
 }
 
 /**
@@ -13,6 +19,11 @@ export interface Resolution {
  */
 export interface Resolver {
   resolve(): Promise<Resolution>;
+  /**
+   * For a resolver that learns of changes by itself (a watch on a registry, a list changed at run time): the channel
+   * calls this once, when it first connects, and the resolver hands it every new resolution from then on.
+   */
+  watch?(onUpdate: (resolution: Resolution) => void): void;
   close?(): void;
 }
 
