@@ -4,6 +4,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createServer as createNetServer, type AddressInfo } from "node:net";
 import * as grpc from "@grpc/grpc-js";
 import * as protoLoader from "@grpc/proto-loader";
 import { createChannel, createClient, createServer, GrpcError, Status } from "../src/index.js";
@@ -62,6 +63,26 @@ test("mutual TLS: the server verifies the client certificate and shows its ident
     const withoutCert = createClient(UserService, createChannel(`localhost:${port}`, { tls: { ca: pem("ca.crt") } }));
     await assert.rejects(withoutCert.getUser({ id: 1 }, { timeout: 2000 }), (e: GrpcError) => e.code !== Status.OK);
   } finally {
+    await server.shutdown(100);
+  }
+});
+
+test("pick_first does not wait on an address that hangs: the next one is tried beside it after 250 ms (Happy Eyeballs)", async () => {
+  // The first address accepts TCP and then says nothing, so its TLS handshake never ends; the second is a real server.
+  const sockets: import("node:net").Socket[] = [];
+  const silent = createNetServer((s) => sockets.push(s));
+  await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+  const server = createServer({ tls: { key: pem("server.key"), cert: pem("server.crt") } }).add(UserService, userServiceImpl());
+  const port = await server.listen("127.0.0.1:0");
+  const channel = createChannel(`ipv4:127.0.0.1:${(silent.address() as AddressInfo).port},127.0.0.1:${port}`, { tls: { ca: pem("ca.crt"), servername: "localhost" } });
+  try {
+    // Without the stagger the call would wait out the first address's 20 s connect timeout, past its deadline.
+    assert.equal(((await createClient(UserService, channel).getUser({ id: 1 }, { timeout: 10_000 })) as any).user.username, "ada");
+    assert.equal(sockets.length, 1, "the first address was tried first");
+  } finally {
+    channel.close();
+    for (const s of sockets) s.destroy();
+    silent.close();
     await server.shutdown(100);
   }
 });

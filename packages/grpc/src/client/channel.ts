@@ -129,19 +129,20 @@ export class Channel implements Transport {
     return this.connectivity.watch(listener);
   }
 
-  /** Settles once the channel is in `state` (at once if it is), or rejects when `signal` aborts first. */
+  /**
+   * Settles once the channel is in `state` (at once if it is), or rejects when `signal` aborts first. While it waits,
+   * the process stays alive (the channel's idle connections alone do not keep it so).
+   */
   whenState(state: ConnectivityState, signal?: AbortSignal): Promise<void> {
     if (this.connectivity.state === state) return Promise.resolve();
+    if (signal?.aborted) return Promise.reject(signal.reason);
     return new Promise((resolve, reject) => {
-      const stop = this.watch((s) => s === state && (done(), resolve()));
+      const keepAlive = setInterval(() => {}, 2 ** 31 - 1);
+      const stop = this.connectivity.watch((s) => s === state && (done(), resolve()));
       const onAbort = () => (done(), reject(signal!.reason));
-      const done = () => (stop(), signal?.removeEventListener("abort", onAbort));
+      const done = () => (stop(), clearInterval(keepAlive), signal?.removeEventListener("abort", onAbort));
       signal?.addEventListener("abort", onAbort, { once: true });
     });
-  }
-
-  private watch(listener: StateListener): () => void {
-    return this.connectivity.watch(listener);
   }
 
   /** The config of a method from the service config in use (memoized per method until the config changes). */
@@ -242,8 +243,10 @@ export class Channel implements Transport {
   /** The resolver's service config when valid; the previous one kept when not; the default when it has none. */
   private useConfig(fromResolver: Resolution["serviceConfig"]): void {
     let next = this.config;
-    if (fromResolver === null || this.options.disableResolverServiceConfig) next = this.defaultConfig;
-    else if (fromResolver !== undefined) {
+    if (fromResolver === null || this.options.disableResolverServiceConfig) {
+      next = this.defaultConfig;
+      this.serviceConfigError = undefined;
+    } else if (fromResolver !== undefined) {
       try {
         next = checkServiceConfig(fromResolver, false);
         this.serviceConfigError = undefined;

@@ -207,11 +207,12 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   }
 
   attemptEnded(attempt: CallAttempt, status: GrpcError | null, outcome: AttemptOutcome): void {
-    this.attempts = this.attempts.filter((a) => a !== attempt);
+    const i = this.attempts.indexOf(attempt);
+    if (i >= 0) this.attempts.splice(i, 1);
     if (this.status !== undefined) return;
+    if (status === null) this.channel.retryThrottle?.succeeded(); // every success counts, committed or not (as grpc-js)
     if (this.committed) return attempt === this.committed ? this.finish(status, outcome.trailers) : undefined;
     if (status === null) {
-      this.channel.retryThrottle?.succeeded();
       this.commit(attempt);
       return this.finish(null, outcome.trailers);
     }
@@ -287,8 +288,10 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     this.committed = attempt;
     clearTimeout(this.hedgeTimer);
     clearTimeout(this.nextAttemptTimer);
-    for (const a of this.attempts) if (a !== attempt) a.cancel();
-    this.attempts = this.attempts.includes(attempt) ? [attempt] : [];
+    if (this.attempts.length !== 1 || this.attempts[0] !== attempt) {
+      for (const a of this.attempts) if (a !== attempt) a.cancel();
+      this.attempts = this.attempts.includes(attempt) ? [attempt] : [];
+    }
     this.releaseBuffer();
     this.trimSent();
   }
