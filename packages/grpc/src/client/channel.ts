@@ -49,6 +49,8 @@ export interface ChannelOptions extends ResolverOptions {
   perCallRetryBufferSize?: number;
   /** No retries at all (transparent or by policy): for libraries that retry on their own. */
   disableRetries?: boolean;
+  /** No client-side health checking, even when the service config asks for it (`healthCheckConfig`). */
+  disableHealthCheck?: boolean;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -269,7 +271,11 @@ export class Channel implements Transport {
   }
 
   private readonly helper: BalancerHelper = {
-    createSubchannel: (address, onChange) => new Subchannel(address, this.open, onChange),
+    createSubchannel: (address, onChange, options) => {
+      const serviceName = this.config.serviceConfig.healthCheckServiceName;
+      const health = options?.healthCheck && serviceName !== undefined && !this.options.disableHealthCheck ? { serviceName, secure: this.secure } : undefined;
+      return new Subchannel(address, this.open, onChange, health);
+    },
     updateState: (state, picker) => {
       if (this.closed) return;
       this.setState(state, picker);

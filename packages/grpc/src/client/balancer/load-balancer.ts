@@ -12,8 +12,12 @@ export type Picker = () => Subchannel | Error | undefined;
 
 /** What a balancer may ask of its channel. */
 export interface BalancerHelper {
-  /** A subchannel for one address, IDLE until its `connect()`; `onChange` hears each of its state changes. */
-  createSubchannel(address: Address, onChange: (subchannel: Subchannel) => void): Subchannel;
+  /**
+   * A subchannel for one address, IDLE until its `connect()`; `onChange` hears each of its state changes. With
+   * `healthCheck`, it is READY only while its server reports SERVING, when the service config asks for client-side
+   * health checking (`healthCheckConfig`; gRFC A17); round_robin asks, pick_first does not.
+   */
+  createSubchannel(address: Address, onChange: (subchannel: Subchannel) => void, options?: { healthCheck?: boolean }): Subchannel;
   /** The balancer's state, which becomes the channel's, and the picker calls use from now on. */
   updateState(state: ConnectivityState, picker: Picker): void;
   /** Asks the resolver to look again (after a connection is lost or fails); the resolver limits how often. */

@@ -23,7 +23,7 @@ class RoundRobin implements LoadBalancer {
     addresses.forEach((address, i) => {
       const key = keys[i]!;
       if (next.has(key)) return;
-      next.set(key, this.subchannels.get(key) ?? this.helper.createSubchannel(address, (s) => this.changed(s)));
+      next.set(key, this.subchannels.get(key) ?? this.helper.createSubchannel(address, (s) => this.changed(s), { healthCheck: true }));
     });
     for (const [key, s] of this.subchannels) if (!next.has(key)) s.shutdown();
     this.subchannels = next;
