@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 
 const SCRIPT = fileURLToPath(new URL("./backend-process.js", import.meta.url));
 
-/** A backend process (backend-process.ts) this test started; `stop` and `exited` work by its own PID only. */
+/** A server process (backend-process.ts, retry-script-server.ts) this test started; `stop` and `exited` work by its own PID only. */
 export interface BackendProcess {
   readonly id: string;
   readonly port: number;
@@ -17,14 +17,18 @@ const started = new Set<ChildProcess>();
 
 /** Starts a backend on `listen` ("host:port", port 0 for any) or on the unix socket `unix`; resolves once it listens. */
 export function startBackend(id: string, where: { listen: string } | { unix: string }, grace = 2000): Promise<BackendProcess> {
-  const args = [SCRIPT, "--id", id, "--grace", String(grace), ...("unix" in where ? ["--unix", where.unix] : ["--listen", where.listen])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  return startScript(SCRIPT, ["--id", id, "--grace", String(grace), ...("unix" in where ? ["--unix", where.unix] : ["--listen", where.listen])], id);
+}
+
+/** Starts a node script that prints {"port":N} as its first line once it listens; resolves then. */
+export function startScript(script: string, args: string[], id = script): Promise<BackendProcess> {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "inherit"] });
   started.add(child);
   const exited = new Promise<number | string>((resolve) => child.once("exit", (code, signal) => (started.delete(child), resolve(code ?? signal ?? -1))));
   return new Promise((resolve, reject) => {
-    // The first line it prints is {"port":N}; an exit before it (a port in use) is a failure to start.
+    // An exit before the port line (a port in use) is a failure to start.
     createInterface({ input: child.stdout! }).once("line", (line) => resolve({ id, port: (JSON.parse(line) as { port: number }).port, child, exited }));
-    void exited.then((how) => reject(new Error(`backend ${id} exited before listening (${how})`)));
+    void exited.then((how) => reject(new Error(`${id} exited before listening (${how})`)));
   });
 }
 
