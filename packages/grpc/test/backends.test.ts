@@ -158,7 +158,7 @@ test("graceful shutdown under load: 10,000 calls, 100 in flight, across a backen
     });
     const elapsed = Date.now() - started;
     await restarted;
-    const failures = outcomes.filter((o) => o.error).map((o) => `#${o.index} (${phases[o.index]}): ${Status[(o.error as GrpcError).code]} ${o.error!.message}`);
+    const failures = outcomes.filter((o) => o.error).map((o) => `#${o.index} (${phases[o.index]}): ${o.error!.message} [code ${(o.error as GrpcError).code}]`);
     const counts = countByBackend(outcomes);
     console.log(`# 10,000 calls in ${elapsed} ms; served: ${JSON.stringify(counts)}; by b1's phase: ${JSON.stringify(countPhases(phases))}`);
     assert.deepEqual(failures, [], "no call failed");
