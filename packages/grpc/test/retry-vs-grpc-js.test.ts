@@ -44,8 +44,6 @@ interface Scenario {
   a6: CallResult[];
   /** What grpc-js does instead, where it departs from A6 (and why). */
   grpcJs?: { results: CallResult[]; why: string };
-  /** A tsgrpc bug this scenario shows (the test is a todo until it is fixed). */
-  tsgrpcBug?: string;
   /**
    * grpc-js keeps one throttle per target string for the whole process, carried over to the next channel to the
    * same target (A6 throttles "per server name"; tsgrpc keeps one per channel): each throttling scenario gives
@@ -74,10 +72,6 @@ const SCENARIOS: Scenario[] = [
     calls: [Array(5).fill(fail(UNAVAILABLE)), [fail(UNAVAILABLE)], [], [], [], [], [], [fail(UNAVAILABLE)]],
     a6: [failed(UNAVAILABLE, 2), failed(UNAVAILABLE, 1), ok(1), ok(1), ok(1), ok(1), ok(1), ok(2)],
     grpcJsTarget: (port) => `ipv4:127.0.0.1:${port}`,
-    tsgrpcBug:
-      "a successful call gives no token back when it had response headers (every OK unary call but a trailers-only one): " +
-      "ClientCall.attemptEnded returns through its `committed` branch before `retryThrottle.succeeded()`, so after a burst " +
-      "of failures retries stay off for good",
   },
   {
     name: "retry throttling: a pushback that says stop counts as a failure, even on a non-retryable status",
@@ -160,7 +154,7 @@ async function run(scenario: Scenario, side: "tsgrpc" | "grpc-js"): Promise<{ re
 }
 
 for (const scenario of SCENARIOS) {
-  test(`A6 ${scenario.name}: tsgrpc and grpc-js`, { timeout: 60_000, todo: scenario.tsgrpcBug }, async () => {
+  test(`A6 ${scenario.name}: tsgrpc and grpc-js`, { timeout: 60_000 }, async () => {
     const ours = await run(scenario, "tsgrpc");
     const theirs = await run(scenario, "grpc-js");
     if (scenario.grpcJs) {
