@@ -16,9 +16,11 @@ const skip = pythonSkip;
 // these two cases begin with; they run against the tsgrpc server only.
 const NEEDS_REQUEST_COMPRESSION_CHECK = new Set(["client_compressed_unary", "client_compressed_streaming"]);
 
-function runPythonClient(args: string[]): Promise<{ code: number | null; out: string; err: string }> {
+/** Runs grpcio's interop client; `signal` (the test's, aborted at its timeout) kills it, so that a hung client cannot keep this file's process alive. */
+function runPythonClient(args: string[], signal: AbortSignal): Promise<{ code: number | null; out: string; err: string }> {
   return new Promise((resolve) => {
-    const child = spawn(PYTHON, [join(pythonScripts, "interop_client.py"), ...args], { env: { ...process.env, INTEROP_GEN: stubs() } });
+    const child = spawn(PYTHON, [join(pythonScripts, "interop_client.py"), ...args], { env: { ...process.env, INTEROP_GEN: stubs() }, signal });
+    child.on("error", () => {}); // the abort: "close" still follows
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -31,13 +33,13 @@ const passedCount = (out: string) => out.trim().split("\n").filter((l) => l.ends
 
 for (const [tls, engine] of [[false, "tsgrpc"], [true, "tsgrpc"], [false, "node"], [true, "node"]] as const) {
   const on = engine === "node" ? "node:http2" : "its own HTTP/2 engine";
-  test(`interop cases: Python grpcio client -> tsgrpc server on ${on}${tls ? " over TLS" : ""}`, { skip, timeout: 60_000 }, async () => {
+  test(`interop cases: Python grpcio client -> tsgrpc server on ${on}${tls ? " over TLS" : ""}`, { skip, timeout: 60_000 }, async (t) => {
     const schemas = loadInteropSchemas();
     const certs = tls ? makeTestCerts() : undefined;
     const server = createServer({ http2Engine: engine, ...(certs && { tls: { cert: readFileSync(certs.cert), key: readFileSync(certs.key) } }) }).add(schemas.TestService, testServiceImpl(schemas.TestService));
     const port = await server.listen("127.0.0.1:0");
     try {
-      const run = await runPythonClient([`127.0.0.1:${port}`, ...(certs ? [certs.ca, TEST_SERVER_NAME] : [])]);
+      const run = await runPythonClient([`127.0.0.1:${port}`, ...(certs ? [certs.ca, TEST_SERVER_NAME] : [])], t.signal);
       assert.equal(run.code, 0, run.out + run.err);
       assert.equal(passedCount(run.out), 12, run.out);
     } finally {
