@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
-import { createClient, GrpcError, Metadata, sendUncompressed, Status, wasCompressed } from "@tsgrpc/grpc";
-import type { Channel } from "@tsgrpc/grpc";
+import { createChannel, createClient, GrpcError, Metadata, sendUncompressed, Status, wasCompressed } from "@tsgrpc/grpc";
+import type { Channel, ChannelOptions } from "@tsgrpc/grpc";
 import type { InteropSchemas } from "./test-service.js";
+import { soak, soakOptions } from "./soak.js";
 
 type Msg = Record<string, any>;
 type Case = (channel: Channel, schemas: InteropSchemas) => Promise<void>;
@@ -155,5 +156,38 @@ export const CASES: Record<string, Case> = {
     const f = feed();
     f.send({ payload: payload(27182) });
     await rejectsWith(collect(createClient(TestService, channel).fullDuplexCall(f.requests, { timeout: 1 })), Status.DEADLINE_EXCEEDED);
+  },
+};
+
+/** What a soak case needs beyond a channel: the command line's flags, and how to build another channel to the server. */
+export interface SoakEnv {
+  readonly flags: ReadonlyMap<string, string>;
+  readonly target: string;
+  readonly channelOptions: ChannelOptions;
+  readonly log?: (line: string) => void;
+}
+type SoakCase = (env: SoakEnv, schemas: InteropSchemas) => Promise<string>;
+
+/**
+ * rpc_soak and channel_soak (doc/interop-test-descriptions.md): many large_unary-sized calls in sequence, on one
+ * channel, or on a new channel for every call (exercising the resolver, the balancer and connection setup each time).
+ * Flags: soak_iterations, soak_max_failures, soak_per_iteration_max_acceptable_latency_ms,
+ * soak_overall_timeout_seconds, soak_min_time_ms_between_rpcs, soak_request_size, soak_response_size. Each resolves
+ * with the summary line, and rejects when the soak failed.
+ */
+export const SOAK_CASES: Record<string, SoakCase> = {
+  async rpc_soak(env, schemas) {
+    const channel = createChannel(env.target, env.channelOptions);
+    try {
+      return await soak(() => ({ channel, done: () => {} }), schemas, soakOptions(env.flags), env.log);
+    } finally {
+      channel.close();
+    }
+  },
+  async channel_soak(env, schemas) {
+    return soak(() => {
+      const channel = createChannel(env.target, env.channelOptions);
+      return { channel, done: () => channel.close() };
+    }, schemas, soakOptions(env.flags), env.log);
   },
 };

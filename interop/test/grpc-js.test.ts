@@ -6,6 +6,7 @@ import { createChannel, createServer } from "@tsgrpc/grpc";
 import { CASES } from "../src/cases.js";
 import { loadInteropSchemas, protoRoot } from "../src/test-service.js";
 import { testServiceImpl } from "../src/test-service-impl.js";
+import { grpcJsTestService } from "./grpc-js-test-service.js";
 
 // The interop cases across implementations: the tsgrpc client against a grpc-js TestService, and grpc-js's client
 // against the tsgrpc interop server.
@@ -15,52 +16,6 @@ const skip = root ? false : "the official interop protos are not installed (Debi
 // grpc-js's server neither checks expect_compressed nor compresses single messages on request, so the four
 // compression cases can only fail against it; they run against the tsgrpc server (interop.test.ts) instead.
 const NEEDS_COMPRESSION_CONTROL = new Set(["client_compressed_unary", "client_compressed_streaming", "server_compressed_unary", "server_compressed_streaming"]);
-
-function grpcJsTestService(pkg: any): grpc.Server {
-  const server = new grpc.Server();
-  const zeros = (n: number) => ({ body: Buffer.alloc(n) });
-  const echo = (call: any) => {
-    const md = new grpc.Metadata();
-    const initial = call.metadata.get("x-grpc-test-echo-initial");
-    if (initial.length) md.set("x-grpc-test-echo-initial", initial[0]);
-    call.sendMetadata(md);
-    const trailer = new grpc.Metadata();
-    const trailing = call.metadata.get("x-grpc-test-echo-trailing-bin");
-    if (trailing.length) trailer.set("x-grpc-test-echo-trailing-bin", trailing[0]);
-    return trailer;
-  };
-  server.addService(pkg.grpc.testing.TestService.service, {
-    emptyCall: (call: any, cb: any) => cb(null, {}, echo(call)),
-    unaryCall(call: any, cb: any) {
-      const trailer = echo(call);
-      const s = call.request.responseStatus;
-      if (s && s.code) return cb({ code: s.code, details: s.message, metadata: trailer });
-      cb(null, { payload: zeros(call.request.responseSize) }, trailer);
-    },
-    async streamingOutputCall(call: any) {
-      for (const p of call.request.responseParameters ?? []) {
-        if (p.intervalUs) await new Promise((r) => setTimeout(r, p.intervalUs / 1000));
-        call.write({ payload: zeros(p.size) });
-      }
-      call.end();
-    },
-    streamingInputCall(call: any, cb: any) {
-      let total = 0;
-      call.on("data", (r: any) => (total += r.payload?.body?.length ?? 0));
-      call.on("end", () => cb(null, { aggregatedPayloadSize: total }));
-    },
-    fullDuplexCall(call: any) {
-      const trailer = echo(call);
-      call.on("data", (r: any) => {
-        const s = r.responseStatus;
-        if (s && s.code) return call.emit("error", { code: s.code, details: s.message, metadata: trailer });
-        for (const p of r.responseParameters ?? []) call.write({ payload: zeros(p.size) });
-      });
-      call.on("end", () => call.end(trailer));
-    },
-  });
-  return server;
-}
 
 if (root) {
   const schemas = loadInteropSchemas(root);
