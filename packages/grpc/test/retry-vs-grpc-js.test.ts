@@ -7,7 +7,7 @@ import * as protoLoader from "@grpc/proto-loader";
 import { createChannel, createClient, type GrpcError } from "../src/index.js";
 import { PROTO_DIR, UserService } from "./user-service-fixture.js";
 import { startScript, stopAllBackends, type BackendProcess } from "./support/backends.js";
-import type { SeenAttempt } from "./support/retry-script-server.js";
+import type { AttemptScript, SeenAttempt } from "./support/scripted-server.js";
 
 // gRFC A6 retries and hedging, with @grpc/grpc-js as the independent reference: one scripted failing server (a
 // process of its own on bare node:http2), the same service config JSON given to grpc-js's client and to a tsgrpc
@@ -15,14 +15,14 @@ import type { SeenAttempt } from "./support/retry-script-server.js";
 // grpc-previous-rpc-attempts values) and the final status codes are compared. Where grpc-js departs from A6 the
 // scenario says so (`grpcJs`), and tsgrpc is held to A6 (github.com/grpc/proposal A6-client-retries.md). grpc-js
 // 1.14 implements hedging too (retrying-call.js): the hedging scenarios compare two implementations as well.
-type Step = { code: number; pushback?: string; hang?: true };
+type Step = AttemptScript;
 /** One call as the server saw it and as the client ended: the attempts' previous-attempts headers, the status. */
 type CallResult = { previous: (string | null)[]; code: number };
 
 const UNAVAILABLE = 14;
 const INVALID_ARGUMENT = 3;
-const fail = (code: number, pushback?: string): Step => (pushback === undefined ? { code } : { code, pushback });
-const HANG: Step = { code: 0, hang: true };
+const fail = (status: number, pushback?: string): Step => (pushback === undefined ? { status } : { status, pushback });
+const HANG: Step = { hang: true };
 const ok = (attempts: number): CallResult => ({ previous: previousValues(attempts), code: 0 });
 const failed = (code: number, attempts: number): CallResult => ({ previous: previousValues(attempts), code });
 const previousValues = (attempts: number) => Array.from({ length: attempts }, (_, i) => (i === 0 ? null : String(i)));
@@ -113,7 +113,7 @@ function tsgrpcCaller(config: object): { call: Caller; close(): void } {
   const channel = createChannel(`127.0.0.1:${server.port}`, { defaultServiceConfig: config });
   const client = createClient(UserService, channel) as unknown as { getUser(r: object, o: object): Promise<unknown> };
   const call: Caller = (key, script) =>
-    client.getUser({ id: 1 }, { timeout: 10_000, metadata: { "x-key": key, "x-script": JSON.stringify(script) } }).then(() => 0, (e: GrpcError) => e.code);
+    client.getUser({ id: 1 }, { timeout: 10_000, metadata: { "x-call": key, "x-script": JSON.stringify(script) } }).then(() => 0, (e: GrpcError) => e.code);
   return { call, close: () => channel.close() };
 }
 
@@ -127,7 +127,7 @@ function grpcJsCaller(config: object, target: string): { call: Caller; close(): 
   const call: Caller = (key, script) =>
     new Promise((resolve) => {
       const md = new grpc.Metadata();
-      md.set("x-key", key);
+      md.set("x-call", key);
       md.set("x-script", JSON.stringify(script));
       client.getUser({ id: 1 }, md, { deadline: Date.now() + 10_000 }, (e: grpc.ServiceError | null) => resolve(e ? e.code : 0));
     });
@@ -145,7 +145,7 @@ async function run(scenario: Scenario, side: "tsgrpc" | "grpc-js"): Promise<{ re
       const code = await caller.call(key, script);
       const seen = await attemptsSeen(key);
       attempts.push(seen);
-      results.push({ previous: seen.map((a) => a.previous), code });
+      results.push({ previous: seen.map((a) => a.previousAttempts ?? null), code });
     }
   } finally {
     caller.close();

@@ -1,4 +1,4 @@
-import { createServer, constants, type Http2Server, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
+import { createServer, constants, type Http2Server, type IncomingHttpHeaders, type ServerHttp2Session, type ServerHttp2Stream } from "node:http2";
 import type { AddressInfo } from "node:net";
 import { UserService } from "../user-service-fixture.js";
 
@@ -45,9 +45,11 @@ function envelope(bytes: Uint8Array): Buffer {
 const RESPONSE = envelope(UserService.methods.getUser.output.encode({ user: { id: 1, username: "ada" } } as never));
 
 /**
- * A gRPC server on node:http2 (not tsgrpc's) answering UserService calls as `script(call, attempt)` says, where
- * `call` is the request's `x-call` metadata and `attempt` counts from 0 per call. It records every attempt it sees,
- * with the grpc-previous-rpc-attempts header it carried: the ground truth of what a client's retry logic did.
+ * A gRPC server on node:http2 (neither tsgrpc's server nor any client under test; a tsgrpc server could not send
+ * grpc-retry-pushback-ms, "grpc-" metadata being reserved) answering UserService calls as `script(call, attempt,
+ * headers)` says, where `call` is the request's `x-call` metadata and `attempt` counts from 0 per call. It records
+ * every attempt it sees, with the grpc-previous-rpc-attempts header it carried: the ground truth of what a client's
+ * retry logic did. `GET /attempts/CALL` answers a call's attempts as JSON, for a server in another process.
  */
 export class ScriptedServer {
   readonly seen: SeenAttempt[] = [];
@@ -56,7 +58,7 @@ export class ScriptedServer {
   private readonly sessions = new Set<ServerHttp2Session>();
   port = 0;
 
-  constructor(private readonly script: (call: string, attempt: number) => AttemptScript) {
+  constructor(private readonly script: (call: string, attempt: number, headers: IncomingHttpHeaders) => AttemptScript) {
     this.server = createServer();
     this.server.on("stream", (stream, headers) => this.answer(stream, headers as Record<string, string>));
     this.server.on("session", (session) => {
@@ -82,12 +84,16 @@ export class ScriptedServer {
   }
 
   private answer(stream: ServerHttp2Stream, headers: Record<string, string>): void {
+    if (headers[":method"] === "GET" && headers[":path"]?.startsWith("/attempts/")) {
+      stream.respond({ ":status": 200, "content-type": "application/json" });
+      return void stream.end(JSON.stringify(this.attemptsOf(decodeURIComponent(headers[":path"].slice("/attempts/".length)))));
+    }
     const call = headers["x-call"] ?? "";
     const n = this.counts.get(call) ?? 0;
     this.counts.set(call, n + 1);
     const seen: SeenAttempt = { call, previousAttempts: headers["grpc-previous-rpc-attempts"], timeoutMs: timeoutMs(headers["grpc-timeout"]), at: Date.now(), messages: 0, cancelled: false };
     this.seen.push(seen);
-    const plan = this.script(call, n);
+    const plan = this.script(call, n, headers);
     stream.on("error", () => {});
     stream.on("close", () => (seen.cancelled = stream.rstCode === constants.NGHTTP2_CANCEL));
     if (plan.refuse) return void stream.close(constants.NGHTTP2_REFUSED_STREAM);
