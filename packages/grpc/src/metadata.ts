@@ -6,8 +6,11 @@ export type MetadataValue = string | Uint8Array;
 const RESERVED = new Set(["content-type", "te", "user-agent", "host", "connection", "transfer-encoding", "keep-alive", "upgrade", "proxy-connection"]);
 const VALID_KEY = /^[0-9a-z_.-]+$/;
 
+/** The one grpc- key an application sets: a server's retry pushback (gRFC A6), in the trailers of a failed call. */
+const RETRY_PUSHBACK = "grpc-retry-pushback-ms";
+
 function isReserved(key: string): boolean {
-  return key.startsWith(":") || key.startsWith("grpc-") || RESERVED.has(key);
+  return key.startsWith(":") || (key.startsWith("grpc-") && key !== RETRY_PUSHBACK) || RESERVED.has(key);
 }
 
 /**

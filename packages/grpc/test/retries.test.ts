@@ -1,7 +1,7 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { createChannel, createClient, GrpcError, Status, type ChannelOptions } from "../src/index.js";
-import { UserService } from "./user-service-fixture.js";
+import { createChannel, createClient, createServer, GrpcError, Metadata, Status, type ChannelOptions } from "../src/index.js";
+import { UserService, userServiceImpl } from "./user-service-fixture.js";
 import { ScriptedServer, type AttemptScript } from "./support/scripted-server.js";
 
 // gRFC A6 against a scripted server on node:http2: each test names its calls (x-call metadata) and scripts what the
@@ -192,4 +192,28 @@ test("streaming calls replay their requests to a retry; requests beyond the per-
   }
   assert.deepEqual(server.attemptsOf("stream#small").map((a) => a.messages), [5, 5], "the retry got every request again");
   assert.equal(server.attemptsOf("stream#large").length, 1, "5,000 bytes of requests outgrew the 2,000-byte buffer: committed");
+});
+
+test("a tsgrpc server pushes back: grpc-retry-pushback-ms in a failed call's trailers is honoured by the client", async () => {
+  let attempts = 0;
+  const busy = createServer().add(UserService, {
+    ...userServiceImpl(),
+    async getUser() {
+      if (attempts++ === 0) throw new GrpcError(Status.UNAVAILABLE, "busy", { metadata: new Metadata({ "grpc-retry-pushback-ms": "1" }) });
+      return { user: { id: 1, username: "ada" } };
+    },
+  });
+  const busyPort = await busy.listen("127.0.0.1:0");
+  const random = Math.random;
+  Math.random = () => 0.999_999; // the backoff alone would wait its whole 60 s, past the call's deadline
+  const channel = createChannel(`127.0.0.1:${busyPort}`, retryConfig({ initialBackoff: "60s", maxBackoff: "60s" }));
+  try {
+    const { user } = await createClient(UserService, channel).getUser({ id: 1 }, { timeout: 20_000 });
+    assert.equal(user!["username"], "ada");
+    assert.equal(attempts, 2);
+  } finally {
+    Math.random = random;
+    channel.close();
+    await busy.shutdown(100);
+  }
 });
