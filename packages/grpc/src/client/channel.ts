@@ -7,6 +7,7 @@ import { ClientCall } from "./client-call.js";
 import type { CallConnection } from "./call-stream.js";
 import { connectEngine } from "./engine-call-connection.js";
 import { connectNode } from "./node-call-connection.js";
+import { channelKeepalive } from "./keepalive.js";
 import { SingleResponse } from "./response-sink.js";
 import { connectFirst } from "./balancer/pick-first.js";
 import { RoundRobin } from "./balancer/round-robin.js";
@@ -27,6 +28,16 @@ export interface ChannelOptions extends ResolverOptions {
    * every address, calls spread over the ready ones in turn.
    */
   loadBalancingPolicy?: "pick_first" | "round_robin";
+  /**
+   * Keepalive (gRFC A8): a PING this often on each connection, while calls are in flight (default: off). A server
+   * that finds it too often answers GOAWAY too_many_pings: the time then doubles for the whole channel. Servers allow
+   * one PING per 5 minutes by default (grpc/grpc doc/keepalive.md): set it lower only for servers configured to allow it.
+   */
+  keepaliveTimeMs?: number;
+  /** How long a keepalive PING may go unacknowledged before the connection is closed and its calls fail with UNAVAILABLE (default 20 s). */
+  keepaliveTimeoutMs?: number;
+  /** Keepalive PINGs also while no call is in flight (default false; servers refuse them unless they permit them too). */
+  keepalivePermitWithoutCalls?: boolean;
 }
 
 /** gRPC's connection backoff (doc/connection-backoff.md). */
@@ -101,7 +112,8 @@ export class Channel implements Transport {
   /** A new connection to one address, on the channel's HTTP/2 engine and TLS. */
   private readonly open = (address: Address): Promise<CallConnection> => {
     const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
-    return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls);
+    const keepalive = channelKeepalive(this, this.options);
+    return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls, keepalive) : connectEngine(address, this.authority, tls, keepalive);
   };
 
   /** Resolves the target (again, if the resolver sees fit) and connects to the first address that answers. */
