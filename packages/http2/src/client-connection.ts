@@ -16,8 +16,11 @@ const MAX_STREAM_ID = 2 ** 31 - 1;
 export class ClientConnection extends Http2Connection<ClientStream> {
   protected readonly isClient = true;
   private nextStreamId = 1;
-  /** Called when the server's GOAWAY arrives: no new request may start here. */
-  onServerGoaway: (() => void) | undefined;
+  /**
+   * Called on each GOAWAY from the server: no new request may start here. `code` and `debug` say why (gRPC's
+   * ENHANCE_YOUR_CALM "too_many_pings" asks a client to ping less). A misbehaving server may send many.
+   */
+  onServerGoaway: ((code: number, debug: string) => void) | undefined;
 
   constructor(socket: Socket, options: ConnectionOptions = {}) {
     super(socket, options, [[SettingId.ENABLE_PUSH, 0]], CLIENT_PREFACE);
@@ -78,9 +81,9 @@ export class ClientConnection extends Http2Connection<ClientStream> {
   }
 
   /** The server processes no stream above `lastStreamId`: those are refused (safe to retry elsewhere); no new ones. */
-  protected onPeerGoaway(lastStreamId: number): void {
+  protected onPeerGoaway(lastStreamId: number, code: number, debug: string): void {
     this.closing = true;
-    this.onServerGoaway?.();
+    this.onServerGoaway?.(code, debug);
     for (const stream of this.streams.values()) if (stream.id > lastStreamId) this.closeStream(stream, ErrorCode.REFUSED_STREAM);
     if (this.streams.size === 0) this.socket.end();
   }

@@ -42,8 +42,8 @@ const HEADER_BLOCK_FACTOR = 4;
  * closed, so that a frame on one is told from a frame on a stream id the peer skipped.
  */
 const REMEMBERED_STREAMS = 1024;
-/** The payload of our keepalive PINGs, to tell their ACKs from others'. */
-const KEEPALIVE_PAYLOAD = Buffer.from("tsgrpcka");
+/** The first bytes of our PINGs' payloads; a counter follows, so that each ACK finds the PING it answers. */
+const PING_TAG = "tsgr";
 
 /**
  * What both ends of an HTTP/2 connection (RFC 9113) do on a socket: SETTINGS, the streams and their states, HPACK,
@@ -96,6 +96,14 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected idleTimer: NodeJS.Timeout | undefined;
   protected keepaliveTimer: NodeJS.Timeout | undefined;
   protected keepaliveDeadline: NodeJS.Timeout | undefined;
+  /** Our PINGs not yet acknowledged, by payload: what to do when the ACK comes. */
+  private readonly pings = new Map<string, () => void>();
+  private pingsSent = 0;
+  /**
+   * Whether we sent DATA or HEADERS since the peer's last PING: a server's ping policy forgives a PING that follows
+   * them (an answer to our activity, as gRPC's BDP pings are).
+   */
+  protected sentSincePeerPing = false;
 
   protected readonly empty = new FloodGuard(100, 20); // empty DATA/HEADERS/CONTINUATION, CVE-2019-9518
   protected readonly control = new FloodGuard(10_000, 2_000); // SETTINGS, PING, PRIORITY: CVE-2019-9512, 9515, 9513
@@ -149,12 +157,28 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   protected startKeepalive(timeMs: number, timeoutMs: number): void {
     this.keepaliveTimer = setInterval(() => {
       if (this.keepaliveDeadline || this.destroyed) return;
-      this.writer.ping(KEEPALIVE_PAYLOAD, false);
-      this.flush();
+      this.ping(() => {
+        clearTimeout(this.keepaliveDeadline);
+        this.keepaliveDeadline = undefined;
+      });
       this.keepaliveDeadline = setTimeout(() => this.destroy(), timeoutMs);
       this.keepaliveDeadline.unref();
     }, timeMs);
     this.keepaliveTimer.unref();
+  }
+
+  /**
+   * Sends a PING now; `onAck` runs when the peer acknowledges it, and never if the connection closes first (the caller
+   * keeps its own timeout: what a missing ACK means is its business).
+   */
+  ping(onAck: () => void): void {
+    if (this.destroyed) return;
+    const payload = Buffer.alloc(8);
+    payload.write(PING_TAG, 0, "latin1");
+    payload.writeUInt32BE(++this.pingsSent >>> 0, 4);
+    this.pings.set(payload.toString("latin1"), onAck);
+    this.writer.ping(payload, false);
+    this.flush();
   }
 
   /** Whether the connection is closed (or failed). */
@@ -167,7 +191,10 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     return this.streams.size;
   }
 
-  /** Graceful shutdown (RFC 9113 6.8): GOAWAY with the last peer stream we will process; the open ones finish. */
+  /**
+   * Graceful shutdown (RFC 9113 6.8): GOAWAY with the last peer stream we will process; the open ones finish. (A server
+   * first announces it: see ServerConnection.close.)
+   */
   close(): void {
     if (this.closing || this.destroyed) return;
     this.closing = true;
@@ -313,8 +340,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   /** The peer reset a stream we had not finished. */
   protected onPeerReset(_stream: S): void {}
 
-  /** The peer sent GOAWAY: it processes no stream above `lastStreamId`. */
-  protected abstract onPeerGoaway(lastStreamId: number): void;
+  /** The peer sent GOAWAY: it processes no stream above `lastStreamId`; `code` and `debug` say why. */
+  protected abstract onPeerGoaway(lastStreamId: number, code: number, debug: string): void;
 
   protected onPriority(id: number, payload: Buffer): void {
     if (id === 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "PRIORITY on stream 0");
@@ -383,20 +410,27 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     if (id !== 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "PING on a stream");
     if (payload.length !== 8) throw new Http2Error(ErrorCode.FRAME_SIZE_ERROR, "PING frame not 8 bytes");
     if (flags & Flag.ACK) {
-      if (payload.equals(KEEPALIVE_PAYLOAD)) {
-        clearTimeout(this.keepaliveDeadline);
-        this.keepaliveDeadline = undefined;
+      // An ACK of no PING of ours (an unknown payload) is ignored.
+      const key = payload.toString("latin1");
+      const onAck = this.pings.get(key);
+      if (onAck) {
+        this.pings.delete(key);
+        onAck();
       }
       return;
     }
     if (!this.control.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "PING flood");
+    this.onPeerPing();
     this.writer.ping(payload, true);
   }
+
+  /** The peer sent a PING (not an ACK): a server checks it against its ping policy. */
+  protected onPeerPing(): void {}
 
   protected onGoaway(id: number, payload: Buffer): void {
     if (id !== 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "GOAWAY on a stream");
     if (payload.length < 8) throw new Http2Error(ErrorCode.FRAME_SIZE_ERROR, "GOAWAY frame shorter than 8 bytes");
-    this.onPeerGoaway(payload.readUInt32BE(0) & 0x7fffffff);
+    this.onPeerGoaway(payload.readUInt32BE(0) & 0x7fffffff, payload.readUInt32BE(4), payload.subarray(8).toString("latin1"));
   }
 
   protected onWindowUpdate(id: number, payload: Buffer): void {
@@ -429,6 +463,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   // ---- StreamHost: what streams ask of the connection.
 
   sendHeaders(stream: S, headers: OutgoingHeaders, endStream: boolean): void {
+    this.sentSincePeerPing = true;
     this.writer.headers(stream.id, this.encodeHeaders(headers), endStream, this.peerMaxFrameSize);
     this.scheduleFlush();
     if (endStream) {
@@ -442,6 +477,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     if (stream.localEnded) return this.closeIfDone(stream);
     if (stream.queue.length === 0 && !stream.endQueued) return; // nothing to send (a WINDOW_UPDATE came early)
     if (!stream.headersSent) stream.ensureHeaders();
+    this.sentSincePeerPing = true;
     const queue = stream.queue;
     while (queue.length > 0) {
       const allowed = Math.min(stream.sendWindow, this.sendWindow, this.peerMaxFrameSize);
@@ -554,6 +590,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     clearTimeout(this.idleTimer);
     clearInterval(this.keepaliveTimer);
     clearTimeout(this.keepaliveDeadline);
+    this.pings.clear();
     const open = this.streams.values();
     this.streams.clear();
     this.blocked = [];

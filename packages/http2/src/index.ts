@@ -7,6 +7,7 @@ export { IdMap } from "./id-map.js";
 export { ClientConnection } from "./client-connection.js";
 export { ClientStream } from "./client-stream.js";
 export type { ConnectionOptions } from "./connection.js";
+export type { PingPolicyOptions } from "./ping-policy.js";
 export type { HeaderObject } from "./request-headers.js";
 export { HpackDecoder, type HeaderBlock } from "./hpack/decoder.js";
 export { HpackEncoder } from "./hpack/encoder.js";

@@ -3,13 +3,28 @@ import { Http2Connection, type ConnectionOptions } from "./connection.js";
 import { ErrorCode, Http2Error } from "./errors.js";
 import { CLIENT_PREFACE, SettingId } from "./frame.js";
 import { FloodGuard } from "./flood-guard.js";
+import { PingPolicy, type PingPolicyOptions } from "./ping-policy.js";
 import { requestHeaders, trailerHeaders } from "./request-headers.js";
 import { ServerStream } from "./server-stream.js";
 
 export interface ServerConnectionOptions extends ConnectionOptions {
   /** Streams the peer may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS; default 1000); more are refused. */
   maxConcurrentStreams?: number;
+  /**
+   * How often the client may PING (gRPC's keepalive enforcement): a client that pings more often gets GOAWAY
+   * ENHANCE_YOUR_CALM "too_many_pings" and the connection closes. Default: no limit beyond the PING flood guard.
+   */
+  pingPolicy?: PingPolicyOptions;
+  /** Close the connection gracefully (see `close`) once it is this old (gRPC's max connection age; default never). */
+  maxAgeMs?: number;
+  /** How long the streams open at `maxAgeMs` have to finish before the connection is closed at once (default: no limit). */
+  maxAgeGraceMs?: number;
 }
+
+/** The largest stream id: the first GOAWAY of a graceful shutdown names it, so that no stream is refused yet. */
+const MAX_STREAM_ID = 2 ** 31 - 1;
+/** How long the first phase of a graceful shutdown waits for its PING's ACK before the final GOAWAY anyway (grpc-go's). */
+const DRAIN_PING_TIMEOUT_MS = 1000;
 
 /**
  * The server end of an HTTP/2 connection: it checks the client preface, and each request the client opens becomes a
@@ -22,6 +37,12 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   private readonly resets = new FloodGuard(1000, 200); // rapid reset, CVE-2023-44487
   private readonly refused = new FloodGuard(100, 20); // streams beyond the concurrency limit
   private readonly invalid = new FloodGuard(100, 20); // streams reset for malformed requests
+  private readonly pingPolicy: PingPolicy | undefined;
+  /** The first GOAWAY of a graceful shutdown is sent; the final one waits for its PING's ACK. */
+  private draining = false;
+  private drainTimer: NodeJS.Timeout | undefined;
+  private ageTimer: NodeJS.Timeout | undefined;
+  private graceTimer: NodeJS.Timeout | undefined;
 
   constructor(
     socket: Socket,
@@ -30,6 +51,51 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   ) {
     super(socket, options, [[SettingId.MAX_CONCURRENT_STREAMS, options.maxConcurrentStreams ?? 1000]]);
     this.maxConcurrentStreams = options.maxConcurrentStreams ?? 1000;
+    this.pingPolicy = options.pingPolicy && new PingPolicy(options.pingPolicy);
+    if (options.maxAgeMs !== undefined) this.limitAge(options.maxAgeMs, options.maxAgeGraceMs);
+  }
+
+  /** At `ageMs`, a graceful close; `graceMs` later, whatever is still open is cut. */
+  private limitAge(ageMs: number, graceMs: number | undefined): void {
+    this.ageTimer = setTimeout(() => {
+      this.close();
+      if (graceMs !== undefined) this.graceTimer = setTimeout(() => this.destroy(), graceMs).unref();
+    }, ageMs).unref();
+  }
+
+  /**
+   * Graceful shutdown in two phases (as grpc-go and nghttp2 do): a GOAWAY naming the largest stream id tells the
+   * client to open no more streams while every stream already on its way is still taken; a PING follows it, and its
+   * ACK, which the client sends after it has read the GOAWAY, means no stream can be on its way any more. Then the
+   * final GOAWAY names the last stream actually taken; the open ones finish and the connection closes. If the ACK
+   * never comes, the final GOAWAY goes after a second anyway.
+   */
+  override close(): void {
+    if (this.draining || this.closing || this.destroyed) return;
+    this.draining = true;
+    this.goawayLastId = MAX_STREAM_ID;
+    this.writer.goaway(MAX_STREAM_ID, ErrorCode.NO_ERROR, "");
+    const final = () => {
+      clearTimeout(this.drainTimer);
+      super.close();
+    };
+    this.ping(final);
+    this.drainTimer = setTimeout(final, DRAIN_PING_TIMEOUT_MS).unref();
+  }
+
+  protected override onPeerPing(): void {
+    const policy = this.pingPolicy;
+    if (!policy) return;
+    const sent = this.sentSincePeerPing;
+    this.sentSincePeerPing = false;
+    if (!policy.allows(Date.now(), this.streams.size, sent)) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "too_many_pings");
+  }
+
+  protected override onSocketClose(code?: ErrorCode): void {
+    clearTimeout(this.drainTimer);
+    clearTimeout(this.ageTimer);
+    clearTimeout(this.graceTimer);
+    super.onSocketClose(code);
   }
 
   protected override readPreface(chunk: Buffer): Buffer {
@@ -77,7 +143,7 @@ export class ServerConnection extends Http2Connection<ServerStream> {
     }
     if (id % 2 === 0) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, `a client opened even-numbered stream ${id}`);
     this.lastStreamId = id;
-    if (this.goawayLastId !== undefined) return; // after GOAWAY, new streams are ignored (RFC 9113 6.8)
+    if (this.goawayLastId !== undefined && id > this.goawayLastId) return; // streams above our GOAWAY's id are ignored (RFC 9113 6.8)
     if (this.streams.size >= this.maxConcurrentStreams) {
       if (!this.refused.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "too many streams beyond the concurrency limit");
       throw new Http2Error(ErrorCode.REFUSED_STREAM, `more than ${this.maxConcurrentStreams} concurrent streams`, id);

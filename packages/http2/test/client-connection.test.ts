@@ -5,6 +5,8 @@ import { connect, createServer as createNetServer, type AddressInfo } from "node
 import { ClientConnection } from "../src/client-connection.js";
 import type { ClientStream } from "../src/client-stream.js";
 import { ErrorCode } from "../src/errors.js";
+import { CLIENT_PREFACE } from "../src/frame.js";
+import { FrameParser } from "../src/frame-parser.js";
 import { HpackEncoder } from "../src/hpack/encoder.js";
 import { engineServer, frame } from "./raw-peer.js";
 
@@ -101,19 +103,32 @@ test("client: the server's SETTINGS_MAX_CONCURRENT_STREAMS and the last stream i
 });
 
 test("client: the server's GOAWAY refuses the streams above its last stream id, and no new request starts", async () => {
-  const slow = await engineServer({}, (stream) => stream.read(() => {}, () => setTimeout(() => { stream.respond({ ":status": 200 }); stream.end(); }, 100), () => {}));
-  const connection = await open(slow.port);
+  // A raw server that reads both requests, then sends a final GOAWAY naming only the first and answers it.
+  const encoder = new HpackEncoder();
+  const raw = createNetServer((socket) => {
+    const parser = new FrameParser(1 << 24);
+    let preface = CLIENT_PREFACE.length;
+    socket.on("data", (chunk: Buffer) => {
+      const skip = Math.min(preface, chunk.length);
+      preface -= skip;
+      parser.push(chunk.subarray(skip), (type, _flags, streamId) => {
+        if (type !== 1 || streamId !== 3) return;
+        socket.write(Buffer.concat([frame(4, 0, 0), frame(4, 1, 0), frame(7, 0, 0, Buffer.from([0, 0, 0, 1, 0, 0, 0, 0])), frame(1, 0x4 | 0x1, 1, encoder.encode([":status", "200"]))]));
+      });
+    });
+    socket.on("error", () => {});
+  });
+  await new Promise<void>((r) => raw.listen(0, "127.0.0.1", r));
+  const connection = await open((raw.address() as AddressInfo).port);
   try {
     const first = exchange(connection, "/1", Buffer.from("a"));
-    await new Promise((r) => setTimeout(r, 30));
-    slow.connections[0]!.close(); // GOAWAY, last stream 1
     const second = exchange(connection, "/3", Buffer.from("b")); // stream 3, sent before the GOAWAY arrives
     assert.equal((await second).code, ErrorCode.REFUSED_STREAM);
     assert.equal((await first).code, ErrorCode.NO_ERROR);
     assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), /closing/);
   } finally {
     connection.destroy();
-    await slow.close();
+    raw.close();
   }
 });
 

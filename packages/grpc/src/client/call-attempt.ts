@@ -181,10 +181,12 @@ export class CallAttempt implements CallStreamEvents {
     if (!this.responseHeaders && rstCode === constants.NGHTTP2_REFUSED_STREAM) {
       return this.end(new GrpcError(Status.UNAVAILABLE, `${target} refused the stream (it was not processed)`), { ...NOT_REFUSED, refused: true });
     }
-    if (!this.responseHeaders && connectionLost) {
-      // The connection failed under the call: UNAVAILABLE, as for any connection failure.
+    if (connectionLost) {
+      // The connection failed under the call (before or after the response began; keepalive, a reset peer):
+      // UNAVAILABLE, as for any connection failure.
       const why = connectionError ? `: ${connectionError.message}` : "";
-      return this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${target} closed before a response${why}`, { cause: connectionError }), NOT_REFUSED);
+      const when = this.responseHeaders ? "before the call ended" : "before a response";
+      return this.end(new GrpcError(Status.UNAVAILABLE, `The connection to ${target} closed ${when}${why}`, { cause: connectionError }), NOT_REFUSED);
     }
     if (rstCode !== undefined && rstCode !== constants.NGHTTP2_NO_ERROR) {
       return this.end(new GrpcError(statusFromRstCode(rstCode), `Stream closed with RST_STREAM code ${rstCode}`), NOT_REFUSED);

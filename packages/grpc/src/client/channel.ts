@@ -7,6 +7,7 @@ import { ClientCall } from "./client-call.js";
 import type { CallConnection } from "./call-stream.js";
 import { connectEngine } from "./engine-call-connection.js";
 import { connectNode } from "./node-call-connection.js";
+import { channelKeepalive } from "./keepalive.js";
 import { SingleResponse } from "./response-sink.js";
 import { Connectivity, type StateListener } from "./connectivity.js";
 import type { BalancerHelper, ConnectivityState, LoadBalancer, Picker } from "./balancer/load-balancer.js";
@@ -51,6 +52,16 @@ export interface ChannelOptions extends ResolverOptions {
   disableRetries?: boolean;
   /** No client-side health checking, even when the service config asks for it (`healthCheckConfig`). */
   disableHealthCheck?: boolean;
+  /**
+   * Keepalive (gRFC A8): a PING this often on each connection, while calls are in flight (default: off). A server
+   * that finds it too often answers GOAWAY too_many_pings: the time then doubles for the whole channel. Servers allow
+   * one PING per 5 minutes by default (grpc/grpc doc/keepalive.md): set it lower only for servers configured to allow it.
+   */
+  keepaliveTimeMs?: number;
+  /** How long a keepalive PING may go unacknowledged before the connection is closed and its calls fail with UNAVAILABLE (default 20 s). */
+  keepaliveTimeoutMs?: number;
+  /** Keepalive PINGs also while no call is in flight (default false; servers refuse them unless they permit them too). */
+  keepalivePermitWithoutCalls?: boolean;
 }
 
 const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
@@ -292,7 +303,8 @@ export class Channel implements Transport {
   /** A new connection to one address, on the channel's HTTP/2 engine and TLS. */
   private readonly open = (address: Address): Promise<CallConnection> => {
     const tls = this.options.tls ? (typeof this.options.tls === "object" ? this.options.tls : {}) : undefined;
-    return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls) : connectEngine(address, this.authority, tls);
+    const keepalive = channelKeepalive(this, this.options);
+    return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls, keepalive) : connectEngine(address, this.authority, tls, keepalive);
   };
 
   /**

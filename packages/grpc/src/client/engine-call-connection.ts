@@ -3,6 +3,7 @@ import { connect as connectTls, type ConnectionOptions as TlsOptions } from "nod
 import type { OutgoingHttpHeaders } from "node:http2";
 import { ClientConnection, type ClientStream } from "@tsgrpc/http2";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
+import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
 import { describeAddress, type Address } from "./resolver/address.js";
 
 /** The TLS server name (SNI) for an authority: its host, unless that is an IP address (SNI carries names only). */
@@ -14,9 +15,9 @@ export function serverNameOf(authority: string): string | undefined {
 /**
  * A channel connection on tsgrpc's own HTTP/2 engine to one address: TCP or a unix socket, in h2c with prior
  * knowledge or TLS with ALPN h2 (the certificate checked against the authority's host). `authority` is the
- * `:authority` of every request.
+ * `:authority` of every request; `keepalive`, the channel's (gRFC A8).
  */
-export function connectEngine(address: Address, authority: string, tls: TlsOptions | undefined): Promise<CallConnection> {
+export function connectEngine(address: Address, authority: string, tls: TlsOptions | undefined, keepalive: ChannelKeepalive): Promise<CallConnection> {
   const target = describeAddress(address);
   return new Promise((resolve, reject) => {
     const socket: Socket = tls ? connectTls({ ...address, servername: serverNameOf(authority), ...tls, ALPNProtocols: ["h2"] }) : connectTcp(address);
@@ -30,7 +31,7 @@ export function connectEngine(address: Address, authority: string, tls: TlsOptio
       socket.off("error", fail);
       // Listens before the connection does, so that the reason is known when the connection fails on these bytes.
       const answer = tls ? undefined : watchFirstAnswer(socket, target);
-      resolve(new EngineCallConnection(new ClientConnection(socket), authority, answer));
+      resolve(new EngineCallConnection(new ClientConnection(socket), authority, keepalive, answer));
     });
   });
 }
@@ -57,16 +58,29 @@ function watchFirstAnswer(socket: Socket, target: string): { error?: Error } {
 
 class EngineCallConnection implements CallConnection {
   private gone: (() => void) | undefined;
+  private readonly keepalive: KeepalivePinger;
 
   constructor(
     private readonly connection: ClientConnection,
     /** The :authority of every request. */
     private readonly authority: string,
+    keepalive: ChannelKeepalive,
     /** Why the connection failed, when that is known beyond the HTTP/2 error. */
     private readonly failure: { error?: Error } = {},
   ) {
-    connection.onClose = () => this.gone?.();
-    connection.onServerGoaway = () => this.gone?.();
+    this.keepalive = new KeepalivePinger(keepalive, (onAck) => connection.ping(onAck), (error) => {
+      // Set before the close, which fails the calls with it.
+      failure.error ??= error;
+      connection.destroy();
+    });
+    connection.onClose = () => {
+      this.keepalive.stop();
+      this.gone?.();
+    };
+    connection.onServerGoaway = (code, debug) => {
+      this.keepalive.serverGoaway(code, debug);
+      this.gone?.();
+    };
     connection.socket.unref(); // idle until a call starts
   }
 
@@ -89,10 +103,12 @@ class EngineCallConnection implements CallConnection {
 
   callStarted(): void {
     if (this.calls++ === 0) this.connection.socket.ref();
+    this.keepalive.callStarted();
   }
 
   callEnded(): void {
     if (--this.calls === 0) this.connection.socket.unref();
+    this.keepalive.callEnded();
   }
 
   close(): void {

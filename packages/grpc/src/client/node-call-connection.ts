@@ -5,9 +5,13 @@ import { waitForDrain } from "../protocol/write-message.js";
 import { serverNameOf } from "./engine-call-connection.js";
 import type { Address } from "./resolver/address.js";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
+import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
 
-/** A channel connection on node:http2 to one address (TCP or a unix socket), with `authority` on every request. */
-export function connectNode(address: Address, authority: string, tls: SecureClientSessionOptions | undefined): Promise<CallConnection> {
+/**
+ * A channel connection on node:http2 to one address (TCP or a unix socket), with `authority` on every request and
+ * the channel's `keepalive` (gRFC A8).
+ */
+export function connectNode(address: Address, authority: string, tls: SecureClientSessionOptions | undefined, keepalive: ChannelKeepalive): Promise<CallConnection> {
   return new Promise((resolve, reject) => {
     const socket = () => (tls ? connectTls({ ...address, servername: serverNameOf(authority), ...tls, ALPNProtocols: ["h2"] }) : connectTcp(address));
     const session = connect(`${tls ? "https" : "http"}://${authority}`, { ...tls, settings: { enablePush: false }, createConnection: socket });
@@ -19,14 +23,25 @@ export function connectNode(address: Address, authority: string, tls: SecureClie
     session.once("connect", () => {
       session.off("error", fail);
       session.on("error", () => {});
-      resolve(new NodeCallConnection(session));
+      resolve(new NodeCallConnection(session, keepalive));
     });
   });
 }
 
 class NodeCallConnection implements CallConnection {
-  constructor(private readonly session: ClientHttp2Session) {
+  private readonly keepalive: KeepalivePinger;
+  /** Why the session was closed, when we closed it (keepalive). */
+  private failure: Error | undefined;
+
+  constructor(private readonly session: ClientHttp2Session, keepalive: ChannelKeepalive) {
     session.unref(); // idle until a call starts
+    const ping = (onAck: () => void) => session.ping((error) => !error && onAck());
+    this.keepalive = new KeepalivePinger(keepalive, ping, (error) => {
+      this.failure = error;
+      session.destroy();
+    });
+    session.on("goaway", (code: number, _lastStreamId: number, debug?: Buffer) => this.keepalive.serverGoaway(code, debug?.toString("latin1") ?? ""));
+    session.once("close", () => this.keepalive.stop());
   }
 
   get usable(): boolean {
@@ -41,7 +56,7 @@ class NodeCallConnection implements CallConnection {
     stream.on("error", () => {});
     stream.on("close", () => {
       const session = stream.session;
-      events.onClose(stream.rstCode, session === undefined || session.destroyed || session.closed);
+      events.onClose(stream.rstCode, session === undefined || session.destroyed || session.closed, this.failure);
     });
     return new NodeCallStream(stream);
   }
@@ -50,10 +65,12 @@ class NodeCallConnection implements CallConnection {
 
   callStarted(): void {
     if (this.calls++ === 0) this.session.ref();
+    this.keepalive.callStarted();
   }
 
   callEnded(): void {
     if (--this.calls === 0 && !this.session.destroyed) this.session.unref();
+    this.keepalive.callEnded();
   }
 
   close(): void {

@@ -16,6 +16,8 @@ import { EngineExchange } from "./engine-exchange.js";
 import { compatRequestResponse } from "./engine-http-compat.js";
 import { Http2Exchange } from "./http2-exchange.js";
 import { createListener } from "./listener.js";
+import { jitteredAge } from "./connection-age.js";
+import { limitSessionAge } from "./node-session-lifecycle.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
@@ -52,17 +54,30 @@ export interface ServerOptions {
    */
   http2Engine?: "tsgrpc" | "node";
   /**
-   * Keepalive (gRPC doc/keepalive.md), on tsgrpc's engine: a PING every `timeMs` (default off), and the connection is
-   * closed when one goes unanswered for `timeoutMs` (default 20 s).
+   * Keepalive (gRPC doc/keepalive.md), on tsgrpc's engine. Our PINGs: one every `timeMs` (default off), and the
+   * connection is closed when one goes unanswered for `timeoutMs` (default 20 s). The client's PINGs (enforcement, as
+   * grpc-core and grpc-go do it): at most one per `minPingIntervalMs` (default 5 minutes) while calls are in flight,
+   * and with none in flight only if `permitWithoutCalls` (default false; otherwise one per 2 hours); more than two
+   * PINGs too early, with no response data sent in between, get GOAWAY ENHANCE_YOUR_CALM "too_many_pings" and the
+   * connection closes.
    */
-  keepalive?: { timeMs?: number; timeoutMs?: number };
-  /** Close connections (GOAWAY) that have had no call for this long (gRPC's max connection idle; tsgrpc's engine). */
+  keepalive?: { timeMs?: number; timeoutMs?: number; minPingIntervalMs?: number; permitWithoutCalls?: boolean };
+  /** Shut down (gracefully) connections that have had no call for this long (gRPC's max connection idle; tsgrpc's engine). */
   maxConnectionIdleMs?: number;
+  /**
+   * Shut down (gracefully) each connection once it is this old, give or take 10% (gRPC's max connection age; default
+   * never): clients reconnect, and so see new servers behind a load balancer or DNS name.
+   */
+  maxConnectionAgeMs?: number;
+  /** After a connection's max age, how long its calls in flight have before it is closed at once (default: no limit). */
+  maxConnectionAgeGraceMs?: number;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
 
 const DEFAULT_MAX_RECEIVE = 4 * 1024 * 1024;
+/** gRPC's default for how often a client may PING while calls are in flight (doc/keepalive.md). */
+const DEFAULT_MIN_PING_INTERVAL_MS = 5 * 60 * 1000;
 
 /** Reads the one request of a unary or server-streaming call; zero or several are a cardinality violation. */
 async function singleRequest(requests: AsyncIterable<object>): Promise<object> {
@@ -147,6 +162,8 @@ export class Server {
     this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });
     this.http2.on("session", (session: ServerHttp2Session) => {
       this.sessions.add(session);
+      const age = jitteredAge(options.maxConnectionAgeMs);
+      if (age !== undefined) limitSessionAge(session, age, options.maxConnectionAgeGraceMs);
       this.peers.set(session, peerAddress(session.socket));
       session.on("close", () => this.sessions.delete(session));
       session.on("error", () => {});
@@ -198,12 +215,15 @@ export class Server {
   /** An HTTP/2 connection for tsgrpc's own engine. */
   private acceptEngineConnection(socket: Socket, settings: { maxConcurrentStreams: number; maxHeaderListSize: number }): void {
     const peer = peerAddress(socket);
-    const { keepalive, maxConnectionIdleMs } = this.options;
+    const { keepalive, maxConnectionIdleMs, maxConnectionAgeMs, maxConnectionAgeGraceMs } = this.options;
     const connection = new ServerConnection(socket, (stream) => this.onEngineStream(stream, peer), {
       ...settings,
       keepaliveTimeMs: keepalive?.timeMs,
       keepaliveTimeoutMs: keepalive?.timeoutMs,
+      pingPolicy: { minIntervalMs: keepalive?.minPingIntervalMs ?? DEFAULT_MIN_PING_INTERVAL_MS, permitWithoutStreams: keepalive?.permitWithoutCalls ?? false },
       idleTimeoutMs: maxConnectionIdleMs,
+      maxAgeMs: jitteredAge(maxConnectionAgeMs),
+      maxAgeGraceMs: maxConnectionAgeGraceMs,
     });
     this.connections.add(connection);
     connection.onClose = () => this.connections.delete(connection);
@@ -300,7 +320,7 @@ export class Server {
       exchange.endTrailersOnly(statusOnly(status, message));
       exchange.discardRest();
     };
-    if (this.shuttingDown) return refuse(Status.UNAVAILABLE, "The server is shutting down");
+    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
     const route = this.routes.get(path);
     if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${path}`);
     if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
@@ -322,14 +342,14 @@ export class Server {
   }
 
   /**
-   * Stops taking calls (GOAWAY), lets the calls in flight finish for up to `graceMs`, then cancels what is left and
-   * closes every connection.
+   * Stops taking calls (a graceful GOAWAY; on tsgrpc's engine in two phases, so that the calls the clients sent before
+   * they read it are still served), lets the calls in flight finish for up to `graceMs`, then cancels what is left and closes every connection.
    */
   async shutdown(graceMs = 10_000): Promise<void> {
     this.shuttingDown = true;
     this.options.health?.shutdown();
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
-    for (const s of this.sessions) s.close();
+    for (const s of this.sessions) s.close(); // one GOAWAY: see limitSessionAge for why not two
     for (const c of this.connections) c.close();
     this.closeIdleHttp1();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
