@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { connect, createServer as createNetServer, type AddressInfo, type Socket } from "node:net";
 import { createChannel, createClient, createServer, GrpcError, Status } from "../src/index.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
@@ -145,5 +146,72 @@ test("the channel reconnects after the server comes back; waitForReady rides out
     }
   } finally {
     channel.close();
+  }
+});
+
+test("more calls in flight than the server's concurrent-stream limit: the rest wait for a stream, none fails (both engines)", async () => {
+  const impl = userServiceImpl();
+  let inHandler = 0;
+  let most = 0;
+  const server = createServer({ maxConcurrentStreams: 100 }).add(UserService, {
+    ...impl,
+    async getUser(req, ctx) {
+      most = Math.max(most, ++inHandler);
+      await new Promise((r) => setImmediate(r));
+      inHandler--;
+      return impl.getUser(req, ctx);
+    },
+  });
+  const port = await server.listen("127.0.0.1:0");
+  try {
+    for (const engine of ["tsgrpc", "node"] as const) {
+      most = 0;
+      const channel = createChannel(`127.0.0.1:${port}`, { http2Engine: engine });
+      try {
+        const results = await Promise.allSettled(Array.from({ length: 1000 }, () => createClient(UserService, channel).getUser({ id: 1 }, { timeout: 20_000 })));
+        assert.deepEqual(results.filter((r) => r.status === "rejected").map((r) => String((r as PromiseRejectedResult).reason)).slice(0, 3), [], engine);
+        assert.ok(most <= 100, `${engine}: at most 100 calls at once in the server (${most})`);
+      } finally {
+        channel.close();
+      }
+    }
+  } finally {
+    await server.shutdown(100);
+  }
+});
+
+test("a connection lost while a response streams in ends the call UNAVAILABLE (not CANCELLED)", async () => {
+  const server = createServer().add(UserService, {
+    ...userServiceImpl(),
+    async *watchUsers(_req, ctx) {
+      yield { id: 1, username: "first" };
+      await new Promise((resolve) => ctx.signal.addEventListener("abort", resolve));
+    },
+  });
+  let received!: () => void;
+  const firstReceived = new Promise<void>((r) => (received = r));
+  const port = await server.listen("127.0.0.1:0");
+  // A TCP proxy in between, whose sockets are cut: the connection is lost, with no HTTP/2 goodbye from anyone.
+  const sockets: Socket[] = [];
+  const proxy = createNetServer((inbound) => {
+    const outbound = connect(port, "127.0.0.1");
+    sockets.push(inbound, outbound);
+    inbound.pipe(outbound).pipe(inbound);
+    inbound.on("error", () => {});
+    outbound.on("error", () => {});
+  });
+  await new Promise<void>((r) => proxy.listen(0, "127.0.0.1", r));
+  const channel = createChannel(`127.0.0.1:${(proxy.address() as AddressInfo).port}`);
+  try {
+    const reading = (async () => {
+      for await (const u of createClient(UserService, channel).watchUsers({})) received(), void u;
+    })();
+    await firstReceived;
+    for (const s of sockets) s.destroy();
+    await assert.rejects(reading, (e: GrpcError) => e.code === Status.UNAVAILABLE && /closed before the call ended/.test(e.message));
+  } finally {
+    channel.close();
+    proxy.close();
+    await server.shutdown(100);
   }
 });

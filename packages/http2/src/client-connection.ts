@@ -1,7 +1,7 @@
 import type { Socket } from "node:net";
 import { Http2Connection, type ConnectionOptions } from "./connection.js";
 import { ErrorCode, Http2Error } from "./errors.js";
-import { CLIENT_PREFACE, SettingId } from "./frame.js";
+import { CLIENT_PREFACE, Flag, SettingId } from "./frame.js";
 import { responseHeaders, trailerHeaders } from "./request-headers.js";
 import { ClientStream } from "./client-stream.js";
 import type { OutgoingHeaders } from "./stream.js";
@@ -26,27 +26,89 @@ export class ClientConnection extends Http2Connection<ClientStream> {
     super(socket, options, [[SettingId.ENABLE_PUSH, 0]], CLIENT_PREFACE);
   }
 
-  /** Whether a new request can start now (not closing, ids left, under the server's concurrency limit). */
+  /** Whether a new request can start here (not closing, stream ids left); it may wait for a stream slot. */
   get canRequest(): boolean {
-    return !this.closing && !this.destroyed && this.nextStreamId <= MAX_STREAM_ID && this.streams.size < this.peerMaxConcurrentStreams;
+    return !this.closing && !this.destroyed && this.nextStreamId <= MAX_STREAM_ID;
   }
 
   /**
-   * Opens a stream with these request headers (`endStream`: and no body). Throws REFUSED_STREAM when the connection
-   * cannot take it: closing (GOAWAY), out of stream ids, or at the server's concurrency limit; a new connection, or
-   * waiting, is the caller's choice.
+   * Opens a stream with these request headers (`endStream`: and no body). At the server's concurrency limit
+   * (SETTINGS_MAX_CONCURRENT_STREAMS; 100 until its SETTINGS arrive, as nghttp2 assumes) the request waits, in order,
+   * for a stream to close: its body may be written meanwhile. Throws REFUSED_STREAM when the connection cannot take
+   * it: closing (GOAWAY) or out of stream ids; a waiting request the connection cannot start after all (a GOAWAY, the
+   * connection lost) closes with REFUSED_STREAM, having never left the client.
    */
   request(headers: OutgoingHeaders, endStream = false): ClientStream {
     if (this.closing || this.destroyed) throw new Http2Error(ErrorCode.REFUSED_STREAM, "the connection is closing");
     if (this.nextStreamId > MAX_STREAM_ID) throw new Http2Error(ErrorCode.REFUSED_STREAM, "the connection has used every stream id: open a new one");
-    if (this.streams.size >= this.peerMaxConcurrentStreams) throw new Http2Error(ErrorCode.REFUSED_STREAM, `the server allows ${this.peerMaxConcurrentStreams} concurrent streams`);
-    const id = this.nextStreamId;
-    this.nextStreamId += 2;
-    const stream = new ClientStream(id, this, this.peerInitialWindow, this.initialWindowSize);
-    this.streams.set(id, stream);
+    const stream = new ClientStream(0, this, this.peerInitialWindow, this.initialWindowSize);
     this.clearIdleTimer();
-    stream.sendRequest(headers, endStream);
+    if (this.waiting.length === 0 && this.streams.size < this.streamLimit) this.start(stream, headers, endStream);
+    else this.waiting.push({ stream, headers, endStream });
     return stream;
+  }
+
+  /** Requests waiting for a stream slot, oldest first. */
+  private readonly waiting: Array<{ stream: ClientStream; headers: OutgoingHeaders; endStream: boolean }> = [];
+  private peerSettingsReceived = false;
+
+  /** How many streams may be open at once: the server's limit, or 100 before it has said. */
+  private get streamLimit(): number {
+    return this.peerSettingsReceived ? this.peerMaxConcurrentStreams : Math.min(100, this.peerMaxConcurrentStreams);
+  }
+
+  /** Gives the stream its id and sends its headers, then whatever it queued while waiting. */
+  private start(stream: ClientStream, headers: OutgoingHeaders, endStream: boolean): void {
+    if (this.nextStreamId > MAX_STREAM_ID) return stream.close(ErrorCode.REFUSED_STREAM);
+    stream.id = this.nextStreamId;
+    this.nextStreamId += 2;
+    stream.sendWindow = this.peerInitialWindow;
+    this.streams.set(stream.id, stream);
+    stream.sendRequest(headers, endStream);
+    if (stream.queue.length > 0 || stream.endQueued) this.sendQueued(stream);
+  }
+
+  /** Starts waiting requests while there are slots. */
+  private startWaiting(): void {
+    while (this.waiting.length > 0 && this.streams.size < this.streamLimit && !this.closing && !this.destroyed) {
+      const { stream, headers, endStream } = this.waiting.shift()!;
+      if (!stream.closed) this.start(stream, headers, endStream);
+    }
+  }
+
+  /** The waiting requests will not start here: refused, so that they can be sent elsewhere. */
+  private refuseWaiting(): void {
+    for (const { stream } of this.waiting.splice(0)) stream.close(ErrorCode.REFUSED_STREAM);
+  }
+
+  override sendQueued(stream: ClientStream): void {
+    if (stream.id !== 0) super.sendQueued(stream); // a waiting request's data goes out when it starts
+  }
+
+  override reset(stream: ClientStream, code: ErrorCode): void {
+    if (stream.id !== 0) return super.reset(stream, code);
+    // Never sent: it leaves the queue, with nothing on the wire.
+    const i = this.waiting.findIndex((w) => w.stream === stream);
+    if (i >= 0) this.waiting.splice(i, 1);
+    stream.close(code);
+  }
+
+  protected override closeStream(stream: ClientStream, code: ErrorCode): void {
+    super.closeStream(stream, code);
+    if (this.waiting.length > 0) this.startWaiting();
+  }
+
+  protected override onSettings(flags: number, id: number, payload: Buffer): void {
+    super.onSettings(flags, id, payload);
+    if (id === 0 && !(flags & Flag.ACK)) {
+      this.peerSettingsReceived = true;
+      this.startWaiting();
+    }
+  }
+
+  protected override onSocketClose(code?: ErrorCode): void {
+    this.refuseWaiting();
+    super.onSocketClose(code);
   }
 
   protected isIdle(id: number): boolean {
@@ -84,6 +146,7 @@ export class ClientConnection extends Http2Connection<ClientStream> {
   protected onPeerGoaway(lastStreamId: number, code: number, debug: string): void {
     this.closing = true;
     this.onServerGoaway?.(code, debug);
+    this.refuseWaiting();
     for (const stream of this.streams.values()) if (stream.id > lastStreamId) this.closeStream(stream, ErrorCode.REFUSED_STREAM);
     if (this.streams.size === 0) this.socket.end();
   }

@@ -59,7 +59,8 @@ export class Http2Stream {
   private endPending = false;
 
   constructor(
-    readonly id: number,
+    /** The stream id; 0 for a client's request still waiting for a stream slot (see ClientConnection.request). */
+    public id: number,
     protected readonly host: StreamHost,
     initialSendWindow: number,
     initialReceiveWindow: number,

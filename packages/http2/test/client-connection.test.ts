@@ -20,6 +20,7 @@ nodeServer.on("stream", (stream: ServerHttp2Stream, headers) => {
   const chunks: Buffer[] = [];
   stream.on("data", (c: Buffer) => chunks.push(c));
   stream.on("end", () => {
+    if (stream.destroyed || stream.closed) return; // the client went away
     stream.respond({ ":status": 200, "x-path": path }, { waitForTrailers: true });
     stream.on("wantTrailers", () => stream.sendTrailers({ "x-length": String(Buffer.concat(chunks).length) }));
     stream.end(Buffer.concat(chunks));
@@ -86,20 +87,45 @@ test("client -> node:http2: a 100 Continue is skipped; a reset stream closes wit
   }
 });
 
-test("client: the server's SETTINGS_MAX_CONCURRENT_STREAMS and the last stream id are respected with REFUSED_STREAM", async () => {
+test("client: at the server's SETTINGS_MAX_CONCURRENT_STREAMS a request waits for a stream to close; the last stream id is respected", async () => {
   const connection = await open(nodePort);
   try {
-    await exchange(connection, "/warm", Buffer.from("x")); // the server's SETTINGS have arrived
-    const open50 = Array.from({ length: 50 }, () => connection.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/hold" }));
-    assert.equal(connection.canRequest, false);
-    assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), (e: { code: number }) => e.code === ErrorCode.REFUSED_STREAM);
-    for (const s of open50) s.reset();
+    await exchange(connection, "/warm", Buffer.from("x")); // the server's SETTINGS (50 streams) have arrived
+    const held = Array.from({ length: 50 }, () => connection.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/hold" }));
+    assert.equal(connection.canRequest, true, "a request may still be made: it waits");
+    // nghttp2 would refuse a 51st stream: this one waits, its body written meanwhile, and is answered once a slot frees.
+    const late = exchange(connection, "/late", Buffer.from("written while waiting"));
+    const dropped = connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/dropped" });
+    let droppedCode: number | undefined;
+    dropped.read(() => {}, () => {}, (code) => (droppedCode = code));
+    dropped.reset(); // leaves the queue without a trace on the wire
+    assert.equal(droppedCode, ErrorCode.CANCEL);
+    assert.equal(dropped.id, 0, "a dropped waiting request never got a stream id");
+    held[0]!.reset();
+    const answer = await late;
+    assert.equal(answer.code, ErrorCode.NO_ERROR);
+    assert.equal(answer.body.toString(), "written while waiting");
+    for (const s of held) s.reset();
     (connection as unknown as { nextStreamId: number }).nextStreamId = 2 ** 31 - 1;
     connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }, true);
     assert.throws(() => connection.request({ ":method": "GET", ":scheme": "http", ":authority": "x", ":path": "/" }), /every stream id/);
   } finally {
     connection.destroy();
   }
+});
+
+test("client: before the server's SETTINGS arrive at most 100 streams open; waiting requests are refused when the connection goes", async () => {
+  const connection = await open(nodePort);
+  const requests = Array.from({ length: 150 }, () => connection.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/hold" }));
+  const codes = new Map<ClientStream, number>();
+  for (const r of requests) r.read(() => {}, () => {}, (code) => codes.set(r, code));
+  const waiting = requests.filter((r) => r.id === 0);
+  assert.equal(waiting.length, 50, "100 started at once, 50 wait for the server's SETTINGS");
+  connection.destroy();
+  const until = Date.now() + 5_000;
+  while (codes.size < 150 && Date.now() < until) await new Promise((r) => setImmediate(r));
+  assert.equal(codes.size, 150, "every request closed");
+  for (const r of waiting) assert.equal(codes.get(r), ErrorCode.REFUSED_STREAM, "a waiting request never left the client: refused");
 });
 
 test("client: the server's GOAWAY refuses the streams above its last stream id, and no new request starts", async () => {
