@@ -108,6 +108,23 @@ export class Channel implements Transport {
   private idleTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly idleTimeoutMs: number;
   private closed = false;
+  /** @internal Whether the resolver has answered once (or failed): until then calls wait, as their method config may change. */
+  configured = false;
+  private configWaiters: (() => void)[] = [];
+
+  /** @internal Calls `callback` once the resolver has answered once (at once if it has), connecting the channel if IDLE. */
+  whenConfigured(callback: () => void): void {
+    if (this.configured || this.closed) return callback();
+    this.configWaiters.push(callback);
+    this.exitIdle();
+  }
+
+  private markConfigured(): void {
+    if (this.configured) return;
+    this.configured = true;
+    for (const waiter of this.configWaiters.splice(0)) waiter();
+  }
+
   /** Why the resolver's last service config was refused (the channel kept the one before it). */
   serviceConfigError: Error | undefined;
 
@@ -236,12 +253,14 @@ export class Channel implements Transport {
     if (fresh) this.balancer.instance.exitIdle();
     if (resolution.addresses.length === 0) this.resolveLater();
     else this.resolutionFailures = 0;
+    this.markConfigured();
   }
 
   private resolutionFailed(error: Error): void {
     if (this.closed) return;
     if (this.balancer) this.balancer.instance.resolutionFailed(error);
     else if (this.connectivity.state !== "IDLE") this.setState("TRANSIENT_FAILURE", () => error);
+    this.markConfigured();
     this.resolveLater();
   }
 
@@ -259,6 +278,8 @@ export class Channel implements Transport {
     if (fromResolver === null || this.options.disableResolverServiceConfig) {
       next = this.defaultConfig;
       this.serviceConfigError = undefined;
+    } else if (fromResolver instanceof Error) {
+      this.serviceConfigError = fromResolver;
     } else if (fromResolver !== undefined) {
       try {
         next = checkServiceConfig(fromResolver, false);
@@ -368,6 +389,7 @@ export class Channel implements Transport {
     this.balancer?.instance.close();
     this.resolver.close?.();
     this.pending.failAll(new Error("the channel is closed"));
+    for (const waiter of this.configWaiters.splice(0)) waiter();
     this.picker = () => new Error("the channel is closed");
     this.connectivity.set("SHUTDOWN");
   }

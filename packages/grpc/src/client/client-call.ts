@@ -73,11 +73,29 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   }
 
   private start(requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>): void {
-    let { deadline, signal } = effectiveLimits(this.options);
+    const { deadline, signal } = effectiveLimits(this.options);
     this.waitForReady = this.options.waitForReady;
+    if (signal?.aborted) return this.finish(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
+    if (signal) {
+      // Removed when the call ends: a signal shared by many calls must not collect a listener per call.
+      const onAbort = () => this.cancel("Cancelled by the caller");
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.removeAbortListener = () => signal.removeEventListener("abort", onAbort);
+    }
+    if (this.channel.configured) return this.proceed(requests, deadline, Date.now());
+    // The channel's first resolution may bring the service config this call's method config comes from: the call
+    // waits for it (its own deadline running meanwhile), as gRPC's calls wait for the resolver's first answer.
+    const startedAt = Date.now();
+    if (deadline !== undefined && !this.setDeadline(deadline)) return;
+    this.channel.whenConfigured(() => this.status === undefined && this.proceed(requests, deadline, startedAt));
+  }
+
+  /** With the channel's config known: the method's config applied, then the requests and the first attempt. */
+  private proceed(requests: AsyncIterable<MessageInit<I>> | Iterable<MessageInit<I>>, ownDeadline: number | undefined, startedAt: number): void {
+    let deadline = ownDeadline;
     const config = this.channel.methodConfig(this.method.path);
     if (config) {
-      if (config.timeoutMs !== undefined) deadline = Math.min(deadline ?? Infinity, Date.now() + config.timeoutMs);
+      if (config.timeoutMs !== undefined) deadline = Math.min(deadline ?? Infinity, startedAt + config.timeoutMs);
       this.waitForReady ??= config.waitForReady;
       if (config.maxResponseMessageBytes !== undefined) this.maxReceiveMessageSize = Math.min(this.maxReceiveMessageSize, config.maxResponseMessageBytes);
       if (config.maxRequestMessageBytes !== undefined) this.maxSendMessageSize = Math.min(this.maxSendMessageSize, config.maxRequestMessageBytes);
@@ -87,18 +105,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
         if (this.retryPolicy) this.backoff = new RetryBackoff(this.retryPolicy);
       }
     }
-    this.deadline = deadline;
-    if (signal?.aborted) return this.finish(new GrpcError(Status.CANCELLED, "Cancelled before the call started"));
-    if (signal) {
-      // Removed when the call ends: a signal shared by many calls must not collect a listener per call.
-      const onAbort = () => this.cancel("Cancelled by the caller");
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.removeAbortListener = () => signal.removeEventListener("abort", onAbort);
-    }
-    if (deadline !== undefined) {
-      if (deadline - Date.now() <= 0) return this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
-      this.timer = new DeadlineTimer(deadline, () => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
-    }
+    if (deadline !== this.deadline && !this.setDeadline(deadline!)) return;
     if (Array.isArray(requests) && requests.length === 1) {
       // One request (unary, server streaming): encoded once, written and ended with the headers by every attempt.
       if (!this.add(requests[0] as MessageInit<I>)) return;
@@ -109,6 +116,18 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
       void this.pump(requests);
     }
     if (this.hedgingPolicy && this.status === undefined) this.scheduleHedge(this.hedgingPolicy.hedgingDelayMs);
+  }
+
+  /** The call's deadline (its timer replaced, if it had one); false when it has passed already and the call ended. */
+  private setDeadline(deadline: number): boolean {
+    this.timer?.clear();
+    this.deadline = deadline;
+    if (deadline - Date.now() <= 0) {
+      this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started"));
+      return false;
+    }
+    this.timer = new DeadlineTimer(deadline, () => this.finish(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
+    return true;
   }
 
   /** Encodes one request and keeps it for the attempts; false when the call failed instead. */

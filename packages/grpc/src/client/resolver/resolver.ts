@@ -6,10 +6,11 @@ export interface Resolution {
   readonly addresses: readonly Address[];
   /**
    * The service config the name publishes, as JSON text or the parsed object (checked by the channel: an invalid one
-   * is reported and the previous config kept); null when the name has none (the channel's default applies);
-   * undefined when this resolver does not look for one.
+   * is reported and the previous config kept); null when the name has none (the channel's default applies); an Error
+   * when the name's config could not be read (reported, the previous kept); undefined when this resolver does not
+   * look for one.
    */
-  readonly serviceConfig?: string | object | null;
+  readonly serviceConfig?: string | object | null | Error;
 }
 
 /**
@@ -39,4 +40,9 @@ export interface ResolverFactory {
 export interface ResolverOptions {
   /** Least time between two DNS lookups of one channel (grpc-js's `dns_min_time_between_resolutions_ms`). */
   dnsMinTimeBetweenResolutionsMs?: number;
+  /**
+   * Look up a DNS name's service config in its `_grpc_config.NAME` TXT record (gRFC A2) beside its addresses (default
+   * false: a TXT lookup the network cannot answer would hold up every resolution).
+   */
+  dnsServiceConfig?: boolean;
 }
