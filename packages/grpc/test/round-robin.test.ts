@@ -70,6 +70,8 @@ test("round_robin: waitForReady calls that end (deadline, cancel) while no addre
   const pending = (channel as unknown as { pending: { size: number } }).pending;
   try {
     const client = createClient(UserService, channel);
+    channel.getState(true);
+    await channel.whenState("TRANSIENT_FAILURE", AbortSignal.timeout(10_000)); // resolved: calls now wait for an address
     const calls = Array.from({ length: 50 }, () => client.getUser({ id: 1 }, { waitForReady: true, timeout: 100 }));
     assert.equal(pending.size, 50, "the calls wait while no address is ready");
     for (const r of await Promise.allSettled(calls)) assert.match(String((r as PromiseRejectedResult).reason), /DEADLINE_EXCEEDED/);
