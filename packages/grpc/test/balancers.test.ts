@@ -97,3 +97,17 @@ test("a resolver that finds no addresses, or fails: fail-fast calls get UNAVAILA
     channel.close();
   }
 });
+
+test("a resolver that never answers: calls end at their deadline and leave nothing behind", async () => {
+  registerResolver({ scheme: "silent", create: () => ({ resolve: () => new Promise(() => {}) }) });
+  const channel = createChannel("silent:users");
+  const waiting = (channel as unknown as { configWaiters: Set<unknown> }).configWaiters;
+  try {
+    const calls = Array.from({ length: 20 }, () => createClient(UserService, channel).getUser({ id: 1 }, { timeout: 50 }));
+    assert.equal(waiting.size, 20, "the calls wait for the resolver's first answer");
+    for (const r of await Promise.allSettled(calls)) assert.match(String((r as PromiseRejectedResult).reason), /DEADLINE_EXCEEDED/);
+    assert.equal(waiting.size, 0, "each stopped waiting as it ended");
+  } finally {
+    channel.close();
+  }
+});

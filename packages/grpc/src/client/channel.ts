@@ -110,19 +110,32 @@ export class Channel implements Transport {
   private closed = false;
   /** @internal Whether the resolver has answered once (or failed): until then calls wait, as their method config may change. */
   configured = false;
-  private configWaiters: (() => void)[] = [];
+  private configWaiters = new Set<() => void>();
 
-  /** @internal Calls `callback` once the resolver has answered once (at once if it has), connecting the channel if IDLE. */
-  whenConfigured(callback: () => void): void {
-    if (this.configured || this.closed) return callback();
-    this.configWaiters.push(callback);
+  /**
+   * @internal Calls `callback` once the resolver has answered once (at once if it has), connecting the channel if
+   * IDLE. Returns the function that takes the callback back (a call that ends first).
+   */
+  whenConfigured(callback: () => void): () => void {
+    if (this.configured || this.closed) {
+      callback();
+      return () => {};
+    }
+    this.configWaiters.add(callback);
     this.exitIdle();
+    return () => this.configWaiters.delete(callback);
   }
 
   private markConfigured(): void {
     if (this.configured) return;
     this.configured = true;
-    for (const waiter of this.configWaiters.splice(0)) waiter();
+    this.flushConfigWaiters();
+  }
+
+  private flushConfigWaiters(): void {
+    const waiters = [...this.configWaiters];
+    this.configWaiters.clear();
+    for (const waiter of waiters) waiter();
   }
 
   /** Why the resolver's last service config was refused (the channel kept the one before it). */
@@ -389,7 +402,7 @@ export class Channel implements Transport {
     this.balancer?.instance.close();
     this.resolver.close?.();
     this.pending.failAll(new Error("the channel is closed"));
-    for (const waiter of this.configWaiters.splice(0)) waiter();
+    this.flushConfigWaiters();
     this.picker = () => new Error("the channel is closed");
     this.connectivity.set("SHUTDOWN");
   }

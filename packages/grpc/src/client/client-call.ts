@@ -57,6 +57,8 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   private hedgeTimer: ReturnType<typeof setTimeout> | undefined;
   private attemptStarted: (() => void) | undefined;
   private baseHeaders: OutgoingHttpHeaders | undefined;
+  /** Takes the call out of the channel's wait for its first resolution, when it ends before that. */
+  private releaseConfigWait: (() => void) | undefined;
 
   constructor(
     readonly channel: Channel,
@@ -87,7 +89,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     // waits for it (its own deadline running meanwhile), as gRPC's calls wait for the resolver's first answer.
     const startedAt = Date.now();
     if (deadline !== undefined && !this.setDeadline(deadline)) return;
-    this.channel.whenConfigured(() => this.status === undefined && this.proceed(requests, deadline, startedAt));
+    this.releaseConfigWait = this.channel.whenConfigured(() => this.status === undefined && this.proceed(requests, deadline, startedAt));
   }
 
   /** With the channel's config known: the method's config applied, then the requests and the first attempt. */
@@ -338,6 +340,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     clearTimeout(this.nextAttemptTimer);
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
+    this.releaseConfigWait?.();
     for (const a of this.attempts) a.cancel();
     this.attempts = [];
     this.releaseBuffer();
