@@ -378,8 +378,8 @@ export class Channel implements Transport {
 
   /** @internal */
   callEnded(connection: CallConnection): void {
-    this.callsInFlight--;
-    this.lastCallEnded = Date.now();
+    // The idle check looks at this only once no call is in flight: the clock is read then, not at every call's end.
+    if (--this.callsInFlight === 0) this.lastCallEnded = Date.now();
     connection.callEnded();
   }
 

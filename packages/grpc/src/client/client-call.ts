@@ -104,7 +104,6 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
       if (!this.channel.retriesDisabled) {
         this.retryPolicy = config.retryPolicy;
         this.hedgingPolicy = config.hedgingPolicy;
-        if (this.retryPolicy) this.backoff = new RetryBackoff(this.retryPolicy);
       }
     }
     if (deadline !== this.deadline && !this.setDeadline(deadline!)) return;
@@ -185,7 +184,8 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   private trimSent(): void {
     const c = this.committed;
     if (c && c.sent === this.requests.length && c.sent > 0) {
-      this.requests.length = 0;
+      if (c.sent === 1) this.requests.pop(); // cheaper than setting the length, for the one request of a unary call
+      else this.requests.length = 0;
       c.sent = 0;
     }
   }
@@ -228,8 +228,11 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   }
 
   attemptEnded(attempt: CallAttempt, status: GrpcError | null, outcome: AttemptOutcome): void {
-    const i = this.attempts.indexOf(attempt);
-    if (i >= 0) this.attempts.splice(i, 1);
+    if (this.attempts.length === 1 && this.attempts[0] === attempt) this.attempts.pop();
+    else {
+      const i = this.attempts.indexOf(attempt);
+      if (i >= 0) this.attempts.splice(i, 1);
+    }
     if (this.status !== undefined) return;
     if (status === null) this.channel.retryThrottle?.succeeded(); // every success counts, committed or not (as grpc-js)
     if (this.committed) return attempt === this.committed ? this.finish(status, outcome.trailers) : undefined;
@@ -260,7 +263,8 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     if (!retryable || pushback === "stop" || this.noMoreAttempts || this.started >= this.maxAttempts || (throttle && !throttle.allowsRetry)) {
       return this.finish(status, outcome.trailers);
     }
-    this.nextAttemptTimer = setTimeout(() => this.startAttempt(), this.backoff!.next(pushback));
+    this.backoff ??= new RetryBackoff(this.retryPolicy!); // made at the first retry: most calls never need one
+    this.nextAttemptTimer = setTimeout(() => this.startAttempt(), this.backoff.next(pushback));
   }
 
   private lastFailure: { status: GrpcError; trailers: IncomingHttpHeaders | undefined } | undefined;

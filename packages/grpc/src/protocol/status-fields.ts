@@ -11,6 +11,7 @@ import { decodeStatusMessage } from "./status-message.js";
 export function statusFromFields(fields: Record<string, string | string[] | number | undefined>, onTrailer?: (trailers: Metadata) => void): GrpcError | null {
   const raw = fields["grpc-status"];
   const code = raw !== undefined && /^\d+$/.test(String(raw)) ? Number(raw) : Status.UNKNOWN;
+  if (code === Status.OK && !onTrailer) return null; // no Metadata built for trailers nobody reads
   const message = decodeStatusMessage(String(fields["grpc-message"] ?? ""));
   const metadata = Metadata.fromHeaders(fields);
   onTrailer?.(metadata);

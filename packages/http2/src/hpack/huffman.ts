@@ -39,6 +39,9 @@ export function huffmanLength(bytes: Uint8Array): number {
   return (bits + 7) >>> 3;
 }
 
+/** 2^i for the encoder's shifts: `2 ** n` with a variable n is a call into V8's C++ pow, several per byte. */
+const POW2 = Array.from({ length: 64 }, (_, i) => 2 ** i);
+
 /** Huffman-encodes `bytes` into `out` at `at` (room for huffmanLength(bytes)); returns the end. */
 export function huffmanEncode(bytes: Uint8Array, out: Uint8Array, at: number): number {
   let acc = 0; // pending bits, at most 7 + 30 of them: kept below 2^53 by flushing whole bytes
@@ -46,13 +49,13 @@ export function huffmanEncode(bytes: Uint8Array, out: Uint8Array, at: number): n
   for (let i = 0; i < bytes.length; i++) {
     const symbol = bytes[i]!;
     const length = LENGTHS[symbol]!;
-    acc = acc * 2 ** length + CODES[symbol]!;
+    acc = acc * POW2[length]! + CODES[symbol]!;
     pending += length;
     while (pending >= 8) {
       pending -= 8;
-      const byte = Math.floor(acc / 2 ** pending);
+      const byte = Math.floor(acc / POW2[pending]!);
       out[at++] = byte;
-      acc -= byte * 2 ** pending;
+      acc -= byte * POW2[pending]!;
     }
   }
   // Padding: the most significant bits of EOS, all ones (RFC 7541 5.2).
