@@ -1,0 +1,186 @@
+// The `channel` scenario (issue 17): what the channel (resolver -> balancer -> subchannels, every call through the
+// retry layer) costs a client per call, side by side in one run, and calls/s through round_robin over 1, 2 and 3
+// backend processes.
+//
+//   common case: GetUser on one server with 100 calls in flight, one client process per variant (bench/clients/
+//     channel.mjs): the client before the channel rebuild (an older build, when given), today's pick_first (the
+//     default), round_robin over the one backend, and a retry policy that never fires. Done against the `bare` server
+//     (node:http2 replaying a fixed answer: the `clients` scenario's server) and against the `tsgrpc` server (its
+//     engine answers several times faster than one client can call, so there the client alone sets the rate).
+//   backends: round_robin over 1, 2 and 3 tsgrpc server processes.
+//
+// Every client process warms up first and then stays up; the measured runs go round-robin across the variants
+// (A B C D, A B C D, ...) so that a slow stretch of a shared machine hurts all of them alike. Client CPU per call is
+// user+system time over the run (getrusage in the client; /proc's count in 10 ms ticks is kept as a cross-check).
+import { spawn } from "node:child_process";
+import { createInterface } from "node:readline";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { cpuSeconds, startServer } from "./process.mjs";
+import { formatRate, median } from "./stats.mjs";
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** Starts bench/clients/channel.mjs on `cpu`; resolves once it has warmed up. */
+async function startClient(variant, target, { cpu, n, inFlight, before }) {
+  const args = [join(here, "../clients/channel.mjs"), variant, "--target", target, "-n", String(n), "-c", String(inFlight)];
+  if (before) args.push("--before", before);
+  const child = spawn("taskset", ["-c", String(cpu), process.execPath, ...args], { stdio: ["pipe", "pipe", "inherit"] });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  let exited;
+  const exit = new Promise((resolve) => child.once("exit", (code) => resolve((exited = code))));
+  const nextLine = async () => {
+    const line = await Promise.race([lines.next(), exit.then((code) => ({ done: true, code }))]);
+    if (line.done) throw new Error(`client ${variant} (${target}) exited with ${exited ?? line.code}`);
+    return JSON.parse(line.value);
+  };
+  await nextLine(); // {"ready":true}: warmed up
+  return {
+    variant,
+    pid: child.pid,
+    async run() {
+      child.stdin.write("run\n");
+      return nextLine();
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      child.stdin.end("quit\n");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 5000);
+      await exit;
+      clearTimeout(timer);
+    },
+  };
+}
+
+/**
+ * One comparison: the servers are started (each pinned to `serverCpu`), then one client per row, warmed up one
+ * after the other; then `rounds` rounds, each a measured run of every row in turn. A row is { id, variant, target }.
+ */
+async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFlight, before, port, log }) {
+  const started = [];
+  const clients = [];
+  try {
+    for (const [i, name] of servers.entries()) started.push(Object.assign(await startServer(name, port + i, serverCpu), { name, port: port + i }));
+    const targetOf = (backends) => (backends === 1 ? `127.0.0.1:${port}` : `ipv4:${started.slice(0, backends).map((s) => `127.0.0.1:${s.port}`).join(",")}`);
+    for (const row of rows) {
+      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before }), { row, runs: [] }));
+    }
+    for (let r = 0; r < rounds; r++) {
+      for (const c of clients) {
+        const procBefore = cpuSeconds(c.pid);
+        const serverBefore = started.map((s) => cpuSeconds(s.pid));
+        const t0 = performance.now();
+        const result = await c.run();
+        const seconds = (performance.now() - t0) / 1000;
+        const serverCpu = started.map((s, i) => cpuSeconds(s.pid) - serverBefore[i]);
+        c.runs.push({ ...result, procCpuUs: (cpuSeconds(c.pid) - procBefore) * 1e6, serverCpu, seconds });
+        log?.(`  ${c.row.id}: ${formatRate(result.rate)} calls/s, ${(result.cpuUs / n).toFixed(2)} µs CPU per call\n`);
+      }
+    }
+  } finally {
+    for (const c of clients) await c.stop();
+    for (const s of started) await s.stop();
+  }
+  return clients.map(({ row, runs }) => {
+    const serverCpuTotals = runs[0].serverCpu.map((_, i) => runs.reduce((sum, x) => sum + x.serverCpu[i], 0));
+    const serverTotal = serverCpuTotals.reduce((a, b) => a + b, 0);
+    return {
+      id: row.id,
+      label: row.label,
+      variant: row.variant,
+      backends: row.backends ?? 1,
+      rate: median(runs.map((x) => x.rate)),
+      cpuUsPerCall: median(runs.map((x) => x.cpuUs / n)),
+      procCpuUsPerCall: median(runs.map((x) => x.procCpuUs / n)),
+      p50Ms: median(runs.map((x) => x.p50Ms)),
+      p99Ms: median(runs.map((x) => x.p99Ms)),
+      /** The server core's busy share over the runs (1 = saturated): all backends together. */
+      serverBusy: serverTotal / runs.reduce((sum, x) => sum + x.seconds, 0),
+      /** Each backend's share of the servers' CPU over this row's runs (how evenly round_robin spread the calls). */
+      backendShares: serverCpuTotals.slice(0, row.backends ?? 1).map((x) => x / (serverTotal || 1)),
+      runs: runs.map((x) => ({ rate: x.rate, cpuUsPerCall: x.cpuUs / n, procCpuUsPerCall: x.procCpuUs / n })),
+    };
+  });
+}
+
+/** The rows of the common-case comparison; the `before` ones only when an older build is given. */
+function commonRows(before) {
+  const rows = [
+    { id: "before", variant: "before", label: "(a) before the channel rebuild (d2e0cba), direct connection (pick_first)" },
+    { id: "before-round_robin", variant: "before-round_robin", label: "(a') before, loadBalancingPolicy round_robin, 1 backend" },
+    { id: "pick_first", variant: "pick_first", label: "(b) today, pick_first (default)" },
+    { id: "round_robin", variant: "round_robin", label: "(c) today, round_robin, 1 backend" },
+    { id: "retry", variant: "retry", label: "(d) today, pick_first + retry policy that never fires" },
+    { id: "round_robin+retry", variant: "round_robin+retry", label: "(e) today, round_robin + retry policy that never fires" },
+  ];
+  return before ? rows : rows.filter((r) => !r.variant.startsWith("before"));
+}
+
+/**
+ * Runs the scenario. `before`: a directory holding a build of the client before the channel rebuild (optional).
+ * Returns plain data for renderChannel and the JSON results.
+ */
+export async function runChannel({ quick, rounds, before, serverCpu, clientCpu, port, log }) {
+  const n = quick ? 4000 : 30_000;
+  const inFlight = 100;
+  const common = { rounds, clientCpu, serverCpu, n, inFlight, before, port, log };
+  const result = { n, inFlight, rounds, before: before ?? null, serverCpu, clientCpu, common: {}, backends: [] };
+  for (const server of ["bare", "tsgrpc"]) {
+    log?.(`channel: common case against the ${server} server\n`);
+    result.common[server] = await compare({ ...common, servers: [server], rows: commonRows(before) });
+  }
+  log?.("channel: round_robin over 1, 2, 3 tsgrpc backends\n");
+  const backendRows = [1, 2, 3].map((b) => ({ id: `round_robin x${b}`, variant: "round_robin", backends: b, label: `round_robin over ${b} backend${b > 1 ? "s" : ""}` }));
+  result.backends = await compare({ ...common, servers: ["tsgrpc", "tsgrpc", "tsgrpc"], rows: backendRows });
+  return result;
+}
+
+function ratio(a, b) {
+  return a && b ? `${(a / b).toFixed(3)}x` : "–";
+}
+
+/** Per-round ratios of a row's CPU per call to another row's (runs of a round are taken back to back). */
+function roundRatios(rows, id, baseId) {
+  const a = rows.find((r) => r.id === id);
+  const b = rows.find((r) => r.id === baseId);
+  if (!a || !b) return undefined;
+  return a.runs.map((x, i) => x.cpuUsPerCall / b.runs[i].cpuUsPerCall);
+}
+
+/** The markdown section for bench/results/channel.md. */
+export function renderChannel(r, { date, machine, command }) {
+  const lines = [];
+  const m = machine;
+  lines.push(`## Channel (issue 17), ${date.slice(0, 16).replace("T", " ")} UTC`, "");
+  lines.push(`Command: \`${command}\`${r.quick ? " (quick mode: 1 round, small counts; not for conclusions)" : ""}.`);
+  lines.push(`Machine: ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}. Servers pinned to core ${r.serverCpu}, clients to core ${r.clientCpu} (\`taskset\`).`);
+  lines.push(`${r.n.toLocaleString("en")} GetUser calls per run, ${r.inFlight} in flight, one client process per row, warmed up once and kept up; ${r.rounds} rounds, each a run of every row in turn. Medians over the rounds.`);
+  lines.push(`CPU per call: the client process's user+system time over the run (getrusage) / calls; in brackets /proc's count (10 ms ticks). Server busy: the server core's CPU time / wall time over the runs (1.00 = the server is the bound).`);
+  if (!r.before) lines.push("", "No build before the channel rebuild was given (`--before DIR` or `TSGRPC_BEFORE`): rows (a) and (a') and the ratios to them are missing.");
+  lines.push("");
+  for (const [server, rows] of Object.entries(r.common)) {
+    const base = rows.find((x) => x.id === "pick_first");
+    const before = rows.find((x) => x.id === "before");
+    lines.push(`### Common case against the \`${server}\` server`, "");
+    lines.push("| client | calls/s | CPU µs/call | CPU / (b) | CPU / (a) | calls/s / (b) | calls/s / (a) | p50 / p99 ms | server busy |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    for (const x of rows) {
+      lines.push(`| ${x.label} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.cpuUsPerCall, base?.cpuUsPerCall)} | ${ratio(x.cpuUsPerCall, before?.cpuUsPerCall)} | ${ratio(x.rate, base?.rate)} | ${ratio(x.rate, before?.rate)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} |`);
+    }
+    const perRound = (id, baseId) => {
+      const rs = roundRatios(rows, id, baseId);
+      return rs ? rs.map((v) => v.toFixed(3)).join(", ") : "–";
+    };
+    lines.push("");
+    if (before) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians; per round: ${perRound("round_robin", "before")}).`);
+    lines.push(`round_robin / pick_first per round: ${perRound("round_robin", "pick_first")}; retry / pick_first per round: ${perRound("retry", "pick_first")}.`, "");
+  }
+  lines.push("### round_robin over 1, 2 and 3 backends (tsgrpc servers)", "");
+  lines.push(`All backends pinned to core ${r.serverCpu} (a 2-core machine: the client has the other one), so together they never have more than one core: the rows show what spreading calls over more connections and processes costs the client, not how a service scales with backends.`, "");
+  lines.push("| backends | calls/s | CPU µs/call | calls/s / 1 backend | CPU / 1 backend | p50 / p99 ms | server core busy | each backend's share of server CPU |", "|---|---:|---:|---:|---:|---:|---:|---|");
+  const one = r.backends.find((x) => x.backends === 1);
+  for (const x of r.backends) {
+    lines.push(`| ${x.backends} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.rate, one?.rate)} | ${ratio(x.cpuUsPerCall, one?.cpuUsPerCall)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} | ${x.backendShares.map((s) => `${(s * 100).toFixed(0)}%`).join(" / ")} |`);
+  }
+  lines.push("");
+  return lines.join("\n");
+}
