@@ -7,6 +7,9 @@
 //     default), round_robin over the one backend, and a retry policy that never fires. Done against the `bare` server
 //     (node:http2 replaying a fixed answer: the `clients` scenario's server) and against the `tsgrpc` server (its
 //     engine answers several times faster than one client can call, so there the client alone sets the rate).
+//   call layer: the same clients with --fake-stream (clients/channel.mjs): after the warm-up every call is answered in
+//     memory, so that what is left is the channel, its picker and the call and attempt objects; what the channel adds
+//     shows there without HTTP/2's and the network's cost and noise around it.
 //   backends: round_robin over 1, 2 and 3 tsgrpc server processes.
 //
 // Every client process warms up first and then stays up; the measured runs go round-robin across the variants
@@ -22,9 +25,10 @@ import { formatRate, median } from "./stats.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /** Starts bench/clients/channel.mjs on `cpu`; resolves once it has warmed up. */
-async function startClient(variant, target, { cpu, n, inFlight, before }) {
+async function startClient(variant, target, { cpu, n, inFlight, before, fakeStream }) {
   const args = [join(here, "../clients/channel.mjs"), variant, "--target", target, "-n", String(n), "-c", String(inFlight)];
   if (before) args.push("--before", before);
+  if (fakeStream) args.push("--fake-stream");
   const child = spawn("taskset", ["-c", String(cpu), process.execPath, ...args], { stdio: ["pipe", "pipe", "inherit"] });
   const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
   let exited;
@@ -56,14 +60,14 @@ async function startClient(variant, target, { cpu, n, inFlight, before }) {
  * One comparison: the servers are started (each pinned to `serverCpu`), then one client per row, warmed up one
  * after the other; then `rounds` rounds, each a measured run of every row in turn. A row is { id, variant, target }.
  */
-async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFlight, before, port, log }) {
+async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFlight, before, port, log, fakeStream }) {
   const started = [];
   const clients = [];
   try {
     for (const [i, name] of servers.entries()) started.push(Object.assign(await startServer(name, port + i, serverCpu), { name, port: port + i }));
     const targetOf = (backends) => (backends === 1 ? `127.0.0.1:${port}` : `ipv4:${started.slice(0, backends).map((s) => `127.0.0.1:${s.port}`).join(",")}`);
     for (const row of rows) {
-      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before }), { row, runs: [] }));
+      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream }), { row, runs: [] }));
     }
     for (let r = 0; r < rounds; r++) {
       for (const c of clients) {
@@ -129,6 +133,9 @@ export async function runChannel({ quick, rounds, before, serverCpu, clientCpu, 
     log?.(`channel: common case against the ${server} server\n`);
     result.common[server] = await compare({ ...common, servers: [server], rows: commonRows(before) });
   }
+  log?.("channel: the call layer alone (--fake-stream)\n");
+  const layerN = quick ? 20_000 : 200_000;
+  result.callLayer = { n: layerN, rows: await compare({ ...common, n: layerN, fakeStream: true, servers: ["tsgrpc"], rows: commonRows(before) }) };
   log?.("channel: round_robin over 1, 2, 3 tsgrpc backends\n");
   const backendRows = [1, 2, 3].map((b) => ({ id: `round_robin x${b}`, variant: "round_robin", backends: b, label: `round_robin over ${b} backend${b > 1 ? "s" : ""}` }));
   result.backends = await compare({ ...common, servers: ["tsgrpc", "tsgrpc", "tsgrpc"], rows: backendRows });
@@ -158,20 +165,23 @@ export function renderChannel(r, { date, machine, command }) {
   lines.push(`CPU per call: the client process's user+system time over the run (getrusage) / calls; in brackets /proc's count (10 ms ticks). Server busy: the server core's CPU time / wall time over the runs (1.00 = the server is the bound).`);
   if (!r.before) lines.push("", "No build before the channel rebuild was given (`--before DIR` or `TSGRPC_BEFORE`): rows (a) and (a') and the ratios to them are missing.");
   lines.push("");
-  for (const [server, rows] of Object.entries(r.common)) {
+  const sections = Object.entries(r.common).map(([server, rows]) => [`Common case against the \`${server}\` server`, rows]);
+  if (r.callLayer) sections.push([`The call layer alone (\`--fake-stream\`: calls answered in memory; ${r.callLayer.n.toLocaleString("en")} calls per run)`, r.callLayer.rows, true]);
+  for (const [title, rows, layer] of sections) {
     const base = rows.find((x) => x.id === "pick_first");
     const before = rows.find((x) => x.id === "before");
-    lines.push(`### Common case against the \`${server}\` server`, "");
-    lines.push("| client | calls/s | CPU µs/call | CPU / (b) | CPU / (a) | calls/s / (b) | calls/s / (a) | p50 / p99 ms | server busy |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+    lines.push(`### ${title}`, "");
+    lines.push("| client | calls/s | CPU µs/call | CPU / (b) | CPU / (a) | CPU − (a), µs | calls/s / (b) | calls/s / (a) | p50 / p99 ms | server busy |", "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     for (const x of rows) {
-      lines.push(`| ${x.label} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.cpuUsPerCall, base?.cpuUsPerCall)} | ${ratio(x.cpuUsPerCall, before?.cpuUsPerCall)} | ${ratio(x.rate, base?.rate)} | ${ratio(x.rate, before?.rate)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} |`);
+      const delta = before ? `${x.cpuUsPerCall - before.cpuUsPerCall >= 0 ? "+" : "−"}${Math.abs(x.cpuUsPerCall - before.cpuUsPerCall).toFixed(2)}` : "–";
+      lines.push(`| ${x.label} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.cpuUsPerCall, base?.cpuUsPerCall)} | ${ratio(x.cpuUsPerCall, before?.cpuUsPerCall)} | ${delta} | ${ratio(x.rate, base?.rate)} | ${ratio(x.rate, before?.rate)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} |`);
     }
     const perRound = (id, baseId) => {
       const rs = roundRatios(rows, id, baseId);
       return rs ? rs.map((v) => v.toFixed(3)).join(", ") : "–";
     };
     lines.push("");
-    if (before) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians; per round: ${perRound("round_robin", "before")}).`);
+    if (before && !layer) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians; per round: ${perRound("round_robin", "before")}).`);
     lines.push(`round_robin / pick_first per round: ${perRound("round_robin", "pick_first")}; retry / pick_first per round: ${perRound("retry", "pick_first")}.`, "");
   }
   lines.push("### round_robin over 1, 2 and 3 backends (tsgrpc servers)", "");
