@@ -26,8 +26,8 @@ const RUNS = quick ? 1 : 3;
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const PORT = 50700;
-/** Rounds of the channel scenario: its 5% target needs more than the 3 runs of the others. */
-const CHANNEL_ROUNDS = 5;
+/** Rounds of the channel scenario: its 5% target needs more than the 3 runs of the others on a shared machine. */
+const CHANNEL_ROUNDS = 9;
 const GRPC_SERVERS = ["bare", "tsgrpc", "tsgrpc-node", "grpc-js", "grpc-js-static", "connect"];
 const partial = quick || !!flags.only;
 

@@ -1,7 +1,8 @@
 // The channel's client cost: GetUser calls with a fixed number in flight through one channel configuration, in a
 // process that stays up between measured runs so that a harness can take the runs of several configurations in turn.
 //   node bench/clients/channel.mjs VARIANT --target TARGET -n CALLS -c IN_FLIGHT [--warmup CALLS] [--before DIR]
-//     [--cpu-prof FILE] [--fake-stream]
+//     [--cpu-prof FILE] [--fake-stream] [--impl DIR]
+// --impl DIR: today's variants on another build of today's API (a patched copy, to try a fix before proposing it).
 // --fake-stream: the call layer alone. Once the channel has connected (and warmed up over the network), the connection
 // it picks has its `open` replaced by a stream that answers every call in memory (response headers, the GetUser
 // response, trailers, close; all the calls opened in one turn answered in the next, as a socket read delivers them),
@@ -46,13 +47,14 @@ if (isMain) await main();
 async function main() {
   const { values, positionals } = parseArgs({
     allowPositionals: true,
-    options: { target: { type: "string" }, n: { type: "string", default: "30000" }, c: { type: "string", default: "100" }, warmup: { type: "string" }, before: { type: "string" }, "cpu-prof": { type: "string" }, "fake-stream": { type: "boolean" } },
+    options: { target: { type: "string" }, n: { type: "string", default: "30000" }, c: { type: "string", default: "100" }, warmup: { type: "string" }, before: { type: "string" }, "cpu-prof": { type: "string" }, "fake-stream": { type: "boolean" }, impl: { type: "string" } },
   });
   const variant = VARIANTS[positionals[0]];
   if (!variant) throw new Error(`unknown variant ${positionals[0]}; one of ${Object.keys(VARIANTS).join(", ")}`);
   if (variant.before && !values.before) throw new Error(`${positionals[0]} needs --before DIR (a build of the older commit)`);
-  const grpcUrl = variant.before ? pathToFileURL(join(values.before, "packages/grpc/dist/src/index.js")).href : "@tsgrpc/grpc";
-  const schemaUrl = variant.before ? pathToFileURL(join(values.before, "bench/lib/schema.mjs")).href : "../lib/schema.mjs";
+  const build = variant.before ? values.before : values.impl;
+  const grpcUrl = build ? pathToFileURL(join(build, "packages/grpc/dist/src/index.js")).href : "@tsgrpc/grpc";
+  const schemaUrl = build ? pathToFileURL(join(build, "bench/lib/schema.mjs")).href : "../lib/schema.mjs";
   const { createChannel, createClient } = await import(grpcUrl);
   const { tsgrpc: pb } = await import(schemaUrl);
   const channel = createChannel(values.target, variant.options);

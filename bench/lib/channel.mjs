@@ -16,6 +16,7 @@
 // (A B C D, A B C D, ...) so that a slow stretch of a shared machine hurts all of them alike. Client CPU per call is
 // user+system time over the run (getrusage in the client; /proc's count in 10 ms ticks is kept as a cross-check).
 import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -24,9 +25,22 @@ import { formatRate, median } from "./stats.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
+/** Busy CPU seconds of the given cores so far, from /proc/stat (everything but idle and iowait). */
+function coresBusySeconds(cores) {
+  let busy = 0;
+  for (const line of readFileSync("/proc/stat", "utf8").split("\n")) {
+    const m = /^cpu(\d+) (.*)$/.exec(line);
+    if (!m || !cores.includes(Number(m[1]))) continue;
+    const [user, nice, system, , , irq, softirq, steal] = m[2].trim().split(/\s+/).map(Number);
+    busy += user + nice + system + irq + softirq + steal;
+  }
+  return busy / 100;
+}
+
 /** Starts bench/clients/channel.mjs on `cpu`; resolves once it has warmed up. */
-async function startClient(variant, target, { cpu, n, inFlight, before, fakeStream }) {
+export async function startClient(variant, target, { cpu, n, inFlight, before, fakeStream, impl }) {
   const args = [join(here, "../clients/channel.mjs"), variant, "--target", target, "-n", String(n), "-c", String(inFlight)];
+  if (impl) args.push("--impl", impl);
   if (before) args.push("--before", before);
   if (fakeStream) args.push("--fake-stream");
   const child = spawn("taskset", ["-c", String(cpu), process.execPath, ...args], { stdio: ["pipe", "pipe", "inherit"] });
@@ -60,24 +74,28 @@ async function startClient(variant, target, { cpu, n, inFlight, before, fakeStre
  * One comparison: the servers are started (each pinned to `serverCpu`), then one client per row, warmed up one
  * after the other; then `rounds` rounds, each a measured run of every row in turn. A row is { id, variant, target }.
  */
-async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFlight, before, port, log, fakeStream }) {
+export async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFlight, before, port, log, fakeStream }) {
   const started = [];
   const clients = [];
   try {
     for (const [i, name] of servers.entries()) started.push(Object.assign(await startServer(name, port + i, serverCpu), { name, port: port + i }));
     const targetOf = (backends) => (backends === 1 ? `127.0.0.1:${port}` : `ipv4:${started.slice(0, backends).map((s) => `127.0.0.1:${s.port}`).join(",")}`);
     for (const row of rows) {
-      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream }), { row, runs: [] }));
+      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream, impl: row.impl }), { row, runs: [] }));
     }
     for (let r = 0; r < rounds; r++) {
       for (const c of clients) {
         const procBefore = cpuSeconds(c.pid);
         const serverBefore = started.map((s) => cpuSeconds(s.pid));
+        const coresBefore = coresBusySeconds([clientCpu, serverCpu]);
         const t0 = performance.now();
         const result = await c.run();
         const seconds = (performance.now() - t0) / 1000;
-        const serverCpu = started.map((s, i) => cpuSeconds(s.pid) - serverBefore[i]);
-        c.runs.push({ ...result, procCpuUs: (cpuSeconds(c.pid) - procBefore) * 1e6, serverCpu, seconds });
+        const serverUsed = started.map((s, i) => cpuSeconds(s.pid) - serverBefore[i]);
+        const clientUsed = cpuSeconds(c.pid) - procBefore;
+        // What else ran on the two cores meanwhile (other processes of a shared machine), as a share of the run's time.
+        const foreign = Math.max(0, coresBusySeconds([clientCpu, serverCpu]) - coresBefore - clientUsed - serverUsed.reduce((a, b) => a + b, 0)) / seconds;
+        c.runs.push({ ...result, procCpuUs: clientUsed * 1e6, serverCpu: serverUsed, seconds, foreign });
         log?.(`  ${c.row.id}: ${formatRate(result.rate)} calls/s, ${(result.cpuUs / n).toFixed(2)} µs CPU per call\n`);
       }
     }
@@ -102,7 +120,9 @@ async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, inFligh
       serverBusy: serverTotal / runs.reduce((sum, x) => sum + x.seconds, 0),
       /** Each backend's share of the servers' CPU over this row's runs (how evenly round_robin spread the calls). */
       backendShares: serverCpuTotals.slice(0, row.backends ?? 1).map((x) => x / (serverTotal || 1)),
-      runs: runs.map((x) => ({ rate: x.rate, cpuUsPerCall: x.cpuUs / n, procCpuUsPerCall: x.procCpuUs / n })),
+      /** Median CPU time (in cores) that other processes used on the two cores during this row's runs. */
+      foreign: median(runs.map((x) => x.foreign)),
+      runs: runs.map((x) => ({ rate: x.rate, cpuUsPerCall: x.cpuUs / n, procCpuUsPerCall: x.procCpuUs / n, foreign: x.foreign })),
     };
   });
 }
@@ -178,18 +198,19 @@ export function renderChannel(r, { date, machine, command }) {
     }
     const perRound = (id, baseId) => {
       const rs = roundRatios(rows, id, baseId);
-      return rs ? rs.map((v) => v.toFixed(3)).join(", ") : "–";
+      return rs ? `median ${median(rs).toFixed(3)}x (${rs.map((v) => v.toFixed(2)).join(", ")})` : "–";
     };
     lines.push("");
-    if (before && !layer) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians; per round: ${perRound("round_robin", "before")}).`);
-    lines.push(`round_robin / pick_first per round: ${perRound("round_robin", "pick_first")}; retry / pick_first per round: ${perRound("retry", "pick_first")}.`, "");
+    if (before && !layer) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians); round by round, ${perRound("round_robin", "before")}.`);
+    lines.push(`Round by round: round_robin / pick_first ${perRound("round_robin", "pick_first")}; retry / pick_first ${perRound("retry", "pick_first")}${before ? `; pick_first / (a) ${perRound("pick_first", "before")}` : ""}.`);
+    lines.push(`Other processes on the two cores during these runs: ${rows.map((x) => x.foreign).sort((a, b) => a - b).map((f) => f.toFixed(2)).join(", ")} cores (median per row; 0 = a quiet machine).`, "");
   }
   lines.push("### round_robin over 1, 2 and 3 backends (tsgrpc servers)", "");
   lines.push(`All backends pinned to core ${r.serverCpu} (a 2-core machine: the client has the other one), so together they never have more than one core: the rows show what spreading calls over more connections and processes costs the client, not how a service scales with backends.`, "");
-  lines.push("| backends | calls/s | CPU µs/call | calls/s / 1 backend | CPU / 1 backend | p50 / p99 ms | server core busy | each backend's share of server CPU |", "|---|---:|---:|---:|---:|---:|---:|---|");
+  lines.push("| backends | calls/s | CPU µs/call | calls/s / 1 backend | CPU / 1 backend | p50 / p99 ms | server core busy | each backend's share of server CPU | other processes (cores) |", "|---|---:|---:|---:|---:|---:|---:|---|---:|");
   const one = r.backends.find((x) => x.backends === 1);
   for (const x of r.backends) {
-    lines.push(`| ${x.backends} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.rate, one?.rate)} | ${ratio(x.cpuUsPerCall, one?.cpuUsPerCall)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} | ${x.backendShares.map((s) => `${(s * 100).toFixed(0)}%`).join(" / ")} |`);
+    lines.push(`| ${x.backends} | ${formatRate(x.rate)} | ${x.cpuUsPerCall.toFixed(2)} (${x.procCpuUsPerCall.toFixed(1)}) | ${ratio(x.rate, one?.rate)} | ${ratio(x.cpuUsPerCall, one?.cpuUsPerCall)} | ${x.p50Ms.toFixed(2)} / ${x.p99Ms.toFixed(2)} | ${x.serverBusy.toFixed(2)} | ${x.backendShares.map((s) => `${(s * 100).toFixed(0)}%`).join(" / ")} | ${x.foreign.toFixed(2)} |`);
   }
   lines.push("");
   return lines.join("\n");
