@@ -38,7 +38,7 @@ const PORT = 50760;
 
 /** Runs one client variant with the profiler on, `runs` measured runs; returns its results and profile file. */
 async function profileVariant(variant) {
-  const file = join(out, `${variant}.cpuprofile`);
+  const file = join(out, `${variant.replace(/[^\w+-]+/g, "_")}.cpuprofile`);
   const args = [join(here, "clients/channel.mjs"), variant, "--target", `127.0.0.1:${PORT}`, "-n", String(n), "--cpu-prof", file];
   if (flags.before) args.push("--before", flags.before);
   if (flags["fake-stream"]) args.push("--fake-stream");
@@ -61,7 +61,8 @@ async function profileVariant(variant) {
 function shortPath(url) {
   if (!url) return "";
   const path = url.startsWith("file://") ? fileURLToPath(url) : url;
-  for (const base of [flags.before, root].filter(Boolean)) if (path.startsWith(base + "/")) return relative(base, path).replace(/^packages\//, "");
+  const impls = variants.map((v) => v.split("@")[1]);
+  for (const base of [flags.before, ...impls, root].filter(Boolean)) if (path.startsWith(base + "/")) return relative(base, path).replace(/^packages\//, "");
   return path.startsWith("node:") ? path : path.replace(/^.*\/node_modules\//, "");
 }
 

@@ -2,7 +2,7 @@
 // process that stays up between measured runs so that a harness can take the runs of several configurations in turn.
 //   node bench/clients/channel.mjs VARIANT --target TARGET -n CALLS -c IN_FLIGHT [--warmup CALLS] [--before DIR]
 //     [--cpu-prof FILE] [--fake-stream] [--impl DIR]
-// --impl DIR: today's variants on another build of today's API (a patched copy, to try a fix before proposing it).
+// --impl DIR, or VARIANT@DIR: today's variants on another build of today's API (a patched copy, to try a fix).
 // --fake-stream: the call layer alone. Once the channel has connected (and warmed up over the network), the connection
 // it picks has its `open` replaced by a stream that answers every call in memory (response headers, the GetUser
 // response, trailers, close; all the calls opened in one turn answered in the next, as a socket read delivers them),
@@ -49,10 +49,11 @@ async function main() {
     allowPositionals: true,
     options: { target: { type: "string" }, n: { type: "string", default: "30000" }, c: { type: "string", default: "100" }, warmup: { type: "string" }, before: { type: "string" }, "cpu-prof": { type: "string" }, "fake-stream": { type: "boolean" }, impl: { type: "string" } },
   });
-  const variant = VARIANTS[positionals[0]];
-  if (!variant) throw new Error(`unknown variant ${positionals[0]}; one of ${Object.keys(VARIANTS).join(", ")}`);
-  if (variant.before && !values.before) throw new Error(`${positionals[0]} needs --before DIR (a build of the older commit)`);
-  const build = variant.before ? values.before : values.impl;
+  const [name, implDir = values.impl] = positionals[0].split("@");
+  const variant = VARIANTS[name];
+  if (!variant) throw new Error(`unknown variant ${name}; one of ${Object.keys(VARIANTS).join(", ")}`);
+  if (variant.before && !values.before) throw new Error(`${name} needs --before DIR (a build of the older commit)`);
+  const build = variant.before ? values.before : implDir;
   const grpcUrl = build ? pathToFileURL(join(build, "packages/grpc/dist/src/index.js")).href : "@tsgrpc/grpc";
   const schemaUrl = build ? pathToFileURL(join(build, "bench/lib/schema.mjs")).href : "../lib/schema.mjs";
   const { createChannel, createClient } = await import(grpcUrl);
@@ -110,7 +111,7 @@ async function main() {
 }
 
 /** Replaces the `open` of the connection the channel picks (the same interface in both builds) with in-memory streams. */
-function fakeStreams(channel, pb) {
+export function fakeStreams(channel, pb) {
   const connection = channel.liveConnection();
   if (!connection) throw new Error("--fake-stream: the channel has no live connection after the warm-up");
   const message = pb.GetUserResponse.encode({ user: { id: GET_USER_ID, username: "user_7_lovelace", email: "user7@example.com", roles: ["user"], status: 1 } });

@@ -7,9 +7,10 @@
 //     default), round_robin over the one backend, and a retry policy that never fires. Done against the `bare` server
 //     (node:http2 replaying a fixed answer: the `clients` scenario's server) and against the `tsgrpc` server (its
 //     engine answers several times faster than one client can call, so there the client alone sets the rate).
-//   call layer: the same clients with --fake-stream (clients/channel.mjs): after the warm-up every call is answered in
-//     memory, so that what is left is the channel, its picker and the call and attempt objects; what the channel adds
-//     shows there without HTTP/2's and the network's cost and noise around it.
+//   call layer: the same clients in one process (clients/channel-ab.mjs), their connections answering every call in
+//     memory after the warm-up, so that what is left is the channel, its picker and the call and attempt objects;
+//     batches of each in turn, round after round. What the channel adds shows there to a few hundredths of a µs,
+//     without HTTP/2's and the network's cost and noise around it.
 //   backends: round_robin over 1, 2 and 3 tsgrpc server processes.
 //
 // Every client process warms up first and then stays up; the measured runs go round-robin across the variants
@@ -161,6 +162,86 @@ export async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, 
   });
 }
 
+/**
+ * The call layer alone, every client in one process (clients/channel-ab.mjs): batches of calls answered in memory,
+ * the clients in turn, round after round. Per row: the median CPU per call, and the medians of the round-by-round
+ * ratio and difference to (a) and (b).
+ */
+async function callLayerAB({ quick, before, serverCpu, clientCpu, port, log }) {
+  const rows = commonRows(before);
+  const rounds = quick ? 3 : 25;
+  const batch = quick ? 5000 : 20_000;
+  log?.(`channel: the call layer alone, ${rows.length} clients in one process, ${rounds} rounds of ${batch} calls each\n`);
+  const server = await startServer("tsgrpc", port, serverCpu);
+  try {
+    await quietCores([clientCpu, serverCpu], [server.pid]);
+    const busyBefore = coresBusySeconds([clientCpu, serverCpu]);
+    const serverBefore = cpuSeconds(server.pid);
+    const t0 = performance.now();
+    const args = [join(here, "../clients/channel-ab.mjs"), "--target", `127.0.0.1:${port}`, "--variants", rows.map((r) => r.variant).join(","), "--rounds", String(rounds), "--batch", String(batch)];
+    if (before) args.push("--before", before);
+    const { output, cpu: abCpu } = await runToEnd("taskset", ["-c", String(clientCpu), process.execPath, ...args]);
+    const seconds = (performance.now() - t0) / 1000;
+    const foreign = Math.max(0, coresBusySeconds([clientCpu, serverCpu]) - busyBefore - abCpu - (cpuSeconds(server.pid) - serverBefore)) / seconds;
+    const { variants } = JSON.parse(output);
+    const series = (id) => variants[rows.find((r) => r.id === id)?.variant]?.cpuUsPerCall;
+    const paired = (a, b, f) => (a && b ? median(a.map((x, i) => f(x, b[i]))) : undefined);
+    return {
+      rounds,
+      batch,
+      foreign,
+      rows: rows.map((row) => {
+        const x = variants[row.variant].cpuUsPerCall;
+        return {
+          id: row.id,
+          label: row.label,
+          cpuUsPerCall: median(x),
+          minCpuUsPerCall: Math.min(...x),
+          toBefore: paired(x, series("before"), (a, b) => a / b),
+          minusBefore: paired(x, series("before"), (a, b) => a - b),
+          toPickFirst: paired(x, series("pick_first"), (a, b) => a / b),
+          minusPickFirst: paired(x, series("pick_first"), (a, b) => a - b),
+          runs: x,
+        };
+      }),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/** Runs a command to its end; its stdout, and the CPU seconds it used (its rusage, as the kernel counts children). */
+function runToEnd(cmd, args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+    let output = "";
+    let cpu = 0;
+    child.stdout.on("data", (d) => (output += d));
+    const poll = setInterval(() => {
+      try {
+        cpu = cpuSeconds(child.pid);
+      } catch {}
+    }, 200);
+    child.on("exit", (code) => {
+      clearInterval(poll);
+      if (code !== 0) reject(new Error(`${args.join(" ")} exited with ${code}`));
+      else resolve({ output, cpu });
+    });
+  });
+}
+
+function renderCallLayer(c) {
+  const signed = (v, digits = 2) => (v === undefined ? "–" : `${v >= 0 ? "+" : "−"}${Math.abs(v).toFixed(digits)}`);
+  const lines = [`### The call layer alone, every client in one process`, ""];
+  lines.push(`\`clients/channel-ab.mjs\`: each client connects to a tsgrpc server and warms up, then its connection answers every call in memory (response headers, the GetUser response, trailers, close; the calls opened in one turn answered in the next), so what is measured is the channel, its picker and the call and attempt objects, without HTTP/2 and the network. ${c.rounds} rounds; in each, a batch of ${c.batch.toLocaleString("en")} calls (100 in flight) per client, in a rotated order. Ratios and differences are medians of the round-by-round ones. Other processes on the two cores meanwhile: ${c.foreign.toFixed(2)} cores.`, "");
+  lines.push("| client | CPU µs/call (median) | lowest | / (a), paired | − (a), µs | / (b), paired | − (b), µs |", "|---|---:|---:|---:|---:|---:|---:|");
+  for (const x of c.rows) {
+    lines.push(`| ${x.label} | ${x.cpuUsPerCall.toFixed(3)} | ${x.minCpuUsPerCall.toFixed(3)} | ${x.toBefore ? `${x.toBefore.toFixed(3)}x` : "–"} | ${signed(x.minusBefore, 3)} | ${x.toPickFirst ? `${x.toPickFirst.toFixed(3)}x` : "–"} | ${signed(x.minusPickFirst, 3)} |`);
+  }
+  lines.push("");
+  return lines;
+}
+
 /** The rows of the common-case comparison; the `before` ones only when an older build is given. */
 function commonRows(before) {
   const rows = [
@@ -188,8 +269,7 @@ export async function runChannel({ quick, rounds, before, serverCpu, clientCpu, 
     result.common[server] = await compare({ ...common, servers: [server], rows: commonRows(before) });
   }
   log?.("channel: the call layer alone (--fake-stream)\n");
-  const layerN = quick ? 20_000 : 200_000;
-  result.callLayer = { n: layerN, rows: await compare({ ...common, n: layerN, fakeStream: true, servers: ["tsgrpc"], rows: commonRows(before) }) };
+  result.callLayer = await callLayerAB({ quick, before, serverCpu, clientCpu, port, log });
   log?.("channel: round_robin over 1, 2, 3 tsgrpc backends\n");
   const backendRows = [1, 2, 3].map((b) => ({ id: `round_robin x${b}`, variant: "round_robin", backends: b, label: `round_robin over ${b} backend${b > 1 ? "s" : ""}` }));
   result.backends = await compare({ ...common, servers: ["tsgrpc", "tsgrpc", "tsgrpc"], rows: backendRows });
@@ -220,8 +300,7 @@ export function renderChannel(r, { date, machine, command }) {
   if (!r.before) lines.push("", "No build before the channel rebuild was given (`--before DIR` or `TSGRPC_BEFORE`): rows (a) and (a') and the ratios to them are missing.");
   lines.push("");
   const sections = Object.entries(r.common).map(([server, rows]) => [`Common case against the \`${server}\` server`, rows]);
-  if (r.callLayer) sections.push([`The call layer alone (\`--fake-stream\`: calls answered in memory; ${r.callLayer.n.toLocaleString("en")} calls per run)`, r.callLayer.rows, true]);
-  for (const [title, rows, layer] of sections) {
+  for (const [title, rows] of sections) {
     const base = rows.find((x) => x.id === "pick_first");
     const before = rows.find((x) => x.id === "before");
     lines.push(`### ${title}`, "");
@@ -235,10 +314,15 @@ export function renderChannel(r, { date, machine, command }) {
       return rs ? `median ${median(rs).toFixed(3)}x (${rs.map((v) => v.toFixed(2)).join(", ")})` : "–";
     };
     lines.push("");
-    if (before && !layer) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians); round by round, ${perRound("round_robin", "before")}.`);
+    if (before) lines.push(`Target (round_robin over 1 backend ≤ 1.05x the CPU per call of the direct connection before the rebuild): **${ratio(rows.find((x) => x.id === "round_robin")?.cpuUsPerCall, before.cpuUsPerCall)}** (ratio of medians); round by round, ${perRound("round_robin", "before")}.`);
+    const layerRR = r.callLayer?.rows.find((x) => x.id === "round_robin");
+    if (before && layerRR?.minusBefore !== undefined) {
+      lines.push(`From the call layer alone (below): round_robin adds ${layerRR.minusBefore.toFixed(3)} µs per call to (a)'s, that is **${((layerRR.minusBefore / before.cpuUsPerCall) * 100).toFixed(1)}%** of (a)'s ${before.cpuUsPerCall.toFixed(2)} µs per call here (the end-to-end ratios above move by more than that from round to round).`);
+    }
     lines.push(`Round by round: round_robin / pick_first ${perRound("round_robin", "pick_first")}; retry / pick_first ${perRound("retry", "pick_first")}${before ? `; pick_first / (a) ${perRound("pick_first", "before")}` : ""}.`);
     lines.push(`Other processes on the two cores during the kept runs: ${rows.map((x) => x.foreign).sort((a, b) => a - b).map((f) => f.toFixed(2)).join(", ")} cores (median per row; 0 = a quiet machine); runs taken again because of them: ${rows.reduce((sum, x) => sum + x.redone, 0)}.`, "");
   }
+  if (r.callLayer) lines.push(...renderCallLayer(r.callLayer));
   lines.push("### round_robin over 1, 2 and 3 backends (tsgrpc servers)", "");
   lines.push(`All backends pinned to core ${r.serverCpu} (a 2-core machine: the client has the other one), so together they never have more than one core: the rows show what spreading calls over more connections and processes costs the client, not how a service scales with backends.`, "");
   lines.push("| backends | calls/s | CPU µs/call | calls/s / 1 backend | CPU / 1 backend | p50 / p99 ms | server core busy | each backend's share of server CPU | other processes (cores) |", "|---|---:|---:|---:|---:|---:|---:|---|---:|");
