@@ -14,7 +14,7 @@
 //   backends: round_robin over 1, 2 and 3 tsgrpc server processes.
 //
 // Every client process warms up first and then stays up; the measured runs go round-robin across the variants
-// (A B C D, A B C D, ...) so that a slow stretch of a shared machine hurts all of them alike. Client CPU per call is
+// (A B C D, B C D A, ...: each round starts one further on) so that a slow stretch of a shared machine hurts all of them alike. Client CPU per call is
 // user+system time over the run (getrusage in the client; /proc's count in 10 ms ticks is kept as a cross-check).
 // This machine is shared: each run waits (up to a minute) for the two cores to be free of other processes' work
 // (/proc/stat against our own processes' /proc/PID/stat), and a run during which others took more than 0.15 of a core
@@ -108,7 +108,8 @@ export async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, 
       clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream, impl: row.impl }), { row, runs: [] }));
     }
     for (let r = 0; r < rounds; r++) {
-      for (const c of clients) {
+      // Each round starts one row further on, so that no row is always the one after the same neighbour.
+      for (const c of clients.map((_, i) => clients[(i + r) % clients.length])) {
         for (let attempt = 0; ; attempt++) {
           await quietCores([clientCpu, serverCpu], [c.pid, ...started.map((s) => s.pid)]);
           const procBefore = cpuSeconds(c.pid);
@@ -280,7 +281,7 @@ function ratio(a, b) {
   return a && b ? `${(a / b).toFixed(3)}x` : "–";
 }
 
-/** Per-round ratios of a row's CPU per call to another row's (runs of a round are taken back to back). */
+/** Per-round ratios of a row's CPU per call to another row's (the runs of a round are taken one after the other). */
 function roundRatios(rows, id, baseId) {
   const a = rows.find((r) => r.id === id);
   const b = rows.find((r) => r.id === baseId);
