@@ -81,7 +81,7 @@ async function main() {
     const seconds = (performance.now() - start) / 1000;
     const cpu = process.cpuUsage(cpuBefore);
     latencies.sort();
-    return { rate: calls / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), cpuUs: cpu.user + cpu.system };
+    return { rate: calls / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), cpuUs: cpu.user + cpu.system, systemUs: cpu.system };
   }
 
   await run(Number(values.warmup ?? Math.ceil(n / 5)));

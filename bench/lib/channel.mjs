@@ -13,9 +13,10 @@
 //     without HTTP/2's and the network's cost and noise around it.
 //   backends: round_robin over 1, 2 and 3 tsgrpc server processes.
 //
-// Every client process warms up first and then stays up; the measured runs go round-robin across the variants
-// (A B C D, B C D A, ...: each round starts one further on) so that a slow stretch of a shared machine hurts all of them alike. Client CPU per call is
-// user+system time over the run (getrusage in the client; /proc's count in 10 ms ticks is kept as a cross-check).
+// Each measured run is made by a fresh client process, warmed up first (processes of the same client differ by up to
+// 20% in CPU per call, by what the JIT made of them); the runs go round-robin across the variants (A B C D, B C D A,
+// ...: each round starts one further on) so that a slow stretch of a shared machine hurts all of them alike. Client
+// CPU per call is user+system time over the run (getrusage in the client; /proc's count in 10 ms ticks is kept as a cross-check).
 // This machine is shared: each run waits (up to a minute) for the two cores to be free of other processes' work
 // (/proc/stat against our own processes' /proc/PID/stat), and a run during which others took more than 0.15 of a core
 // is taken again, up to twice; the report says how much others took during the runs kept, and how many were redone.
@@ -104,12 +105,14 @@ export async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, 
   try {
     for (const [i, name] of servers.entries()) started.push(Object.assign(await startServer(name, port + i, serverCpu), { name, port: port + i }));
     const targetOf = (backends) => (backends === 1 ? `127.0.0.1:${port}` : `ipv4:${started.slice(0, backends).map((s) => `127.0.0.1:${s.port}`).join(",")}`);
-    for (const row of rows) {
-      clients.push(Object.assign(await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream, impl: row.impl }), { row, runs: [] }));
-    }
+    for (const row of rows) clients.push({ row, runs: [], redone: 0, proc: undefined });
     for (let r = 0; r < rounds; r++) {
       // Each round starts one row further on, so that no row is always the one after the same neighbour.
-      for (const c of clients.map((_, i) => clients[(i + r) % clients.length])) {
+      for (const entry of clients.map((_, i) => clients[(i + r) % clients.length])) {
+        // A fresh, warmed-up process per run: two processes of the same client differ by up to 20% in CPU per call
+        // (what the JIT made of them), so a row's runs must come from several, or that luck would be the row's.
+        const { row } = entry;
+        const c = (entry.proc = await startClient(row.variant, targetOf(row.backends ?? 1), { cpu: clientCpu, n, inFlight, before, fakeStream, impl: row.impl }));
         for (let attempt = 0; ; attempt++) {
           await quietCores([clientCpu, serverCpu], [c.pid, ...started.map((s) => s.pid)]);
           const procBefore = cpuSeconds(c.pid);
@@ -122,22 +125,24 @@ export async function compare({ servers, rows, rounds, clientCpu, serverCpu, n, 
           const clientUsed = cpuSeconds(c.pid) - procBefore;
           // What else ran on the two cores meanwhile (other processes of a shared machine), as a share of the run's time.
           const foreign = Math.max(0, coresBusySeconds([clientCpu, serverCpu]) - coresBefore - clientUsed - serverUsed.reduce((a, b) => a + b, 0)) / seconds;
-          log?.(`  ${c.row.id}: ${formatRate(result.rate)} calls/s, ${(result.cpuUs / n).toFixed(2)} µs CPU per call${foreign > FOREIGN_LIMIT ? `; other processes took ${foreign.toFixed(2)} cores` : ""}\n`);
+          log?.(`  ${row.id}: ${formatRate(result.rate)} calls/s, ${(result.cpuUs / n).toFixed(2)} µs CPU per call${foreign > FOREIGN_LIMIT ? `; other processes took ${foreign.toFixed(2)} cores` : ""}\n`);
           // A run that shared its cores with other processes is taken again (up to twice), with the others' runs left as they are.
           if (foreign > FOREIGN_LIMIT && attempt < 2) {
-            c.redone = (c.redone ?? 0) + 1;
+            entry.redone++;
             continue;
           }
-          c.runs.push({ ...result, procCpuUs: clientUsed * 1e6, serverCpu: serverUsed, seconds, foreign });
+          entry.runs.push({ ...result, procCpuUs: clientUsed * 1e6, serverCpu: serverUsed, seconds, foreign });
           break;
         }
+        await c.stop();
+        entry.proc = undefined;
       }
     }
   } finally {
-    for (const c of clients) await c.stop();
+    for (const c of clients) await c.proc?.stop();
     for (const s of started) await s.stop();
   }
-  return clients.map(({ row, runs, redone = 0 }) => {
+  return clients.map(({ row, runs, redone }) => {
     const serverCpuTotals = runs[0].serverCpu.map((_, i) => runs.reduce((sum, x) => sum + x.serverCpu[i], 0));
     const serverTotal = serverCpuTotals.reduce((a, b) => a + b, 0);
     return {
@@ -296,7 +301,7 @@ export function renderChannel(r, { date, machine, command }) {
   lines.push(`## Channel (issue 17), ${date.slice(0, 16).replace("T", " ")} UTC`, "");
   lines.push(`Command: \`${command}\`${r.quick ? " (quick mode: 1 round, small counts; not for conclusions)" : ""}.`);
   lines.push(`Machine: ${m.cpu}, ${m.memoryGiB} GiB, Node ${m.node}. Servers pinned to core ${r.serverCpu}, clients to core ${r.clientCpu} (\`taskset\`).`);
-  lines.push(`${r.n.toLocaleString("en")} GetUser calls per run, ${r.inFlight} in flight, one client process per row, warmed up once and kept up; ${r.rounds} rounds, each a run of every row in turn. Medians over the rounds.`);
+  lines.push(`${r.n.toLocaleString("en")} GetUser calls per run, ${r.inFlight} in flight, ${r.rounds} rounds, each a run of every row in turn (starting one row further on each round), each run by a fresh client process warmed up with ${Math.ceil(r.n / 5).toLocaleString("en")} calls first. Medians over the rounds.`);
   lines.push(`CPU per call: the client process's user+system time over the run (getrusage) / calls; in brackets /proc's count (10 ms ticks). Server busy: the server core's CPU time / wall time over the runs (1.00 = the server is the bound).`);
   if (!r.before) lines.push("", "No build before the channel rebuild was given (`--before DIR` or `TSGRPC_BEFORE`): rows (a) and (a') and the ratios to them are missing.");
   lines.push("");
