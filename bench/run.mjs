@@ -1,5 +1,6 @@
 // The benchmark harness: every server for the same UserService under the same loads, in one run.
-//   npm run bench [-- --quick] [--only get-user,server-stream] [--skip-codec]
+//   npm run bench [-- --quick] [--only get-user,server-stream,channel] [--skip-codec] [--before DIR]
+// --before DIR (or TSGRPC_BEFORE=DIR): a build of the client before the channel rebuild, for the `channel` scenario.
 // Servers run pinned to core 0 and load generators to core 1. Results: bench/results/latest.{md,json} and SVG charts
 // (a --quick or --only run prints its tables but keeps the committed results).
 import { execFileSync, spawnSync } from "node:child_process";
@@ -16,14 +17,17 @@ import { GET_USER_ID } from "./lib/data.mjs";
 import { PROTO_DIR } from "./lib/schema.mjs";
 import { formatRate, median } from "./lib/stats.mjs";
 import { barChart } from "./lib/svg.mjs";
+import { renderChannel, runChannel } from "./lib/channel.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "skip-codec": { type: "boolean" } } });
+const { values: flags } = parseArgs({ options: { quick: { type: "boolean" }, only: { type: "string" }, "skip-codec": { type: "boolean" }, before: { type: "string" } } });
 const quick = !!flags.quick;
 const RUNS = quick ? 1 : 3;
 const SERVER_CPU = 0;
 const LOAD_CPU = 1;
 const PORT = 50700;
+/** Rounds of the channel scenario: its 5% target needs more than the 3 runs of the others on a shared machine. */
+const CHANNEL_ROUNDS = 9;
 const GRPC_SERVERS = ["bare", "tsgrpc", "tsgrpc-node", "grpc-js", "grpc-js-static", "connect"];
 const partial = quick || !!flags.only;
 
@@ -164,6 +168,23 @@ if (!only || only.has("clients")) {
     process.stderr.write(`ping-pong ${name} ... `);
     results.pingPong[name] = await measureClient("pingpong.mjs", name, name, ["-n", quick ? "1000" : "10000"]);
     process.stderr.write(`p50 ${results.pingPong[name].p50Ms.toFixed(3)} ms\n`);
+  }
+}
+
+// --- the channel (issue 17): client CPU per call through pick_first, round_robin and retries, next to the client
+// before the channel rebuild; round_robin over 1, 2, 3 backends. Its own results file, written by any full run of it.
+if (!only || only.has("channel")) {
+  const before = flags.before ?? process.env.TSGRPC_BEFORE;
+  const rounds = quick ? 1 : CHANNEL_ROUNDS;
+  const channel = await runChannel({ quick, rounds, before, serverCpu: SERVER_CPU, clientCpu: LOAD_CPU, port: PORT + 20, log: (s) => process.stderr.write(s) });
+  const command = `npm run bench -- ${process.argv.slice(2).join(" ")}`.trim();
+  const section = renderChannel({ ...channel, quick }, { date: startedAt.toISOString(), machine: machine(), command });
+  console.log(section);
+  if (!quick) {
+    const out = join(here, "results");
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, "channel.md"), `# Channel benchmark\n\nWritten by \`npm run bench -- --only channel\` (and by a full \`npm run bench\`); see bench/README.md.\n\n${section}`);
+    writeFileSync(join(out, "channel.json"), JSON.stringify({ date: startedAt.toISOString(), machine: machine(), command, ...channel }, null, 2) + "\n");
   }
 }
 
