@@ -149,7 +149,7 @@ for (const engine of ENGINES) {
       requests.push({ text: "before" });
       assert.equal(((await chat.next()).value as any).text, ": before");
       // The age passes; the GOAWAY takes the connection out of the channel.
-      for (let i = 0; i < 200 && channel.liveConnection() === first; i++) await new Promise((r) => setTimeout(r, 25));
+      await channel.whenState("IDLE", AbortSignal.timeout(10_000)); // pick_first's connection got GOAWAY
       assert.notEqual(channel.liveConnection(), first, "the connection got GOAWAY");
       await client.getUser({ id: 1 });
       assert.notEqual(peers[1], peers[0], "the new call came on a new connection (another client port)");
