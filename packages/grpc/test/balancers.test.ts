@@ -101,7 +101,7 @@ test("a resolver that finds no addresses, or fails: fail-fast calls get UNAVAILA
 test("a resolver that never answers: calls end at their deadline and leave nothing behind", async () => {
   registerResolver({ scheme: "silent", create: () => ({ resolve: () => new Promise(() => {}) }) });
   const channel = createChannel("silent:users");
-  const waiting = (channel as unknown as { configWaiters: Set<unknown> }).configWaiters;
+  const waiting = (channel as unknown as { config: { waiters: Set<unknown> } }).config.waiters;
   try {
     const calls = Array.from({ length: 20 }, () => createClient(UserService, channel).getUser({ id: 1 }, { timeout: 50 }));
     assert.equal(waiting.size, 20, "the calls wait for the resolver's first answer");

@@ -10,15 +10,16 @@ import { connectNode } from "./node-call-connection.js";
 import { channelKeepalive } from "./keepalive.js";
 import { SingleResponse } from "./response-sink.js";
 import { Connectivity, type StateListener } from "./connectivity.js";
-import type { BalancerHelper, ConnectivityState, LoadBalancer, Picker } from "./balancer/load-balancer.js";
+import type { BalancerHelper, ConnectivityState, LoadBalancer, LoadBalancerFactory, Picker } from "./balancer/load-balancer.js";
 import { connectionOf, PendingPicks } from "./balancer/pending-picks.js";
 import { Subchannel } from "./balancer/subchannel.js";
 import type { Address } from "./resolver/address.js";
 import { resolverFor } from "./resolver/registry.js";
 import type { Resolution, Resolver, ResolverOptions } from "./resolver/resolver.js";
-import { checkServiceConfig, type CheckedConfig } from "./service-config/checked-config.js";
-import { methodConfigFor, type MethodConfig } from "./service-config/service-config.js";
-import { RetryThrottle } from "./retry/retry-throttle.js";
+import { ChannelConfig } from "./service-config/channel-config.js";
+import type { MethodConfig } from "./service-config/service-config.js";
+import type { RetryThrottle } from "./retry/retry-throttle.js";
+import { IdleTimer } from "./idle-timer.js";
 import { RetryBufferBudget } from "./retry/retry-buffer.js";
 import type { Requests, Transport } from "./transport.js";
 
@@ -92,12 +93,8 @@ export class Channel implements Transport {
   private readonly pending = new PendingPicks();
   private readonly idlePicker: Picker = () => (this.exitIdle(), undefined);
   private picker: Picker = this.idlePicker;
-  private balancer: { instance: LoadBalancer; config: CheckedConfig } | undefined;
-  /** The service config in use: the resolver's last valid one, or the default. */
-  private config: CheckedConfig;
-  private readonly defaultConfig: CheckedConfig;
-  private methodConfigs = new Map<string, MethodConfig | undefined>();
-  private throttle: RetryThrottle | undefined;
+  private balancer: { instance: LoadBalancer; factory: LoadBalancerFactory } | undefined;
+  private readonly config: ChannelConfig;
   private resolving = false;
   private resolveAgain = false;
   private resolutionFailures = 0;
@@ -105,55 +102,50 @@ export class Channel implements Transport {
   private watching = false;
   private callsInFlight = 0;
   private lastCallEnded = 0;
-  private idleTimer: ReturnType<typeof setTimeout> | undefined;
-  private readonly idleTimeoutMs: number;
+  private readonly idleTimer: IdleTimer;
   private closed = false;
+
   /** @internal Whether the resolver has answered once (or failed): until then calls wait, as their method config may change. */
-  configured = false;
-  private configWaiters = new Set<() => void>();
+  get configured(): boolean {
+    return this.config.known;
+  }
 
   /**
    * @internal Calls `callback` once the resolver has answered once (at once if it has), connecting the channel if
    * IDLE. Returns the function that takes the callback back (a call that ends first).
    */
   whenConfigured(callback: () => void): () => void {
-    if (this.configured || this.closed) {
+    if (this.config.known || this.closed) {
       callback();
       return () => {};
     }
-    this.configWaiters.add(callback);
+    const release = this.config.wait(callback);
     this.exitIdle();
-    return () => this.configWaiters.delete(callback);
-  }
-
-  private markConfigured(): void {
-    if (this.configured) return;
-    this.configured = true;
-    this.flushConfigWaiters();
-  }
-
-  private flushConfigWaiters(): void {
-    const waiters = [...this.configWaiters];
-    this.configWaiters.clear();
-    for (const waiter of waiters) waiter();
+    return release;
   }
 
   /** Why the resolver's last service config was refused (the channel kept the one before it). */
-  serviceConfigError: Error | undefined;
+  get serviceConfigError(): Error | undefined {
+    return this.config.error;
+  }
 
   /** Throws InvalidTargetError for a target the naming spec does not allow, ServiceConfigError for a bad default config. */
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
     const { resolver, authority } = resolverFor(target, options);
     this.resolver = resolver;
     this.authority = authority;
-    this.defaultConfig = this.config = checkServiceConfig(options.defaultServiceConfig, true);
-    this.applyThrottling();
+    this.config = new ChannelConfig(options.defaultServiceConfig, options.disableResolverServiceConfig === true);
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
     this.maxSendMessageSize = options.maxSendMessageSize ?? Infinity;
     this.maxAttemptsLimit = options.maxAttemptsLimit ?? 5;
     this.retriesDisabled = options.disableRetries === true;
     this.retryBuffer = new RetryBufferBudget(options.retryBufferSize ?? 16 * 1024 * 1024, options.perCallRetryBufferSize ?? 1024 * 1024);
-    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS;
+    this.idleTimer = new IdleTimer(
+      options.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      () => this.callsInFlight > 0 || this.pending.size > 0,
+      () => this.lastCallEnded,
+      () => this.enterIdle(),
+    );
     enableCallPropagation();
   }
 
@@ -190,15 +182,12 @@ export class Channel implements Transport {
 
   /** The config of a method from the service config in use (memoized per method until the config changes). */
   methodConfig(path: string): MethodConfig | undefined {
-    if (this.config.serviceConfig.methodConfigs.size === 0) return undefined;
-    let config = this.methodConfigs.get(path);
-    if (config === undefined && !this.methodConfigs.has(path)) this.methodConfigs.set(path, (config = methodConfigFor(this.config.serviceConfig, path)));
-    return config;
+    return this.config.methodConfig(path);
   }
 
   /** @internal The channel's retry throttle, when the service config sets retryThrottling. */
   get retryThrottle(): RetryThrottle | undefined {
-    return this.throttle;
+    return this.config.throttle;
   }
 
   /** A ready connection now, as the picker chooses, without waiting a turn of the event loop; undefined when none is. */
@@ -223,7 +212,8 @@ export class Channel implements Transport {
   /** Starts resolving and connecting, when IDLE. */
   private exitIdle(): void {
     if (this.closed || this.connectivity.state !== "IDLE") return;
-    this.armIdleTimer();
+    if (this.callsInFlight === 0) this.lastCallEnded = Date.now();
+    this.idleTimer.arm();
     if (this.balancer) return this.balancer.instance.exitIdle();
     this.setState("CONNECTING", () => undefined);
     if (!this.watching && this.resolver.watch) {
@@ -253,27 +243,26 @@ export class Channel implements Transport {
 
   private resolved(resolution: Resolution): void {
     if (this.closed || (!this.balancer && this.connectivity.state === "IDLE")) return; // idle since: the next call resolves again
-    this.useConfig(resolution.serviceConfig);
-    const { balancer, balancerConfig } = this.config;
-    if (this.balancer && this.balancer.config.balancer !== balancer) {
+    this.config.use(resolution.serviceConfig);
+    const { balancer, balancerConfig } = this.config.current;
+    if (this.balancer && this.balancer.factory !== balancer) {
       this.balancer.instance.close();
       this.balancer = undefined;
     }
     const fresh = !this.balancer;
-    if (!this.balancer) this.balancer = { instance: balancer.create(this.helper), config: this.config };
-    this.balancer.config = this.config;
+    this.balancer ??= { instance: balancer.create(this.helper), factory: balancer };
     this.balancer.instance.updateAddresses(resolution.addresses, balancerConfig);
     if (fresh) this.balancer.instance.exitIdle();
     if (resolution.addresses.length === 0) this.resolveLater();
     else this.resolutionFailures = 0;
-    this.markConfigured();
+    this.config.settle();
   }
 
   private resolutionFailed(error: Error): void {
     if (this.closed) return;
     if (this.balancer) this.balancer.instance.resolutionFailed(error);
     else if (this.connectivity.state !== "IDLE") this.setState("TRANSIENT_FAILURE", () => error);
-    this.markConfigured();
+    this.config.settle();
     this.resolveLater();
   }
 
@@ -285,39 +274,9 @@ export class Channel implements Transport {
     this.resolutionTimer.unref();
   }
 
-  /** The resolver's service config when valid; the previous one kept when not; the default when it has none. */
-  private useConfig(fromResolver: Resolution["serviceConfig"]): void {
-    let next = this.config;
-    if (fromResolver === null || this.options.disableResolverServiceConfig) {
-      next = this.defaultConfig;
-      this.serviceConfigError = undefined;
-    } else if (fromResolver instanceof Error) {
-      this.serviceConfigError = fromResolver;
-    } else if (fromResolver !== undefined) {
-      try {
-        next = checkServiceConfig(fromResolver, false);
-        this.serviceConfigError = undefined;
-      } catch (e) {
-        this.serviceConfigError = e as Error;
-      }
-    }
-    if (next === this.config) return;
-    this.config = next;
-    this.methodConfigs = new Map();
-    this.applyThrottling();
-  }
-
-  /** A throttle for the config's retryThrottling; kept while its numbers stay the same. */
-  private applyThrottling(): void {
-    const wanted = this.config.serviceConfig.retryThrottling;
-    const current = this.throttle?.config;
-    if (wanted?.maxTokens === current?.maxTokens && wanted?.tokenRatio === current?.tokenRatio) return;
-    this.throttle = wanted && new RetryThrottle(wanted);
-  }
-
   private readonly helper: BalancerHelper = {
     createSubchannel: (address, onChange, options) => {
-      const serviceName = this.config.serviceConfig.healthCheckServiceName;
+      const serviceName = this.config.current.serviceConfig.healthCheckServiceName;
       const health = options?.healthCheck && serviceName !== undefined && !this.options.disableHealthCheck ? { serviceName, secure: this.secure } : undefined;
       return new Subchannel(address, this.open, onChange, health);
     },
@@ -340,28 +299,6 @@ export class Channel implements Transport {
     const keepalive = channelKeepalive(this, this.options);
     return this.options.http2Engine === "node" ? connectNode(address, this.authority, tls, keepalive) : connectEngine(address, this.authority, tls, keepalive);
   };
-
-  /**
-   * Checks, every idle timeout, whether a call has run since: if none has (and none waits), the balancer and its
-   * connections go and the channel is IDLE until the next call. One timer per channel, not one per call.
-   */
-  private armIdleTimer(): void {
-    if (this.idleTimer || !Number.isFinite(this.idleTimeoutMs)) return;
-    const check = () => {
-      this.idleTimer = undefined;
-      if (this.closed) return;
-      const quietFor = Date.now() - this.lastCallEnded;
-      if (this.callsInFlight > 0 || this.pending.size > 0 || quietFor < this.idleTimeoutMs) {
-        this.idleTimer = setTimeout(check, this.callsInFlight > 0 || this.pending.size > 0 ? this.idleTimeoutMs : this.idleTimeoutMs - quietFor);
-        this.idleTimer.unref();
-        return;
-      }
-      this.enterIdle();
-    };
-    this.lastCallEnded = Date.now();
-    this.idleTimer = setTimeout(check, this.idleTimeoutMs);
-    this.idleTimer.unref();
-  }
 
   private enterIdle(): void {
     this.balancer?.instance.close();
@@ -397,12 +334,12 @@ export class Channel implements Transport {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    clearTimeout(this.idleTimer);
+    this.idleTimer.clear();
     clearTimeout(this.resolutionTimer);
     this.balancer?.instance.close();
     this.resolver.close?.();
     this.pending.failAll(new Error("the channel is closed"));
-    this.flushConfigWaiters();
+    this.config.settle();
     this.picker = () => new Error("the channel is closed");
     this.connectivity.set("SHUTDOWN");
   }
