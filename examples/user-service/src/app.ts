@@ -3,13 +3,13 @@ import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
-import { SqliteUserStore } from "./sqlite-store.js";
+import { openStore } from "./open-store.js";
 import type { UserStore } from "./store.js";
 import { createUserService, type UserServiceOptions } from "./user-service.js";
 import { webConsole } from "./web-console.js";
 
 export interface AppOptions extends Omit<UserServiceOptions, "store"> {
-  /** SQLite file path, or ":memory:". */
+  /** SQLite file path, ":memory:", or a PostgreSQL URL (postgres://user:password@host:port/database). */
   db: string;
   /** Bearer tokens; auth is off without them. */
   tokens?: ReadonlyMap<string, Principal>;
@@ -42,7 +42,7 @@ const SERVICE = UserService.typeName;
 
 /** The UserService server: store, service, interceptors, health and reflection, wired together. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const store = new SqliteUserStore(options.db);
+  const store = await openStore(options.db);
   const health = createHealthService();
   const interceptors: ServerInterceptor[] = [];
   if (options.log) interceptors.push(callLog(options.log));

@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 // The UserService example server, with its web console at http://host:port/:
-//   npm start [-- --port N] [--host H] [--db PATH|:memory:] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]
+//   npm start [-- --port N] [--host H] [--db PATH|:memory:|postgres://...] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
 import { parseTokens } from "./auth.js";
 
-const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
+const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:|postgres://USER:PASSWORD@HOST:PORT/DB] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
 const CONSOLE_DIR = fileURLToPath(new URL("../console", import.meta.url));
 
 function options() {
@@ -43,6 +43,10 @@ const app = await createApp({
   log: opts.quiet ? undefined : (entry) => console.log(JSON.stringify(entry)),
   consoleDir: CONSOLE_DIR,
   allowedOrigins: opts["allow-origin"],
+}).catch((e: Error) => {
+  // A database that cannot be reached, or refuses the login: one line, not a stack trace.
+  console.error(`Cannot start: ${e.message}`);
+  process.exit(1);
 });
 const host = opts.host.includes(":") ? `[${opts.host}]` : opts.host;
 const port = await app.listen(`${host}:${opts.port}`).catch(async (e: NodeJS.ErrnoException) => {
@@ -59,7 +63,7 @@ const port = await app.listen(`${host}:${opts.port}`).catch(async (e: NodeJS.Err
   process.exit(1);
 });
 const target = `${opts.host || "127.0.0.1"}:${port}`.replace(/^([^[].*:.*):(\d+)$/, "[$1]:$2");
-console.log(`UserService listening on ${opts.host || "every interface"}, port ${port} (store: ${opts.db}${opts.tokens ? `, bearer auth with ${opts.tokens.size} tokens` : ", auth off"})
+console.log(`UserService listening on ${opts.host || "every interface"}, port ${port} (store: ${opts.db.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@")}${opts.tokens ? `, bearer auth with ${opts.tokens.size} tokens` : ", auth off"})
 Web console: http://${target}/${opts.tokens ? " (enter a token from the tokens file in the page)" : ""}
 Try it:
   npx tsgrpc list ${target}

@@ -1,3 +1,4 @@
+import { GrpcError, Status } from "@tsgrpc/grpc";
 import { UserStatus } from "./gen/user_service_pb.js";
 
 /** A user as the store keeps it. */
@@ -18,6 +19,16 @@ export interface NewUser {
 export class DuplicateUserError extends Error {
   constructor(readonly field: "username" | "email", readonly value: string) {
     super(`a user with ${field} "${value}" already exists`);
+  }
+}
+
+/**
+ * The store cannot be reached now (the database is down or restarting): a call that meets it ends UNAVAILABLE, which
+ * a client may retry, instead of an internal error.
+ */
+export class StoreUnavailableError extends GrpcError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(Status.UNAVAILABLE, message, options);
   }
 }
 

@@ -1,0 +1,188 @@
+import { randomBytes } from "node:crypto";
+import pg from "pg";
+import { UserStatus } from "./gen/user_service_pb.js";
+import { DuplicateUserError, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
+import { UserEvents } from "./user-events.js";
+
+/**
+ * Schema migrations, applied in order at start-up under an advisory lock (replicas starting together run each once);
+ * the `schema_migrations` table records how many have run. Append only: a shipped migration never changes.
+ */
+const MIGRATIONS = [
+  `CREATE TABLE users (
+     id BIGSERIAL PRIMARY KEY,
+     username TEXT NOT NULL,
+     email TEXT NOT NULL,
+     roles TEXT[] NOT NULL,
+     status INTEGER NOT NULL DEFAULT 0,
+     CONSTRAINT users_username_key UNIQUE (username)
+   );
+   CREATE UNIQUE INDEX users_email_key ON users (lower(email));
+   CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);`,
+];
+
+/** The tutorial's first users, created in an empty store (the same as the SQLite store's). */
+const SEED: (NewUser & { roles: string[] })[] = [
+  { username: "alice", email: "alice@example.com", roles: ["admin"] },
+  { username: "bob", email: "bob@example.com", roles: ["user"] },
+];
+
+/** The channel on which each committed user's id is announced to every replica. */
+export const USERS_CHANNEL = "tsgrpc_users_created";
+/** Any one number: the advisory lock that serializes migrations across replicas. */
+const MIGRATION_LOCK = 7_346_150_017;
+
+interface Row {
+  id: string; // BIGINT comes as text
+  username: string;
+  email: string;
+  roles: string[];
+  status: number;
+}
+
+const toRecord = (r: Row): UserRecord => ({ id: Number(r.id), username: r.username, email: r.email, roles: r.roles, status: r.status as UserStatus });
+
+/** PostgreSQL's error codes that mean the database cannot be reached or is going away, not that the query is wrong. */
+const UNAVAILABLE_CODES = new Set(["57P01", "57P02", "57P03", "08000", "08001", "08003", "08004", "08006", "53300"]);
+
+/** A driver error as the store reports it: DuplicateUserError, StoreUnavailableError, or the error itself. */
+function storeError(e: unknown, user?: NewUser): Error {
+  const err = e as { code?: string; constraint?: string; message?: string };
+  if (err.code === "23505" && user) {
+    const field = err.constraint === "users_username_key" ? "username" : "email";
+    return new DuplicateUserError(field, field === "username" ? user.username : user.email);
+  }
+  const network = typeof err.code === "string" && /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(err.code);
+  if (network || (err.code && UNAVAILABLE_CODES.has(err.code)) || /Connection terminated|connection timeout/i.test(err.message ?? "")) {
+    return new StoreUnavailableError(`the database is unavailable: ${err.message ?? err.code}`, { cause: e });
+  }
+  return e as Error;
+}
+
+/**
+ * The store for many replicas: users in PostgreSQL through a connection pool, shared by every replica on the same
+ * database. Each create announces the new user's id with NOTIFY in its own transaction, so PostgreSQL delivers the
+ * announcements at commit, in commit order, to every replica's listener (UserEvents), which reads the rows and tells
+ * this replica's watchers: a user created on one replica reaches the watchers of all of them.
+ */
+export class PostgresUserStore implements UserStore {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly events: UserEvents,
+  ) {}
+
+  /**
+   * Connects to `url` (postgres://user:password@host:port/database), migrates the schema, seeds an empty store, and
+   * starts listening for users created by any replica. Rejects with a one-line reason when the database cannot be
+   * reached or refuses the login.
+   */
+  static async open(url: string, options: { poolSize?: number } = {}): Promise<PostgresUserStore> {
+    const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: 5000 });
+    pool.on("error", () => {}); // an idle client lost: the pool replaces it at the next query
+    try {
+      await migrate(pool);
+      const events = await UserEvents.start(url, USERS_CHANNEL, (ids) => readUsers(pool, ids), (after) => readUsersAfter(pool, after));
+      return new PostgresUserStore(pool, events);
+    } catch (e) {
+      await pool.end().catch(() => {});
+      throw new Error(`cannot use the database at ${redact(url)}: ${(e as Error).message}`, { cause: e });
+    }
+  }
+
+  async get(id: number): Promise<UserRecord | undefined> {
+    const { rows } = await this.query<Row>("SELECT * FROM users WHERE id = $1", [id]);
+    return rows[0] && toRecord(rows[0]);
+  }
+
+  async create(user: NewUser): Promise<UserRecord> {
+    try {
+      const { rows } = await this.pool.query<Row>(
+        `WITH created AS (INSERT INTO users (username, email, roles) VALUES ($1, $2, ARRAY['user']) RETURNING *)
+         SELECT created.*, pg_notify('${USERS_CHANNEL}', created.id::text) FROM created`,
+        [user.username, user.email],
+      );
+      return toRecord(rows[0]!);
+    } catch (e) {
+      throw storeError(e, user);
+    }
+  }
+
+  async listAfter(afterId: number, limit: number): Promise<UserRecord[]> {
+    const { rows } = await this.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2", [afterId, limit]);
+    return rows.map(toRecord);
+  }
+
+  onChange(listener: (user: UserRecord) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  async tokenSecret(): Promise<Uint8Array> {
+    // The first replica to ask makes it; every other finds the same one.
+    await this.query("INSERT INTO meta (key, value) VALUES ('page_token_secret', $1) ON CONFLICT (key) DO NOTHING", [randomBytes(32)]);
+    const { rows } = await this.query<{ value: Buffer }>("SELECT value FROM meta WHERE key = 'page_token_secret'");
+    return rows[0]!.value;
+  }
+
+  async ping(): Promise<void> {
+    await this.query("SELECT 1");
+  }
+
+  async close(): Promise<void> {
+    await this.events.stop();
+    await this.pool.end();
+  }
+
+  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+    try {
+      return await this.pool.query<R>(text, values);
+    } catch (e) {
+      throw storeError(e);
+    }
+  }
+}
+
+/** The users with these ids, in the order of `ids` (the order their commits were announced in). */
+async function readUsers(pool: pg.Pool, ids: readonly number[]): Promise<UserRecord[]> {
+  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id = ANY($1::bigint[])", [ids]);
+  const byId = new Map(rows.map((r) => [Number(r.id), toRecord(r)]));
+  return ids.flatMap((id) => byId.get(id) ?? []);
+}
+
+/** The users with an id above `afterId`, in id order (a listener's catch-up after a lost connection). */
+async function readUsersAfter(pool: pg.Pool, afterId: number): Promise<UserRecord[]> {
+  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id", [afterId]);
+  return rows.map(toRecord);
+}
+
+/** Runs the migrations not yet applied, and seeds an empty store, one replica at a time. */
+async function migrate(pool: pg.Pool): Promise<void> {
+  const client = await pool.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [MIGRATION_LOCK]);
+    await client.query("CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER NOT NULL)");
+    const { rows } = await client.query<{ version: number }>("SELECT COALESCE(MAX(version), 0) AS version FROM schema_migrations");
+    const version = rows[0]!.version;
+    if (version > MIGRATIONS.length) throw new Error(`the database is at schema version ${version}, newer than this server (${MIGRATIONS.length})`);
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      await client.query("BEGIN");
+      await client.query(MIGRATIONS[v]!);
+      await client.query("INSERT INTO schema_migrations (version) VALUES ($1)", [v + 1]);
+      await client.query("COMMIT");
+    }
+    const { rows: count } = await client.query<{ n: string }>("SELECT COUNT(*) AS n FROM users");
+    if (count[0]!.n === "0") {
+      for (const u of SEED) await client.query("INSERT INTO users (username, email, roles) VALUES ($1, $2, $3)", [u.username, u.email, u.roles]);
+    }
+  } catch (e) {
+    await client.query("ROLLBACK").catch(() => {});
+    throw e;
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [MIGRATION_LOCK]).catch(() => {});
+    client.release();
+  }
+}
+
+/** The URL without its password, for messages. */
+function redact(url: string): string {
+  return url.replace(/\/\/([^:/@]+):[^@]*@/, "//$1:***@");
+}

@@ -1,0 +1,70 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from "node:fs";
+import { createServer, type AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+/** A PostgreSQL server for a test run: a throwaway cluster on loopback, or the one TSGRPC_TEST_POSTGRES_URL names. */
+export interface TestPostgres {
+  /** postgres://user@127.0.0.1:port/postgres */
+  readonly url: string;
+  /** Stops the server (fast shutdown: connections are dropped), and `start()` brings it back on the same port. */
+  stop(): void;
+  start(): void;
+  /** Stops it for good and removes its files. */
+  destroy(): void;
+}
+
+/** Debian's server binaries, the newest version installed. */
+function binDir(): string | undefined {
+  const root = "/usr/lib/postgresql";
+  if (!existsSync(root)) return undefined;
+  const versions = readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))).sort((a, b) => Number(b) - Number(a));
+  return versions[0] && join(root, versions[0], "bin");
+}
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address() as AddressInfo;
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts a cluster of its own in a temporary directory (trust authentication, loopback only, fsync off: test data),
+ * as the `postgres` user when run as root (PostgreSQL refuses to run as root). Returns why not when it cannot.
+ */
+export async function startPostgres(): Promise<TestPostgres | string> {
+  const given = process.env["TSGRPC_TEST_POSTGRES_URL"];
+  if (given) return { url: given, stop: () => {}, start: () => {}, destroy: () => {} };
+  const bin = binDir();
+  if (!bin) return "PostgreSQL's server is not installed (Debian: apt-get install postgresql), and TSGRPC_TEST_POSTGRES_URL is not set";
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) {
+    const [uid, gid] = ["-u", "-g"].map((f) => Number(execFileSync("id", [f, "postgres"]).toString().trim()));
+    chownSync(dir, uid!, gid!);
+  }
+  const run = (tool: string, args: string[]) => execFileSync(asRoot ? "runuser" : join(bin, tool), asRoot ? ["-u", "postgres", "--", join(bin, tool), ...args] : args, { stdio: "pipe" });
+  const data = join(dir, "data");
+  const port = await freePort();
+  run("initdb", ["-D", data, "-A", "trust", "-U", "tsgrpc", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
+  const start = () => void run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start"]);
+  const stop = () => void run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
+  start();
+  return {
+    url: `postgres://tsgrpc@127.0.0.1:${port}/postgres`,
+    stop,
+    start,
+    destroy: () => {
+      try {
+        stop();
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
