@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { createServer as createTcpServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -8,37 +8,11 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createChannel, createClient } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
+import { exited, MAIN, start } from "./server-process.js";
 
 // The server as `npm start` runs it: a process with a store on disk.
-const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
 const PROTO_DIR = fileURLToPath(new URL("../../", import.meta.url));
 const PYTHON_CLIENT = fileURLToPath(new URL("../../python/tutorial_client.py", import.meta.url));
-
-interface Started {
-  child: ChildProcess;
-  port: number;
-  output: () => string;
-}
-
-function start(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout!.on("data", (d) => (out += d));
-  child.stderr!.on("data", (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${out}`)), 15_000);
-    child.stdout!.on("data", () => {
-      const m = /port (\d+)/.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve({ child, port: Number(m[1]), output: () => out });
-      }
-    });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${out}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
 test("the server process: a committed user survives kill -9; SIGTERM shuts down cleanly with status 0", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tsgrpc-users-"));

@@ -1,0 +1,78 @@
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import pg from "pg";
+import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
+import { UserService } from "../src/gen/user_service_pb.js";
+import { startPostgres, type TestPostgres } from "./postgres-server.js";
+import { exited, start, type Started } from "./server-process.js";
+
+// Three replicas of the server (separate processes, as `npm start` runs them) on one PostgreSQL, reached through the
+// channel's round_robin: every replica sees every user, and a watcher on any replica sees every user once, in the
+// order the creates committed.
+let postgres: TestPostgres | undefined;
+let skip: string | false = false;
+const replicas: Started[] = [];
+before(async () => {
+  const started = await startPostgres();
+  if (typeof started === "string") return void (skip = started);
+  postgres = started;
+  const admin = new pg.Client({ connectionString: postgres.url });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE replicas_${process.pid}`);
+  await admin.end();
+  const url = postgres.url.replace(/\/[^/]*$/, `/replicas_${process.pid}`);
+  for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
+});
+after(async () => {
+  for (const r of replicas) {
+    r.child.kill("SIGTERM");
+    await exited(r.child);
+  }
+  postgres?.destroy();
+});
+
+type Client = ReturnType<typeof createClient<typeof UserService>>;
+
+test("1,000 users created through round_robin over three replicas: each visible on every replica; watchers on two replicas see all once, in the same order", { timeout: 120_000 }, async (t) => {
+  if (skip) return t.skip(skip);
+  const channels: Channel[] = [];
+  const channelTo = (target: string, options = {}) => (channels.push(createChannel(target, options)), channels.at(-1)!);
+  try {
+    const spread = createClient(UserService, channelTo(`ipv4:${replicas.map((r) => `127.0.0.1:${r.port}`).join(",")}`, { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } }));
+    const each: Client[] = replicas.map((r) => createClient(UserService, channelTo(`127.0.0.1:${r.port}`)));
+    // Watchers on replicas A and C, started before the creates (they first list the seed users).
+    const watched: number[][] = [[], []];
+    const controller = new AbortController();
+    const watching = [each[0]!, each[2]!].map(async (client, w) => {
+      try {
+        for await (const u of client.watchUsers({}, { signal: controller.signal })) watched[w]!.push(u.id);
+      } catch {
+        // cancelled at the end
+      }
+    });
+    const until = async (check: () => boolean) => {
+      const deadline = Date.now() + 60_000;
+      while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    };
+    await until(() => watched.every((w) => w.length >= 2)); // the seed users: both watchers are listening
+    const created = await Promise.all(Array.from({ length: 1000 }, (_, i) => spread.createUser({ username: `replica${i}`, email: `replica${i}@example.com` }).then((r) => r.user!.id)));
+    assert.equal(new Set(created).size, 1000);
+    // Each user is visible from every replica.
+    for (const client of each) {
+      const page = await client.listUsers({ pageSize: 1000 });
+      const ids = new Set(page.users.map((u) => u.id));
+      for (const id of created.slice(0, 50)) assert.ok(ids.has(id) || (await client.getUser({ id })).user?.id === id);
+    }
+    for (const client of each) for (const id of [created[0]!, created[499]!, created[999]!]) assert.equal((await client.getUser({ id })).user!.id, id);
+    await until(() => watched.every((w) => w.length >= 1002));
+    controller.abort();
+    await Promise.all(watching);
+    for (const w of watched) {
+      assert.equal(w.length, 1002, "the two seed users and every created user, once");
+      assert.deepEqual(new Set(w.slice(2)), new Set(created));
+    }
+    assert.deepEqual(watched[0], watched[1], "both replicas' watchers saw the same (commit) order");
+  } finally {
+    for (const c of channels) c.close();
+  }
+});

@@ -1,0 +1,33 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { fileURLToPath } from "node:url";
+
+/** The server as `npm start` runs it (main.js), in a process of its own. */
+export const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
+
+export interface Started {
+  child: ChildProcess;
+  port: number;
+  output: () => string;
+}
+
+/** Starts main.js on 127.0.0.1 and a free port with these arguments; resolves once its banner names the port. */
+export function start(args: string[]): Promise<Started> {
+  const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d) => (out += d));
+  child.stderr!.on("data", (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${out}`)), 15_000);
+    child.stdout!.on("data", () => {
+      const m = /port (\d+)/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve({ child, port: Number(m[1]), output: () => out });
+      }
+    });
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+  });
+}
+
+/** Resolves with the process's exit code once it has exited. */
+export const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
