@@ -4,6 +4,8 @@ import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
 import { openStore } from "./open-store.js";
+import { SqliteUserStore } from "./sqlite-store.js";
+import { WorkerRelayStore } from "./worker-relay.js";
 import type { UserStore } from "./store.js";
 import { createUserService, type UserServiceOptions } from "./user-service.js";
 import { webConsole } from "./web-console.js";
@@ -11,6 +13,8 @@ import { webConsole } from "./web-console.js";
 export interface AppOptions extends Omit<UserServiceOptions, "store"> {
   /** SQLite file path, ":memory:", or a PostgreSQL URL (postgres://user:password@host:port/database). */
   db: string;
+  /** One of several worker processes of a server (node:cluster): a SQLite store's users are relayed to the others. */
+  worker?: boolean;
   /** Bearer tokens; auth is off without them. */
   tokens?: ReadonlyMap<string, Principal>;
   /** Where call-log entries go (default: none). */
@@ -42,7 +46,8 @@ const SERVICE = UserService.typeName;
 
 /** The UserService server: store, service, interceptors, health and reflection, wired together. */
 export async function createApp(options: AppOptions): Promise<App> {
-  const store = await openStore(options.db);
+  const opened = await openStore(options.db);
+  const store = options.worker && opened instanceof SqliteUserStore ? new WorkerRelayStore(opened) : opened;
   const health = createHealthService();
   const interceptors: ServerInterceptor[] = [];
   if (options.log) interceptors.push(callLog(options.log));

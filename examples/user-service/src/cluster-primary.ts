@@ -1,0 +1,45 @@
+import cluster, { type Worker } from "node:cluster";
+import { isUserCreated } from "./worker-relay.js";
+
+/** What a worker tells the primary once it listens. */
+export const LISTENING = "tsgrpc:listening";
+/** What the primary tells each worker at shutdown (a signal would reach a worker twice on Ctrl-C: from the terminal too). */
+export const SHUTDOWN = "tsgrpc:shutdown";
+
+/**
+ * The primary of a server that uses several cores: it forks `count` workers, each a whole server on the same port
+ * (node:cluster hands each new connection to the next worker), forwards every worker's user-created message to the
+ * others, replaces a worker that dies, and on SIGINT/SIGTERM asks every worker to shut down gracefully (each goes
+ * NOT_SERVING and finishes its calls) and exits once they have. `onListening` hears the port once.
+ */
+export function runPrimary(count: number, onListening: (port: number) => void): void {
+  let stopping = false;
+  let announced = false;
+  const fork = () => cluster.fork();
+  cluster.on("message", (from: Worker, message: unknown) => {
+    if (isUserCreated(message)) {
+      for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from && worker.isConnected()) worker.send(message);
+    } else if ((message as { type?: string })?.type === LISTENING && !announced) {
+      announced = true;
+      onListening((message as { port: number }).port);
+    }
+  });
+  cluster.on("exit", (worker, code, signal) => {
+    if (stopping) {
+      // The exiting worker may still be listed while its exit is reported: count the live ones.
+      if (Object.values(cluster.workers ?? {}).every((w) => !w || w === worker || w.isDead())) process.exit(0);
+      return;
+    }
+    console.error(`worker ${worker.process.pid} exited (${signal ?? `code ${code}`}); starting another`);
+    fork();
+  });
+  const stop = (signal: string) => {
+    if (stopping) process.exit(1); // a second signal: stop now
+    stopping = true;
+    console.log(`${signal}: shutting down ${count} workers (NOT_SERVING, finishing the calls in flight)`);
+    for (const worker of Object.values(cluster.workers ?? {})) worker?.send(SHUTDOWN);
+  };
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  for (let i = 0; i < count; i++) fork();
+}
