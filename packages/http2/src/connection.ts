@@ -579,8 +579,17 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     this.writer.goaway(this.lastStreamId, code, message);
     this.flush();
     this.destroyed = true;
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    // Read nothing more: a peer that floods after its error (a CONTINUATION flood) would otherwise make us read and
+    // discard everything it sends until the socket closes. Paused, the socket stops taking bytes from the kernel once
+    // its buffer is full, and TCP flow control stops the peer. The GOAWAY goes out with our FIN; once it has been
+    // handed to the kernel the socket is destroyed (a timer covers a peer that does not read it either).
+    this.socket.pause();
+    const socket = this.socket;
+    const timer = setTimeout(() => socket.destroy(), 1000).unref();
+    socket.end(() => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
     this.onSocketClose(code);
   }
 
@@ -651,7 +660,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   }
 
   protected onDrain(): void {
-    if (!this.outputBacked) return;
+    if (!this.outputBacked || this.destroyed) return;
     this.outputBacked = false;
     this.socket.resume();
     this.sendBlocked();
