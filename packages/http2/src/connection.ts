@@ -105,8 +105,13 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
    */
   protected sentSincePeerPing = false;
 
-  protected readonly empty = new FloodGuard(100, 20); // empty DATA/HEADERS/CONTINUATION, CVE-2019-9518
-  protected readonly control = new FloodGuard(10_000, 2_000); // SETTINGS, PING, PRIORITY: CVE-2019-9512, 9515, 9513
+  /** Empty DATA/HEADERS/CONTINUATION frames, CVE-2019-9518: 100 at once, 10 a second after that. */
+  protected readonly empty = new FloodGuard(100, 10);
+  /**
+   * SETTINGS, PING, PRIORITY: CVE-2019-9512, 9515, 9513. 1,000 at once (nghttp2, under node:http2, allows 1,000 queued
+   * answers; grpc-go stops reading at 50 queued), 100 a second after that: a gRPC client sends a few a second at most.
+   */
+  protected readonly control = new FloodGuard(1_000, 100);
 
   onClose: (() => void) | undefined;
 

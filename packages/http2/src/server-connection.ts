@@ -34,7 +34,12 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   protected readonly isClient = false;
   private readonly maxConcurrentStreams: number;
   private preface = 0; // bytes of the client preface matched so far
-  private readonly resets = new FloodGuard(1000, 200); // rapid reset, CVE-2023-44487
+  /**
+   * Streams the client reset before we answered them: rapid reset, CVE-2023-44487. nghttp2 (under node:http2) allows
+   * 1,000 at once and 33 a second; nginx 2 x its 128 concurrent streams per read; grpc-go no more handlers than
+   * MAX_CONCURRENT_STREAMS. 256 at once and 33 a second.
+   */
+  private readonly resets = new FloodGuard(256, 33);
   private readonly refused = new FloodGuard(100, 20); // streams beyond the concurrency limit
   private readonly invalid = new FloodGuard(100, 20); // streams reset for malformed requests
   private readonly pingPolicy: PingPolicy | undefined;
