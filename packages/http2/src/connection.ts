@@ -323,7 +323,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     const block = this.headerBlock;
     if (!block || block.streamId !== id) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "CONTINUATION without a header block to continue");
     block.size += payload.length;
-    if (block.size > HEADER_BLOCK_FACTOR * this.maxHeaderListSize) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, `a header block of more than ${block.size} bytes`);
+    const limit = HEADER_BLOCK_FACTOR * this.maxHeaderListSize;
+    if (block.size > limit) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, `a header block of more than ${limit} bytes`);
     if (payload.length === 0 && !(flags & Flag.END_HEADERS) && !this.empty.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "too many empty CONTINUATION frames");
     block.fragments.push(Buffer.from(payload));
     if (!(flags & Flag.END_HEADERS)) return;

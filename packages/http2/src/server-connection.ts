@@ -168,10 +168,11 @@ export class ServerConnection extends Http2Connection<ServerStream> {
     const created = new ServerStream(id, headers, this, this.peerInitialWindow, this.initialWindowSize);
     this.streams.set(id, created);
     this.clearIdleTimer();
+    // The end is recorded before the handler sees the stream: a handler that answers at once (the no-handler fallback)
+    // then closes it as done, and later frames on it are STREAM_CLOSED errors, rather than resetting it with NO_ERROR
+    // as if the request were still coming (after which its frames would be ignored).
+    if (endStream) created.receiveEnd();
     this.onStream(created);
-    if (endStream) {
-      created.receiveEnd();
-      this.closeIfDone(created);
-    }
+    if (endStream) this.closeIfDone(created);
   }
 }
