@@ -224,11 +224,15 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     try {
       chunk = this.readPreface(chunk);
       if (chunk.length > 0) this.parser.push(chunk, this.onFrame);
+      if (!this.destroyed) this.afterRead();
     } catch (e) {
       this.fail(e);
     }
     this.scheduleFlush();
   }
+
+  /** Every frame of a chunk read from the socket has been handled (a server starts the streams it opened here). */
+  protected afterRead(): void {}
 
   protected readonly onFrame = (type: number, flags: number, streamId: number, payload: Buffer): void => {
     if (!this.settingsSeen) {

@@ -43,6 +43,8 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   private readonly refused = new FloodGuard(100, 20); // streams beyond the concurrency limit
   private readonly invalid = new FloodGuard(100, 20); // streams reset for malformed requests
   private readonly pingPolicy: PingPolicy | undefined;
+  /** Streams opened in the chunk being read, not yet given to `onStream` (see afterRead). */
+  private opened: ServerStream[] = [];
   /** The first GOAWAY of a graceful shutdown is sent; the final one waits for its PING's ACK. */
   private draining = false;
   private drainTimer: NodeJS.Timeout | undefined;
@@ -172,7 +174,22 @@ export class ServerConnection extends Http2Connection<ServerStream> {
     // then closes it as done, and later frames on it are STREAM_CLOSED errors, rather than resetting it with NO_ERROR
     // as if the request were still coming (after which its frames would be ignored).
     if (endStream) created.receiveEnd();
-    this.onStream(created);
-    if (endStream) this.closeIfDone(created);
+    this.opened.push(created);
+  }
+
+  /**
+   * The streams opened in what was just read go to `onStream` now, in order, once every frame of the read has been
+   * handled: a stream the client reset in the same read (rapid reset, CVE-2023-44487, sends HEADERS and RST_STREAM
+   * together) is closed by then and never costs a handler. Its DATA and end, if any came, wait in the stream.
+   */
+  protected override afterRead(): void {
+    if (this.opened.length === 0) return;
+    const opened = this.opened;
+    this.opened = [];
+    for (const stream of opened) {
+      if (stream.closed) continue;
+      this.onStream(stream);
+      if (stream.remoteEnded) this.closeIfDone(stream);
+    }
   }
 }

@@ -104,3 +104,22 @@ test("a header block over the limit: the GOAWAY's debug text names the limit, no
     await server.close();
   }
 });
+
+test("rapid reset: a stream the client resets in the same read as its HEADERS never reaches the handler", async () => {
+  const seen: number[] = [];
+  const server = await engineServer({}, (stream) => {
+    seen.push(stream.id);
+    stream.respond({ ":status": 200 }, true);
+  });
+  const p = await RawPeer.connect(server.port);
+  try {
+    const frames: Buffer[] = [];
+    for (let id = 1; id < 20; id += 2) frames.push(p.headers(id, p.request(id), END_HEADERS), frame(RST_STREAM, 0, id, u32(8)));
+    p.send(...frames, p.headers(21, p.request(21))); // one write of under a kilobyte: one read on loopback
+    await p.next((f) => f.type === HEADERS && f.streamId === 21);
+    assert.deepEqual(seen, [21]);
+  } finally {
+    p.close();
+    await server.close();
+  }
+});
