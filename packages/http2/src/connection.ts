@@ -112,6 +112,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
    * answers; grpc-go stops reading at 50 queued), 100 a second after that: a gRPC client sends a few a second at most.
    */
   protected readonly control = new FloodGuard(1_000, 100);
+  /** SETTINGS, within `control`: a peer sends one or two in a connection's life; each costs us an ACK. */
+  protected readonly settingsGuard = new FloodGuard(100, 10);
 
   onClose: (() => void) | undefined;
 
@@ -379,7 +381,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
       return;
     }
     if (payload.length % 6 !== 0) throw new Http2Error(ErrorCode.FRAME_SIZE_ERROR, "SETTINGS length not a multiple of 6");
-    if (!this.control.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "SETTINGS flood");
+    if (!this.control.take() || !this.settingsGuard.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "SETTINGS flood");
     for (let i = 0; i < payload.length; i += 6) this.applySetting(payload.readUInt16BE(i), payload.readUInt32BE(i + 2));
     this.writer.settingsAck();
   }
