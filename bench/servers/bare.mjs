@@ -68,6 +68,7 @@ export async function start(port) {
     const chunks = [];
     stream.on("data", (chunk) => chunks.push(chunk));
     stream.on("end", () => {
+      if (stream.destroyed) return; // reset by the client (bench/attacks' rapid reset): node:http2 throws on respond
       stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
       stream.on("wantTrailers", () => stream.sendTrailers(OK));
       if (path === "/userservice.UserService/WatchUsers") return streamUsers(stream);
