@@ -57,6 +57,7 @@ function streamUsers(stream) {
 export async function start(port) {
   const server = createServer({ settings: { maxConcurrentStreams: 1000 } });
   server.on("stream", (stream, headers) => {
+    stream.on("error", () => {}); // a stream the client reset or the server refused (bench/attacks) must not crash it
     const path = headers[constants.HTTP2_HEADER_PATH];
     if (path === "/userservice.UserService/UserChat") {
       stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
