@@ -57,6 +57,7 @@ function streamUsers(stream) {
 export async function start(port) {
   const server = createServer({ settings: { maxConcurrentStreams: 1000 } });
   server.on("stream", (stream, headers) => {
+    stream.on("error", () => {}); // a stream the client reset or the server refused (bench/attacks) must not crash it
     const path = headers[constants.HTTP2_HEADER_PATH];
     if (path === "/userservice.UserService/UserChat") {
       stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
@@ -68,6 +69,7 @@ export async function start(port) {
     const chunks = [];
     stream.on("data", (chunk) => chunks.push(chunk));
     stream.on("end", () => {
+      if (stream.destroyed) return; // reset by the client (bench/attacks' rapid reset): node:http2 throws on respond
       stream.respond(RESPONSE_HEADERS, { waitForTrailers: true });
       stream.on("wantTrailers", () => stream.sendTrailers(OK));
       if (path === "/userservice.UserService/WatchUsers") return streamUsers(stream);

@@ -2,6 +2,7 @@ export { Status } from "./status.js";
 export { GrpcError, type GrpcErrorOptions } from "./grpc-error.js";
 export { Metadata, type MetadataValue } from "./metadata.js";
 export { createServer, type Server, type ServerOptions } from "./server/server.js";
+export type { ConnectionLimits } from "./server/connection-limits.js";
 export type { ServerContext, PeerIdentity } from "./server/server-context.js";
 export type { ServerInterceptor, ServerCall, ServerCallHandler, ServiceImplementation, UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler } from "./server/handler-types.js";
 export { createChannel, type Channel, type ChannelOptions } from "./client/channel.js";

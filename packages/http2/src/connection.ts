@@ -105,8 +105,15 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
    */
   protected sentSincePeerPing = false;
 
-  protected readonly empty = new FloodGuard(100, 20); // empty DATA/HEADERS/CONTINUATION, CVE-2019-9518
-  protected readonly control = new FloodGuard(10_000, 2_000); // SETTINGS, PING, PRIORITY: CVE-2019-9512, 9515, 9513
+  /** Empty DATA/HEADERS/CONTINUATION frames, CVE-2019-9518: 100 at once, 10 a second after that. */
+  protected readonly empty = new FloodGuard(100, 10);
+  /**
+   * SETTINGS, PING, PRIORITY: CVE-2019-9512, 9515, 9513. 1,000 at once (nghttp2, under node:http2, allows 1,000 queued
+   * answers; grpc-go stops reading at 50 queued), 100 a second after that: a gRPC client sends a few a second at most.
+   */
+  protected readonly control = new FloodGuard(1_000, 100);
+  /** SETTINGS, within `control`: a peer sends one or two in a connection's life; each costs us an ACK. */
+  protected readonly settingsGuard = new FloodGuard(100, 10);
 
   onClose: (() => void) | undefined;
 
@@ -219,11 +226,15 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     try {
       chunk = this.readPreface(chunk);
       if (chunk.length > 0) this.parser.push(chunk, this.onFrame);
+      if (!this.destroyed) this.afterRead();
     } catch (e) {
       this.fail(e);
     }
     this.scheduleFlush();
   }
+
+  /** Every frame of a chunk read from the socket has been handled (a server starts the streams it opened here). */
+  protected afterRead(): void {}
 
   protected readonly onFrame = (type: number, flags: number, streamId: number, payload: Buffer): void => {
     if (!this.settingsSeen) {
@@ -318,7 +329,8 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     const block = this.headerBlock;
     if (!block || block.streamId !== id) throw new Http2Error(ErrorCode.PROTOCOL_ERROR, "CONTINUATION without a header block to continue");
     block.size += payload.length;
-    if (block.size > HEADER_BLOCK_FACTOR * this.maxHeaderListSize) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, `a header block of more than ${block.size} bytes`);
+    const limit = HEADER_BLOCK_FACTOR * this.maxHeaderListSize;
+    if (block.size > limit) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, `a header block of more than ${limit} bytes`);
     if (payload.length === 0 && !(flags & Flag.END_HEADERS) && !this.empty.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "too many empty CONTINUATION frames");
     block.fragments.push(Buffer.from(payload));
     if (!(flags & Flag.END_HEADERS)) return;
@@ -369,7 +381,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
       return;
     }
     if (payload.length % 6 !== 0) throw new Http2Error(ErrorCode.FRAME_SIZE_ERROR, "SETTINGS length not a multiple of 6");
-    if (!this.control.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "SETTINGS flood");
+    if (!this.control.take() || !this.settingsGuard.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "SETTINGS flood");
     for (let i = 0; i < payload.length; i += 6) this.applySetting(payload.readUInt16BE(i), payload.readUInt32BE(i + 2));
     this.writer.settingsAck();
   }
@@ -579,8 +591,17 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
     this.writer.goaway(this.lastStreamId, code, message);
     this.flush();
     this.destroyed = true;
-    this.socket.end();
-    setTimeout(() => this.socket.destroy(), 1000).unref();
+    // Read nothing more: a peer that floods after its error (a CONTINUATION flood) would otherwise make us read and
+    // discard everything it sends until the socket closes. Paused, the socket stops taking bytes from the kernel once
+    // its buffer is full, and TCP flow control stops the peer. The GOAWAY goes out with our FIN; once it has been
+    // handed to the kernel the socket is destroyed (a timer covers a peer that does not read it either).
+    this.socket.pause();
+    const socket = this.socket;
+    const timer = setTimeout(() => socket.destroy(), 1000).unref();
+    socket.end(() => {
+      clearTimeout(timer);
+      socket.destroy();
+    });
     this.onSocketClose(code);
   }
 
@@ -651,7 +672,7 @@ export abstract class Http2Connection<S extends Http2Stream> implements StreamHo
   }
 
   protected onDrain(): void {
-    if (!this.outputBacked) return;
+    if (!this.outputBacked || this.destroyed) return;
     this.outputBacked = false;
     this.socket.resume();
     this.sendBlocked();

@@ -34,10 +34,17 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   protected readonly isClient = false;
   private readonly maxConcurrentStreams: number;
   private preface = 0; // bytes of the client preface matched so far
-  private readonly resets = new FloodGuard(1000, 200); // rapid reset, CVE-2023-44487
+  /**
+   * Streams the client reset before we answered them: rapid reset, CVE-2023-44487. nghttp2 (under node:http2) allows
+   * 1,000 at once and 33 a second; nginx 2 x its 128 concurrent streams per read; grpc-go no more handlers than
+   * MAX_CONCURRENT_STREAMS. 256 at once and 33 a second.
+   */
+  private readonly resets = new FloodGuard(256, 33);
   private readonly refused = new FloodGuard(100, 20); // streams beyond the concurrency limit
   private readonly invalid = new FloodGuard(100, 20); // streams reset for malformed requests
   private readonly pingPolicy: PingPolicy | undefined;
+  /** Streams opened in the chunk being read, not yet given to `onStream` (see afterRead). */
+  private opened: ServerStream[] = [];
   /** The first GOAWAY of a graceful shutdown is sent; the final one waits for its PING's ACK. */
   private draining = false;
   private drainTimer: NodeJS.Timeout | undefined;
@@ -163,10 +170,26 @@ export class ServerConnection extends Http2Connection<ServerStream> {
     const created = new ServerStream(id, headers, this, this.peerInitialWindow, this.initialWindowSize);
     this.streams.set(id, created);
     this.clearIdleTimer();
-    this.onStream(created);
-    if (endStream) {
-      created.receiveEnd();
-      this.closeIfDone(created);
+    // The end is recorded before the handler sees the stream: a handler that answers at once (the no-handler fallback)
+    // then closes it as done, and later frames on it are STREAM_CLOSED errors, rather than resetting it with NO_ERROR
+    // as if the request were still coming (after which its frames would be ignored).
+    if (endStream) created.receiveEnd();
+    this.opened.push(created);
+  }
+
+  /**
+   * The streams opened in what was just read go to `onStream` now, in order, once every frame of the read has been
+   * handled: a stream the client reset in the same read (rapid reset, CVE-2023-44487, sends HEADERS and RST_STREAM
+   * together) is closed by then and never costs a handler. Its DATA and end, if any came, wait in the stream.
+   */
+  protected override afterRead(): void {
+    if (this.opened.length === 0) return;
+    const opened = this.opened;
+    this.opened = [];
+    for (const stream of opened) {
+      if (stream.closed) continue;
+      this.onStream(stream);
+      if (stream.remoteEnded) this.closeIfDone(stream);
     }
   }
 }

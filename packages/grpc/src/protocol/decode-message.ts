@@ -10,6 +10,10 @@ import type { Envelope } from "./envelope.js";
  * arrived compressed. A message that does not decode is INTERNAL, as the spec asks of both sides.
  */
 export function decodeMessage<T extends object>(type: MessageType<T>, envelope: Envelope, encoding: Encoding, limit: number, what: "request" | "response"): T {
+  // A message's flag byte is 0 or 1 (compressed). Anything else (0x80, a gRPC-Web trailers frame, is one only in a
+  // gRPC-Web response and is taken apart before it gets here) is not a message: INTERNAL, as grpc-go answers, rather
+  // than a guess at what the peer meant.
+  if (envelope.flags > 1) throw new GrpcError(Status.INTERNAL, `Received a message with an unexpected payload format (flags 0x${envelope.flags.toString(16)})`);
   const data = envelope.compressed ? decompress(encoding, envelope.data, limit) : envelope.data;
   let message: T;
   try {

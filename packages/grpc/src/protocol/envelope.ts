@@ -4,8 +4,10 @@ import { Status } from "../status.js";
 /** A length-prefixed message: one flag byte (bit 0: compressed) and a 4-byte big-endian length, then the payload. */
 export interface Envelope {
   compressed: boolean;
-  /** Flag bit 7: a gRPC-Web trailers frame, not a message. */
+  /** Flag bit 7: a gRPC-Web trailers frame, not a message (in gRPC-Web responses only). */
   trailers: boolean;
+  /** The flag byte as received: a message's is 0 or 1, anything else is refused (see decodeMessage). */
+  flags: number;
   data: Uint8Array;
 }
 
@@ -59,7 +61,7 @@ export class EnvelopeReader {
       if (this.buffered < HEADER_SIZE + length) return out;
       const all = this.take(HEADER_SIZE + length);
       const flags = all[0]!;
-      out.push({ compressed: (flags & 1) === 1, trailers: (flags & 0x80) !== 0, data: all.subarray(HEADER_SIZE) });
+      out.push({ compressed: (flags & 1) === 1, trailers: (flags & 0x80) !== 0, flags, data: all.subarray(HEADER_SIZE) });
     }
   }
 

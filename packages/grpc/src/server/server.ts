@@ -16,6 +16,7 @@ import { EngineExchange } from "./engine-exchange.js";
 import { compatRequestResponse } from "./engine-http-compat.js";
 import { Http2Exchange } from "./http2-exchange.js";
 import { createListener } from "./listener.js";
+import { limitConnections, type ConnectionLimits } from "./connection-limits.js";
 import { jitteredAge } from "./connection-age.js";
 import { limitSessionAge } from "./node-session-lifecycle.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
@@ -71,6 +72,12 @@ export interface ServerOptions {
   maxConnectionAgeMs?: number;
   /** After a connection's max age, how long its calls in flight have before it is closed at once (default: no limit). */
   maxConnectionAgeGraceMs?: number;
+  /**
+   * Per-remote-address limits on connections (default: none): `perAddressRate` new connections a second (that many at
+   * once, refilled at that rate) and `perAddressConcurrent` open at once. A connection over either is closed as it is
+   * accepted, before anything of it is read. Mind clients behind one NAT or proxy: they share an address.
+   */
+  connectionLimits?: ConnectionLimits;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -180,6 +187,7 @@ export class Server {
         this.http1.emit("connection", socket);
       },
     });
+    if (options.connectionLimits) limitConnections(this.listener, options.connectionLimits);
   }
 
   /** Serves a service with the given handlers (one per method). */
