@@ -7,6 +7,9 @@ import { PingPolicy, type PingPolicyOptions } from "./ping-policy.js";
 import { requestHeaders, trailerHeaders } from "./request-headers.js";
 import { ServerStream } from "./server-stream.js";
 
+/** A reset of a stream younger than this, not yet answered, counts as a rapid reset. */
+const RAPID_RESET_WINDOW_MS = 100;
+
 export interface ServerConnectionOptions extends ConnectionOptions {
   /** Streams the peer may have open at once (SETTINGS_MAX_CONCURRENT_STREAMS; default 1000); more are refused. */
   maxConcurrentStreams?: number;
@@ -120,7 +123,14 @@ export class ServerConnection extends Http2Connection<ServerStream> {
   }
 
   /** A stream reset before we answered it cost us a handler: a peer that does that without end is an attack. */
-  protected override onPeerReset(): void {
+  /**
+   * A rapid reset (CVE-2023-44487) is a stream reset before we answered and right after it was opened: that frees a
+   * concurrency slot for the next stream at no cost to the client. A reset after the response began, or of a stream
+   * that lived a while (a client giving up on a slow call: its deadline, a cancel), is an ordinary end of a call and
+   * does not count against the budget.
+   */
+  protected override onPeerReset(stream: ServerStream): void {
+    if (stream.headersSent || performance.now() - stream.openedAt > RAPID_RESET_WINDOW_MS) return;
     if (!this.resets.take()) throw new Http2Error(ErrorCode.ENHANCE_YOUR_CALM, "too many streams reset by the client");
   }
 

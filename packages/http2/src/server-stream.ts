@@ -6,6 +6,9 @@ import type { HeaderObject } from "./request-headers.js";
  * started with `respond` and sent with `write` and `end(data, trailers)`.
  */
 export class ServerStream extends Http2Stream {
+  /** When the request's HEADERS arrived (performance.now()): how long it lived tells a rapid reset from a client giving up. */
+  readonly openedAt = performance.now();
+
   constructor(
     id: number,
     /** The request's headers, pseudo-headers included. */
