@@ -6,6 +6,7 @@ import { connect } from "node:net";
 import { CLIENT_PREFACE } from "../src/frame.js";
 import { FloodGuard } from "../src/flood-guard.js";
 import { HpackEncoder } from "../src/hpack/encoder.js";
+import { ClientConnection } from "../src/client-connection.js";
 import { engineServer, frame, RawPeer, u32 } from "./raw-peer.js";
 
 const DATA = 0, HEADERS = 1, RST_STREAM = 3, SETTINGS = 4, CONTINUATION = 9;
@@ -120,6 +121,32 @@ test("rapid reset: a stream the client resets in the same read as its HEADERS ne
     assert.deepEqual(seen, [21]);
   } finally {
     p.close();
+    await server.close();
+  }
+});
+
+test("a client that cancels calls it was answered on is no attacker: 1,000 streams reset after their response began keep the connection", async () => {
+  const server = await engineServer({}, (stream) => stream.respond({ ":status": 200 })); // answered, never ended
+  const socket = connect(server.port, "127.0.0.1");
+  await new Promise((r) => socket.once("connect", r));
+  const client = new ClientConnection(socket);
+  try {
+    for (let batch = 0; batch < 20; batch++) {
+      await Promise.all(Array.from({ length: 50 }, () => new Promise<void>((resolve) => {
+        const stream = client.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/watch" });
+        stream.read(() => {}, () => {}, () => resolve());
+        stream.whenResponse(() => stream.reset()); // the client gives up on a call it was being answered on
+      })));
+    }
+    assert.equal(client.isClosed, false, "the connection is still open");
+    const answered = await new Promise<boolean>((resolve) => {
+      const stream = client.request({ ":method": "POST", ":scheme": "http", ":authority": "x", ":path": "/last" });
+      stream.whenResponse(() => resolve(true));
+      stream.read(() => {}, () => {}, () => resolve(false));
+    });
+    assert.ok(answered, "and answers the next request");
+  } finally {
+    client.destroy();
     await server.close();
   }
 });
