@@ -89,7 +89,9 @@ export class Base64StreamDecoder {
       size += bytes.length;
       start = at + 4;
     }
-    if (/[^A-Za-z0-9+/]/.test(this.rest)) throw new GrpcError(Status.INTERNAL, "The grpc-web-text body is not base64");
+    // The rest may end in padding: a body's bytes can be cut anywhere, "AA==" as "AA=" and "=". A misplaced "=" fails
+    // when its group is whole.
+    if (/[^A-Za-z0-9+/=]/.test(this.rest)) throw new GrpcError(Status.INTERNAL, "The grpc-web-text body is not base64");
     if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(size);
     let o = 0;
