@@ -96,28 +96,38 @@ function decodeTheirs(desc: DescMessage, bytes: Uint8Array): { value: Uint8Array
  * - @bufbuild/protobuf accepts some malformed input, e.g. a nested message whose last field's varint runs past the
  *   nested message's end (it does not bound the read by the length), which tsgrpc, as protoc, rejects.
  */
-function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "malformed" | "overlong-tag" {
+function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "malformed" | "overlong" {
   let pos = 0;
   let mistyped = false;
-  let overlongTag = false;
+  /**
+   * A tag or length in more than 5 bytes or past 32 bits: tsgrpc's reader takes the low 32 bits, protobuf-es rejects
+   * it (open: protoc's parser rejects too, we believe).
+   */
+  let overlong = false;
+  /** A varint's low 32 bits, as tsgrpc's reader takes tags and lengths; a longer one is noted (see below). */
   const varint = (): number | undefined => {
-    let v = 0;
-    for (let shift = 0; pos < bytes.length && shift < 70; shift += 7) {
+    let v = 0n;
+    const at = pos;
+    for (let shift = 0n; pos < bytes.length && pos - at < 10; shift += 7n) {
       const b = bytes[pos++]!;
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
+      v |= BigInt(b & 0x7f) << shift;
+      if (b < 0x80) {
+        if (v >= 1n << 32n || pos - at > 5) overlong = true;
+        return Number(v & 0xffffffffn);
+      }
     }
     return undefined;
+  };
+  const value = (): boolean => {
+    const at = pos;
+    while (pos < bytes.length && pos - at < 10) if (bytes[pos++]! < 0x80) return true;
+    return false;
   };
   /** true when well-formed up to the end (or the end of the group `endGroup`). */
   const walk = (type: MessageInfo, endGroup?: number): boolean => {
     while (pos < bytes.length) {
-      const at = pos;
-      let tag = varint();
+      const tag = varint();
       if (tag === undefined) return false;
-      // A tag past 32 bits (or in more than 5 bytes): tsgrpc drops the extra bits, protobuf-es rejects it. Open.
-      if (tag >= 2 ** 32 || pos - at > 5) overlongTag = true;
-      tag %= 2 ** 32;
       const no = Math.floor(tag / 8);
       const wt = tag % 8;
       if (no === 0) return false;
@@ -128,17 +138,23 @@ function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "m
         if (wt !== expected && !(packable && wt === 2)) mistyped = true;
       }
       if (wt === 4) return no === endGroup;
-      if (wt === 0) { if (varint() === undefined) return false; }
+      if (wt === 0) { if (!value()) return false; }
       else if (wt === 1 || wt === 5) { pos += wt === 1 ? 8 : 4; if (pos > bytes.length) return false; }
       else if (wt === 2) {
         const len = varint();
         if (len === undefined || pos + len > bytes.length) return false;
+        if (f && !f.map && f.repeated && wt !== WIRE_TYPES[f.type]) {
+          // Packed: whole fixed-width values, or whole varints, filling the length exactly.
+          const width = WIRE_TYPES[f.type] === 1 ? 8 : WIRE_TYPES[f.type] === 5 ? 4 : 0;
+          if (width && len % width !== 0) return false;
+          if (!width) { const end = pos + len; while (pos < end) if (!value() || pos > end) return false; pos -= len; }
+        }
         const sub = f && wt === WIRE_TYPES[f.type] ? (f.map ? mapEntry(f) : f.message) : undefined;
         if (sub) {
           const inner = wireShape(sub, bytes.subarray(pos, pos + len));
           if (inner === "malformed") return false;
           if (inner === "mistyped") mistyped = true;
-          if (inner === "overlong-tag") overlongTag = true;
+          if (inner === "overlong") overlong = true;
         }
         pos += len;
       } else if (wt === 3) {
@@ -148,7 +164,7 @@ function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "m
     return endGroup === undefined;
   };
   const ok = walk(info);
-  return !ok ? "malformed" : mistyped ? "mistyped" : overlongTag ? "overlong-tag" : "ok";
+  return !ok ? "malformed" : mistyped ? "mistyped" : overlong ? "overlong" : "ok";
 }
 const NO_FIELDS = { fields: [] } as unknown as MessageInfo;
 const mapEntry = (f: MessageInfo["fields"][number]): MessageInfo => ({ fields: [{ ...f.map!.key, no: 1, repeated: false, map: undefined }, { ...f.map!.value, no: 2, repeated: false, map: undefined }] }) as unknown as MessageInfo;
@@ -211,7 +227,7 @@ export const properties: FuzzProperty[] = [
       const ours = decodeOurs(s.dynamic, bytes);
       const theirs = decodeTheirs(s.desc, bytes);
       const shape = wireShape(s.dynamic.info, bytes);
-      if (shape === "mistyped" || shape === "overlong-tag") return;
+      if (shape === "mistyped" || shape === "overlong") return;
       if (shape === "malformed") return void assert.ok("error" in ours, `${s.name}: malformed bytes are rejected`);
       assert.equal("value" in ours, "value" in theirs, `${s.name}: we ${"value" in ours ? "accept" : `reject (${(ours as { error: Error }).error.message})`}, @bufbuild/protobuf ${"value" in theirs ? "accepts" : `rejects (${(theirs as { error: Error }).error.message})`}`);
       if ("value" in ours && "value" in theirs) {
