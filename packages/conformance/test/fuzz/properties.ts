@@ -100,11 +100,11 @@ function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "m
   let pos = 0;
   let mistyped = false;
   /**
-   * A tag or length in more than 5 bytes or past 32 bits: tsgrpc's reader takes the low 32 bits, protobuf-es rejects
-   * it (open: protoc's parser rejects too, we believe).
+   * A 5-byte tag or length with bits past 32: tsgrpc's reader, as protoc's ReadTag, takes the low 32 bits (a longer
+   * one is malformed to both); protobuf-es rejects it.
    */
   let overlong = false;
-  /** A varint's low 32 bits, as tsgrpc's reader takes tags and lengths; a longer one is noted (see below). */
+  /** A tag's or length's low 32 bits, in at most 5 bytes as protoc reads them (bits past 32 noted: see above). */
   const varint = (): number | undefined => {
     let v = 0n;
     const at = pos;
@@ -112,7 +112,8 @@ function wireShape(info: MessageInfo, bytes: Uint8Array): "ok" | "mistyped" | "m
       const b = bytes[pos++]!;
       v |= BigInt(b & 0x7f) << shift;
       if (b < 0x80) {
-        if (v >= 1n << 32n || pos - at > 5) overlong = true;
+        if (pos - at > 5) return undefined;
+        if (v >= 1n << 32n) overlong = true;
         return Number(v & 0xffffffffn);
       }
     }
