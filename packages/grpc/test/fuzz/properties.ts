@@ -135,6 +135,45 @@ export const properties: FuzzProperty[] = [
     },
   },
   {
+    name: "grpc-web-body",
+    group: "grpc-web",
+    runs: 300,
+    arbitrary: fc.record({
+      messages: payloads,
+      trailers: fc.dictionary(fc.stringMatching(/^[a-z0-9-]{1,12}$/), fc.stringMatching(/^[\x21-\x7e]{0,12}$/), { maxKeys: 3 }),
+      text: fc.boolean(),
+      flushes: fc.array(fc.nat(), { maxLength: 3 }),
+      cuts: fc.array(fc.nat(), { maxLength: 6 }),
+      damage: fc.option(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { nil: undefined, freq: 3 }),
+    }),
+    // A whole gRPC-Web response body as the client transport reads it: base64 text (each flush encoded on its own) or
+    // bytes, then envelopes, the last one the trailers frame. Cut anywhere, it gives back what was sent; damaged, it
+    // fails only with GrpcError.
+    check: ({ messages, trailers, text, flushes, cuts, damage }: { messages: Uint8Array[]; trailers: Record<string, string>; text: boolean; flushes: number[]; cuts: number[]; damage: [number, number] | undefined }) => {
+      const body = Buffer.concat([...messages.map((m) => encodeEnvelope(m)), encodeTrailersFrame(trailers)]);
+      let wire: Uint8Array = text ? Buffer.from(chunked(body, flushes).map((c) => Buffer.from(c).toString("base64")).join(""), "latin1") : body;
+      if (damage) { wire = Uint8Array.from(wire); wire[damage[0] % wire.length] = damage[1]; }
+      const decoder = text ? new Base64StreamDecoder() : undefined;
+      const reader = new EnvelopeReader(1 << 16);
+      const got: Uint8Array[] = [];
+      let gotTrailers: Record<string, string> | undefined;
+      const r = throwsOnly(() => {
+        for (const c of chunked(wire, cuts)) {
+          for (const e of reader.push(decoder ? decoder.push(c) : c)) {
+            if (gotTrailers) throw new GrpcError(Status.INTERNAL, "a frame after the trailers");
+            if (e.trailers) gotTrailers = parseTrailersBlock(e.data);
+            else got.push(e.data);
+          }
+        }
+      }, GrpcError, grpcCodes);
+      if (damage) return;
+      assert.ok("value" in r, "an undamaged body decodes");
+      assert.deepStrictEqual(got.map((m) => Buffer.from(m).toString("hex")), messages.map((m) => Buffer.from(m).toString("hex")));
+      assert.deepStrictEqual(gotTrailers, { ...trailers });
+      assert.equal(reader.pending, 0);
+    },
+  },
+  {
     name: "grpc-timeout",
     group: "grpc-headers",
     runs: 400,
