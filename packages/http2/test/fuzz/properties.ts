@@ -12,6 +12,7 @@ import { FrameParser } from "../../src/frame-parser.js";
 import { CLIENT_PREFACE } from "../../src/frame.js";
 import { ServerConnection } from "../../src/server-connection.js";
 import { ClientConnection } from "../../src/client-connection.js";
+import { requestHeaders, trailerHeaders } from "../../src/request-headers.js";
 import { chunked, mutated, throwsOnly, type FuzzProperty } from "./harness.js";
 
 const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
@@ -178,6 +179,29 @@ export const properties: FuzzProperty[] = [
         assert.deepStrictEqual(r.fields, l.flat());
         assert.equal(r.tooLarge, false);
       }
+    },
+  },
+  {
+    name: "http2-header-fields",
+    group: "http2-frames",
+    runs: 300,
+    // Decoded header fields made into the object a handler sees: only the names sent, as own properties of a plain
+    // object, each a string or a list of strings; or a stream error. A peer chooses the names: "__proto__" included.
+    arbitrary: fc.record({
+      pseudo: fc.constantFrom([":method", "POST", ":scheme", "http", ":path", "/a", ":authority", "x"], [] as string[]),
+      fields: fc.array(fc.tuple(fc.oneof(fc.constantFrom("__proto__", "constructor", "toString", "hasOwnProperty", "cookie", "te", "x-a", "valueOf"), fc.stringMatching(/^[a-z_-]{1,10}$/)), fc.stringMatching(/^[ -~]{0,8}$/)), { maxLength: 8 }),
+      trailers: fc.boolean(),
+    }),
+    check: ({ pseudo, fields, trailers }: { pseudo: string[]; fields: [string, string][]; trailers: boolean }) => {
+      const list = trailers ? fields.flat() : [...pseudo, ...fields.flat()];
+      const r = throwsOnly(() => (trailers ? trailerHeaders(list, 1) : requestHeaders(list, 1)), Http2Error);
+      if (!("value" in r)) return;
+      const h = r.value as Record<string, unknown>;
+      assert.equal(Object.getPrototypeOf(h), Object.prototype, "a plain object");
+      const names = new Set<string>();
+      for (let i = 0; i < list.length; i += 2) names.add(list[i]!);
+      assert.deepStrictEqual(new Set(Object.keys(h)), names, "the names sent, as own properties");
+      for (const v of Object.values(h)) assert.ok(typeof v === "string" || (Array.isArray(v) && v.every((x) => typeof x === "string")), `a string or strings: ${String(v)}`);
     },
   },
   {
