@@ -5,7 +5,8 @@ const decoder = new TextDecoder("utf-8", { fatal: false });
 export function unescapeStringToken(token: string): Uint8Array {
   const body = token.slice(1, token.length > 1 && token[token.length - 1] === token[0] ? -1 : undefined);
   const out: number[] = [];
-  const pushCodePoint = (cp: number) => out.push(...encoder.encode(String.fromCodePoint(cp)));
+  // A \u or \U escape without its hex digits, or past 10ffff, was reported by the tokenizer: it stands for nothing.
+  const pushCodePoint = (cp: number) => (cp >= 0 && cp <= 0x10ffff ? out.push(...encoder.encode(String.fromCodePoint(cp))) : 0);
   for (let i = 0; i < body.length; i++) {
     const c = body[i]!;
     if (c !== "\\") {

@@ -71,6 +71,12 @@ export class Tokenizer {
     this.ch = this.pos < this.text.length ? this.text[this.pos]! : "\0";
   }
 
+  private tryConsumeHex(): boolean {
+    if (!isHex(this.ch) || this.atEof) return false;
+    this.nextChar();
+    return true;
+  }
+
   private tryConsume(c: string): boolean {
     if (this.ch === c && !this.atEof) {
       this.nextChar();
@@ -205,9 +211,15 @@ export class Tokenizer {
           this.nextChar();
           if (!isHex(this.ch)) this.error("Expected hex digits for escape sequence.");
           this.consumeWhile(isHex);
-        } else if (e === "u" || e === "U") {
+        } else if (e === "u") {
+          // protoc's checks (io/tokenizer.cc): four hex digits; eight, up to 10ffff.
           this.nextChar();
-          this.consumeWhile(isHex);
+          if (!this.tryConsumeHex() || !this.tryConsumeHex() || !this.tryConsumeHex() || !this.tryConsumeHex()) this.error("Expected four hex digits for \\u escape sequence.");
+        } else if (e === "U") {
+          this.nextChar();
+          if (!this.tryConsume("0") || !this.tryConsume("0") || !(this.tryConsume("0") || this.tryConsume("1")) || !this.tryConsumeHex() || !this.tryConsumeHex() || !this.tryConsumeHex() || !this.tryConsumeHex() || !this.tryConsumeHex()) {
+            this.error("Expected eight hex digits up to 10ffff for \\U escape sequence");
+          }
         } else {
           this.error("Invalid escape sequence in string literal.");
           this.nextChar();

@@ -16,11 +16,17 @@ const BAD_VALUE = /[\0\r\n]|^[ \t]|[ \t]$/;
 const malformed = (streamId: number, why: string, what = "request") => new Http2Error(ErrorCode.PROTOCOL_ERROR, `malformed ${what}: ${why}`, streamId);
 
 function add(headers: HeaderObject, name: string, value: string): void {
-  const existing = headers[name];
-  if (existing === undefined) headers[name] = value;
+  // A peer names the fields: "constructor" or "__proto__" must be own properties, not the prototype's.
+  const existing = Object.hasOwn(headers, name) ? headers[name] : undefined;
+  if (existing === undefined) set(headers, name, value);
   else if (Array.isArray(existing)) existing.push(value);
   else if (name === "cookie") headers[name] = `${existing}; ${value}`;
   else headers[name] = [existing, value];
+}
+
+function set(headers: HeaderObject, name: string, value: string): void {
+  if (name === "__proto__") Object.defineProperty(headers, name, { value, writable: true, enumerable: true, configurable: true });
+  else headers[name] = value;
 }
 
 /**

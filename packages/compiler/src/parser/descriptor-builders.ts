@@ -15,8 +15,9 @@ export function newEnum(): EnumDescriptorProto {
 
 /** An integer token (decimal, 0x hex or 0 octal) as a bigint. */
 export function parseIntegerToken(text: string): bigint {
-  if (/^0[xX]/.test(text)) return BigInt(text);
-  if (text.length > 1 && text[0] === "0") return BigInt("0o" + text.slice(1));
+  // A half-token the tokenizer has already reported ("0x", "09") reads as far as it goes instead of throwing.
+  if (/^0[xX]/.test(text)) return text.length > 2 ? BigInt(text) : 0n;
+  if (text.length > 1 && text[0] === "0") return BigInt(/^0[0-7]+$/.test(text) ? "0o" + text.slice(1) : text);
   return BigInt(text);
 }
 
@@ -74,7 +75,7 @@ export function generateSyntheticOneofs(message: DescriptorProto): void {
   const names = new Set<string>([...message.field.map((f) => f.name!), ...message.oneofDecl.map((o) => o.name!)]);
   for (const f of message.field) {
     if (!f.proto3Optional) continue;
-    let name = f.name!;
+    let name = f.name ?? ""; // no name when the field failed to parse (reported already)
     if (!name.startsWith("_")) name = "_" + name;
     while (names.has(name)) name = "X" + name;
     names.add(name);

@@ -45,16 +45,18 @@ export function encodeTrailersFrame(trailers: Record<string, string | string[]>)
 
 /** Parses the payload of a trailers frame into lower-case names (repeated names are joined with ", "). */
 export function parseTrailersBlock(payload: Uint8Array): Record<string, string> {
-  const out: Record<string, string> = {};
+  // A Map, not an object: a peer's trailer may be named "constructor" or "__proto__".
+  const out = new Map<string, string>();
   for (const line of latin1(payload).split("\r\n")) {
     if (line === "") continue;
     const colon = line.indexOf(":");
     if (colon <= 0) throw new GrpcError(Status.INTERNAL, `Malformed gRPC-Web trailer line: "${line.slice(0, 80)}"`);
     const name = line.slice(0, colon).trim().toLowerCase();
     const value = line.slice(colon + 1).trim();
-    out[name] = name in out ? `${out[name]}, ${value}` : value;
+    const before = out.get(name);
+    out.set(name, before === undefined ? value : `${before}, ${value}`);
   }
-  return out;
+  return Object.fromEntries(out);
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -89,7 +91,9 @@ export class Base64StreamDecoder {
       size += bytes.length;
       start = at + 4;
     }
-    if (/[^A-Za-z0-9+/]/.test(this.rest)) throw new GrpcError(Status.INTERNAL, "The grpc-web-text body is not base64");
+    // The rest may end in padding: a body's bytes can be cut anywhere, "AA==" as "AA=" and "=". A misplaced "=" fails
+    // when its group is whole.
+    if (/[^A-Za-z0-9+/=]/.test(this.rest)) throw new GrpcError(Status.INTERNAL, "The grpc-web-text body is not base64");
     if (parts.length === 1) return parts[0]!;
     const out = new Uint8Array(size);
     let o = 0;

@@ -211,7 +211,7 @@ function int32FromJson(v: JsonValue, path: string, min: number, max: number): nu
   const n = numberOf(v, path);
   if (!Number.isInteger(n)) fail(path, `expected an integer, got ${describe(v)}`);
   if (n < min || n > max) fail(path, `${n} is out of range for a 32-bit field`);
-  return n;
+  return n + 0; // -0 (from "-0" or -0) is 0: an integer field never holds -0, as after a binary round trip
 }
 
 function int64FromJson(v: JsonValue, path: string, signed: boolean): bigint {

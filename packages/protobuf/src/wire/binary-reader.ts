@@ -34,7 +34,10 @@ export class BinaryReader {
 
   /** Reads a tag; returns `fieldNo << 3 | wireType` as an unsigned number. */
   tag(): number {
+    const start = this.pos;
     const tag = this.uint32();
+    // protoc reads a tag in at most 5 bytes (bits past 32 wrap) and fails on a longer one; so does this reader.
+    if (this.pos - start > 5) throw new DecodeError(`a tag longer than 5 bytes at byte ${start}`);
     if (tag >>> 3 === 0) throw new DecodeError(`invalid field number 0 at byte ${this.pos}`);
     return tag;
   }
@@ -196,7 +199,10 @@ export class BinaryReader {
 
   /** The length of a length-delimited field, checked against the bytes that remain. */
   length(): number {
+    const start = this.pos;
     const len = this.uint32();
+    // protoc reads a length in at most 5 bytes and fails on a longer one; so does this reader.
+    if (this.pos - start > 5) throw new DecodeError(`a length longer than 5 bytes at byte ${start}`);
     if (len > this.end - this.pos) throw new DecodeError(`length ${len} runs past the end of the input at byte ${this.pos}`);
     return len;
   }

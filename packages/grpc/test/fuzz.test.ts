@@ -1,0 +1,6 @@
+import { fuzzTests } from "./fuzz/harness.js";
+import { properties } from "./fuzz/properties.js";
+
+// gRPC envelopes, compression, gRPC-Web bodies, grpc-timeout, grpc-message and metadata, fuzzed (issue 18): see
+// test/fuzz/properties.ts. `npm run fuzz` runs them longer.
+fuzzTests(properties);
