@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -20,8 +20,15 @@ interface Started {
   output: () => string;
 }
 
+/** Every server process started: a failed assertion must not leave one running (the test run would never end). */
+const children = new Set<ChildProcess>();
+after(() => {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+});
+
 function start(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
@@ -54,13 +61,13 @@ test("the server process: a committed user survives kill -9; SIGTERM shuts down 
 
     const second = await start(["--db", db]);
     assert.match(second.output(), /npx tsgrpc call 127\.0\.0\.1:\d+ userservice\.UserService\/GetUser/);
-    // The web console on the same port (when it is built, as `npm ci` and `npm test` do).
+    // The web console on the same port. `npm run build` (so `npm ci` and `npm test`) builds it; a run without it
+    // fails here rather than passing without having looked.
     assert.match(second.output(), new RegExp(`Web console: http://127\\.0\\.0\\.1:${second.port}/`));
-    if (existsSync(fileURLToPath(new URL("../console/index.html", import.meta.url)))) {
-      const page = await fetch(`http://127.0.0.1:${second.port}/`);
-      assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
-      assert.match(await page.text(), /<title>UserService console<\/title>/);
-    }
+    assert.ok(existsSync(fileURLToPath(new URL("../console/index.html", import.meta.url))), "the web console is not built: run `npm run build` first");
+    const page = await fetch(`http://127.0.0.1:${second.port}/`);
+    assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.match(await page.text(), /<title>UserService console<\/title>/);
     const channel2 = createChannel(`127.0.0.1:${second.port}`);
     const client2 = createClient(UserService, channel2);
     assert.deepEqual((await client2.getUser({ id: user!.id })).user, user);
