@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
@@ -8,11 +8,14 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { createChannel, createClient } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
-import { exited, MAIN, start } from "./server-process.js";
+import { exited, killStarted, MAIN, start } from "./server-process.js";
 
 // The server as `npm start` runs it: a process with a store on disk.
 const PROTO_DIR = fileURLToPath(new URL("../../", import.meta.url));
 const PYTHON_CLIENT = fileURLToPath(new URL("../../python/tutorial_client.py", import.meta.url));
+
+// A failed assertion must not leave a server process running (the test run would never end).
+after(killStarted);
 
 test("the server process: a committed user survives kill -9; SIGTERM shuts down cleanly with status 0", async () => {
   const dir = mkdtempSync(join(tmpdir(), "tsgrpc-users-"));
@@ -28,13 +31,13 @@ test("the server process: a committed user survives kill -9; SIGTERM shuts down 
 
     const second = await start(["--db", db]);
     assert.match(second.output(), /npx tsgrpc call 127\.0\.0\.1:\d+ userservice\.UserService\/GetUser/);
-    // The web console on the same port (when it is built, as `npm ci` and `npm test` do).
+    // The web console on the same port. `npm run build` (so `npm ci` and `npm test`) builds it; a run without it
+    // fails here rather than passing without having looked.
     assert.match(second.output(), new RegExp(`Web console: http://127\\.0\\.0\\.1:${second.port}/`));
-    if (existsSync(fileURLToPath(new URL("../console/index.html", import.meta.url)))) {
-      const page = await fetch(`http://127.0.0.1:${second.port}/`);
-      assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
-      assert.match(await page.text(), /<title>UserService console<\/title>/);
-    }
+    assert.ok(existsSync(fileURLToPath(new URL("../console/index.html", import.meta.url))), "the web console is not built: run `npm run build` first");
+    const page = await fetch(`http://127.0.0.1:${second.port}/`);
+    assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.match(await page.text(), /<title>UserService console<\/title>/);
     const channel2 = createChannel(`127.0.0.1:${second.port}`);
     const client2 = createClient(UserService, channel2);
     assert.deepEqual((await client2.getUser({ id: user!.id })).user, user);

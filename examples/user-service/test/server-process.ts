@@ -10,9 +10,18 @@ export interface Started {
   output: () => string;
 }
 
+/** Every server process started, for killStarted. */
+const children = new Set<ChildProcess>();
+
+/** Kills the server processes still running (for a test file's `after`: a failed assertion must not leave one). */
+export function killStarted(): void {
+  for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+}
+
 /** Starts main.js on 127.0.0.1 and a free port with these arguments; resolves once its banner names the port. */
 export function start(args: string[]): Promise<Started> {
   const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+  children.add(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));

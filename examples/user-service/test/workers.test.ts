@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -6,7 +6,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
-import { exited, MAIN, start } from "./server-process.js";
+import { exited, killStarted, MAIN, start } from "./server-process.js";
+
+after(killStarted); // a failed assertion must not leave the server's processes running
 
 // The server on several cores: `--workers 2` forks two worker processes on one port (node:cluster gives each new
 // connection to the next worker), sharing a SQLite file; a user created through one worker reaches the watchers of

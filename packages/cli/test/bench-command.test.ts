@@ -109,9 +109,23 @@ test("tsgrpc bench: streaming methods count one call per stream; -z runs for a d
   const chat = await run([host, "userservice.UserService/UserChat", "-d", "@", "-n", "10", "--format", "json"], '{"text":"hi"}\n');
   assert.deepEqual(JSON.parse(chat.out).statuses, { OK: 10 }, chat.err);
 
+  // Only bounds a slow machine cannot break: the limiter starts call i no earlier than i * 1000 / rps ms after the
+  // start (less the 1 ms it lets pass), and a run can only be later than its schedule, never earlier. How many calls a
+  // loaded machine manages is not checked.
   const timed = JSON.parse((await run([host, "userservice.UserService/GetUser", "-d", '{"id": 1}', "-z", "1s", "--rps", "50", "-c", "4", "--format", "json"])).out);
-  assert.ok(timed.count >= 30 && timed.count <= 52, `about 50 calls in 1 s at 50/s, got ${timed.count}`);
-  assert.ok(timed.totalMs >= 900, `ran for ${timed.totalMs} ms`);
+  assert.ok(timed.totalMs >= 1000, `-z 1s ran for ${timed.totalMs} ms`);
+  // Calls start only before the 1 s deadline: i * 20 - 1 < 1000, so i <= 50.
+  assert.ok(timed.count >= 1 && timed.count <= 51, `at most 51 calls start within 1 s at 50/s, got ${timed.count}`);
+  const counted = JSON.parse((await run([host, "userservice.UserService/GetUser", "-d", '{"id": 1}', "-n", "30", "--rps", "20", "-c", "4", "--format", "json"])).out);
+  assert.deepEqual(counted.statuses, { OK: 30 });
+  assert.ok(counted.totalMs >= 29 * 50 - 1, `call 29 is due at 1450 ms; the run took ${counted.totalMs} ms`);
+  // The timeline counts calls by the second they ended in; those that ended by the end of second s started before it,
+  // and at 20/s at most 20 * (s + 1) + 1 calls start before (s + 1) * 1000 ms.
+  let ended = 0;
+  for (const { second, count } of counted.timeline as { second: number; count: number }[]) {
+    ended += count;
+    assert.ok(ended <= 20 * (second + 1) + 1, `${ended} calls ended by the end of second ${second}: more than 20/s allows`);
+  }
 });
 
 test("tsgrpc bench works against grpc-js with --proto (no reflection needed)", async () => {

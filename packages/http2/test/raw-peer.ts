@@ -56,6 +56,18 @@ export async function engineServer(options: ServerConnectionOptions = {}, respon
 }
 
 /** A client that speaks raw frames: it sends what a test writes and records every frame the server sends. */
+/**
+ * Waits until `condition()` holds, checking every few milliseconds, at most `ms` (then throws, naming `what`): for a
+ * state that no event announces.
+ */
+export async function waitUntil(condition: () => boolean, what: string, ms = 5000): Promise<void> {
+  const POLL_MS = 5;
+  for (let polls = Math.ceil(ms / POLL_MS); !condition(); polls--) {
+    if (polls <= 0) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}
+
 export class RawPeer {
   readonly frames: Frame[] = [];
   readonly encoder = new HpackEncoder();
@@ -137,6 +149,19 @@ export class RawPeer {
       if (g === f) break;
     }
     return this.decoded.get(f)!;
+  }
+
+  private pings = 0;
+  /**
+   * Sends a PING and waits for its ACK. The server handles frames in order and writes frames in order, so once the
+   * ACK is here, all it sent in answer to what came before the PING is here too: "it sent nothing more" is checkable
+   * without a sleep.
+   */
+  async roundTrip(ms = 5000): Promise<void> {
+    const payload = Buffer.from(`rtt${String(++this.pings).padStart(5, "0")}`);
+    this.send(frame(6, 0, 0, payload));
+    const ack = await this.next((f) => f.type === 6 && (f.flags & 1) !== 0 && f.payload.equals(payload), ms);
+    if (!ack) throw new Error("the connection closed before the PING's ACK");
   }
 
   data(streamId: number): Buffer {

@@ -2,7 +2,7 @@ import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { connect } from "node:http2";
 import { CLIENT_PREFACE } from "../src/frame.js";
-import { engineServer, frame, RawPeer, setting, u32 } from "./raw-peer.js";
+import { engineServer, frame, RawPeer, setting, u32, waitUntil } from "./raw-peer.js";
 
 // The server side of tsgrpc's HTTP/2 engine, section by section of RFC 9113, with a client that writes raw frames.
 const DATA = 0, HEADERS = 1, PRIORITY = 2, RST_STREAM = 3, SETTINGS = 4, PUSH_PROMISE = 5, PING = 6, GOAWAY = 7, WINDOW_UPDATE = 8, CONTINUATION = 9;
@@ -166,7 +166,7 @@ test("6.9: the server sends no more than the peer's window, and goes on after WI
   const p = await peer([setting(4, 10)]); // INITIAL_WINDOW_SIZE 10
   p.send(p.headers(1, p.request(1), END_HEADERS), frame(DATA, END_STREAM, 1, Buffer.from("0123456789abcdefghij")));
   await p.next((f) => f.type === DATA && f.streamId === 1);
-  await new Promise((r) => setTimeout(r, 100));
+  await p.roundTrip(); // all the server had sent by then is here: no more than the window
   assert.equal(p.data(1).toString(), "0123456789");
   p.send(frame(WINDOW_UPDATE, 0, 1, u32(100)));
   await p.next((f) => f.type === HEADERS && f.streamId === 1 && (f.flags & END_STREAM) !== 0);
@@ -194,7 +194,7 @@ test("6.9.1: a peer that sends past the stream window gets FLOW_CONTROL_ERROR; W
 test("6.9: a WINDOW_UPDATE on a stream before its response starts sends nothing (grpc C-core sends one right after HEADERS)", async () => {
   const p = await peer();
   p.send(p.headers(1, p.request(1, "/early"), END_HEADERS), frame(WINDOW_UPDATE, 0, 1, u32(1000)));
-  await new Promise((r) => setTimeout(r, 50));
+  await p.roundTrip(); // the server has handled the WINDOW_UPDATE, and anything it sent for it is here
   assert.equal(p.frames.filter((f) => f.streamId === 1).length, 0);
   p.send(frame(DATA, END_STREAM, 1, Buffer.from("x")));
   await p.next((f) => f.type === HEADERS && f.streamId === 1 && (f.flags & END_STREAM) !== 0);
@@ -206,7 +206,7 @@ test("6.9.2: a new SETTINGS_INITIAL_WINDOW_SIZE changes the windows of open stre
   const p = await peer([setting(4, 0)]);
   p.send(p.headers(1, p.request(1), END_HEADERS), frame(DATA, END_STREAM, 1, Buffer.from("waiting")));
   await p.next((f) => f.type === HEADERS && f.streamId === 1);
-  await new Promise((r) => setTimeout(r, 50));
+  await p.roundTrip(); // any DATA the server sent with the HEADERS is here
   assert.equal(p.data(1).length, 0);
   p.send(frame(SETTINGS, 0, 0, setting(4, 65_535)));
   await p.next((f) => f.type === HEADERS && f.streamId === 1 && (f.flags & END_STREAM) !== 0);
@@ -279,10 +279,13 @@ test("idle timeout: a connection with no open stream for that long gets GOAWAY N
   const idle = await engineServer({ idleTimeoutMs: 100 }, (stream) => stream.read(() => {}, () => {}, () => {}));
   const busy = await RawPeer.connect(idle.port);
   busy.send(busy.headers(1, busy.request(1), END_HEADERS)); // never ended: the stream stays open
+  await busy.roundTrip(); // the server has the stream open before the quiet peer connects
   const quiet = await RawPeer.connect(idle.port);
   const goaway = await quiet.goaway(2000); // the first of a graceful shutdown's two (see graceful-goaway.test.ts)
   assert.deepEqual([goaway?.code, goaway?.lastStreamId], [0, 2 ** 31 - 1]);
-  await new Promise((r) => setTimeout(r, 200));
+  // Any idle timer the busy connection had was armed before the quiet one's, so it has fired by now: after a round
+  // trip, its GOAWAY would be here.
+  await busy.roundTrip();
   assert.equal(busy.frames.some((f) => f.type === GOAWAY), false);
   busy.close();
   quiet.close();
@@ -291,25 +294,27 @@ test("idle timeout: a connection with no open stream for that long gets GOAWAY N
 
 test("a zero-window peer: the handler is told to wait (write returns false) and the queued data stays near the high-water mark", async () => {
   let writes = 0;
-  let waiting = false;
+  // Settles when the handler stops writing: told to wait (true), or done with all 10,000 writes (false).
+  let stopped!: (waiting: boolean) => void;
+  const pumpStopped = new Promise<boolean>((r) => (stopped = r));
   const stalled = await engineServer({}, (stream) => {
     stream.respond({ ":status": 200 });
     const pump = () => {
       while (writes < 10_000 && !stream.closed) {
         writes++;
         if (!stream.write(Buffer.alloc(1000))) {
-          waiting = true;
-          return stream.drained(() => ((waiting = false), pump()));
+          stopped(true);
+          return stream.drained(pump);
         }
       }
+      stopped(false);
       if (!stream.closed) stream.end();
     };
     pump();
   });
   const p = await RawPeer.connect(stalled.port, true, [setting(4, 0)]); // INITIAL_WINDOW_SIZE 0: no DATA may be sent
   p.send(p.headers(1, p.request(1)));
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(waiting, true);
+  assert.equal(await pumpStopped, true, "the handler was told to wait");
   assert.ok(writes <= 20, `${writes} writes before waiting`);
   assert.ok(stalled.streams[0]!.queuedBytes <= 20_000, `${stalled.streams[0]!.queuedBytes} bytes queued`);
   p.close();
@@ -342,12 +347,14 @@ test("streams that wait for window and are then reset do not pile up in the conn
 
 test("a peer that stops reading its socket: the server stops sending and its output stays bounded", async () => {
   let written = 0;
+  let waiting = false;
   const flood = await engineServer({}, (stream) => {
     stream.respond({ ":status": 200 });
     const pump = () => {
+      waiting = false;
       while (written < 200_000_000 && !stream.closed) {
         written += 65_536;
-        if (!stream.write(Buffer.alloc(65_536))) return stream.drained(pump);
+        if (!stream.write(Buffer.alloc(65_536))) return ((waiting = true), stream.drained(pump));
       }
     };
     pump();
@@ -356,7 +363,11 @@ test("a peer that stops reading its socket: the server stops sending and its out
   p.send(frame(WINDOW_UPDATE, 0, 0, u32(2 ** 31 - 1 - 65_535)), p.headers(1, p.request(1)));
   await p.next((f) => f.type === DATA);
   p.socket.pause(); // reads nothing more
-  await new Promise((r) => setTimeout(r, 500));
+  // Stuck for good: the handler waits, and the server's socket holds more than its high-water mark, which Node buffers
+  // only once the kernel takes no more (the peer's receive buffer is full, and it reads nothing). A server without
+  // backpressure never gets here: it writes all 200 MB at once.
+  const socket = flood.connections[0]!.socket;
+  await waitUntil(() => (waiting && socket.writableLength >= socket.writableHighWaterMark) || written >= 200_000_000, "the server stopped sending");
   const connection = flood.connections[0]!;
   assert.ok(written < 20_000_000, `${written} bytes produced while the peer read nothing`);
   assert.ok(connection.socket.writableLength < 2 * 1024 * 1024, `${connection.socket.writableLength} bytes buffered for the socket`);
@@ -404,7 +415,13 @@ test("fuzz: random frames after a valid handshake end in GOAWAY or carry on, nev
       frames.push(frame(random(12), random(256), random(8), payload));
     }
     p.send(...frames);
-    await p.next((f) => f.type === GOAWAY, 200).catch(() => undefined);
+    // Each round must end one of the two ways: a GOAWAY, or an ACK to a PING sent after the frames (the connection
+    // carries on). A close without GOAWAY, or silence (a hang), fails the round.
+    const ping = Buffer.from(`fuzz${String(round).padStart(4, "0")}`);
+    p.send(frame(PING, 0, 0, ping));
+    const outcome = await p.next((f) => f.type === GOAWAY || (f.type === PING && (f.flags & ACK) !== 0 && f.payload.equals(ping)));
+    assert.ok(outcome, `round ${round}: the connection closed without a GOAWAY`);
+    if (outcome.type === GOAWAY) assert.ok(outcome.payload.readUInt32BE(4) <= 0xd, `round ${round}: GOAWAY with an HTTP/2 error code`);
     p.close();
   }
   // The server still answers.
