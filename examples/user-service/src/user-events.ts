@@ -1,4 +1,5 @@
 import pg from "pg";
+import { RecentIds } from "./recent-ids.js";
 import type { UserRecord } from "./store.js";
 
 /** Waits between reconnections of the listener: 0.5 s, doubling, at most 30 s. */
@@ -82,22 +83,15 @@ export class UserEvents {
       for (const user of users) {
         // A catch-up and the notifications that follow it may name the same user: each is delivered once.
         if (this.delivered.has(user.id)) continue;
-        this.remember(user.id);
+        this.delivered.add(user.id);
         this.lastId = Math.max(this.lastId, user.id);
         for (const s of this.subscribers) s(user);
       }
     });
   }
 
-  /** The ids delivered lately (the last 10,000), to deliver each user once. */
-  private readonly delivered = new Set<number>();
-  private readonly deliveredOrder: number[] = [];
-
-  private remember(id: number): void {
-    this.delivered.add(id);
-    this.deliveredOrder.push(id);
-    if (this.deliveredOrder.length > 10_000) this.delivered.delete(this.deliveredOrder.shift()!);
-  }
+  /** The ids delivered lately, to deliver each user once. */
+  private readonly delivered = new RecentIds(10_000);
 
   private lost(client: pg.Client): void {
     if (this.client !== client || this.stopped) return;

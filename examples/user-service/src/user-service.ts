@@ -7,6 +7,7 @@ import type { ChatMessage, CreateUserRequest } from "./gen/user_service_pb.js";
 import { User, UserService } from "./gen/user_service_pb.js";
 import { principalOf } from "./auth.js";
 import { PageTokens } from "./page-token.js";
+import { RecentIds } from "./recent-ids.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
 import { validateNewUser } from "./validation.js";
 
@@ -27,6 +28,11 @@ export const MAX_PAGE_SIZE = 100;
 export const WATCH_BACKLOG = 1024;
 /** WatchUsers reads the existing users in pages of this size. */
 const WATCH_READ_PAGE = 500;
+/**
+ * How many of the listing's latest ids a watcher keeps, to skip the users that also come as events: those committed
+ * while the listing was read (a user could come twice only if more than this many commit meanwhile).
+ */
+const LISTED_IDS_KEPT = 10_000;
 
 const invalid = (message: string, violations: BadRequest_FieldViolation[]) =>
   new GrpcError(Status.INVALID_ARGUMENT, message, { details: [packDetail(BadRequest, { fieldViolations: violations })] });
@@ -86,18 +92,24 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
     async *watchUsers({ roleFilter }, ctx) {
       const matches = (u: UserRecord) => roleFilter === "" || u.roles.includes(roleFilter);
       const changes = new BoundedQueue<UserRecord>(watchBacklog, () => new GrpcError(Status.RESOURCE_EXHAUSTED, `The watcher fell more than ${watchBacklog} users behind; watch again`));
-      // Subscribe before reading, so that nothing created meanwhile is missed; what the read already saw is skipped.
+      // Subscribe before reading, so that nothing created meanwhile is missed; what the read already saw is skipped
+      // by id (not by "id above the last listed": with concurrent writers, PostgreSQL's, a user with a lower id may
+      // commit after the read). The listing's latest ids are the ones its users can also come as events for.
       const unsubscribe = store.onChange((u) => matches(u) && changes.push(u));
       try {
-        let seen = 0;
-        for (let page = await store.listAfter(0, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(seen, WATCH_READ_PAGE)) {
-          for (const u of page) if (matches(u)) yield u as User;
-          seen = page[page.length - 1]!.id;
+        const listed = new RecentIds(LISTED_IDS_KEPT);
+        let last = 0;
+        for (let page = await store.listAfter(0, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(last, WATCH_READ_PAGE)) {
+          for (const u of page) {
+            listed.add(u.id);
+            if (matches(u)) yield u as User;
+          }
+          last = page[page.length - 1]!.id;
         }
         for (;;) {
           const next = await changes.take(ctx.signal);
           if (next.done) return;
-          if (next.value.id > seen) yield encodedOnce(next.value);
+          if (!listed.has(next.value.id)) yield encodedOnce(next.value);
         }
       } finally {
         unsubscribe();
