@@ -16,11 +16,11 @@ const minutes = Number(arg("--minutes") ?? 1);
 const only = arg("--only");
 if (!(minutes > 0)) throw new Error("--minutes N: a positive number");
 
+const harness = await import(pathToFileURL(join(root, "packages", "testing", "dist", "src", "fuzz-harness.js")).href);
 const chosen = [];
 for (const pkg of readdirSync(join(root, "packages"))) {
   const dir = join(root, "packages", pkg, "dist", "test", "fuzz");
   if (!existsSync(join(dir, "properties.js"))) continue;
-  const harness = await import(pathToFileURL(join(dir, "harness.js")).href);
   const { properties } = await import(pathToFileURL(join(dir, "properties.js")).href);
   for (const p of properties) if (!only || p.name.includes(only) || p.group.includes(only)) chosen.push({ p, harness });
 }

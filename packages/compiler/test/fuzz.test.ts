@@ -1,4 +1,4 @@
-import { fuzzTests } from "./fuzz/harness.js";
+import { fuzzTests } from "@tsgrpc/testing";
 import { properties } from "./fuzz/properties.js";
 
 // The .proto tokenizer, parser and compiler, and text format, fuzzed (issue 18): see test/fuzz/properties.ts.

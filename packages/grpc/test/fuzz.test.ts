@@ -1,4 +1,4 @@
-import { fuzzTests } from "./fuzz/harness.js";
+import { fuzzTests } from "@tsgrpc/testing";
 import { properties } from "./fuzz/properties.js";
 
 // gRPC envelopes, compression, gRPC-Web bodies, grpc-timeout, grpc-message and metadata, fuzzed (issue 18): see

@@ -1,4 +1,4 @@
-import { fuzzTests } from "./fuzz/harness.js";
+import { fuzzTests } from "@tsgrpc/testing";
 import { properties } from "./fuzz/properties.js";
 
 // HPACK, frames and connections fed raw bytes, fuzzed (issue 18): see test/fuzz/properties.ts. `npm run fuzz` runs them longer.

@@ -14,7 +14,7 @@ import type { Diagnostic } from "../../src/diagnostics.js";
 import { newFile, Parser } from "../../src/parser.js";
 import { parseTextFormat } from "../../src/text-format.js";
 import { Tokenizer, TokenType } from "../../src/tokenizer.js";
-import type { FuzzProperty } from "./harness.js";
+import type { FuzzProperty } from "@tsgrpc/testing";
 
 const protosDir = fileURLToPath(new URL("../../../test/protos/", import.meta.url));
 const CORPUS = [

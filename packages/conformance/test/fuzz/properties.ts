@@ -12,7 +12,7 @@ import type { MessageInfo } from "@tsgrpc/protobuf";
 import { loadTestSchemas } from "../../src/test-schemas.js";
 import { randomMessage, rng } from "../../src/random-message.js";
 import { generatedTypes } from "../../src/generated-schemas.js";
-import { mutated, throwsOnly, type FuzzProperty } from "./harness.js";
+import { mutated, throwsOnly, type FuzzProperty } from "@tsgrpc/testing";
 
 const { files, registry } = loadTestSchemas();
 const setBytes = messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!).encode({ file: files.map((f) => ({ ...f, sourceCodeInfo: undefined })) });

@@ -15,7 +15,7 @@ import { encodeTimeout, parseTimeout } from "../../src/protocol/timeout.js";
 import { decodeStatusMessage, encodeStatusMessage } from "../../src/protocol/status-message.js";
 import { statusFromFields } from "../../src/protocol/status-fields.js";
 import { HealthCheckResponse } from "../../src/gen/grpc/health/v1/health_pb.js";
-import { chunked, mutated, throwsOnly, type FuzzProperty } from "./harness.js";
+import { chunked, mutated, throwsOnly, type FuzzProperty } from "@tsgrpc/testing";
 
 const grpcCodes = (e: Error) => assert.ok([Status.INTERNAL, Status.RESOURCE_EXHAUSTED].includes((e as GrpcError).code), `code ${(e as GrpcError).code}`);
 const payloads = fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 5 });

@@ -13,7 +13,7 @@ import { CLIENT_PREFACE } from "../../src/frame.js";
 import { ServerConnection } from "../../src/server-connection.js";
 import { ClientConnection } from "../../src/client-connection.js";
 import { requestHeaders, trailerHeaders } from "../../src/request-headers.js";
-import { chunked, mutated, throwsOnly, type FuzzProperty } from "./harness.js";
+import { chunked, mutated, throwsOnly, type FuzzProperty } from "@tsgrpc/testing";
 
 const latin1 = fc.string({ unit: fc.integer({ min: 0, max: 255 }).map((c) => String.fromCharCode(c)), maxLength: 40 });
 const headerName = fc.oneof(fc.constantFrom(":method", ":path", ":status", "content-type", "te", "grpc-status", "grpc-message", "x-a", "set-cookie", "grpc-timeout"), fc.stringMatching(/^[a-z0-9-]{1,16}$/));

@@ -1,6 +1,6 @@
-// The fuzzing harness (issue 18). The same small file is in each package that has fuzz properties (packages do not
-// share test code): `properties.ts` next to it lists the properties; `fuzz.test.ts` runs each with a fixed seed and a
-// bounded number of runs, after replaying the inputs saved in fuzz/regressions/<name>/ (by `npm run fuzz`, which runs
+// The fuzzing harness (issue 18), shared by every package that has fuzz properties: each package's
+// `test/fuzz/properties.ts` lists its properties; its `test/fuzz.test.ts` runs each with a fixed seed and a bounded
+// number of runs, after replaying the inputs saved in fuzz/regressions/<name>/ (by `npm run fuzz`, which runs
 // the same properties with random seeds for as long as it is told: scripts/fuzz.mjs).
 import { test } from "node:test";
 import { createHash } from "node:crypto";
@@ -25,8 +25,8 @@ export interface FuzzProperty<T = any> {
 /** The seed `npm test` uses, so that a failure there replays exactly. */
 export const SEED = 20261207;
 
-/** fuzz/regressions at the repository root (this file is packages/<name>/dist/test/fuzz/harness.js). */
-export const REGRESSIONS = fileURLToPath(new URL("../../../../../fuzz/regressions/", import.meta.url));
+/** fuzz/regressions at the repository root (this file is packages/testing/dist/src/fuzz-harness.js). */
+export const REGRESSIONS = fileURLToPath(new URL("../../../../fuzz/regressions/", import.meta.url));
 
 export function propertyOf<T>(p: FuzzProperty<T>): fc.IProperty<[T]> | fc.IAsyncProperty<[T]> {
   return p.async ? fc.asyncProperty(p.arbitrary, async (x) => { await p.check(x); }) : fc.property(p.arbitrary, (x) => { p.check(x); });
