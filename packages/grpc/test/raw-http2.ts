@@ -1,28 +1,15 @@
 import { connect, createServer, type AddressInfo, type Server, type Socket } from "node:net";
 import { FrameParser, HpackEncoder } from "@tsgrpc/http2";
+import { frame, type Frame } from "@tsgrpc/testing";
 
 // An HTTP/2 peer that speaks raw frames, as either end: a test sends what it likes (wrong included) and reads every
-// frame the other side sent. Our engine's test peer (packages/http2/test/raw-peer.ts) is not reachable from here.
+// frame the other side sent (frames built by @tsgrpc/testing, as the engine's own test peer builds them).
 
 export const DATA = 0, HEADERS = 1, SETTINGS = 4, PING = 6, GOAWAY = 7;
 export const END_STREAM = 0x1, ACK = 0x1, END_HEADERS = 0x4;
 const PREFACE = Buffer.from("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n");
 
-export interface Frame {
-  type: number;
-  flags: number;
-  streamId: number;
-  payload: Buffer;
-}
-
-export function frame(type: number, flags: number, streamId: number, payload: Uint8Array = new Uint8Array(0)): Buffer {
-  const header = Buffer.alloc(9);
-  header.writeUIntBE(payload.length, 0, 3);
-  header[3] = type;
-  header[4] = flags;
-  header.writeUInt32BE(streamId, 5);
-  return Buffer.concat([header, payload]);
-}
+export { frame, type Frame };
 
 export function goawayFrame(lastStreamId: number, code: number, debug = ""): Buffer {
   const payload = Buffer.alloc(8);

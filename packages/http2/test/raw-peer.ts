@@ -6,23 +6,9 @@ import { HpackDecoder } from "../src/hpack/decoder.js";
 import { HpackEncoder } from "../src/hpack/encoder.js";
 import { ServerConnection, type ServerConnectionOptions } from "../src/server-connection.js";
 import type { ServerStream } from "../src/server-stream.js";
+import { frame, type Frame } from "@tsgrpc/testing";
 
-export interface Frame {
-  type: number;
-  flags: number;
-  streamId: number;
-  payload: Buffer;
-}
-
-/** One frame's bytes, built by hand (not by the engine's writer) so that tests can send anything, wrong included. */
-export function frame(type: number, flags: number, streamId: number, payload: Uint8Array = new Uint8Array(0)): Buffer {
-  const header = Buffer.alloc(9);
-  header.writeUIntBE(payload.length, 0, 3);
-  header[3] = type;
-  header[4] = flags;
-  header.writeUInt32BE(streamId, 5);
-  return Buffer.concat([header, payload]);
-}
+export { frame, type Frame };
 
 export const u32 = (...values: number[]) => Buffer.concat(values.map((v) => { const b = Buffer.alloc(4); b.writeUInt32BE(v >>> 0); return b; }));
 export const setting = (id: number, value: number) => { const b = Buffer.alloc(6); b.writeUInt16BE(id); b.writeUInt32BE(value >>> 0, 2); return b; };
