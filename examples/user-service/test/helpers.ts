@@ -40,3 +40,15 @@ export async function take<T>(stream: AsyncIterable<T>, n: number): Promise<T[]>
   }
   return out;
 }
+
+/** How often `until` looks again: events that cross processes and a database offer no promise to await. */
+const POLL_MS = 10;
+
+/** Waits until `check` holds: a poll bounded at `boundMs` (default 30 s), failing with what it waited for. */
+export async function until(check: () => boolean | Promise<boolean>, what: string, boundMs = 30_000): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, POLL_MS));
+  }
+}

@@ -7,6 +7,7 @@ import { UserService } from "../src/gen/user_service_pb.js";
 import { PostgresUserStore } from "../src/postgres-store.js";
 import { SqliteUserStore } from "../src/sqlite-store.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "../src/store.js";
+import { until } from "./helpers.js";
 import { startPostgres, type TestPostgres } from "./postgres-server.js";
 
 // The PostgreSQL store against a real server: a throwaway cluster on loopback (CI installs Debian's postgresql), or
@@ -29,18 +30,6 @@ async function freshDatabase(): Promise<string> {
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   return server!.url.replace(/\/[^/]*$/, `/${name}`);
-}
-
-/** How often a bounded poll looks again: events cross a database and its notifications, which offer no promise to await. */
-const POLL_MS = 10;
-
-/** Waits until `check` holds (a poll bounded at 20 s). */
-async function until(check: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  const deadline = Date.now() + 20_000;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, POLL_MS));
-  }
 }
 
 /** The store's contract, run against SQLite and PostgreSQL alike: same seed, duplicates, paging, SQL-looking names. */

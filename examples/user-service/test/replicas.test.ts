@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
+import { until } from "./helpers.js";
 import { startPostgres, type TestPostgres } from "./postgres-server.js";
 import { exited, start, type Started } from "./server-process.js";
 
@@ -50,11 +51,7 @@ test("1,000 users created through round_robin over three replicas: each visible 
         // cancelled at the end
       }
     });
-    const until = async (check: () => boolean) => {
-      const deadline = Date.now() + 60_000;
-      while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    };
-    await until(() => watched.every((w) => w.length >= 2)); // the seed users: both watchers are listening
+    await until(() => watched.every((w) => w.length >= 2), "both watchers to list the seed users (they are listening then)");
     const created = await Promise.all(Array.from({ length: 1000 }, (_, i) => spread.createUser({ username: `replica${i}`, email: `replica${i}@example.com` }).then((r) => r.user!.id)));
     assert.equal(new Set(created).size, 1000);
     // Each user is visible from every replica.
@@ -64,7 +61,7 @@ test("1,000 users created through round_robin over three replicas: each visible 
       for (const id of created.slice(0, 50)) assert.ok(ids.has(id) || (await client.getUser({ id })).user?.id === id);
     }
     for (const client of each) for (const id of [created[0]!, created[499]!, created[999]!]) assert.equal((await client.getUser({ id })).user!.id, id);
-    await until(() => watched.every((w) => w.length >= 1002));
+    await until(() => watched.every((w) => w.length >= 1002), "both watchers to see every user");
     controller.abort();
     await Promise.all(watching);
     for (const w of watched) {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
+import { until } from "./helpers.js";
 import { exited, killStarted, MAIN, start } from "./server-process.js";
 
 after(killStarted); // a failed assertion must not leave the server's processes running
@@ -30,14 +31,10 @@ test("--workers 2 on SQLite: connections spread over the workers, and every watc
         // cancelled at the end
       }
     });
-    const until = async (check: () => boolean) => {
-      const deadline = Date.now() + 30_000;
-      while (!check() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
-    };
-    await until(() => seen.every((s) => s.length >= 2)); // every watcher has listed the seed users: it listens
+    await until(() => seen.every((s) => s.length >= 2), "every watcher to list the seed users (it is listening then)");
     const created: number[] = [];
     for (let i = 0; i < 20; i++) created.push((await clients[i % 8]!.createUser({ username: `worker${i}`, email: `worker${i}@example.com` })).user!.id);
-    await until(() => seen.every((s) => s.length >= 22));
+    await until(() => seen.every((s) => s.length >= 22), "every watcher to see every user");
     controller.abort();
     await Promise.all(watching);
     for (const s of seen) assert.deepEqual([...s.slice(2)].sort((a, b) => a - b), [...created].sort((a, b) => a - b), "every user once, on every watcher");
