@@ -4,7 +4,7 @@ import type { Subchannel } from "./subchannel.js";
 import { addressKeys, sameKeys, shuffled } from "./address-list.js";
 
 /** How long pick_first waits on one address before trying the next beside it (gRFC A61's Happy Eyeballs delay). */
-export const HAPPY_EYEBALLS_DELAY_MS = 250;
+const HAPPY_EYEBALLS_DELAY_MS = 250;
 
 export interface PickFirstConfig {
   /** Shuffle the resolver's addresses (spreads many clients of one DNS name over its addresses). */

@@ -21,8 +21,4 @@ export class RetryBufferBudget {
   release(bytes: number): void {
     this.used -= bytes;
   }
-
-  get bytesInUse(): number {
-    return this.used;
-  }
 }

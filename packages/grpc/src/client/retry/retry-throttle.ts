@@ -17,10 +17,6 @@ export class RetryThrottle {
     this.milliTokens = this.maxMilliTokens;
   }
 
-  get tokens(): number {
-    return this.milliTokens / 1000;
-  }
-
   /** Whether a retry or a hedge may go out now. */
   get allowsRetry(): boolean {
     return this.milliTokens > this.maxMilliTokens / 2;
