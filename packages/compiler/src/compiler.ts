@@ -83,7 +83,8 @@ export class Compiler {
     const diagnostics: Diagnostic[] = [];
     const parsed = new Parser(name, source.text, diagnostics).parse(file);
     this.diagnostics.push(...diagnostics);
-    if (!parsed) {
+    // As protoc: a file with any error, the tokenizer's included, goes no further than parsing.
+    if (!parsed || diagnostics.some((d) => !d.warning)) {
       this.failed.add(name);
       return undefined;
     }

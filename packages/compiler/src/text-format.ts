@@ -20,11 +20,21 @@ export function parseTextFormat(
   findMessage: (fullName: string) => MessageInfo | undefined,
 ): Message {
   const diagnostics: Diagnostic[] = [];
-  const input = new Tokenizer(text, "aggregate", diagnostics);
-  input.next();
+  const tokens = new Tokenizer(text, "aggregate", diagnostics);
   const fail = (message: string): never => {
     throw new Error(`Error while parsing option value: ${message}`);
   };
+  // The tokenizer reports what it cannot read (a bad escape, "0x" without digits) and goes on: here that is the end.
+  const input = {
+    get current() {
+      return tokens.current;
+    },
+    next(): void {
+      tokens.next();
+      if (diagnostics.length > 0) fail(diagnostics[0]!.message);
+    },
+  };
+  input.next();
   const lookingAt = (t: string) => input.current.text === t && input.current.type !== TokenType.String;
   const tryConsume = (t: string) => (lookingAt(t) ? (input.next(), true) : false);
   const expect = (t: string) => {
