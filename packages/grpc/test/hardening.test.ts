@@ -2,7 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { connect, createServer as createH2Server, type ClientHttp2Session, type IncomingHttpHeaders } from "node:http2";
-import { connect as connectTcp, type AddressInfo, type Socket } from "node:net";
+import { EventEmitter } from "node:events";
+import { connect as connectTcp, type AddressInfo, type Server as NetServer, type Socket } from "node:net";
+import { addressKey, limitConnections } from "../src/server/connection-limits.js";
 import { createChannel, createClient, createServer, GrpcError, Status } from "../src/index.js";
 import { encodeEnvelope } from "../src/protocol/envelope.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
@@ -141,4 +143,31 @@ test("connectionLimits: a client's admitted connection keeps serving its calls w
     channel.close();
     await server.shutdown(100);
   }
+});
+
+test("connectionLimits count an IPv6 client by its /64 (configurable) and an IPv4-mapped address as its IPv4 one", () => {
+  assert.equal(addressKey("2001:db8:0:0:1::2", 64), "2001:db8:0:0:0:0:0:0/64");
+  assert.equal(addressKey("2001:db8::ffff:1", 64), "2001:db8:0:0:0:0:0:0/64");
+  assert.equal(addressKey("2001:db8:0:1::1", 64), "2001:db8:0:1:0:0:0:0/64");
+  assert.equal(addressKey("2001:db8:abcd:12ff::1%eth0", 56), "2001:db8:abcd:1200:0:0:0:0/56");
+  assert.equal(addressKey("::1", 128), "0:0:0:0:0:0:0:1/128");
+  assert.equal(addressKey("::ffff:127.0.0.1", 64), "127.0.0.1");
+  assert.equal(addressKey("64:ff9b::192.0.2.33", 128), "64:ff9b:0:0:0:0:c000:221/128");
+  assert.equal(addressKey("10.1.2.3", 64), "10.1.2.3");
+  assert.equal(addressKey("not:an::address::", 64), "not:an::address::");
+
+  // Through the limiter: two addresses of one /64 share a budget; another /64 has its own.
+  const listener = new EventEmitter();
+  limitConnections(listener as unknown as NetServer, { perAddressConcurrent: 1 });
+  const accept = (remoteAddress: string) => {
+    const socket = Object.assign(new EventEmitter(), { remoteAddress, destroyed: false, destroy: () => (socket.destroyed = true) });
+    listener.emit("connection", socket);
+    return socket;
+  };
+  const first = accept("2001:db8:0:7::1");
+  assert.equal(accept("2001:db8:0:7:ffff::9").destroyed, true);
+  assert.equal(accept("2001:db8:0:8::1").destroyed, false);
+  first.emit("close");
+  assert.equal(accept("2001:db8:0:7::abcd").destroyed, false);
+  assert.throws(() => limitConnections(listener as unknown as NetServer, { perAddressConcurrent: 1, ipv6PrefixLength: 0 }), /ipv6PrefixLength must be an integer from 1 to 128/);
 });

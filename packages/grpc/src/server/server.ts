@@ -75,7 +75,8 @@ export interface ServerOptions {
   /**
    * Per-remote-address limits on connections (default: none): `perAddressRate` new connections a second (that many at
    * once, refilled at that rate) and `perAddressConcurrent` open at once. A connection over either is closed as it is
-   * accepted, before anything of it is read. Mind clients behind one NAT or proxy: they share an address.
+   * accepted, before anything of it is read. An IPv6 client counts by its /64 (`ipv6PrefixLength`). Mind clients behind
+   * one NAT or proxy: they share an address.
    */
   connectionLimits?: ConnectionLimits;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
