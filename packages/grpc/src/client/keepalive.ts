@@ -35,9 +35,18 @@ export class ChannelKeepalive {
     return Number.isFinite(this.time) && this.time > 0;
   }
 
+  private readonly listeners = new Set<(timeMs: number) => void>();
+
+  /** Calls `listener` with the new time whenever a server makes it double; returns the function that stops that. */
+  watch(listener: (timeMs: number) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   /** A server asked us to ping less. */
   slowDown(): void {
     this.time *= 2;
+    for (const listener of [...this.listeners]) listener(this.time);
   }
 }
 
