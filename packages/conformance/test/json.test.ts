@@ -73,3 +73,18 @@ test("JSON nesting deeper than the limit is an error, not a stack overflow", () 
   const deep = '{"recursiveMessage":'.repeat(200) + "{}" + "}".repeat(200);
   fails(deep, /recursion limit/);
 });
+
+test("a key twice in one JSON object is an error (JSON.parse would keep the last), in messages, maps and Structs; equal keys in different objects are not", () => {
+  fails('{"optionalInt32": 1, "optionalInt32": 2}', /the key "optionalInt32" appears twice in one object/);
+  fails('{"optionalNestedMessage": {"a": 1, "corecursive": {}, "a": 2}}', /the key "a" appears twice/);
+  fails('{"mapStringString": {"k": "x", "\\u006b": "y"}}', /the key "k" appears twice/);
+  fails('{"optionalStruct": {"x": [{"y": 1, "y": 2}]}}', /the key "y" appears twice/);
+  const ok = parse('{"optionalNestedMessage": {"a": 1}, "repeatedNestedMessage": [{"a": 2}, {"a": 3}], "mapStringString": {"a\\"": "a", "a": "\\"a\\":"}}');
+  assert.deepEqual(ok["mapStringString"], { 'a"': "a", a: '"a":' });
+});
+
+test("a map key (a Struct's too) with an unpaired surrogate is an error, as in a string field", () => {
+  fails('{"mapStringString": {"\\ud800": "x"}}', /map key with an unpaired surrogate/);
+  fails('{"optionalStruct": {"a\\udc00": 1}}', /map key with an unpaired surrogate/);
+  assert.deepEqual(parse('{"mapStringString": {"\\ud83d\\ude00": "x"}}')["mapStringString"], { "😀": "x" });
+});

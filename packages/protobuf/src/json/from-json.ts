@@ -244,6 +244,7 @@ function floatFromJson(type: FieldType, v: JsonValue, path: string): number {
 function mapKeyFromJson(key: FieldInfo, k: string, path: string): string {
   switch (key.type) {
     case FieldType.STRING:
+      if (!isWellFormed(k)) fail(path, "a map key with an unpaired surrogate is not valid UTF-8");
       return k;
     case FieldType.BOOL:
       if (k !== "true" && k !== "false") fail(path, `map key "${k}" is not true or false`);

@@ -1,6 +1,7 @@
 import { decodeDynamic } from "../binary/decode-dynamic.js";
 import { encodeDynamic } from "../binary/encode-dynamic.js";
 import { messageFromJson } from "../json/from-json.js";
+import { duplicateKey } from "../json/duplicate-key.js";
 import type { JsonReadOptions, JsonValue, JsonWriteOptions } from "../json/json-options.js";
 import { messageToJson } from "../json/to-json.js";
 import type { MessageInfo } from "../reflect/type-info.js";
@@ -58,6 +59,8 @@ export function messageType<T extends object = Message>(info: MessageInfo, codec
       } catch (e) {
         throw new DecodeError(`invalid JSON for ${info.typeName}: ${(e as Error).message}`);
       }
+      const duplicate = duplicateKey(json, parsed);
+      if (duplicate !== undefined) throw new DecodeError(`invalid JSON for ${info.typeName}: the key "${duplicate}" appears twice in one object`);
       return messageFromJson(info, parsed, options) as T;
     },
     equals: (a: MessageInit<T>, b: MessageInit<T>) => equalsDynamic(info, a as Message, b as Message),
