@@ -9,7 +9,8 @@ import { CliError, UsageError } from "./errors.js";
 import { CALL_HEADER_FLAGS, rpcMetadata } from "./headers.js";
 import { resolveMethod, type MethodTarget } from "./method-target.js";
 import { DATA_FLAG, decodeRequests, readRequestTexts, type RequestTexts } from "./request-input.js";
-import { runCommand, STATUS_EXIT_BASE } from "./run-command.js";
+import { STATUS_EXIT_BASE } from "./exit-statuses.js";
+import { runCommand } from "./run-command.js";
 import { SchemaSource, SCHEMA_FLAGS } from "./schema-source.js";
 import { connectAll, openTarget, TARGET_FLAGS } from "./target.js";
 

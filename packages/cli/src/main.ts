@@ -1,65 +1,59 @@
-import { runCompile, COMPILE_USAGE } from "./compile-command.js";
-import { runGen, GEN_USAGE } from "./gen-command.js";
-import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
-import { CALL_USAGE, runCall } from "./call-command.js";
-import { BENCH_USAGE, runBench } from "./bench-command.js";
 import { didYouMean } from "./close-names.js";
-import { EXIT_STATUSES } from "./run-command.js";
+import { EXIT_STATUSES } from "./exit-statuses.js";
 
-const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "help"];
+interface Command {
+  /** One line for the command list. */
+  summary: string;
+  /**
+   * The command's module, imported only when it runs (or for the full help): `tsgrpc compile` then never loads the
+   * gRPC client, which keeps a short run short.
+   */
+  load: () => Promise<{ run: (args: string[]) => Promise<number>; usage: string }>;
+}
 
-const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
+const COMMANDS: Record<string, Command> = {
+  gen: {
+    summary: ".proto files -> TypeScript (messages, codecs, service definitions)",
+    load: async () => import("./gen-command.js").then((m) => ({ run: m.runGen, usage: m.GEN_USAGE })),
+  },
+  list: {
+    summary: "the services of a server, or the methods of one (server reflection)",
+    load: async () => import("./reflect-commands.js").then((m) => ({ run: m.runList, usage: m.LIST_USAGE })),
+  },
+  describe: {
+    summary: "a service, method, message or enum of a server as .proto text (server reflection)",
+    load: async () => import("./reflect-commands.js").then((m) => ({ run: m.runDescribe, usage: m.DESCRIBE_USAGE })),
+  },
+  call: {
+    summary: "call a method with a JSON request, print the JSON responses",
+    load: async () => import("./call-command.js").then((m) => ({ run: m.runCall, usage: m.CALL_USAGE })),
+  },
+  bench: {
+    summary: "load-test a method: requests/s, latency percentiles and histogram, status codes",
+    load: async () => import("./bench-command.js").then((m) => ({ run: m.runBench, usage: m.BENCH_USAGE })),
+  },
+  compile: {
+    summary: ".proto files -> FileDescriptorSet (protoc-compatible)",
+    load: async () => import("./compile-command.js").then((m) => ({ run: m.runCompile, usage: m.COMPILE_USAGE })),
+  },
+};
 
-Commands:
-  gen       .proto files -> TypeScript (messages, codecs, service definitions)
-  list      the services of a server, or the methods of one (server reflection)
-  describe  a service, method, message or enum of a server as .proto text (server reflection)
-  call      call a method with a JSON request, print the JSON responses
-  bench     load-test a method: requests/s, latency percentiles and histogram, status codes
-  compile   .proto files -> FileDescriptorSet (protoc-compatible)
-  help      this text
-
-${GEN_USAGE}
-
-${LIST_USAGE}
-
-${DESCRIBE_USAGE}
-
-${CALL_USAGE}
-
-${BENCH_USAGE}
-
-${COMPILE_USAGE}
-
-Every command takes --help.
-
-${EXIT_STATUSES}
-`;
+async function help(): Promise<string> {
+  const names = Object.keys(COMMANDS);
+  const width = Math.max(...names.map((n) => n.length), "help".length) + 2;
+  const list = [...names.map((n) => `  ${n.padEnd(width)}${COMMANDS[n]!.summary}`), `  ${"help".padEnd(width)}this text`].join("\n");
+  const usages = await Promise.all(names.map(async (n) => (await COMMANDS[n]!.load()).usage));
+  return `tsgrpc: Protocol Buffers and gRPC for TypeScript\n\nCommands:\n${list}\n\n${usages.join("\n\n")}\n\nEvery command takes --help.\n\n${EXIT_STATUSES}\n`;
+}
 
 /** Runs the tsgrpc command line; resolves with the exit code. */
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  switch (command) {
-    case "compile":
-      return runCompile(rest);
-    case "gen":
-      return runGen(rest);
-    case "list":
-      return runList(rest);
-    case "describe":
-      return runDescribe(rest);
-    case "call":
-      return runCall(rest);
-    case "bench":
-      return runBench(rest);
-    case undefined:
-    case "help":
-    case "--help":
-    case "-h":
-      process.stdout.write(HELP);
-      return 0;
-    default:
-      process.stderr.write(`tsgrpc: unknown command "${command}".${didYouMean(command, COMMANDS)}\n\n${HELP}`);
-      return 2;
+  if (command !== undefined && Object.hasOwn(COMMANDS, command)) return (await COMMANDS[command]!.load()).run(rest);
+  if (command === undefined || command === "help" || command === "--help" || command === "-h") {
+    process.stdout.write(await help());
+    return 0;
   }
+  process.stderr.write(`tsgrpc: unknown command "${command}".${didYouMean(command, [...Object.keys(COMMANDS), "help"])}\n\n${await help()}`);
+  return 2;
 }

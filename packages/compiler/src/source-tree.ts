@@ -1,9 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { createRequire } from "node:module";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 
-/** The well-known types that ship with tsgrpc: the last place an import is looked for. */
-export const BUNDLED_PROTO_DIR = fileURLToPath(new URL("../../proto", import.meta.url));
+/**
+ * The well-known types that ship with tsgrpc: the last place an import is looked for. Found through the package's own
+ * name, not this file's place, so that a bundle of this code (the CLI's) finds them too.
+ */
+export const BUNDLED_PROTO_DIR = join(dirname(createRequire(import.meta.url).resolve("@tsgrpc/compiler/package.json")), "proto");
 
 /**
  * Maps import names ("google/api/http.proto") to files through the -I paths in order, like protoc, with the bundled
