@@ -1,6 +1,7 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { generateFile, providedModule, type GenerateOptions } from "@tsgrpc/codegen";
+import { generateFile, generatedFileName, providedModule, writeFileBody, type GenerateOptions } from "@tsgrpc/codegen";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { ParsedArgs } from "./cli-args.js";
 import { INCLUDE_FLAG, runSchemaCommand } from "./compile-command.js";
@@ -40,15 +41,45 @@ export function runGen(argv: string[]): Promise<number> {
         if (compiled.includes(file)) process.stderr.write(`skipped ${file.name}: its code comes with ${provider}\n`);
         continue;
       }
-      const generated = generateFile(file, registry, getDescriptorRegistry(), options);
       if (out === "-") {
+        const generated = generateFile(file, registry, getDescriptorRegistry(), options);
         process.stdout.write(`// ----- ${generated.name}\n${generated.content}`);
         continue;
       }
-      const target = join(out, generated.name);
+      const target = join(out, generatedFileName(file.name!));
       mkdirSync(dirname(target), { recursive: true });
-      writeFileSync(target, generated.content);
+      writeModule(target, file, registry, options);
       process.stderr.write(`wrote ${target}\n`);
     }
   });
+}
+
+/**
+ * Writes one generated module without holding it whole (a 20 MB schema makes a module of hundreds of MB): the body
+ * goes to a file beside the target as it is generated, then the head (its imports, known only at the end) and the
+ * body are copied into the target.
+ */
+function writeModule(target: string, file: FileDescriptorProto, registry: Registry, options: GenerateOptions): void {
+  const bodyPath = `${target}.${process.pid}.body`;
+  try {
+    const body = openSync(bodyPath, "w");
+    let head: string;
+    try {
+      head = writeFileBody(file, registry, getDescriptorRegistry(), options, (chunk) => writeSync(body, chunk)).head;
+    } finally {
+      closeSync(body);
+    }
+    writeFileSync(target, head);
+    const to = openSync(target, "a");
+    const from = openSync(bodyPath, "r");
+    try {
+      const buffer = Buffer.allocUnsafe(1 << 20);
+      for (let n; (n = readSync(from, buffer)) > 0; ) writeSync(to, buffer, 0, n);
+    } finally {
+      closeSync(from);
+      closeSync(to);
+    }
+  } finally {
+    rmSync(bodyPath, { force: true });
+  }
 }
