@@ -8,14 +8,14 @@ export class BoundedQueue<T> {
   private items: T[] = [];
   private head = 0;
   private waiting: { resolve: (v: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
-  private overflowed = false;
+  private failure: Error | undefined;
   private ended = false;
 
   constructor(private readonly capacity: number, private readonly overflow: () => Error) {}
 
-  /** Adds an item; false when the queue was full (and is now marked overflowed) or has ended. */
+  /** Adds an item; false when the queue was full (and is now marked overflowed), has failed, or has ended. */
   push(item: T): boolean {
-    if (this.ended || this.overflowed) return false;
+    if (this.ended || this.failure) return false;
     if (this.waiting) {
       const { resolve } = this.waiting;
       this.waiting = undefined;
@@ -23,9 +23,7 @@ export class BoundedQueue<T> {
       return true;
     }
     if (this.items.length - this.head >= this.capacity) {
-      this.overflowed = true;
-      this.items = [];
-      this.head = 0;
+      this.fail(this.overflow());
       return false;
     }
     this.items.push(item);
@@ -41,9 +39,23 @@ export class BoundedQueue<T> {
     }
   }
 
-  /** The next item, waiting for one; rejects when the queue overflowed or `signal` aborts. */
+  /**
+   * Ends the queue with `error` now (an overflow, the server shutting down): what is queued is dropped, and the
+   * consumer's waiting or next `take` rejects with it. The first failure stays.
+   */
+  fail(error: Error): void {
+    if (this.failure || this.ended) return;
+    this.failure = error;
+    this.items = [];
+    this.head = 0;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(error);
+  }
+
+  /** The next item, waiting for one; rejects when the queue failed (overflowed) or `signal` aborts. */
   take(signal: AbortSignal): Promise<IteratorResult<T>> {
-    if (this.overflowed) return Promise.reject(this.overflow());
+    if (this.failure) return Promise.reject(this.failure);
     if (this.head < this.items.length) {
       const value = this.items[this.head++]!;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
@@ -65,7 +77,10 @@ export class BoundedQueue<T> {
           signal.removeEventListener("abort", onAbort);
           resolve(v);
         },
-        reject,
+        reject: (e) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
       };
     });
   }

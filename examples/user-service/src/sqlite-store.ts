@@ -106,6 +106,11 @@ export class SqliteUserStore implements UserStore {
     return this.statements.listAfter.all(afterId, limit).map(toRecord);
   }
 
+  /** The highest id committed (by any process on the file): ids commit in order, SQLite having one writer at a time. */
+  newestId(): number {
+    return (this.db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM users").get() as { id: number }).id;
+  }
+
   onChange(listener: (user: UserRecord) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
