@@ -10,6 +10,8 @@ export class BoundedQueue<T> {
   private waiting: { resolve: (v: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   private failure: Error | undefined;
   private ended = false;
+  /** Producers waiting for room (see whenRoomFor). */
+  private roomWaiters: { need: number; resolve: () => void }[] = [];
 
   constructor(private readonly capacity: number, private readonly overflow: () => Error) {}
 
@@ -30,9 +32,30 @@ export class BoundedQueue<T> {
     return true;
   }
 
+  /**
+   * Resolves once `n` more items fit, or the queue has failed or ended: for a producer that can pace itself (a feed
+   * reading a burst from the database) and waits, for a while, for consumers that keep up.
+   */
+  whenRoomFor(n: number): Promise<void> {
+    if (this.hasRoomFor(n)) return Promise.resolve();
+    return new Promise((resolve) => this.roomWaiters.push({ need: n, resolve }));
+  }
+
+  private hasRoomFor(n: number): boolean {
+    return this.failure !== undefined || this.ended || this.size + n <= this.capacity;
+  }
+
+  private wakeRoomWaiters(): void {
+    if (this.roomWaiters.length === 0) return;
+    const waiters = this.roomWaiters;
+    this.roomWaiters = [];
+    for (const w of waiters) (this.hasRoomFor(w.need) ? w.resolve() : this.roomWaiters.push(w));
+  }
+
   /** No more items: the consumer gets what is queued, then the end. */
   end(): void {
     this.ended = true;
+    this.wakeRoomWaiters();
     if (this.waiting && this.head === this.items.length) {
       this.waiting.resolve({ value: undefined, done: true });
       this.waiting = undefined;
@@ -51,6 +74,7 @@ export class BoundedQueue<T> {
     const waiting = this.waiting;
     this.waiting = undefined;
     waiting?.reject(error);
+    this.wakeRoomWaiters();
   }
 
   /** The next item, waiting for one; rejects when the queue failed (overflowed) or `signal` aborts. */
@@ -62,6 +86,7 @@ export class BoundedQueue<T> {
         this.items = this.items.slice(this.head);
         this.head = 0;
       }
+      this.wakeRoomWaiters();
       return Promise.resolve({ value, done: false });
     }
     if (this.ended) return Promise.resolve({ value: undefined, done: true });

@@ -148,8 +148,8 @@ export class PostgresUserStore implements UserStore {
     }
   }
 
-  onChange(listener: (user: UserRecord) => void): () => void {
-    return this.feed.subscribe(listener);
+  onChange(listener: (user: UserRecord) => void, ready?: () => Promise<void>): () => void {
+    return this.feed.subscribe(listener, ready);
   }
 
   async tokenSecret(): Promise<Uint8Array> {

@@ -4,6 +4,18 @@ import type { UserRecord } from "./store.js";
 export const FEED_CHUNK = 500;
 /** When a read fails (the database is away), the feed tries again after this long, or at the next wake. */
 const RETRY_MS = 1000;
+/**
+ * How long the feed waits, after a chunk, for its subscribers to have room for the next one (a burst is paced to the
+ * watchers that keep up, instead of dropping them). A subscriber that has no room by then gets the next chunk anyway:
+ * one that does not read overflows its backlog after a few chunks and is ended, holding the others up at most that long.
+ */
+export const FEED_PACE_MS = 1000;
+
+interface Subscriber {
+  deliver: (user: UserRecord) => void;
+  /** Resolves when the subscriber can take another chunk. */
+  ready?: () => Promise<void>;
+}
 
 /**
  * The users committed by other processes (replicas on PostgreSQL, workers on one SQLite file), followed by a cursor.
@@ -15,7 +27,7 @@ const RETRY_MS = 1000;
  * is 200 reads, not 100,000 ids held in memory.
  */
 export class UserFeed {
-  private readonly subscribers = new Set<(user: UserRecord) => void>();
+  private readonly subscribers = new Set<Subscriber>();
   private running = false;
   private again = false;
   private stopped = false;
@@ -27,9 +39,11 @@ export class UserFeed {
     private lastId: number,
   ) {}
 
-  subscribe(listener: (user: UserRecord) => void): () => void {
-    this.subscribers.add(listener);
-    return () => this.subscribers.delete(listener);
+  /** `ready`: resolves when the subscriber has room for another FEED_CHUNK users (see FEED_PACE_MS). */
+  subscribe(deliver: (user: UserRecord) => void, ready?: () => Promise<void>): () => void {
+    const subscriber = { deliver, ready };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
   }
 
   /** Something was committed (or may have been, while notifications were lost): read what is new. */
@@ -44,6 +58,14 @@ export class UserFeed {
     this.subscribers.clear();
   }
 
+  /** Waits until every subscriber has room for another chunk, at most FEED_PACE_MS (and at least one turn of I/O). */
+  private async paced(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const readies = [...this.subscribers].flatMap((s) => s.ready?.() ?? []);
+    await Promise.race([Promise.all([...readies, new Promise((r) => setImmediate(r))]), new Promise((r) => (timer = setTimeout(r, FEED_PACE_MS)))]);
+    clearTimeout(timer);
+  }
+
   private async run(): Promise<void> {
     this.running = true;
     try {
@@ -53,11 +75,10 @@ export class UserFeed {
           const users = await this.readAfter(this.lastId, FEED_CHUNK);
           for (const user of users) {
             this.lastId = user.id;
-            for (const s of this.subscribers) s(user);
+            for (const s of this.subscribers) s.deliver(user);
           }
           more = users.length === FEED_CHUNK;
-          // Let the watchers' streams write (and the event loop breathe) before the next chunk.
-          if (more) await new Promise((r) => setImmediate(r));
+          if (more) await this.paced();
         }
       }
     } catch {

@@ -8,6 +8,7 @@ import { User, UserService } from "./gen/user_service_pb.js";
 import { principalOf } from "./auth.js";
 import { PageTokens } from "./page-token.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
+import { FEED_CHUNK } from "./user-events.js";
 import { validateNewUser } from "./validation.js";
 
 export interface UserServiceOptions {
@@ -104,7 +105,7 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
       // Users commit in id order, and the store tells of them in that order: subscribe, then read the users above the
       // cursor, then send the events above the last user read. Nothing committed after the cursor is missed, and
       // nothing comes twice.
-      const unsubscribe = store.onChange((u) => matches(u) && changes.push(u));
+      const unsubscribe = store.onChange((u) => matches(u) && changes.push(u), () => changes.whenRoomFor(FEED_CHUNK));
       try {
         let last = resumeAfterId;
         for (let page = await store.listAfter(last, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(last, WATCH_READ_PAGE)) {

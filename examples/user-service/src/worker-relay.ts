@@ -44,8 +44,8 @@ export class WorkerRelayStore implements UserStore {
     return created;
   }
 
-  onChange(listener: (user: UserRecord) => void): () => void {
-    return this.feed.subscribe(listener);
+  onChange(listener: (user: UserRecord) => void, ready?: () => Promise<void>): () => void {
+    return this.feed.subscribe(listener, ready);
   }
 
   get(id: number): Promise<UserRecord | undefined> {
