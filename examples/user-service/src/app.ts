@@ -99,7 +99,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     listen: (address) => server.listen(address),
     async shutdown(graceMs = 10_000) {
       clearInterval(timer);
-      const done = server.shutdown(graceMs); // NOT_SERVING and GOAWAY first, before the streams end
+      const done = server.shutdown(graceMs); // NOT_SERVING and GOAWAY first
+      // One turn later, once health watchers have been sent NOT_SERVING, the streams that never end by themselves end.
+      await new Promise((r) => setImmediate(r));
       stopping.abort();
       await done;
       workerChat?.close();
