@@ -10,8 +10,8 @@ export class BoundedQueue<T> {
   private waiting: { resolve: (v: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
   private failure: Error | undefined;
   private ended = false;
-  /** Producers waiting for room (see whenRoomFor). */
-  private roomWaiters: { need: number; resolve: () => void }[] = [];
+  /** Producers waiting for room, one promise per amount asked for (see whenRoomFor), however often they ask. */
+  private readonly roomWaiters = new Map<number, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly capacity: number, private readonly overflow: () => Error) {}
 
@@ -38,7 +38,13 @@ export class BoundedQueue<T> {
    */
   whenRoomFor(n: number): Promise<void> {
     if (this.hasRoomFor(n)) return Promise.resolve();
-    return new Promise((resolve) => this.roomWaiters.push({ need: n, resolve }));
+    let waiter = this.roomWaiters.get(n);
+    if (!waiter) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.roomWaiters.set(n, (waiter = { promise, resolve }));
+    }
+    return waiter.promise;
   }
 
   private hasRoomFor(n: number): boolean {
@@ -46,10 +52,11 @@ export class BoundedQueue<T> {
   }
 
   private wakeRoomWaiters(): void {
-    if (this.roomWaiters.length === 0) return;
-    const waiters = this.roomWaiters;
-    this.roomWaiters = [];
-    for (const w of waiters) (this.hasRoomFor(w.need) ? w.resolve() : this.roomWaiters.push(w));
+    for (const [need, waiter] of this.roomWaiters) {
+      if (!this.hasRoomFor(need)) continue;
+      this.roomWaiters.delete(need);
+      waiter.resolve();
+    }
   }
 
   /** No more items: the consumer gets what is queued, then the end. */

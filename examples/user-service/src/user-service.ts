@@ -120,6 +120,7 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
         }
       } finally {
         unsubscribe();
+        changes.end(); // a feed waiting for room in it waits no more
         shutdown.removeEventListener("abort", end);
       }
     },

@@ -50,3 +50,35 @@ test("PostgreSQL: a create waits while another insert's transaction is open, and
     await store.close();
   }
 });
+
+test("PostgreSQL: a replica whose listening connection is cut mid-load still hears every committed user once, in commit order", async (t) => {
+  if (skip) return t.skip(skip);
+  const url = await createDatabase(server!, `cut_${process.pid}`);
+  const [a, b] = await Promise.all([PostgresUserStore.open(url), PostgresUserStore.open(url)]);
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  try {
+    const heard: number[] = [];
+    b.onChange((u) => heard.push(u.id));
+    let cut = false;
+    // Eight writers on replica A; after 100 users, every LISTENing connection is cut (B's, and A's).
+    await Promise.all(Array.from({ length: 8 }, async (_, w) => {
+      for (let i = 0; i < 40; i++) {
+        await a.create({ username: `w${w}n${i}`, email: `w${w}n${i}@example.com` });
+        if (!cut && heard.length >= 100) {
+          cut = true;
+          const { rowCount } = await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND query LIKE 'LISTEN%'");
+          assert.ok(rowCount! >= 1, "a listener was cut");
+        }
+      }
+    }));
+    assert.ok(cut, "the listener was cut mid-load");
+    const committed = (await admin.query<{ id: string }>("SELECT id FROM users WHERE username LIKE 'w%' ORDER BY id")).rows.map((r) => Number(r.id));
+    await until(() => heard.length >= committed.length, "B to hear every user");
+    assert.deepEqual(heard, committed);
+  } finally {
+    await admin.end();
+    await a.close();
+    await b.close();
+  }
+});
