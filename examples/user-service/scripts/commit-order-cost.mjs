@@ -14,7 +14,7 @@ if (typeof server === "string") throw new Error(server);
 try {
   for (const locked of [true, false]) {
     for (const writers of [1, 16]) {
-      const url = await createDatabase(server, `cost_${locked ? "lock" : "nolock"}_${writers}`);
+      const url = await createDatabase(server, `cost_${process.pid}_${locked ? "lock" : "nolock"}_${writers}`);
       const store = await PostgresUserStore.open(url, { poolSize: 16 });
       if (!locked) {
         const admin = new pg.Client({ connectionString: url });
