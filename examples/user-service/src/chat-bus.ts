@@ -2,6 +2,8 @@
 export interface ChatLine {
   sender: string;
   text: string;
+  /** On a join line: the joining participant's id, so that its room starts its stream at that line. */
+  joiner?: string;
 }
 
 /**
@@ -43,5 +45,6 @@ export class LocalChatBus extends ChatBusBase {
 /** A line received from another process, or undefined when it is not one (a foreign or garbled message). */
 export function parseChatLine(value: unknown): ChatLine | undefined {
   const line = value as Partial<ChatLine> | null;
-  return typeof line?.sender === "string" && typeof line.text === "string" ? { sender: line.sender, text: line.text } : undefined;
+  if (typeof line?.sender !== "string" || typeof line.text !== "string") return undefined;
+  return typeof line.joiner === "string" ? { sender: line.sender, text: line.text, joiner: line.joiner } : { sender: line.sender, text: line.text };
 }

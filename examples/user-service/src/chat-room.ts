@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { GrpcError, prepareMessage, Status, type PreparedMessage } from "@tsgrpc/grpc";
 import { BoundedQueue } from "./bounded-queue.js";
 import { LocalChatBus, type ChatBus, type ChatLine } from "./chat-bus.js";
@@ -15,6 +16,9 @@ export class Participant {
   /** This participant's lines on their way to the bus, one after another (so that they arrive in the order sent). */
   sending: Promise<void> = Promise.resolve();
   unsent = 0;
+  /** Names this participant's join line on the bus; it hears the lines from that one on. */
+  readonly id = randomUUID();
+  heardOwnJoin = false;
 
   constructor(readonly name: string, backlog: number) {
     this.inbox = new BoundedQueue(backlog, () => new GrpcError(Status.RESOURCE_EXHAUSTED, `More than ${backlog} chat messages waited for ${name}; rejoin the room`));
@@ -24,7 +28,8 @@ export class Participant {
 /**
  * One chat room, possibly spread over several processes (replicas, workers) joined by a ChatBus: every message a
  * participant sends goes to every participant of every process (the sender too, so that everyone sees the same
- * order), under the name the sender joined with; joins and leaves are announced the same way. Each participant has a
+ * order), under the name the sender joined with; joins and leaves are announced the same way. A participant hears the
+ * lines from its own join on, in the bus's order. Each participant has a
  * bounded inbox: one that stops reading is dropped from the room once it falls `backlog` messages behind, and the
  * others never wait for it. A message is encoded once (prepareMessage), however many participants it goes to.
  */
@@ -39,7 +44,7 @@ export class ChatRoom {
   join(name: string): Participant {
     const p = new Participant(name, this.backlog);
     this.participants.add(p);
-    this.send(p, { sender: ROOM_SENDER, text: `${name} joined` });
+    this.send(p, { sender: ROOM_SENDER, text: `${name} joined`, joiner: p.id });
     return p;
   }
 
@@ -76,9 +81,14 @@ export class ChatRoom {
       .finally(() => void from.unsent--);
   }
 
+  /**
+   * A line off the bus to each participant that has heard its own join: a line still on its way from another process
+   * when someone joins here comes before that join in the bus's order, and is not theirs to see.
+   */
   private broadcast(line: ChatLine): void {
-    const message = prepareMessage(ChatMessage, line);
+    const message = prepareMessage(ChatMessage, { sender: line.sender, text: line.text });
     for (const p of this.participants) {
+      if (!p.heardOwnJoin && !(p.heardOwnJoin = line.joiner === p.id)) continue;
       if (!p.inbox.push(message)) this.participants.delete(p); // overflowed: its stream ends with RESOURCE_EXHAUSTED
     }
   }

@@ -33,7 +33,7 @@ export class PgChatBus extends ChatBusBase {
   };
 
   async publish(line: ChatLine): Promise<void> {
-    const payload = JSON.stringify({ sender: line.sender, text: line.text });
+    const payload = JSON.stringify({ sender: line.sender, text: line.text, joiner: line.joiner });
     if (Buffer.byteLength(payload) > MAX_PAYLOAD_BYTES) throw new Error(`a chat line of ${Buffer.byteLength(payload)} bytes is over NOTIFY's limit`);
     await this.notify(CHAT_CHANNEL, payload);
   }

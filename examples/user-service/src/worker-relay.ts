@@ -77,7 +77,7 @@ export class WorkerRelayStore implements UserStore {
  * this one included, so that all workers hear the lines in the primary's one order.
  */
 export class WorkerChatBus extends ChatBusBase {
-  private readonly onMessage = (m: unknown) => isChatLine(m) && this.heard({ sender: m.sender, text: m.text });
+  private readonly onMessage = (m: unknown) => isChatLine(m) && this.heard(parseChatLine(m)!);
 
   constructor() {
     super();
@@ -85,7 +85,7 @@ export class WorkerChatBus extends ChatBusBase {
   }
 
   async publish(line: ChatLine): Promise<void> {
-    const message: ChatLineMessage = { type: CHAT_LINE, sender: line.sender, text: line.text };
+    const message: ChatLineMessage = { type: CHAT_LINE, ...line };
     await new Promise<void>((resolve, reject) => process.send!(message, undefined, undefined, (e) => (e ? reject(e) : resolve())));
   }
 

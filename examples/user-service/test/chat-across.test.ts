@@ -5,7 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createChannel, createClient, GrpcError, Status, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
-import { MAX_CHAT_TEXT, ROOM_SENDER } from "../src/chat-room.js";
+import { ChatBusBase, type ChatLine } from "../src/chat-bus.js";
+import { ChatRoom, MAX_CHAT_TEXT, ROOM_SENDER } from "../src/chat-room.js";
 import { participant } from "./chat-participant.js";
 import { createDatabase } from "./pg-database.js";
 import { startPostgres, type TestPostgres } from "./postgres-server.js";
@@ -76,4 +77,31 @@ test("UserChat across --workers 2 on SQLite: lines, joins and leaves reach the m
     await exited(server.child);
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+/** A bus the test drives: it keeps what is published, and delivers what the test says, when it says. */
+class ManualBus extends ChatBusBase {
+  readonly published: ChatLine[] = [];
+  async publish(line: ChatLine): Promise<void> {
+    this.published.push(line);
+  }
+  deliver(line: ChatLine): void {
+    this.heard(line);
+  }
+}
+
+test("ChatRoom on a bus: a participant hears the lines from its own join on, not a line that was on its way before it", async () => {
+  const bus = new ManualBus();
+  const room = new ChatRoom(8, bus);
+  const ann = room.join("ann");
+  bus.deliver({ sender: "bo", text: "sent on another replica before ann joined" });
+  bus.deliver(bus.published[0]!);
+  bus.deliver({ sender: "bo", text: "after" });
+  const never = new AbortController().signal;
+  const got: string[] = [];
+  while (ann.inbox.size) {
+    const { message } = (await ann.inbox.take(never)).value!;
+    got.push(`${message.sender}: ${message.text}`);
+  }
+  assert.deepEqual(got, [`${ROOM_SENDER}: ann joined`, "bo: after"]);
 });
