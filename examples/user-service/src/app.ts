@@ -3,9 +3,11 @@ import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
+import { ChatRoom } from "./chat-room.js";
 import { openStore } from "./open-store.js";
+import { PostgresUserStore } from "./postgres-store.js";
 import { SqliteUserStore } from "./sqlite-store.js";
-import { WorkerRelayStore } from "./worker-relay.js";
+import { WorkerChatBus, WorkerRelayStore } from "./worker-relay.js";
 import type { UserStore } from "./store.js";
 import { createUserService, type UserServiceOptions } from "./user-service.js";
 import { webConsole } from "./web-console.js";
@@ -38,7 +40,10 @@ export interface App {
   health: HealthService;
   /** Listens on "host:port"; resolves with the port. */
   listen(address: string): Promise<number>;
-  /** NOT_SERVING, then the calls in flight get `graceMs` to finish, then the store closes. */
+  /**
+   * NOT_SERVING, then the streams that never end by themselves (WatchUsers, UserChat) end with UNAVAILABLE, the other
+   * calls in flight get `graceMs` to finish, then the store closes.
+   */
   shutdown(graceMs?: number): Promise<void>;
 }
 
@@ -48,6 +53,10 @@ const SERVICE = UserService.typeName;
 export async function createApp(options: AppOptions): Promise<App> {
   const opened = await openStore(options.db);
   const store = options.worker && opened instanceof SqliteUserStore ? new WorkerRelayStore(opened) : opened;
+  // The chat room spans what the users do: every replica on PostgreSQL, every worker on SQLite.
+  const workerChat = options.worker && !(opened instanceof PostgresUserStore) ? new WorkerChatBus() : undefined;
+  const chatRoom = options.chatRoom ?? new ChatRoom(undefined, opened instanceof PostgresUserStore ? opened.chat : workerChat);
+  const stopping = new AbortController();
   const health = createHealthService();
   const interceptors: ServerInterceptor[] = [];
   if (options.log) interceptors.push(callLog(options.log));
@@ -63,7 +72,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   });
   const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server
-    .add(UserService, await createUserService({ ...options, store }))
+    .add(UserService, await createUserService({ ...options, store, chatRoom, shutdown: stopping.signal }))
     .add(Health, health.implementation)
     .add(ServerReflectionV1, reflection.implementation)
     .add(ServerReflectionV1Alpha, reflection.implementation);
@@ -90,7 +99,12 @@ export async function createApp(options: AppOptions): Promise<App> {
     listen: (address) => server.listen(address),
     async shutdown(graceMs = 10_000) {
       clearInterval(timer);
-      await server.shutdown(graceMs);
+      const done = server.shutdown(graceMs); // NOT_SERVING and GOAWAY first
+      // One turn later, once health watchers have been sent NOT_SERVING, the streams that never end by themselves end.
+      await new Promise((r) => setImmediate(r));
+      stopping.abort();
+      await done;
+      workerChat?.close();
       await store.close();
     },
   };

@@ -8,14 +8,16 @@ export class BoundedQueue<T> {
   private items: T[] = [];
   private head = 0;
   private waiting: { resolve: (v: IteratorResult<T>) => void; reject: (e: unknown) => void } | undefined;
-  private overflowed = false;
+  private failure: Error | undefined;
   private ended = false;
+  /** Producers waiting for room, one promise per amount asked for (see whenRoomFor), however often they ask. */
+  private readonly roomWaiters = new Map<number, { promise: Promise<void>; resolve: () => void }>();
 
   constructor(private readonly capacity: number, private readonly overflow: () => Error) {}
 
-  /** Adds an item; false when the queue was full (and is now marked overflowed) or has ended. */
+  /** Adds an item; false when the queue was full (and is now marked overflowed), has failed, or has ended. */
   push(item: T): boolean {
-    if (this.ended || this.overflowed) return false;
+    if (this.ended || this.failure) return false;
     if (this.waiting) {
       const { resolve } = this.waiting;
       this.waiting = undefined;
@@ -23,33 +25,75 @@ export class BoundedQueue<T> {
       return true;
     }
     if (this.items.length - this.head >= this.capacity) {
-      this.overflowed = true;
-      this.items = [];
-      this.head = 0;
+      this.fail(this.overflow());
       return false;
     }
     this.items.push(item);
     return true;
   }
 
+  /**
+   * Resolves once `n` more items fit, or the queue has failed or ended: for a producer that can pace itself (a feed
+   * reading a burst from the database) and waits, for a while, for consumers that keep up.
+   */
+  whenRoomFor(n: number): Promise<void> {
+    if (this.hasRoomFor(n)) return Promise.resolve();
+    let waiter = this.roomWaiters.get(n);
+    if (!waiter) {
+      let resolve!: () => void;
+      const promise = new Promise<void>((r) => (resolve = r));
+      this.roomWaiters.set(n, (waiter = { promise, resolve }));
+    }
+    return waiter.promise;
+  }
+
+  private hasRoomFor(n: number): boolean {
+    return this.failure !== undefined || this.ended || this.size + n <= this.capacity;
+  }
+
+  private wakeRoomWaiters(): void {
+    for (const [need, waiter] of this.roomWaiters) {
+      if (!this.hasRoomFor(need)) continue;
+      this.roomWaiters.delete(need);
+      waiter.resolve();
+    }
+  }
+
   /** No more items: the consumer gets what is queued, then the end. */
   end(): void {
     this.ended = true;
+    this.wakeRoomWaiters();
     if (this.waiting && this.head === this.items.length) {
       this.waiting.resolve({ value: undefined, done: true });
       this.waiting = undefined;
     }
   }
 
-  /** The next item, waiting for one; rejects when the queue overflowed or `signal` aborts. */
+  /**
+   * Ends the queue with `error` now (an overflow, the server shutting down): what is queued is dropped, and the
+   * consumer's waiting or next `take` rejects with it. The first failure stays.
+   */
+  fail(error: Error): void {
+    if (this.failure || this.ended) return;
+    this.failure = error;
+    this.items = [];
+    this.head = 0;
+    const waiting = this.waiting;
+    this.waiting = undefined;
+    waiting?.reject(error);
+    this.wakeRoomWaiters();
+  }
+
+  /** The next item, waiting for one; rejects when the queue failed (overflowed) or `signal` aborts. */
   take(signal: AbortSignal): Promise<IteratorResult<T>> {
-    if (this.overflowed) return Promise.reject(this.overflow());
+    if (this.failure) return Promise.reject(this.failure);
     if (this.head < this.items.length) {
       const value = this.items[this.head++]!;
       if (this.head > 1024 && this.head * 2 > this.items.length) {
         this.items = this.items.slice(this.head);
         this.head = 0;
       }
+      this.wakeRoomWaiters();
       return Promise.resolve({ value, done: false });
     }
     if (this.ended) return Promise.resolve({ value: undefined, done: true });
@@ -65,7 +109,10 @@ export class BoundedQueue<T> {
           signal.removeEventListener("abort", onAbort);
           resolve(v);
         },
-        reject,
+        reject: (e) => {
+          signal.removeEventListener("abort", onAbort);
+          reject(e);
+        },
       };
     });
   }

@@ -1,5 +1,5 @@
 import cluster, { type Worker } from "node:cluster";
-import { isUserCreated } from "./worker-relay.js";
+import { isChatLine, isUserCreated } from "./worker-relay.js";
 
 /** What a worker tells the primary once it listens. */
 export const LISTENING = "tsgrpc:listening";
@@ -9,16 +9,19 @@ export const SHUTDOWN = "tsgrpc:shutdown";
 /**
  * The primary of a server that uses several cores: it forks `count` workers, each a whole server on the same port
  * (node:cluster hands each new connection to the next worker), forwards every worker's user-created message to the
- * others, replaces a worker that dies, and on SIGINT/SIGTERM asks every worker to shut down gracefully (each goes
+ * others and every chat line to all workers (the sender too: one order for the whole room), replaces a worker that dies, and on SIGINT/SIGTERM asks every worker to shut down gracefully (each goes
  * NOT_SERVING and finishes its calls) and exits once they have. `onListening` hears the port once.
  */
 export function runPrimary(count: number, onListening: (port: number) => void): void {
   let stopping = false;
   let announced = false;
   const fork = () => cluster.fork();
+  const live = () => Object.values(cluster.workers ?? {}).filter((w): w is Worker => w !== undefined && w.isConnected());
   cluster.on("message", (from: Worker, message: unknown) => {
     if (isUserCreated(message)) {
-      for (const worker of Object.values(cluster.workers ?? {})) if (worker && worker !== from && worker.isConnected()) worker.send(message);
+      for (const worker of live()) if (worker !== from) worker.send(message);
+    } else if (isChatLine(message)) {
+      for (const worker of live()) worker.send(message);
     } else if ((message as { type?: string })?.type === LISTENING && !announced) {
       announced = true;
       onListening((message as { port: number }).port);

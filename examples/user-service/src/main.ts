@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The UserService example server, with its web console at http://host:port/:
-//   npm start [-- --port N] [--host H] [--db PATH|:memory:|postgres://...] [--workers N|auto] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]
+//   npm start [-- --port N] [--host H] [--db PATH|:memory:|postgres://...] [--workers N|auto] [--shutdown-grace SECONDS] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]
 import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { availableParallelism } from "node:os";
@@ -10,7 +10,7 @@ import { createApp } from "./app.js";
 import { parseTokens } from "./auth.js";
 import { LISTENING, runPrimary, SHUTDOWN } from "./cluster-primary.js";
 
-const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:|postgres://USER:PASSWORD@HOST:PORT/DB] [--workers N|auto] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
+const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:|postgres://USER:PASSWORD@HOST:PORT/DB] [--workers N|auto] [--shutdown-grace SECONDS] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
 const CONSOLE_DIR = fileURLToPath(new URL("../console", import.meta.url));
 
 function options() {
@@ -21,6 +21,7 @@ function options() {
         host: { type: "string", default: "" },
         db: { type: "string", default: "data/users.db" },
         workers: { type: "string", default: "1" },
+        "shutdown-grace": { type: "string", default: "10" },
         auth: { type: "string" },
         "allow-origin": { type: "string", multiple: true },
         quiet: { type: "boolean", default: false },
@@ -35,8 +36,10 @@ function options() {
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be 0 to 65535, not "${values.port}"`);
     const workers = values.workers === "auto" ? availableParallelism() : Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1 || workers > 256) throw new Error(`--workers must be 1 to 256 or auto, not "${values.workers}"`);
+    const grace = Number(values["shutdown-grace"]);
+    if (!(grace >= 0 && grace <= 3600)) throw new Error(`--shutdown-grace must be 0 to 3600 seconds, not "${values["shutdown-grace"]}"`);
     if (workers > 1 && values.db === ":memory:") throw new Error("--workers needs a store the workers share: a SQLite file or PostgreSQL, not :memory:");
-    return { ...values, port, workers, tokens: values.auth === undefined ? undefined : parseTokens(readFileSync(values.auth, "utf8")) };
+    return { ...values, port, workers, graceMs: grace * 1000, tokens: values.auth === undefined ? undefined : parseTokens(readFileSync(values.auth, "utf8")) };
   } catch (e) {
     console.error(`${(e as Error).message}\n${USAGE}`);
     process.exit(2);
@@ -62,6 +65,10 @@ Stop with Ctrl-C.`;
 
 /** One whole server in this process: the only one, or one of the workers. */
 async function serve(): Promise<void> {
+  // A worker shuts down when its primary says so (once: the terminal's Ctrl-C may have reached it already); one still
+  // starting when its primary drains has nothing to finish, and just goes.
+  let stop: (signal: string) => void = () => process.exit(0);
+  process.on("message", (m) => m === SHUTDOWN && stop("shutdown"));
   const app = await createApp({
     db: opts.db,
     worker: cluster.isWorker,
@@ -92,16 +99,14 @@ async function serve(): Promise<void> {
   else console.log(banner(port));
 
   let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) process.exit(1); // a second signal: stop now
+  stop = (signal: string) => {
+    if (stopping) return void (signal === "shutdown" || process.exit(1)); // a second signal: stop now
     stopping = true;
-    console.log(`${signal}: shutting down (NOT_SERVING, finishing the calls in flight)`);
-    app.shutdown(10_000).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
+    console.log(`${signal}: shutting down (NOT_SERVING, ending watches and chats with UNAVAILABLE, finishing the calls in flight)`);
+    app.shutdown(opts.graceMs).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
   };
   process.on("SIGINT", () => stop("SIGINT"));
   process.on("SIGTERM", () => stop("SIGTERM"));
-  // A worker shuts down when its primary says so (once: the terminal's Ctrl-C may have reached it already).
-  process.on("message", (m) => m === SHUTDOWN && !stopping && stop("shutdown"));
 }
 
 if (opts.workers > 1 && cluster.isPrimary) {

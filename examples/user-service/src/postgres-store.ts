@@ -2,7 +2,9 @@ import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { UserStatus } from "./gen/user_service_pb.js";
 import { DuplicateUserError, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
-import { UserEvents } from "./user-events.js";
+import { CHAT_CHANNEL, PgChatBus } from "./pg-chat-bus.js";
+import { PgListener } from "./pg-listener.js";
+import { UserFeed } from "./user-events.js";
 
 /**
  * Schema migrations, applied in order at start-up under an advisory lock (replicas starting together run each once);
@@ -19,6 +21,16 @@ const MIGRATIONS = [
    );
    CREATE UNIQUE INDEX users_email_key ON users (lower(email));
    CREATE TABLE meta (key TEXT PRIMARY KEY, value BYTEA NOT NULL);`,
+  // Users commit in id order: the id comes from a function that first takes a transaction-level advisory lock, so an
+  // insert holds it from the moment it has an id until its transaction ends, and the next insert gets its id only
+  // after that commit (or rollback). Then "ids above the last one seen" is exactly "users committed since", which
+  // makes WatchUsers resumable and the replicas' catch-up exact. Any insert takes the turn, psql's included.
+  `CREATE FUNCTION users_next_id() RETURNS BIGINT LANGUAGE plpgsql AS $$
+   BEGIN
+     PERFORM pg_advisory_xact_lock(7346150018);
+     RETURN nextval('users_id_seq');
+   END $$;
+   ALTER TABLE users ALTER COLUMN id SET DEFAULT users_next_id();`,
 ];
 
 /** The tutorial's first users, created in an empty store (the same as the SQLite store's). */
@@ -27,7 +39,7 @@ const SEED: (NewUser & { roles: string[] })[] = [
   { username: "bob", email: "bob@example.com", roles: ["user"] },
 ];
 
-/** The channel on which each committed user's id is announced to every replica. */
+/** The channel on which each committed user is announced to every replica (the id: a wake-up, the rows are read). */
 export const USERS_CHANNEL = "tsgrpc_users_created";
 /** Any one number: the advisory lock that serializes migrations across replicas. */
 const MIGRATION_LOCK = 7_346_150_017;
@@ -61,14 +73,18 @@ function storeError(e: unknown, user?: NewUser): Error {
 
 /**
  * The store for many replicas: users in PostgreSQL through a connection pool, shared by every replica on the same
- * database. Each create announces the new user's id with NOTIFY in its own transaction, so PostgreSQL delivers the
- * announcements at commit, in commit order, to every replica's listener (UserEvents), which reads the rows and tells
- * this replica's watchers: a user created on one replica reaches the watchers of all of them.
+ * database. Users commit in id order (migration 2). Each create NOTIFYs in its own transaction, so every replica's
+ * listener hears of it at commit; its UserFeed then reads the users above the last one it delivered and tells this
+ * replica's watchers: a user created on one replica reaches the watchers of all of them, in commit order. The chat
+ * room's lines travel on a second channel of the same listening connection (PgChatBus).
  */
 export class PostgresUserStore implements UserStore {
   private constructor(
     private readonly pool: pg.Pool,
-    private readonly events: UserEvents,
+    private readonly feed: UserFeed,
+    private readonly listener: PgListener,
+    /** The chat room's bus across replicas. */
+    readonly chat: PgChatBus,
   ) {}
 
   /**
@@ -81,8 +97,25 @@ export class PostgresUserStore implements UserStore {
     pool.on("error", () => {}); // an idle client lost: the pool replaces it at the next query
     try {
       await migrate(pool);
-      const events = await UserEvents.start(url, USERS_CHANNEL, (ids) => readUsers(pool, ids), (after) => readUsersAfter(pool, after));
-      return new PostgresUserStore(pool, events);
+      const chat = new PgChatBus(async (channel, payload) => {
+        try {
+          await pool.query("SELECT pg_notify($1, $2)", [channel, payload]);
+        } catch (e) {
+          throw storeError(e);
+        }
+      });
+      let feed: UserFeed | undefined;
+      const users = { notified: () => feed?.wake(), reconnected: () => feed?.wake() };
+      // Listen first, then read where the feed starts: a user committed in between is announced, and read then.
+      const listener = await PgListener.start(url, new Map([[USERS_CHANNEL, users], [CHAT_CHANNEL, chat.handler]]));
+      try {
+        const { rows } = await pool.query<{ id: string }>("SELECT COALESCE(MAX(id), 0) AS id FROM users");
+        feed = new UserFeed((after, limit) => readUsersAfter(pool, after, limit), Number(rows[0]!.id));
+      } catch (e) {
+        await listener.stop();
+        throw e;
+      }
+      return new PostgresUserStore(pool, feed, listener, chat);
     } catch (e) {
       await pool.end().catch(() => {});
       throw new Error(`cannot use the database at ${redact(url)}: ${(e as Error).message}`, { cause: e });
@@ -108,12 +141,15 @@ export class PostgresUserStore implements UserStore {
   }
 
   async listAfter(afterId: number, limit: number): Promise<UserRecord[]> {
-    const { rows } = await this.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2", [afterId, limit]);
-    return rows.map(toRecord);
+    try {
+      return await readUsersAfter(this.pool, afterId, limit);
+    } catch (e) {
+      throw storeError(e);
+    }
   }
 
-  onChange(listener: (user: UserRecord) => void): () => void {
-    return this.events.subscribe(listener);
+  onChange(listener: (user: UserRecord) => void, ready?: () => Promise<void>): () => void {
+    return this.feed.subscribe(listener, ready);
   }
 
   async tokenSecret(): Promise<Uint8Array> {
@@ -128,7 +164,8 @@ export class PostgresUserStore implements UserStore {
   }
 
   async close(): Promise<void> {
-    await this.events.stop();
+    this.feed.stop();
+    await this.listener.stop();
     await this.pool.end();
   }
 
@@ -141,16 +178,9 @@ export class PostgresUserStore implements UserStore {
   }
 }
 
-/** The users with these ids, in the order of `ids` (the order their commits were announced in). */
-async function readUsers(pool: pg.Pool, ids: readonly number[]): Promise<UserRecord[]> {
-  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id = ANY($1::bigint[])", [ids]);
-  const byId = new Map(rows.map((r) => [Number(r.id), toRecord(r)]));
-  return ids.flatMap((id) => byId.get(id) ?? []);
-}
-
-/** The users with an id above `afterId`, in id order (a listener's catch-up after a lost connection). */
-async function readUsersAfter(pool: pg.Pool, afterId: number): Promise<UserRecord[]> {
-  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id", [afterId]);
+/** At most `limit` users with an id above `afterId`, in id order (= commit order): the feed's read. */
+async function readUsersAfter(pool: pg.Pool, afterId: number, limit: number): Promise<UserRecord[]> {
+  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2", [afterId, limit]);
   return rows.map(toRecord);
 }
 

@@ -59,26 +59,28 @@ export class SqliteUserStore implements UserStore {
       listAfter: this.db.prepare<[number, number], Row>("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?"),
       usernameTaken: this.db.prepare<[string], { id: number }>("SELECT id FROM users WHERE username = ?"),
     };
-    const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
-    if (n === 0) this.seed();
   }
 
+  /**
+   * Migrates and seeds in one IMMEDIATE transaction: workers opening a new file together (--workers) take turns, and
+   * the later ones find the schema and the seed users in place (before, two could both create the tables, and one
+   * failed to start).
+   */
   private migrate(): void {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length) throw new Error(`the database is at schema version ${version}, newer than this server (${MIGRATIONS.length})`);
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
-  }
-
-  private seed(): void {
-    const insert = this.db.prepare("INSERT INTO users (username, email, roles) VALUES (?, ?, ?)");
-    this.db.transaction(() => {
-      for (const u of SEED) insert.run(u.username, u.email, JSON.stringify(u.roles));
-    })();
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma("user_version", { simple: true }) as number;
+        if (version > MIGRATIONS.length) throw new Error(`the database is at schema version ${version}, newer than this server (${MIGRATIONS.length})`);
+        for (let v = version; v < MIGRATIONS.length; v++) {
+          this.db.exec(MIGRATIONS[v]!);
+          this.db.pragma(`user_version = ${v + 1}`);
+        }
+        const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
+        if (n > 0) return;
+        const insert = this.db.prepare("INSERT INTO users (username, email, roles) VALUES (?, ?, ?)");
+        for (const u of SEED) insert.run(u.username, u.email, JSON.stringify(u.roles));
+      })
+      .immediate();
   }
 
   async get(id: number): Promise<UserRecord | undefined> {
@@ -104,6 +106,11 @@ export class SqliteUserStore implements UserStore {
 
   async listAfter(afterId: number, limit: number): Promise<UserRecord[]> {
     return this.statements.listAfter.all(afterId, limit).map(toRecord);
+  }
+
+  /** The highest id committed (by any process on the file): ids commit in order, SQLite having one writer at a time. */
+  newestId(): number {
+    return (this.db.prepare("SELECT COALESCE(MAX(id), 0) AS id FROM users").get() as { id: number }).id;
   }
 
   onChange(listener: (user: UserRecord) => void): () => void {

@@ -34,7 +34,9 @@ export class StoreUnavailableError extends GrpcError {
 
 /**
  * Where users live. Methods are asynchronous so that a networked store (PostgreSQL, for several replicas) fits the
- * same shape as the embedded SQLite one. Listeners hear of every user created, after it is committed.
+ * same shape as the embedded SQLite one. Users commit in id order (a user with a higher id commits after every user
+ * with a lower one), and listeners hear of every user created, after it is committed, in that order: so "the users
+ * with an id above N" is exactly "the users committed after user N", the cursor of a resumed WatchUsers.
  */
 export interface UserStore {
   get(id: number): Promise<UserRecord | undefined>;
@@ -42,8 +44,12 @@ export interface UserStore {
   create(user: NewUser): Promise<UserRecord>;
   /** Users with id greater than `afterId`, in id order, at most `limit` of them. */
   listAfter(afterId: number, limit: number): Promise<UserRecord[]>;
-  /** Subscribes to users as they are committed; returns the unsubscribe function. */
-  onChange(listener: (user: UserRecord) => void): () => void;
+  /**
+   * Subscribes to users as they are committed, in commit (= id) order, each once; returns the unsubscribe function.
+   * `ready`, when given, resolves when the listener has room for more: a store that reads bursts of users from its
+   * database waits for it a little (see FEED_PACE_MS in user-events.ts).
+   */
+  onChange(listener: (user: UserRecord) => void, ready?: () => Promise<void>): () => void;
   /** A secret for signing page tokens, the same for every replica on the same data. */
   tokenSecret(): Promise<Uint8Array>;
   /** Resolves when the store answers a query (for health checks). */

@@ -1,118 +1,93 @@
-import pg from "pg";
-import { RecentIds } from "./recent-ids.js";
 import type { UserRecord } from "./store.js";
 
-/** Waits between reconnections of the listener: 0.5 s, doubling, at most 30 s. */
-const RECONNECT = { initialMs: 500, maxMs: 30_000 };
+/** Users read per query: the feed never holds more than this many of them, whatever the burst. */
+export const FEED_CHUNK = 500;
+/** When a read fails (the database is away), the feed tries again after this long, or at the next wake. */
+const RETRY_MS = 1000;
+/**
+ * How long the feed waits, after a chunk, for its subscribers to have room for the next one (a burst is paced to the
+ * watchers that keep up, instead of dropping them). A subscriber that has no room by then gets the next chunk anyway:
+ * one that does not read overflows its backlog after a few chunks and is ended, holding the others up at most that long.
+ */
+export const FEED_PACE_MS = 1000;
+
+interface Subscriber {
+  deliver: (user: UserRecord) => void;
+  /** Resolves when the subscriber can take another chunk. */
+  ready?: () => Promise<void>;
+}
 
 /**
- * One replica's listener for the users every replica creates: a connection of its own doing LISTEN on `channel`,
- * where each create's transaction NOTIFYs the new id (ids, not rows: a NOTIFY payload is limited to 8000 bytes).
- * PostgreSQL delivers notifications at commit, in commit order; the ids that arrive in one turn are read in one query
- * and handed to the subscribers in that order. When the connection is lost it reconnects with backoff, LISTENs again
- * and catches up on the users with an id above the last one it delivered (ids are assigned at insert: a user whose
- * transaction began before, but committed after, the last one delivered before the loss would be missed by that
- * catch-up; the README states this).
+ * The users committed by other processes (replicas on PostgreSQL, workers on one SQLite file), followed by a cursor.
+ * Users commit in id order (the stores make it so: see postgres-store.ts), so "the users with an id above the last one
+ * delivered" is exactly "the users committed since": a notification is only a wake-up, and each wake reads what is
+ * new in chunks of FEED_CHUNK, in id order, and hands each user to every subscriber once, in commit order. A lost
+ * notification (the database connection dropped, a message between processes) costs nothing as long as a later wake
+ * comes: the next read finds every user it missed. Nothing is buffered here but one chunk: a burst of 100,000 commits
+ * is 200 reads, not 100,000 ids held in memory.
  */
-export class UserEvents {
-  private readonly subscribers = new Set<(user: UserRecord) => void>();
-  private client: pg.Client | undefined;
-  private lastId = 0;
-  private pending: number[] = [];
-  /** Deliveries run one after another, so that subscribers see commit order. */
-  private delivering: Promise<void> = Promise.resolve();
+export class UserFeed {
+  private readonly subscribers = new Set<Subscriber>();
+  private running = false;
+  private again = false;
   private stopped = false;
-  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  private failures = 0;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
 
-  private constructor(
-    private readonly url: string,
-    private readonly channel: string,
-    private readonly readByIds: (ids: readonly number[]) => Promise<UserRecord[]>,
-    private readonly readAfter: (id: number) => Promise<UserRecord[]>,
+  /** `lastId`: the newest user committed before the feed started (not an event). */
+  constructor(
+    private readonly readAfter: (id: number, limit: number) => Promise<UserRecord[]>,
+    private lastId: number,
   ) {}
 
-  static async start(url: string, channel: string, readByIds: (ids: readonly number[]) => Promise<UserRecord[]>, readAfter: (id: number) => Promise<UserRecord[]>): Promise<UserEvents> {
-    const events = new UserEvents(url, channel, readByIds, readAfter);
-    await events.connect();
-    return events;
+  /** `ready`: resolves when the subscriber has room for another FEED_CHUNK users (see FEED_PACE_MS). */
+  subscribe(deliver: (user: UserRecord) => void, ready?: () => Promise<void>): () => void {
+    const subscriber = { deliver, ready };
+    this.subscribers.add(subscriber);
+    return () => this.subscribers.delete(subscriber);
   }
 
-  subscribe(listener: (user: UserRecord) => void): () => void {
-    this.subscribers.add(listener);
-    return () => this.subscribers.delete(listener);
+  /** Something was committed (or may have been, while notifications were lost): read what is new. */
+  wake(): void {
+    this.again = true;
+    if (!this.running && !this.stopped) void this.run();
   }
 
-  async stop(): Promise<void> {
+  stop(): void {
     this.stopped = true;
-    clearTimeout(this.reconnectTimer);
+    clearTimeout(this.retryTimer);
     this.subscribers.clear();
-    await this.client?.end().catch(() => {});
   }
 
-  private async connect(): Promise<void> {
-    const client = new pg.Client({ connectionString: this.url, connectionTimeoutMillis: 5000 });
-    client.on("notification", (n) => n.channel === this.channel && this.announced(Number(n.payload)));
-    client.on("error", () => this.lost(client));
-    client.on("end", () => this.lost(client));
-    await client.connect();
-    await client.query(`LISTEN ${this.channel}`);
-    this.client = client;
-    this.failures = 0;
+  /** Waits until every subscriber has room for another chunk, at most FEED_PACE_MS (and at least one turn of I/O). */
+  private async paced(): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const readies = [...this.subscribers].flatMap((s) => s.ready?.() ?? []);
+    await Promise.race([Promise.all([...readies, new Promise((r) => setImmediate(r))]), new Promise((r) => (timer = setTimeout(r, FEED_PACE_MS)))]);
+    clearTimeout(timer);
   }
 
-  /** A committed user's id: read with the others of this turn, then delivered in order. */
-  private announced(id: number): void {
-    if (!Number.isSafeInteger(id)) return;
-    if (this.pending.push(id) > 1) return;
-    queueMicrotask(() => {
-      const ids = this.pending;
-      this.pending = [];
-      this.deliver(() => this.readByIds(ids));
-    });
-  }
-
-  private deliver(read: () => Promise<UserRecord[]>): void {
-    this.delivering = this.delivering.then(async () => {
-      let users: UserRecord[];
-      try {
-        users = await read();
-      } catch {
-        return; // the database went away mid-read: the reconnection's catch-up delivers these
+  private async run(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.again && !this.stopped) {
+        this.again = false;
+        for (let more = true; more && !this.stopped; ) {
+          const users = await this.readAfter(this.lastId, FEED_CHUNK);
+          for (const user of users) {
+            this.lastId = user.id;
+            for (const s of this.subscribers) s.deliver(user);
+          }
+          more = users.length === FEED_CHUNK;
+          if (more) await this.paced();
+        }
       }
-      for (const user of users) {
-        // A catch-up and the notifications that follow it may name the same user: each is delivered once.
-        if (this.delivered.has(user.id)) continue;
-        this.delivered.add(user.id);
-        this.lastId = Math.max(this.lastId, user.id);
-        for (const s of this.subscribers) s(user);
-      }
-    });
-  }
-
-  /** The ids delivered lately, to deliver each user once. */
-  private readonly delivered = new RecentIds(10_000);
-
-  private lost(client: pg.Client): void {
-    if (this.client !== client || this.stopped) return;
-    this.client = undefined;
-    client.end().catch(() => {});
-    this.scheduleReconnect();
-  }
-
-  private scheduleReconnect(): void {
-    const wait = Math.min(RECONNECT.maxMs, RECONNECT.initialMs * 2 ** this.failures++);
-    this.reconnectTimer = setTimeout(() => {
-      if (this.stopped) return;
-      this.connect().then(
-        () => {
-          // What was committed while we were away, after the last user delivered.
-          const after = this.lastId;
-          this.deliver(() => this.readAfter(after));
-        },
-        () => this.scheduleReconnect(),
-      );
-    }, wait);
-    this.reconnectTimer.unref();
+    } catch {
+      // The database went away mid-read: the cursor stays, so the next read finds the same users.
+      clearTimeout(this.retryTimer);
+      this.retryTimer = setTimeout(() => this.wake(), RETRY_MS);
+      this.retryTimer.unref();
+    } finally {
+      this.running = false;
+    }
   }
 }

@@ -2,13 +2,13 @@ import { BadRequest, GrpcError, packDetail, prepareMessage, Status } from "@tsgr
 import type { PreparedMessage, ServiceImplementation, ServerContext } from "@tsgrpc/grpc";
 import type { BadRequest_FieldViolation } from "@tsgrpc/grpc";
 import { BoundedQueue } from "./bounded-queue.js";
-import { ChatRoom } from "./chat-room.js";
+import { ChatRoom, MAX_CHAT_NAME, MAX_CHAT_TEXT } from "./chat-room.js";
 import type { ChatMessage, CreateUserRequest } from "./gen/user_service_pb.js";
 import { User, UserService } from "./gen/user_service_pb.js";
 import { principalOf } from "./auth.js";
 import { PageTokens } from "./page-token.js";
-import { RecentIds } from "./recent-ids.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
+import { FEED_CHUNK } from "./user-events.js";
 import { validateNewUser } from "./validation.js";
 
 export interface UserServiceOptions {
@@ -21,6 +21,11 @@ export interface UserServiceOptions {
   watchBacklog?: number;
   /** The chat room UserChat joins (one per server by default). */
   chatRoom?: ChatRoom;
+  /**
+   * Aborted when the server begins to shut down: the streams that never end by themselves (WatchUsers, UserChat) end
+   * at once with UNAVAILABLE, so that their clients reconnect elsewhere instead of holding the shutdown for its grace.
+   */
+  shutdown?: AbortSignal;
 }
 
 export const DEFAULT_PAGE_SIZE = 10;
@@ -28,11 +33,8 @@ export const MAX_PAGE_SIZE = 100;
 export const WATCH_BACKLOG = 1024;
 /** WatchUsers reads the existing users in pages of this size. */
 const WATCH_READ_PAGE = 500;
-/**
- * How many of the listing's latest ids a watcher keeps, to skip the users that also come as events: those committed
- * while the listing was read (a user could come twice only if more than this many commit meanwhile).
- */
-const LISTED_IDS_KEPT = 10_000;
+/** How the infinite streams end when the server shuts down: retryable, on another replica or this one once back. */
+export const shuttingDown = () => new GrpcError(Status.UNAVAILABLE, "The server is shutting down; call again (another replica will answer)");
 
 const invalid = (message: string, violations: BadRequest_FieldViolation[]) =>
   new GrpcError(Status.INVALID_ARGUMENT, message, { details: [packDetail(BadRequest, { fieldViolations: violations })] });
@@ -44,6 +46,8 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
   const maxPageSize = options.maxPageSize ?? MAX_PAGE_SIZE;
   const watchBacklog = options.watchBacklog ?? WATCH_BACKLOG;
   const room = options.chatRoom ?? new ChatRoom();
+  const shutdown = options.shutdown ?? new AbortController().signal;
+  shutdown.addEventListener("abort", () => room.close(shuttingDown()), { once: true });
   const tokens = new PageTokens(await store.tokenSecret());
   // A committed user goes to every watcher: it is encoded once for all of them.
   const encodedChanges = new WeakMap<UserRecord, PreparedMessage<User>>();
@@ -89,30 +93,35 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
       return { users, nextPageToken: more ? tokens.encode(users[users.length - 1]!.id) : "" };
     },
 
-    async *watchUsers({ roleFilter }, ctx) {
+    async *watchUsers({ roleFilter, resumeAfterId }, ctx) {
+      if (resumeAfterId < 0) throw invalid("resume_after_id must not be negative", [{ field: "resume_after_id", description: "0 (a new watch) or the id of the last user received" }]);
+      // Users are never deleted: a cursor naming no user was not issued by this deployment (or is made up).
+      if (resumeAfterId > 0 && !(await store.get(resumeAfterId))) throw invalid(`resume_after_id ${resumeAfterId} is not a user of this service: resume with the id of the last user received`, [{ field: "resume_after_id", description: "no user has this id" }]);
       const matches = (u: UserRecord) => roleFilter === "" || u.roles.includes(roleFilter);
       const changes = new BoundedQueue<UserRecord>(watchBacklog, () => new GrpcError(Status.RESOURCE_EXHAUSTED, `The watcher fell more than ${watchBacklog} users behind; watch again`));
-      // Subscribe before reading, so that nothing created meanwhile is missed; what the read already saw is skipped
-      // by id (not by "id above the last listed": with concurrent writers, PostgreSQL's, a user with a lower id may
-      // commit after the read). The listing's latest ids are the ones its users can also come as events for.
-      const unsubscribe = store.onChange((u) => matches(u) && changes.push(u));
+      const end = () => changes.fail(shuttingDown());
+      if (shutdown.aborted) end();
+      shutdown.addEventListener("abort", end);
+      // Users commit in id order, and the store tells of them in that order: subscribe, then read the users above the
+      // cursor, then send the events above the last user read. Nothing committed after the cursor is missed, and
+      // nothing comes twice.
+      const unsubscribe = store.onChange((u) => matches(u) && changes.push(u), () => changes.whenRoomFor(FEED_CHUNK));
       try {
-        const listed = new RecentIds(LISTED_IDS_KEPT);
-        let last = 0;
-        for (let page = await store.listAfter(0, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(last, WATCH_READ_PAGE)) {
-          for (const u of page) {
-            listed.add(u.id);
-            if (matches(u)) yield u as User;
-          }
+        let last = resumeAfterId;
+        for (let page = await store.listAfter(last, WATCH_READ_PAGE); page.length > 0; page = await store.listAfter(last, WATCH_READ_PAGE)) {
+          if (shutdown.aborted) throw shuttingDown();
+          for (const u of page) if (matches(u)) yield u as User;
           last = page[page.length - 1]!.id;
         }
         for (;;) {
           const next = await changes.take(ctx.signal);
           if (next.done) return;
-          if (!listed.has(next.value.id)) yield encodedOnce(next.value);
+          if (next.value.id > last) yield encodedOnce(next.value);
         }
       } finally {
         unsubscribe();
+        changes.end(); // a feed waiting for room in it waits no more
+        shutdown.removeEventListener("abort", end);
       }
     },
 
@@ -125,26 +134,38 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
       return { createdCount: created };
     },
 
-    userChat: (messages, ctx) => chat(room, messages, ctx),
+    userChat: (messages, ctx) => chat(room, messages, ctx, shutdown),
   };
 }
+
+/** Why a chat line cannot be sent (too long for the room: lines travel between replicas whole), or undefined. */
+const textTooLong = (text: string) => (text.length > MAX_CHAT_TEXT ? new GrpcError(Status.INVALID_ARGUMENT, `A chat message's text is at most ${MAX_CHAT_TEXT} characters (this one has ${text.length})`) : undefined);
 
 /**
  * One participant of the chat room: the first message names the sender (the authenticated principal's name when
  * auth is on) and may carry text; every later message's text goes to the room. The stream ends when the client
- * half-closes (after the messages already addressed to it) or goes away; either way it leaves the room.
+ * half-closes (after the messages already addressed to it) or goes away; either way it leaves the room. A text over
+ * MAX_CHAT_TEXT ends it with INVALID_ARGUMENT, and the server's shutdown with UNAVAILABLE.
  */
-async function* chat(room: ChatRoom, messages: AsyncIterable<ChatMessage>, ctx: ServerContext): AsyncIterable<PreparedMessage<ChatMessage>> {
+async function* chat(room: ChatRoom, messages: AsyncIterable<ChatMessage>, ctx: ServerContext, shutdown: AbortSignal): AsyncIterable<PreparedMessage<ChatMessage>> {
   const incoming = messages[Symbol.asyncIterator]();
   const first = await incoming.next();
   if (first.done) return;
+  if (shutdown.aborted) throw shuttingDown();
   const name = principalOf(ctx)?.name ?? first.value.sender.trim();
   if (!name) throw new GrpcError(Status.INVALID_ARGUMENT, "The first chat message must name its sender");
+  if (name.length > MAX_CHAT_NAME) throw new GrpcError(Status.INVALID_ARGUMENT, `A chat sender's name is at most ${MAX_CHAT_NAME} characters`);
+  const firstProblem = textTooLong(first.value.text);
+  if (firstProblem) throw firstProblem;
   const me = room.join(name);
   if (first.value.text) room.say(me, first.value.text);
   void (async () => {
     try {
-      for (let m = await incoming.next(); !m.done; m = await incoming.next()) if (m.value.text) room.say(me, m.value.text);
+      for (let m = await incoming.next(); !m.done; m = await incoming.next()) {
+        const problem = textTooLong(m.value.text);
+        if (problem) return me.inbox.fail(problem);
+        if (m.value.text) room.say(me, m.value.text);
+      }
     } catch {
       // the client went away: the response side sees the same through ctx.signal
     } finally {

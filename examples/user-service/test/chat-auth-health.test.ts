@@ -1,39 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createChannel, createClient, GrpcError, Health, ServingStatus, Status } from "@tsgrpc/grpc";
-import type { ChatMessage } from "../src/gen/user_service_pb.js";
 import type { CallLogEntry } from "../src/call-log.js";
 import { ROOM_SENDER } from "../src/chat-room.js";
+import { participant } from "./chat-participant.js";
 import { bearer, startApp } from "./helpers.js";
-
-/** A chat participant driven by the test: send() pushes a message, next() reads the one after. */
-function participant(client: Awaited<ReturnType<typeof startApp>>["client"], options: { signal?: AbortSignal } = {}) {
-  const outgoing: ChatMessage[] = [];
-  let wake: (() => void) | undefined;
-  let ended = false;
-  async function* requests() {
-    for (;;) {
-      if (outgoing.length) yield outgoing.shift()!;
-      else if (ended) return;
-      else await new Promise<void>((r) => (wake = r));
-    }
-  }
-  const responses = client.userChat(requests(), options)[Symbol.asyncIterator]();
-  return {
-    send(sender: string, text: string) {
-      outgoing.push({ sender, text });
-      wake?.();
-    },
-    end() {
-      ended = true;
-      wake?.();
-    },
-    async next(): Promise<string> {
-      const r = await responses.next();
-      return r.done ? "<end>" : `${r.value.sender}: ${r.value.text}`;
-    },
-  };
-}
 
 test("UserChat: a room where every message reaches everyone with the sender's name; joins, leaves and a dropped participant", async () => {
   const { client, stop } = await startApp();

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { createChannel, createClient, createServer } from "@tsgrpc/grpc";
+import { createChannel, createClient, createServer, GrpcError, Status } from "@tsgrpc/grpc";
 import { UserService, UserStatus } from "../src/gen/user_service_pb.js";
 import type { UserRecord, UserStore } from "../src/store.js";
 import { createUserService } from "../src/user-service.js";
@@ -8,19 +8,23 @@ import { createUserService } from "../src/user-service.js";
 const user = (id: number): UserRecord => ({ id, username: `user${id}`, email: `user${id}@example.com`, roles: ["user"], status: UserStatus.ACTIVE });
 
 /**
- * A store as concurrent writers make it look (PostgreSQL): while WatchUsers reads the listing, user 3 (listed) and
- * user 2 (a lower id whose insert committed later, so not listed) are announced.
+ * A store as concurrent writers make it look: users 1 to 5 exist; while WatchUsers reads its listing, user 5 (which
+ * the listing shows) and user 6 (committed after the listing was read) are announced, in commit order, as the
+ * store's contract says.
  */
 function racingStore(): UserStore {
   let listener: ((u: UserRecord) => void) | undefined;
+  const existing = [1, 2, 3, 4, 5].map(user);
   return {
-    get: async (id) => user(id),
-    create: async () => user(9),
+    get: async (id) => (id <= 6 ? user(id) : undefined),
+    create: async () => user(7),
     listAfter: async (after) => {
-      if (after > 0) return [];
-      listener?.(user(3));
-      listener?.(user(2));
-      return [user(1), user(3)];
+      const page = existing.filter((u) => u.id > after);
+      if (page.length > 0) {
+        listener?.(user(5));
+        listener?.(user(6));
+      }
+      return page;
     },
     onChange: (l) => ((listener = l), () => (listener = undefined)),
     tokenSecret: async () => new Uint8Array(32),
@@ -29,24 +33,32 @@ function racingStore(): UserStore {
   };
 }
 
-test("WatchUsers: a user announced while the listing is read comes once, even with an id below the listing's last", async () => {
+async function watch(resumeAfterId: number, count: number): Promise<number[]> {
   const server = createServer().add(UserService, await createUserService({ store: racingStore() }));
   const port = await server.listen("127.0.0.1:0");
   const channel = createChannel(`127.0.0.1:${port}`);
   try {
     const ids: number[] = [];
-    try {
-      // A watch never ends by itself: the deadline ends it when a user fails to come.
-      for await (const u of createClient(UserService, channel).watchUsers({}, { timeout: 5_000 })) {
-        ids.push(u.id);
-        if (ids.length === 3) break;
-      }
-    } catch {
-      // the deadline: the assertion below says what was missing
+    // A watch never ends by itself: the deadline ends it when a user fails to come.
+    for await (const u of createClient(UserService, channel).watchUsers({ resumeAfterId }, { timeout: 5_000 })) {
+      ids.push(u.id);
+      if (ids.length === count) break;
     }
-    assert.deepEqual(ids, [1, 3, 2], "the listing (1, 3), then user 2; user 3's announcement is not a second copy");
+    return ids;
   } finally {
     channel.close();
     await server.shutdown(100);
   }
+}
+
+test("WatchUsers: the listing, then the users committed after it; a user announced while the listing is read comes once", async () => {
+  assert.deepEqual(await watch(0, 6), [1, 2, 3, 4, 5, 6]);
+});
+
+test("WatchUsers resumed after user 3: the users committed after it (4, 5, then 6), none of the older ones, none twice", async () => {
+  assert.deepEqual(await watch(3, 3), [4, 5, 6]);
+});
+
+test("WatchUsers: a resume_after_id that is negative, or names no user, is INVALID_ARGUMENT", async () => {
+  for (const id of [-1, 99]) await assert.rejects(watch(id, 1), (e: GrpcError) => e.code === Status.INVALID_ARGUMENT && /resume_after_id/.test(e.rawMessage));
 });

@@ -4,7 +4,7 @@ import { DecodeError as $DecodeError, defineFile as $defineFile, messageType as 
 import type { BinaryReader as $BinaryReader, Message as $Message, MessageInit as $MessageInit, MessageType as $MessageType, ServiceDefinition as $ServiceDefinition } from "@tsgrpc/protobuf/codegen-support";
 
 /** The descriptor of user_service.proto, for reflection and the JSON mapping. */
-export const file_user_service = $defineFile("ChJ1c2VyX3NlcnZpY2UucHJvdG8SC3VzZXJzZXJ2aWNlIo8BCgRVc2VyEg4KAmlkGAEgASgFUgJpZBIaCgh1c2VybmFtZRgCIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAyABKAlSBWVtYWlsEhQKBXJvbGVzGAQgAygJUgVyb2xlcxIvCgZzdGF0dXMYBSABKA4yFy51c2Vyc2VydmljZS5Vc2VyU3RhdHVzUgZzdGF0dXMiIAoOR2V0VXNlclJlcXVlc3QSDgoCaWQYASABKAVSAmlkIjgKD0dldFVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhEudXNlcnNlcnZpY2UuVXNlclIEdXNlciJFChFDcmVhdGVVc2VyUmVxdWVzdBIaCgh1c2VybmFtZRgBIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAiABKAlSBWVtYWlsIk4KEExpc3RVc2Vyc1JlcXVlc3QSGwoJcGFnZV9zaXplGAEgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAIgASgJUglwYWdlVG9rZW4iZAoRTGlzdFVzZXJzUmVzcG9uc2USJwoFdXNlcnMYASADKAsyES51c2Vyc2VydmljZS5Vc2VyUgV1c2VycxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iNAoRV2F0Y2hVc2Vyc1JlcXVlc3QSHwoLcm9sZV9maWx0ZXIYASABKAlSCnJvbGVGaWx0ZXIiOQoSQnVsa0NyZWF0ZVJlc3BvbnNlEiMKDWNyZWF0ZWRfY291bnQYASABKAVSDGNyZWF0ZWRDb3VudCI5CgtDaGF0TWVzc2FnZRIWCgZzZW5kZXIYASABKAlSBnNlbmRlchISCgR0ZXh0GAIgASgJUgR0ZXh0KjIKClVzZXJTdGF0dXMSCgoGQUNUSVZFEAASDAoISU5BQ1RJVkUQARIKCgZCQU5ORUQQAjLIAwoLVXNlclNlcnZpY2USRAoHR2V0VXNlchIbLnVzZXJzZXJ2aWNlLkdldFVzZXJSZXF1ZXN0GhwudXNlcnNlcnZpY2UuR2V0VXNlclJlc3BvbnNlEkoKCkNyZWF0ZVVzZXISHi51c2Vyc2VydmljZS5DcmVhdGVVc2VyUmVxdWVzdBocLnVzZXJzZXJ2aWNlLkdldFVzZXJSZXNwb25zZRJKCglMaXN0VXNlcnMSHS51c2Vyc2VydmljZS5MaXN0VXNlcnNSZXF1ZXN0Gh4udXNlcnNlcnZpY2UuTGlzdFVzZXJzUmVzcG9uc2USQQoKV2F0Y2hVc2VycxIeLnVzZXJzZXJ2aWNlLldhdGNoVXNlcnNSZXF1ZXN0GhEudXNlcnNlcnZpY2UuVXNlcjABElQKD0J1bGtDcmVhdGVVc2VycxIeLnVzZXJzZXJ2aWNlLkNyZWF0ZVVzZXJSZXF1ZXN0Gh8udXNlcnNlcnZpY2UuQnVsa0NyZWF0ZVJlc3BvbnNlKAESQgoIVXNlckNoYXQSGC51c2Vyc2VydmljZS5DaGF0TWVzc2FnZRoYLnVzZXJzZXJ2aWNlLkNoYXRNZXNzYWdlKAEwAWIGcHJvdG8z", []);
+export const file_user_service = $defineFile("ChJ1c2VyX3NlcnZpY2UucHJvdG8SC3VzZXJzZXJ2aWNlIo8BCgRVc2VyEg4KAmlkGAEgASgFUgJpZBIaCgh1c2VybmFtZRgCIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAyABKAlSBWVtYWlsEhQKBXJvbGVzGAQgAygJUgVyb2xlcxIvCgZzdGF0dXMYBSABKA4yFy51c2Vyc2VydmljZS5Vc2VyU3RhdHVzUgZzdGF0dXMiIAoOR2V0VXNlclJlcXVlc3QSDgoCaWQYASABKAVSAmlkIjgKD0dldFVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhEudXNlcnNlcnZpY2UuVXNlclIEdXNlciJFChFDcmVhdGVVc2VyUmVxdWVzdBIaCgh1c2VybmFtZRgBIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAiABKAlSBWVtYWlsIk4KEExpc3RVc2Vyc1JlcXVlc3QSGwoJcGFnZV9zaXplGAEgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAIgASgJUglwYWdlVG9rZW4iZAoRTGlzdFVzZXJzUmVzcG9uc2USJwoFdXNlcnMYASADKAsyES51c2Vyc2VydmljZS5Vc2VyUgV1c2VycxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iXAoRV2F0Y2hVc2Vyc1JlcXVlc3QSHwoLcm9sZV9maWx0ZXIYASABKAlSCnJvbGVGaWx0ZXISJgoPcmVzdW1lX2FmdGVyX2lkGAIgASgFUg1yZXN1bWVBZnRlcklkIjkKEkJ1bGtDcmVhdGVSZXNwb25zZRIjCg1jcmVhdGVkX2NvdW50GAEgASgFUgxjcmVhdGVkQ291bnQiOQoLQ2hhdE1lc3NhZ2USFgoGc2VuZGVyGAEgASgJUgZzZW5kZXISEgoEdGV4dBgCIAEoCVIEdGV4dCoyCgpVc2VyU3RhdHVzEgoKBkFDVElWRRAAEgwKCElOQUNUSVZFEAESCgoGQkFOTkVEEAIyyAMKC1VzZXJTZXJ2aWNlEkQKB0dldFVzZXISGy51c2Vyc2VydmljZS5HZXRVc2VyUmVxdWVzdBocLnVzZXJzZXJ2aWNlLkdldFVzZXJSZXNwb25zZRJKCgpDcmVhdGVVc2VyEh4udXNlcnNlcnZpY2UuQ3JlYXRlVXNlclJlcXVlc3QaHC51c2Vyc2VydmljZS5HZXRVc2VyUmVzcG9uc2USSgoJTGlzdFVzZXJzEh0udXNlcnNlcnZpY2UuTGlzdFVzZXJzUmVxdWVzdBoeLnVzZXJzZXJ2aWNlLkxpc3RVc2Vyc1Jlc3BvbnNlEkEKCldhdGNoVXNlcnMSHi51c2Vyc2VydmljZS5XYXRjaFVzZXJzUmVxdWVzdBoRLnVzZXJzZXJ2aWNlLlVzZXIwARJUCg9CdWxrQ3JlYXRlVXNlcnMSHi51c2Vyc2VydmljZS5DcmVhdGVVc2VyUmVxdWVzdBofLnVzZXJzZXJ2aWNlLkJ1bGtDcmVhdGVSZXNwb25zZSgBEkIKCFVzZXJDaGF0EhgudXNlcnNlcnZpY2UuQ2hhdE1lc3NhZ2UaGC51c2Vyc2VydmljZS5DaGF0TWVzc2FnZSgBMAFiBnByb3RvMw==", []);
 
 /**
  * @generated from enum userservice.UserStatus
@@ -301,13 +301,20 @@ export const ListUsersResponse: $MessageType<ListUsersResponse> = $messageType<L
  */
 export interface WatchUsersRequest extends $Message<"userservice.WatchUsersRequest"> {
   roleFilter: string;
+  /**
+   * Resume a watch: the id of the last user received. Users commit in id order, so the stream sends the matching
+   * users with a higher id (those committed after it), then live ones, and no listing of older users. 0 (the
+   * default) is a new watch: every matching user, then live ones.
+   */
+  resumeAfterId: number;
 }
 
 export const WatchUsersRequest: $MessageType<WatchUsersRequest> = $messageType<WatchUsersRequest>(file_user_service.message("userservice.WatchUsersRequest"), {
   create(init?: $MessageInit<WatchUsersRequest>): WatchUsersRequest {
-    const m: WatchUsersRequest = { roleFilter: "" };
+    const m: WatchUsersRequest = { roleFilter: "", resumeAfterId: 0 };
     if (init !== undefined) {
       if (init.roleFilter !== undefined) m.roleFilter = init.roleFilter;
+      if (init.resumeAfterId !== undefined) m.resumeAfterId = init.resumeAfterId;
     }
     return m;
   },
@@ -315,16 +322,20 @@ export const WatchUsersRequest: $MessageType<WatchUsersRequest> = $messageType<W
     if (m.roleFilter) {
       w.uint32(10).string(m.roleFilter);
     }
+    if (m.resumeAfterId) {
+      w.uint32(16).int32(m.resumeAfterId);
+    }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: WatchUsersRequest, group = 0): WatchUsersRequest {
-    const m: WatchUsersRequest = target ?? { roleFilter: "" };
+    const m: WatchUsersRequest = target ?? { roleFilter: "", resumeAfterId: 0 };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
       const tag = r.tag();
       switch (tag) {
         case 10: m.roleFilter = r.string(true); break;
+        case 16: m.resumeAfterId = r.int32(); break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
       }
