@@ -1,0 +1,66 @@
+// A throwaway PostgreSQL cluster on loopback for the scale benchmarks (as examples/user-service/test/postgres-server.ts
+// starts one for the tests: initdb + pg_ctl in a temp dir, as the postgres user when root), with pg_stat_statements
+// loaded so that the database's own time per query can be read. Commit settings as the tests': fsync=off,
+// synchronous_commit=off (the SQLite store's WAL + synchronous=NORMAL does not fsync each commit either).
+import { execFileSync } from "node:child_process";
+import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+function binDir() {
+  const root = "/usr/lib/postgresql";
+  const versions = existsSync(root) ? readdirSync(root).filter((v) => existsSync(join(root, v, "bin", "initdb"))).sort((a, b) => b - a) : [];
+  if (!versions.length) throw new Error("PostgreSQL's server is not installed (Debian: apt-get install postgresql)");
+  return join(root, versions[0], "bin");
+}
+
+export async function freePort() {
+  const server = createServer();
+  await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const { port } = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return port;
+}
+
+/**
+ * Starts a cluster; `cpu` pins the postmaster (and so every backend it forks) to that core list with taskset.
+ * Returns { url, port, postmasterPid, backendPids(), destroy() }.
+ */
+export async function startPostgres({ cpu, maxConnections = 200 } = {}) {
+  const bin = binDir();
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-scale-pg-"));
+  const asRoot = process.getuid?.() === 0;
+  if (asRoot) chownSync(dir, Number(execFileSync("id", ["-u", "postgres"]).toString()), Number(execFileSync("id", ["-g", "postgres"]).toString()));
+  const run = (tool, args) => {
+    const argv = [...(cpu === undefined ? [] : ["taskset", "-c", String(cpu)]), ...(asRoot ? ["runuser", "-u", "postgres", "--"] : []), join(bin, tool), ...args];
+    return execFileSync(argv[0], argv.slice(1), { stdio: "pipe" });
+  };
+  const data = join(dir, "data");
+  const port = await freePort();
+  run("initdb", ["-D", data, "-A", "trust", "-U", "tsgrpc", "-E", "UTF8", "--locale=C", "--no-sync"]);
+  const options = [
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`,
+    `-c max_connections=${maxConnections} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all`,
+  ].join(" ");
+  run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start"]);
+  const postmasterPid = Number(readFileSync(join(data, "postmaster.pid"), "utf8").split("\n")[0]);
+  return {
+    url: `postgres://tsgrpc@127.0.0.1:${port}/postgres`,
+    port,
+    postmasterPid,
+    /** Every process of the cluster: the postmaster and its children (backends, walwriter, ...). */
+    pids() {
+      const children = readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
+      return [postmasterPid, ...children];
+    },
+    destroy() {
+      try {
+        run("pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"]);
+      } catch {
+        // already stopped
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
