@@ -7,7 +7,6 @@ import { parseArgs } from "node:util";
 import pg from "pg";
 import postgres from "postgres";
 import { startPostgres } from "./postgres.mjs";
-import { cpuSeconds } from "../lib/process.mjs";
 import { median } from "../lib/stats.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, n: { type: "string", default: "20000" }, c: { type: "string", default: "64" }, pool: { type: "string", default: "10" }, users: { type: "string", default: "10000" }, json: { type: "string" } } });
@@ -71,7 +70,7 @@ try {
       list: async () => check(await porsager`SELECT * FROM users WHERE id > ${randomId() % (USERS - 20)} ORDER BY id LIMIT ${11}`, 11),
     },
   };
-  const pgCpu = () => db.pids().reduce((s, pid) => { try { return s + cpuSeconds(pid); } catch { return s; } }, 0);
+  const pgCpu = () => db.cpuSeconds();
 
   async function measure(fn, calls) {
     let next = 0;

@@ -15,6 +15,13 @@ function binDir() {
   return join(root, versions[0], "bin");
 }
 
+/** utime + stime of a process (and with `reaped`, cutime + cstime: its children that have exited), in seconds. */
+function procCpu(pid, reaped) {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12]) + (reaped ? Number(f[13]) + Number(f[14]) : 0)) / 100; // USER_HZ
+}
+
 export async function freePort() {
   const server = createServer();
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -25,7 +32,7 @@ export async function freePort() {
 
 /**
  * Starts a cluster; `cpu` pins the postmaster (and so every backend it forks) to that core list with taskset.
- * Returns { url, port, postmasterPid, backendPids(), destroy() }.
+ * Returns { url, port, postmasterPid, cpuSeconds(), destroy() }.
  */
 export async function startPostgres({ cpu, maxConnections = 200 } = {}) {
   const bin = binDir();
@@ -49,10 +56,21 @@ export async function startPostgres({ cpu, maxConnections = 200 } = {}) {
     url: `postgres://tsgrpc@127.0.0.1:${port}/postgres`,
     port,
     postmasterPid,
-    /** Every process of the cluster: the postmaster and its children (backends, walwriter, ...). */
-    pids() {
+    /**
+     * CPU seconds the whole cluster has used: the postmaster's own and that of its children that have exited (it reaps
+     * them: cutime, cstime; the pool closes idle connections, so backends come and go), plus its live children's.
+     */
+    cpuSeconds() {
+      let total = procCpu(postmasterPid, true);
       const children = readFileSync(`/proc/${postmasterPid}/task/${postmasterPid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
-      return [postmasterPid, ...children];
+      for (const pid of children) {
+        try {
+          total += procCpu(pid, true);
+        } catch {
+          // exited meanwhile: counted in the postmaster's cutime from now on (a few ms may be missed once)
+        }
+      }
+      return total;
     },
     destroy() {
       try {

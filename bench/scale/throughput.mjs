@@ -17,7 +17,6 @@ import { median } from "../lib/stats.mjs";
 import { frame } from "../servers/bare.mjs";
 import { startPostgres } from "./postgres.mjs";
 import { startService, treeCpu } from "./servers.mjs";
-import { join as pathJoin } from "node:path";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, "get-n": { type: "string", default: "30000" }, "create-n": { type: "string", default: "4000" }, pin: { type: "string", default: "split" }, json: { type: "string" }, only: { type: "string" } } });
 const RUNS = Number(values.runs), GET_N = Number(values["get-n"]), CREATE_N = Number(values["create-n"]);
@@ -39,25 +38,33 @@ try {
     stops.push(s.stop);
     return s;
   };
-  // One replica first: it migrates the schema; the others find it done.
-  const pg1 = await start(["--db", db.url]);
+  // Each setup runs alone: started for its turn, stopped after it. With PostgreSQL every listening process (replica or
+  // worker) reads each created user back, so setups left running would add to each other's CreateUser cost.
+  const sqliteA = join(dir, "a.db"), sqliteB = join(dir, "b.db");
   const configs = [
-    { name: "SQLite, 1 process", servers: [await start(["--db", join(dir, "a.db")])] },
-    { name: "SQLite, --workers 2", servers: [await start(["--db", join(dir, "b.db"), "--workers", "2"])] },
-    { name: "PostgreSQL, 1 replica", servers: [pg1] },
-    { name: "PostgreSQL, 2 replicas", servers: [await start(["--db", db.url]), await start(["--db", db.url])] },
-    { name: "PostgreSQL, --workers 2", servers: [await start(["--db", db.url, "--workers", "2"])] },
+    { name: "SQLite, 1 process", args: [["--db", sqliteA]] },
+    { name: "SQLite, --workers 2", args: [["--db", sqliteB, "--workers", "2"]] },
+    { name: "PostgreSQL, 1 replica", args: [["--db", db.url]] },
+    { name: "PostgreSQL, 2 replicas", args: [["--db", db.url], ["--db", db.url]] },
+    { name: "PostgreSQL, --workers 2", args: [["--db", db.url, "--workers", "2"]] },
   ].filter((c) => !values.only || values.only.split(",").some((o) => c.name.includes(o)));
+  // The schema is migrated (and the SQLite files made) once, before any measurement.
+  for (const args of [["--db", db.url], ["--db", sqliteA], ["--db", sqliteB]]) await (await start(args)).stop();
 
   // GetUser(1): alice, seeded in every store. The answer must be right once; then every h2load answer must be as long.
   const target = { path: "/userservice.UserService/GetUser", body: join(dir, "get-user.bin"), headers: ["content-type: application/grpc", "te: trailers"] };
   writeFileSync(target.body, frame(pb.GetUserRequest.encode({ id: 1 })));
-  for (const c of configs) for (const s of c.servers) {
-    const { status, body } = await fetchOnce(s.port, target);
-    const messages = unframe(body);
-    if (status !== "0" || messages.length !== 1 || pb.GetUserResponse.decode(messages[0]).user?.username !== "alice") throw new Error(`${c.name}: wrong GetUser answer (status ${status})`);
-    c.getBytes = body.length;
+  async function up(c) {
+    c.servers = [];
+    for (const args of c.args) c.servers.push(await start(args));
+    for (const s of c.servers) {
+      const { status, body } = await fetchOnce(s.port, target);
+      const messages = unframe(body);
+      if (status !== "0" || messages.length !== 1 || pb.GetUserResponse.decode(messages[0]).user?.username !== "alice") throw new Error(`${c.name}: wrong GetUser answer (status ${status})`);
+      c.getBytes = body.length;
+    }
   }
+  const down = async (c) => { for (const s of c.servers) await s.stop(); };
 
   async function getUser(c, n) {
     const share = Math.ceil(n / c.servers.length), clients = 4 / c.servers.length;
@@ -73,23 +80,23 @@ try {
   // Measures one load, with the server side's CPU (service processes, PostgreSQL's for PostgreSQL configs) per call.
   async function measured(c, load, n) {
     const roots = c.servers.map((s) => s.pid), usesPg = c.name.startsWith("PostgreSQL");
-    const svc0 = treeCpu(roots), db0 = treeCpu([db.postmasterPid]);
+    const svc0 = treeCpu(roots), db0 = db.cpuSeconds();
     const r = await load(c, n);
-    const svcUs = ((treeCpu(roots) - svc0) * 1e6) / n, dbUs = ((treeCpu([db.postmasterPid]) - db0) * 1e6) / n;
+    const svcUs = ((treeCpu(roots) - svc0) * 1e6) / n, dbUs = ((db.cpuSeconds() - db0) * 1e6) / n;
     return { ...r, serviceUs: svcUs, dbUs: usesPg ? dbUs : 0 };
   }
 
-  // Warm-up: a fifth of each load per config.
-  for (const c of configs) {
-    await getUser(c, Math.ceil(GET_N / 5));
-    await createUser(c, Math.ceil(CREATE_N / 5));
-  }
   const results = Object.fromEntries(configs.map((c) => [c.name, { get: [], create: [] }]));
   for (let r = 0; r < RUNS; r++) {
     for (let k = 0; k < configs.length; k++) {
       const c = configs[(k + r) % configs.length];
+      await up(c);
+      // Warm-up (the JIT, the pools' connections): a fifth of each load.
+      await getUser(c, Math.ceil(GET_N / 5));
+      await createUser(c, Math.ceil(CREATE_N / 5));
       results[c.name].get.push(await measured(c, getUser, GET_N));
       results[c.name].create.push(await measured(c, createUser, CREATE_N));
+      await down(c);
       process.stderr.write(".");
     }
   }
