@@ -3,7 +3,7 @@
 //   node bench/scale/fanout.mjs [--watchers 1000] [--replicas 3] [--rate 20] [--seconds 30] [--json FILE]
 // Nothing pinned (replicas, PostgreSQL, the watchers' process and the creator's share both cores).
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { median, percentile } from "../lib/stats.mjs";
@@ -13,6 +13,8 @@ import { startService, treeCpu } from "./servers.mjs";
 const { values } = parseArgs({ options: { watchers: { type: "string", default: "1000" }, replicas: { type: "string", default: "3" }, rate: { type: "string", default: "20" }, seconds: { type: "string", default: "30" }, json: { type: "string" } } });
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
+const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
+const loadBefore = loadavg();
 const db = await startPostgres();
 const servers = [];
 let watchers;
@@ -58,7 +60,7 @@ try {
 
   const perEvent = created.map(({ username, sent, ack }) => {
     const times = (receipts[username] ?? []).map((t) => t - ack).sort((a, b) => a - b);
-    return { username, createMs: ack - sent, receivedBy: times.length, p50: percentile(times, 0.5), p99: percentile(times, 0.99), last: times[times.length - 1], first: times[0] };
+    return { username, createMs: ack - sent, receivedBy: times.length, p50: percentile(times, 0.5), p99: percentile(times, 0.99), last: times[times.length - 1], first: times[0], spread: times[times.length - 1] - times[0] };
   });
   const complete = perEvent.filter((e) => e.receivedBy === Number(values.watchers)).length;
   const col = (k) => perEvent.map((e) => e[k]).filter(Number.isFinite);
@@ -69,8 +71,10 @@ try {
   console.log(`| p50 of the ${values.watchers} watchers | ${row("p50")} |`);
   console.log(`| p99 of the watchers | ${row("p99")} |`);
   console.log(`| last watcher | ${row("last")} |`);
+  console.log(`| spread: last watcher minus first | ${row("spread")} |`);
   console.log(`| (the CreateUser call itself, sent to ack) | ${row("createMs")} |`);
   const seconds = Number(values.seconds);
+  console.log(`(load average before / after: ${loadBefore} / ${loadavg()})`);
   console.log(`\n${created.length} users created (${values.rate}/s for ${seconds} s) over ${servers.length} replicas; ${complete} of them reached all ${values.watchers} watchers; ${failed} watcher streams failed.`);
   console.log(`CPU over the run (cores): replicas ${(cpu.replicas / seconds).toFixed(2)}, PostgreSQL ${(cpu.db / seconds).toFixed(2)}, watchers' process ${(cpu.watchers / seconds).toFixed(2)}`);
   if (values.json) writeFileSync(values.json, JSON.stringify({ ...values, cpu, complete, failed, perEvent }, null, 2));

@@ -31,10 +31,10 @@ export async function freePort() {
 }
 
 /**
- * Starts a cluster; `cpu` pins the postmaster (and so every backend it forks) to that core list with taskset.
+ * Starts a cluster (`durable`: fsync and synchronous_commit on, as in production; else off); `cpu` pins the postmaster (and so every backend it forks) to that core list with taskset.
  * Returns { url, port, postmasterPid, cpuSeconds(), destroy() }.
  */
-export async function startPostgres({ cpu, maxConnections = 200 } = {}) {
+export async function startPostgres({ cpu, maxConnections = 200, durable = false } = {}) {
   const bin = binDir();
   const dir = mkdtempSync(join(tmpdir(), "tsgrpc-scale-pg-"));
   const asRoot = process.getuid?.() === 0;
@@ -47,7 +47,8 @@ export async function startPostgres({ cpu, maxConnections = 200 } = {}) {
   const port = await freePort();
   run("initdb", ["-D", data, "-A", "trust", "-U", "tsgrpc", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const options = [
-    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`,
+    `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`,
+    durable ? "-c fsync=on -c synchronous_commit=on" : "-c fsync=off -c synchronous_commit=off",
     `-c max_connections=${maxConnections} -c shared_preload_libraries=pg_stat_statements -c pg_stat_statements.track=all`,
   ].join(" ");
   run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start"]);

@@ -15,11 +15,15 @@ import { parseArgs } from "node:util";
 
 if (isMainThread) {
   const { values } = parseArgs({ options: { db: { type: "string" }, threads: { type: "string", default: "2" }, handoff: { type: "string", default: "bytes" }, port: { type: "string", default: "0" }, host: { type: "string", default: "127.0.0.1" }, quiet: { type: "boolean" } } });
-  const threads = await Promise.all(Array.from({ length: Number(values.threads) }, () => new Promise((resolve, reject) => {
-    const w = new Worker(new URL(import.meta.url), { workerData: { db: values.db } });
-    w.once("message", () => resolve(w));
-    w.once("error", reject);
-  })));
+  // One after another: the first opens (and migrates) the store before the others open it.
+  const threads = [];
+  for (let i = 0; i < Number(values.threads); i++) {
+    threads.push(await new Promise((resolve, reject) => {
+      const w = new Worker(new URL(import.meta.url), { workerData: { db: values.db } });
+      w.once("message", () => resolve(w));
+      w.once("error", reject);
+    }));
+  }
   const leaked = []; // --handoff fd: the main thread's handles, kept open for good (see above)
   let next = 0;
   const server = createServer({ noDelay: true, pauseOnConnect: values.handoff === "fd" }, (socket) => {
