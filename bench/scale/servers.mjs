@@ -2,7 +2,15 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { cpuSeconds } from "../lib/process.mjs";
+import { cpuSeconds as processCpu } from "../lib/process.mjs";
+
+/** CPU seconds of a process, or (with `tid`) of one of its threads alone (/proc/PID/task/TID/stat). */
+export function cpuSeconds(pid, tid) {
+  if (tid === undefined) return processCpu(pid);
+  const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, "utf8");
+  const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(f[11]) + Number(f[12])) / 100;
+}
 
 export const MAIN = fileURLToPath(new URL("../../examples/user-service/dist/src/main.js", import.meta.url));
 
@@ -68,7 +76,7 @@ export function treeCpu(rootPids) {
   let total = 0;
   for (const root of rootPids) for (const pid of tree(root)) {
     try {
-      total += cpuSeconds(pid);
+      total += processCpu(pid);
     } catch {
       // exited meanwhile
     }

@@ -15,7 +15,7 @@ import { tsgrpc as pb } from "../lib/schema.mjs";
 import { median } from "../lib/stats.mjs";
 import { frame } from "../servers/bare.mjs";
 import { startPostgres } from "./postgres.mjs";
-import { startService, treeCpu } from "./servers.mjs";
+import { cpuSeconds, startService, treeCpu } from "./servers.mjs";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" }, n: { type: "string", default: "40000" }, pin: { type: "string", default: "split" }, db: { type: "string", default: "sqlite" }, json: { type: "string" } } });
 const RUNS = Number(values.runs), N = Number(values.n);
@@ -53,11 +53,13 @@ try {
     if (status !== "0" || messages.length !== 1 || pb.GetUserResponse.decode(messages[0]).user?.username !== "alice") throw new Error(`${s.name}: wrong GetUser answer (status ${status})`);
     s.bytes = body.length;
   }
+  // The main thread (threads) or the primary (cluster), alone: what every call or connection must pass through.
+  const mainCpu = (pid) => cpuSeconds(pid, pid);
   async function run(s, n) {
-    const cpu0 = treeCpu([s.server.pid]);
+    const cpu0 = treeCpu([s.server.pid]), main0 = mainCpu(s.server.pid);
     const r = await h2load({ url: `http://127.0.0.1:${s.server.port}${target.path}`, n, clients: 4, streams: 32, body: target.body, headers: target.headers }, { cpu: LOAD_CPU });
     if (r.failed || r.data !== r.succeeded * s.bytes) throw new Error(`${s.name}: answers not all right (${r.failed} failed)`);
-    return { rate: r.rate, p50Ms: r.p50Ms, p99Ms: r.p99Ms, serverUs: ((treeCpu([s.server.pid]) - cpu0) * 1e6) / n };
+    return { rate: r.rate, p50Ms: r.p50Ms, p99Ms: r.p99Ms, serverUs: ((treeCpu([s.server.pid]) - cpu0) * 1e6) / n, mainUs: ((mainCpu(s.server.pid) - main0) * 1e6) / n };
   }
   for (const s of setups) await run(s, Math.ceil(N / 5));
   const results = Object.fromEntries(setups.map((s) => [s.name, []]));
@@ -67,10 +69,10 @@ try {
   }
   const m = (runs, key) => median(runs.map((x) => x[key]));
   const base = results["1 process"];
-  console.log("| setup | GetUser calls/s | / 1 process | p50 / p99 ms | server CPU per call |\n|---|---:|---:|---:|---:|");
+  console.log("| setup | GetUser calls/s | / 1 process | p50 / p99 ms | server CPU per call | of which main thread / primary |\n|---|---:|---:|---:|---:|---:|");
   for (const s of setups) {
     const runs = results[s.name];
-    console.log(`| ${s.name} | ${Math.round(m(runs, "rate")).toLocaleString("en")} | ${(m(runs, "rate") / m(base, "rate")).toFixed(2)}x | ${m(runs, "p50Ms").toFixed(1)} / ${m(runs, "p99Ms").toFixed(1)} | ${m(runs, "serverUs").toFixed(1)} µs |`);
+    console.log(`| ${s.name} | ${Math.round(m(runs, "rate")).toLocaleString("en")} | ${(m(runs, "rate") / m(base, "rate")).toFixed(2)}x | ${m(runs, "p50Ms").toFixed(1)} / ${m(runs, "p99Ms").toFixed(1)} | ${m(runs, "serverUs").toFixed(1)} µs | ${s.name === "1 process" ? "(all)" : `${m(runs, "mainUs").toFixed(1)} µs`} |`);
   }
   console.log(`\n${RUNS} runs of ${N} calls (h2load, 4 connections x 32 streams); store ${values.db}; pin ${values.pin}`);
   if (values.json) writeFileSync(values.json, JSON.stringify({ runs: RUNS, n: N, pin: values.pin, db: values.db, results }, null, 2));
