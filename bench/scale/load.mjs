@@ -2,7 +2,7 @@
 // connections (one channel each: node:cluster hands out connections, not calls), through the project's own client.
 //   node bench/scale/load.mjs create|get --target HOST:PORT|ipv4:H:P1,H:P2 [-n 5000] [-c 64] [--connections 4] [--tag T]
 // Several targets go through round_robin. CreateUser names are unique per run (--tag and a counter).
-// Prints JSON: { rate, p50Ms, p99Ms, cpuUs (this process's CPU per call) }. Any failed call fails the run.
+// Prints JSON: { rate, p50Ms, p99Ms, cpuUs (this process's CPU per call), warmupCalls (made before the measured ones) }. Any failed call fails the run.
 import { parseArgs } from "node:util";
 import { createChannel, createClient } from "@tsgrpc/grpc";
 import { tsgrpc as pb } from "../lib/schema.mjs";
@@ -46,7 +46,8 @@ async function run(calls) {
   return { rate: calls / seconds, p50Ms: percentile(latencies, 0.5), p99Ms: percentile(latencies, 0.99), cpuUs: (cpu.user + cpu.system) / calls };
 }
 
-await run(Math.min(1000, Math.ceil(n / 5))); // connect and warm up
-const result = await run(n);
+const warmupCalls = Math.min(1000, Math.ceil(n / 5));
+await run(warmupCalls); // connect and warm up
+const result = { ...(await run(n)), warmupCalls }; // a caller measuring the server's CPU over this process's life counts both
 for (const ch of channels) ch.close();
 console.log(JSON.stringify(result));
