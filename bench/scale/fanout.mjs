@@ -1,6 +1,6 @@
 // WatchUsers fan-out on PostgreSQL: WATCHERS watchers spread over REPLICAS replicas, users created at a steady rate;
 // for each user, the time from the create's acknowledgement to each watcher's receipt.
-//   node bench/scale/fanout.mjs [--watchers 1000] [--replicas 3] [--rate 20] [--seconds 30] [--json FILE]
+//   node bench/scale/fanout.mjs [--watchers 1000] [--replicas 3] [--rate 20] [--seconds 30] [--json FILE] [--cpu-prof DIR]
 // Nothing pinned (replicas, PostgreSQL, the watchers' process and the creator's share both cores).
 import { spawn } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -10,7 +10,7 @@ import { median, percentile } from "../lib/stats.mjs";
 import { startPostgres } from "./postgres.mjs";
 import { startService, treeCpu } from "./servers.mjs";
 
-const { values } = parseArgs({ options: { watchers: { type: "string", default: "1000" }, replicas: { type: "string", default: "3" }, rate: { type: "string", default: "20" }, seconds: { type: "string", default: "30" }, json: { type: "string" } } });
+const { values } = parseArgs({ options: { watchers: { type: "string", default: "1000" }, replicas: { type: "string", default: "3" }, rate: { type: "string", default: "20" }, seconds: { type: "string", default: "30" }, json: { type: "string" }, "cpu-prof": { type: "string" } } });
 const here = (f) => fileURLToPath(new URL(f, import.meta.url));
 
 const loadavg = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).join(" ");
@@ -33,8 +33,9 @@ function output(child) {
 }
 
 try {
-  servers.push(await startService(["--db", db.url]));
-  for (let i = 1; i < Number(values.replicas); i++) servers.push(await startService(["--db", db.url]));
+  // --cpu-prof DIR: V8's CPU profile of every replica, written to DIR when it exits (where a delivery's CPU goes).
+  const nodeArgs = values["cpu-prof"] ? ["--cpu-prof", "--cpu-prof-dir", values["cpu-prof"]] : [];
+  for (let i = 0; i < Number(values.replicas); i++) servers.push(await startService(["--db", db.url], { nodeArgs }));
   const targets = servers.map((s) => `127.0.0.1:${s.port}`);
 
   watchers = spawn(process.execPath, [here("watchers.mjs"), "--targets", targets.join(","), "--watchers", values.watchers], { stdio: ["pipe", "pipe", "inherit"] });

@@ -19,12 +19,12 @@ const started = new Set();
 process.on("exit", () => { for (const child of started) if (child.exitCode === null) child.kill("SIGKILL"); });
 
 /**
- * Starts `main.js --port 0 --host 127.0.0.1 --quiet ...args` (or `script` with those arguments; on cores `cpu` with
- * taskset, when given); resolves
+ * Starts `node [nodeArgs] main.js --port 0 --host 127.0.0.1 --quiet ...args` (or `script` with those arguments; on
+ * cores `cpu` with taskset, when given); resolves
  * { pid, port, stop() } once its banner names the port.
  */
-export function startService(args, { cpu, script = MAIN } = {}) {
-  const argv = [process.execPath, script, "--port", "0", "--host", "127.0.0.1", "--quiet", ...args];
+export function startService(args, { cpu, script = MAIN, nodeArgs = [] } = {}) {
+  const argv = [process.execPath, ...nodeArgs, script, "--port", "0", "--host", "127.0.0.1", "--quiet", ...args];
   const child = cpu === undefined ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] }) : spawn("taskset", ["-c", String(cpu), ...argv], { stdio: ["ignore", "pipe", "pipe"] });
   started.add(child);
   let out = "";
