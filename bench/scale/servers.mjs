@@ -27,6 +27,8 @@ export function startService(args, { cpu, script = MAIN, nodeArgs = [] } = {}) {
   const argv = [process.execPath, ...nodeArgs, script, "--port", "0", "--host", "127.0.0.1", "--quiet", ...args];
   const child = cpu === undefined ? spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe"] }) : spawn("taskset", ["-c", String(cpu), ...argv], { stdio: ["ignore", "pipe", "pipe"] });
   started.add(child);
+  // Made now, not at stop(): a child that has exited by then would never emit "exit" again.
+  const exited = new Promise((r) => child.once("exit", r));
   let out = "";
   child.stdout.on("data", (d) => (out += d));
   child.stderr.on("data", (d) => (out += d));
@@ -44,8 +46,7 @@ export function startService(args, { cpu, script = MAIN, nodeArgs = [] } = {}) {
         pid: child.pid, // taskset execs node
         port: Number(m[1]),
         async stop() {
-          if (child.exitCode !== null) return;
-          const exited = new Promise((r) => child.once("exit", r));
+          if (child.exitCode !== null || child.signalCode !== null) return;
           child.kill("SIGTERM");
           const kill = setTimeout(() => child.kill("SIGKILL"), 12_000);
           await exited;
