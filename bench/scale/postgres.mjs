@@ -1,6 +1,7 @@
 // A throwaway PostgreSQL cluster on loopback for the scale benchmarks (as examples/user-service/test/postgres-server.ts
 // starts one for the tests: initdb + pg_ctl in a temp dir, as the postgres user when root), with pg_stat_statements
-// loaded so that the database's own time per query can be read. Commit settings as the tests': fsync=off,
+// loaded for looking by hand (the scripts read PostgreSQL's CPU from /proc instead: that includes parsing, planning
+// and the protocol, which pg_stat_statements' execution time leaves out). Commit settings as the tests': fsync=off,
 // synchronous_commit=off (the SQLite store's WAL + synchronous=NORMAL does not fsync each commit either).
 import { execFileSync } from "node:child_process";
 import { chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
