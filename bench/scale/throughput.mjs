@@ -1,6 +1,6 @@
 // GetUser and CreateUser throughput of the real UserService: SQLite 1 process, SQLite --workers 2, PostgreSQL 1
 // replica, 2 replicas (round_robin over both), --workers 2; side by side, runs taken round-robin across them.
-//   node bench/scale/throughput.mjs [--runs 3] [--get-n 30000] [--create-n 4000] [--pin split|none] [--json FILE]
+//   node bench/scale/throughput.mjs [--runs 3] [--get-n 30000] [--create-n 4000] [--pin split|none] [--only NAME,...] [--json FILE]
 // --pin split (default): every server process and PostgreSQL on core 0, the load generators on core 1: the rows
 // compare what each setup does with one core's worth of server side. --pin none: nothing pinned, all share both cores.
 // GetUser load: h2load (4 connections x 32 streams; two h2loads of 2 connections for 2 replicas, at once).
