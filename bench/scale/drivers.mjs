@@ -41,6 +41,8 @@ try {
 
   const pgPool = new pg.Pool({ connectionString: db.url, max: POOL });
   const porsager = postgres(db.url, { max: POOL, onnotice: () => {} });
+  // The same without prepared statements: what pipelining alone gives (postgres sends queries on a busy connection).
+  const unprepared = postgres(db.url, { max: POOL, onnotice: () => {}, prepare: false });
   let seq = 0;
   const uniq = () => `u${process.pid}x${++seq}`;
   const randomId = () => 1 + Math.floor(Math.random() * USERS);
@@ -60,16 +62,20 @@ try {
       create: async () => { const u = uniq(); check((await pgPool.query({ name: "create", text: CREATE, values: [u, `${u}@example.com`] })).rows, 1); },
       list: async () => check((await pgPool.query({ name: "list", text: LIST, values: [randomId() % (USERS - 20), 11] })).rows, 11),
     },
-    postgres: {
-      get: async () => check(await porsager`SELECT * FROM users WHERE id = ${randomId()}`, 1),
+    postgres: porsagerQueries(porsager),
+    "postgres (prepare: false)": porsagerQueries(unprepared),
+  };
+  function porsagerQueries(sql) {
+    return {
+      get: async () => check(await sql`SELECT * FROM users WHERE id = ${randomId()}`, 1),
       create: async () => {
         const u = uniq();
-        check(await porsager`WITH created AS (INSERT INTO users (username, email, roles) VALUES (${u}, ${`${u}@example.com`}, ARRAY['user']) RETURNING *)
+        check(await sql`WITH created AS (INSERT INTO users (username, email, roles) VALUES (${u}, ${`${u}@example.com`}, ARRAY['user']) RETURNING *)
          SELECT created.*, pg_notify(${CHANNEL}, created.id::text) FROM created`, 1);
       },
-      list: async () => check(await porsager`SELECT * FROM users WHERE id > ${randomId() % (USERS - 20)} ORDER BY id LIMIT ${11}`, 11),
-    },
-  };
+      list: async () => check(await sql`SELECT * FROM users WHERE id > ${randomId() % (USERS - 20)} ORDER BY id LIMIT ${11}`, 11),
+    };
+  }
   const pgCpu = () => db.cpuSeconds();
 
   async function measure(fn, calls) {
@@ -94,6 +100,7 @@ try {
   }
   await pgPool.end();
   await porsager.end();
+  await unprepared.end();
   await listener.end();
   await admin.end();
 
