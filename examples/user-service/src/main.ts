@@ -67,8 +67,12 @@ Stop with Ctrl-C.`;
 async function serve(): Promise<void> {
   // A worker shuts down when its primary says so (once: the terminal's Ctrl-C may have reached it already); one still
   // starting when its primary drains has nothing to finish, and just goes.
+  // Installed before anything is announced: a signal that follows the banner at once must drain, not kill, the server.
+  // Until the server listens there is nothing to drain.
   let stop: (signal: string) => void = () => process.exit(0);
   process.on("message", (m) => m === SHUTDOWN && stop("shutdown"));
+  process.on("SIGINT", () => stop("SIGINT"));
+  process.on("SIGTERM", () => stop("SIGTERM"));
   const app = await createApp({
     db: opts.db,
     worker: cluster.isWorker,
@@ -105,8 +109,6 @@ async function serve(): Promise<void> {
     console.log(`${signal}: shutting down (NOT_SERVING, ending watches and chats with UNAVAILABLE, finishing the calls in flight)`);
     app.shutdown(opts.graceMs).then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });
   };
-  process.on("SIGINT", () => stop("SIGINT"));
-  process.on("SIGTERM", () => stop("SIGTERM"));
 }
 
 if (opts.workers > 1 && cluster.isPrimary) {
