@@ -57,3 +57,27 @@ test("health: Watch streams each change, SERVICE_UNKNOWN first for unknown servi
   await down;
   theirs.close();
 });
+
+test("health: at shutdown a Watch gets NOT_SERVING and then ends UNAVAILABLE, so it does not hold the shutdown for its grace; a Watch that arrives after is ended too", { timeout: 30_000 }, async () => {
+  const health = createHealthService();
+  const server = createServer({ health }).add(Health, health.implementation);
+  const port = await server.listen("127.0.0.1:0");
+  const theirs = new pkg.grpc.health.v1.Health(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
+  const seen: string[] = [];
+  const call = theirs.watch({ service: "" });
+  const ended = new Promise<any>((resolve) => call.on("error", resolve));
+  const first = new Promise<void>((resolve) => call.on("data", (r: any) => (seen.push(r.status), resolve())));
+  await first;
+  // The grace is longer than the test's timeout: only the watch ending lets the shutdown finish in time.
+  await server.shutdown(120_000);
+  assert.equal((await ended).code, grpc.status.UNAVAILABLE);
+  assert.deepEqual(seen, ["SERVING", "NOT_SERVING"]);
+  theirs.close();
+  // The service itself, after its shutdown: the status, then the end.
+  const updates: ServingStatus[] = [];
+  const late = (health.implementation.watch as any)({ service: "" }, { signal: new AbortController().signal });
+  await assert.rejects(async () => {
+    for await (const u of late) updates.push(u.status);
+  }, (e: GrpcError) => e.code === Status.UNAVAILABLE);
+  assert.deepEqual(updates, [ServingStatus.NOT_SERVING]);
+});

@@ -31,10 +31,14 @@ export class HealthService {
     return this.statuses.get(service);
   }
 
-  /** Every service NOT_SERVING, and no changes after: for a server going down. */
+  /**
+   * Every service NOT_SERVING, and no changes after: for a server going down. Watches get that NOT_SERVING and then
+   * end with UNAVAILABLE, so that they do not hold the server's shutdown for its whole grace.
+   */
   shutdown(): void {
     for (const service of this.statuses.keys()) this.setStatus(service, ServingStatus.NOT_SERVING);
     this.frozen = true;
+    for (const set of this.watchers.values()) for (const w of set) w.end(shuttingDown());
   }
 
   private frozen = false;
@@ -58,6 +62,7 @@ export class HealthService {
     ctx.signal.addEventListener("abort", stop, { once: true });
     try {
       queue.push({ status: this.statuses.get(service) ?? ServingStatus.SERVICE_UNKNOWN });
+      if (this.frozen) queue.end(shuttingDown());
       for await (const update of queue) yield update;
     } finally {
       ctx.signal.removeEventListener("abort", stop);
@@ -65,6 +70,8 @@ export class HealthService {
     }
   }
 }
+
+const shuttingDown = () => new GrpcError(Status.UNAVAILABLE, "The server is shutting down");
 
 /** A health service with the server as a whole SERVING: `server.add(Health, health.implementation)`. */
 export function createHealthService(): HealthService {
