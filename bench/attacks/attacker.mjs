@@ -31,7 +31,7 @@ const PING_FRAME = frame(PING, 0, 0, Buffer.alloc(8));
 const SETTINGS_FRAME = frame(SETTINGS, 0, 0);
 const RST_CANCEL = u32(8);
 
-const totals = { attack, connections: 0, framesSent: 0, bytesSent: 0, goaways: 0, goawayCodes: {}, streamsAcceptedByServer: 0, withoutGoaway: 0, resetsSent: 0, connectErrors: 0 };
+const totals = { attack, connections: 0, framesSent: 0, bytesSent: 0, goaways: 0, goawayCodes: {}, streamsAcceptedByServer: 0, withoutGoaway: 0, resetsSent: 0, resetsSentWithoutGoaway: 0, connectErrors: 0 };
 
 /** The frames of batch `n` on one connection (stream ids for rapid reset follow on). */
 function batch(n) {
@@ -83,7 +83,10 @@ function oneConnection() {
         totals.goaways++;
         totals.goawayCodes[g.code] = (totals.goawayCodes[g.code] ?? 0) + 1;
         if (attack === "rapid-reset") totals.streamsAcceptedByServer += (g.lastStreamId + 1) / 2;
-      } else if (attack === "rapid-reset") totals.withoutGoaway++;
+      } else {
+        totals.withoutGoaway++;
+        if (attack === "rapid-reset") totals.resetsSentWithoutGoaway += sentBatches * BATCH;
+      }
       resolve();
     };
     socket.on("close", finish);
