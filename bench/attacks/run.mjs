@@ -61,7 +61,8 @@ async function settled(pid) {
 }
 const rchar = (pid) => Number(/rchar:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/io`, "utf8"))[1]);
 const H2_ERRORS = ["NO_ERROR", "PROTOCOL_ERROR", "INTERNAL_ERROR", "FLOW_CONTROL_ERROR", "SETTINGS_TIMEOUT", "STREAM_CLOSED", "FRAME_SIZE_ERROR", "REFUSED_STREAM", "CANCEL", "COMPRESSION_ERROR", "CONNECT_ERROR", "ENHANCE_YOUR_CALM"];
-const answer = (row) => [...Object.entries(row.goawayCodes).map(([code, n]) => `GOAWAY ${H2_ERRORS[code] ?? code} x${n}`), ...(row.withoutGoaway ? [`no GOAWAY x${row.withoutGoaway}`] : [])].join(", ");
+/** Over all runs: the connections the server closed (or reset) before the attacker was done with them, and the GOAWAYs it saw. */
+const answer = (row) => [`closed by server ${row.closedByServer} of ${row.totalConnections}`, ...Object.entries(row.goawayCodes).map(([code, n]) => `GOAWAY ${H2_ERRORS[code] ?? code} x${n}`)].join(", ");
 const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2; };
 
 const results = []; // { run, server, attack, ... }
@@ -111,13 +112,14 @@ for (const attack of attacks) {
     const rs = results.filter((r) => r.attack === attack && r.server === server);
     const perConn = median(rs.map((r) => (1000 * r.cpu) / r.connections));
     const readPerConn = median(rs.map((r) => r.read / r.connections));
-    // What the server did: the GOAWAY codes the attacker saw (over all runs), connections that ended without one,
-    // and the bytes the attacker wrote (what the server read is bytesReadPerConnection).
+    // What the server did: the GOAWAY codes the attacker saw and the connections the server closed (over all runs;
+    // a server that closes with unread bytes in its socket sends RST, and the GOAWAY before it is often lost), and
+    // the bytes the attacker wrote (what the server read is bytesReadPerConnection).
     const goawayCodes = {};
     for (const r of rs) for (const [code, n] of Object.entries(r.goawayCodes)) goawayCodes[code] = (goawayCodes[code] ?? 0) + n;
     // Server core use: its CPU seconds over the attack's seconds (a server that keeps the attacking connections open,
     // instead of closing them, has few connections and a high cost per connection: this compares them too).
-    const row = { connections: median(rs.map((r) => r.connections)), cpuMsPerConnection: perConn, serverCpuShare: median(rs.map((r) => r.cpu / r.seconds)), bytesReadPerConnection: readPerConn, bytesSentPerConnection: median(rs.map((r) => r.bytesSent / r.connections)), framesSentPerConnection: median(rs.map((r) => r.framesSent / r.connections)), goawayCodes, withoutGoaway: rs.reduce((n, r) => n + (r.withoutGoaway ?? 0), 0) };
+    const row = { connections: median(rs.map((r) => r.connections)), cpuMsPerConnection: perConn, serverCpuShare: median(rs.map((r) => r.cpu / r.seconds)), bytesReadPerConnection: readPerConn, bytesSentPerConnection: median(rs.map((r) => r.bytesSent / r.connections)), framesSentPerConnection: median(rs.map((r) => r.framesSent / r.connections)), goawayCodes, withoutGoaway: rs.reduce((n, r) => n + (r.withoutGoaway ?? 0), 0), closedByServer: rs.reduce((n, r) => n + (r.closedByServer ?? 0), 0), totalConnections: rs.reduce((n, r) => n + r.connections, 0) };
     if (attack === "rapid-reset") {
       // How many streams the server took on a connection is in its GOAWAY (last stream id); connections whose GOAWAY
       // the attacker did not see (the server closed first) are assumed to have taken as many. A server that sends no
