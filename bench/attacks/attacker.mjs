@@ -31,7 +31,7 @@ const PING_FRAME = frame(PING, 0, 0, Buffer.alloc(8));
 const SETTINGS_FRAME = frame(SETTINGS, 0, 0);
 const RST_CANCEL = u32(8);
 
-const totals = { attack, connections: 0, framesSent: 0, bytesSent: 0, goaways: 0, goawayCodes: {}, streamsAcceptedByServer: 0, withoutGoaway: 0, resetsSent: 0, connectErrors: 0 };
+const totals = { attack, connections: 0, framesSent: 0, bytesSent: 0, goaways: 0, goawayCodes: {}, streamsAcceptedByServer: 0, withoutGoaway: 0, resetsSent: 0, resetsSentWithoutGoaway: 0, closedByServer: 0, connectErrors: 0 };
 
 /** The frames of batch `n` on one connection (stream ids for rapid reset follow on). */
 function batch(n) {
@@ -61,6 +61,8 @@ function oneConnection() {
     const socket = connect(port, values.host);
     const watcher = new GoawayWatcher();
     let closed = false;
+    let ended = false; // we are done sending (the cap, or time) and closed our side
+    let serverClosed = false; // the server closed (or reset) the connection before that
     let sentBatches = 0;
     let bytes = 0;
     // An attacker does not wait for the server's close: the GOAWAY says it is done, so on to the next connection.
@@ -75,6 +77,7 @@ function oneConnection() {
       clearTimeout(stop);
       socket.destroy();
       totals.connections++;
+      if (serverClosed || watcher.goaway) totals.closedByServer++;
       totals.bytesSent += bytes;
       totals.framesSent += sentBatches * BATCH * (attack === "rapid-reset" ? 2 : 1);
       if (attack === "rapid-reset") totals.resetsSent += sentBatches * BATCH;
@@ -83,10 +86,16 @@ function oneConnection() {
         totals.goaways++;
         totals.goawayCodes[g.code] = (totals.goawayCodes[g.code] ?? 0) + 1;
         if (attack === "rapid-reset") totals.streamsAcceptedByServer += (g.lastStreamId + 1) / 2;
-      } else if (attack === "rapid-reset") totals.withoutGoaway++;
+      } else {
+        totals.withoutGoaway++;
+        if (attack === "rapid-reset") totals.resetsSentWithoutGoaway += sentBatches * BATCH;
+      }
       resolve();
     };
-    socket.on("close", finish);
+    socket.on("close", () => {
+      if (!ended && !closed) serverClosed = true;
+      finish();
+    });
     // However it stands (waiting for a drain that a server that stopped reading never gives), it ends at the deadline.
     const stop = setTimeout(finish, Math.max(0, deadline - performance.now()) + 1000);
     stop.unref();
@@ -100,6 +109,7 @@ function oneConnection() {
           if (!socket.write(b)) return socket.once("drain", pump);
         }
         // Done sending (server said GOAWAY, the cap, or time): close; a server that closed first ends it sooner.
+        ended = true;
         if (!closed) socket.end();
         setTimeout(finish, 2000).unref();
       };

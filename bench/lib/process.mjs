@@ -3,16 +3,24 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { buildGrpcGo } from "../servers/grpc-go.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const TICKS_PER_SECOND = 100; // USER_HZ on Linux
 
 /**
  * Spawns `node [nodeArgs] bench/server.mjs NAME --port PORT` on core `cpu`; resolves once it listens. `onOutput` sees
- * everything the server prints (V8's GC traces, with `--trace-gc-nvp` among `nodeArgs`).
+ * everything the server prints (V8's GC traces, with `--trace-gc-nvp` among `nodeArgs`). NAME "grpc-go" is the Go
+ * program of servers/grpc-go.mjs instead (built on demand; throws if it cannot be: check buildGrpcGo() first).
  */
 export async function startServer(name, port, cpu, { nodeArgs = [], onOutput } = {}) {
-  const child = spawn("taskset", ["-c", String(cpu), process.execPath, ...nodeArgs, join(here, "../server.mjs"), name, "--port", String(port)], { stdio: ["ignore", "pipe", "inherit"] });
+  let command = [process.execPath, ...nodeArgs, join(here, "../server.mjs"), name, "--port", String(port)];
+  if (name === "grpc-go") {
+    const built = buildGrpcGo();
+    if (!built.binary) throw new Error(`grpc-go: ${built.skipped}`);
+    command = [built.binary, "-port", String(port)];
+  }
+  const child = spawn("taskset", ["-c", String(cpu), ...command], { stdio: ["ignore", "pipe", "inherit"] });
   if (onOutput) child.stdout.on("data", (d) => onOutput(String(d)));
   await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`${name} server did not start within 30 s`)), 30_000);
@@ -24,7 +32,7 @@ export async function startServer(name, port, cpu, { nodeArgs = [], onOutput } =
       }
     });
   });
-  // taskset execs node, so the child's pid is the server's.
+  // taskset execs the server, so the child's pid is the server's.
   return {
     pid: child.pid,
     async stop() {

@@ -1,6 +1,13 @@
 import { Flag, FRAME_HEADER_SIZE, FrameType } from "./frame.js";
 
 const CHUNK_SIZE = 64 * 1024;
+/**
+ * A connection's first chunk: room for its SETTINGS, WINDOW_UPDATE and a GOAWAY, and small enough to be cut from
+ * Buffer's shared pool. A connection that writes more goes on in 64 KiB chunks; an idle one, or one closed after a few
+ * frames, holds no 64 KiB of its own. Such memory is outside V8's heap, and one 64 KiB per connection set off a full
+ * collection every couple of hundred connections when a flood opened thousands (bench/attacks).
+ */
+const FIRST_CHUNK_SIZE = 512;
 /** Payloads this large go out as their own buffer instead of being copied into the chunk. */
 const COPY_LIMIT = 4096;
 
@@ -9,7 +16,7 @@ const COPY_LIMIT = 4096;
  * the event loop leaves in one write.
  */
 export class FrameWriter {
-  private chunk = Buffer.allocUnsafe(CHUNK_SIZE);
+  private chunk = Buffer.allocUnsafe(FIRST_CHUNK_SIZE);
   /** Where the bytes not yet handed to `chunks` start in `chunk`, and where writing goes on. */
   private start = 0;
   private pos = 0;
