@@ -5,8 +5,9 @@ import { CALL_USAGE, runCall } from "./call-command.js";
 import { BENCH_USAGE, runBench } from "./bench-command.js";
 import { didYouMean } from "./close-names.js";
 import { EXIT_STATUSES } from "./run-command.js";
+import { LINT_USAGE, runLint } from "./lint-command.js";
 
-const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "help"];
+const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "lint", "help"];
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -17,6 +18,7 @@ Commands:
   call      call a method with a JSON request, print the JSON responses
   bench     load-test a method: requests/s, latency percentiles and histogram, status codes
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
+  lint      check .proto files with buf's lint rules (buf.yaml v1/v2)
   help      this text
 
 ${GEN_USAGE}
@@ -30,6 +32,8 @@ ${CALL_USAGE}
 ${BENCH_USAGE}
 
 ${COMPILE_USAGE}
+
+${LINT_USAGE}
 
 Every command takes --help.
 
@@ -52,6 +56,8 @@ export async function main(argv: string[]): Promise<number> {
       return runCall(rest);
     case "bench":
       return runBench(rest);
+    case "lint":
+      return runLint(rest);
     case undefined:
     case "help":
     case "--help":
