@@ -91,10 +91,22 @@ function modulePath(where: string, p: string, version: ConfigVersion, root: stri
   return n.slice(root.length + 1);
 }
 
+function ignorePaths(where: string, v: YamlValue | undefined, version: ConfigVersion, root: string): string[] {
+  const out: string[] = [];
+  for (const p of strings(where, v)) {
+    // A workspace-wide section names paths of every module: each module keeps those inside it.
+    if (version === "v2" && root !== "." && normalize(p) !== root && !normalize(p).startsWith(root + "/")) continue;
+    const m = modulePath(where, p, version, root);
+    if (m === ".") throw new BufConfigError(`${where}: cannot specify "." as an ignore path`);
+    out.push(m);
+  }
+  return out;
+}
+
 function ignoreOnly(where: string, v: YamlValue | undefined, version: ConfigVersion, root: string): Record<string, string[]> {
   const obj = section(where, v);
   const out: Record<string, string[]> = {};
-  for (const [k, paths] of Object.entries(obj)) out[k] = strings(`${where}.${k}`, paths).map((p) => modulePath(`${where}.${k}`, p, version, root));
+  for (const [k, paths] of Object.entries(obj)) out[k] = ignorePaths(`${where}.${k}`, paths, version, root);
   return out;
 }
 
@@ -110,7 +122,7 @@ function readLint(where: string, v: YamlValue | undefined, version: ConfigVersio
   const use = strings(`${where}.use`, obj["use"]);
   if (use.length) config.use = use;
   config.except = strings(`${where}.except`, obj["except"]);
-  config.ignore = strings(`${where}.ignore`, obj["ignore"]).map((p) => modulePath(`${where}.ignore`, p, version, root));
+  config.ignore = ignorePaths(`${where}.ignore`, obj["ignore"], version, root);
   config.ignoreOnly = ignoreOnly(`${where}.ignore_only`, obj["ignore_only"], version, root);
   if (version === "v1") config.allowCommentIgnores = bool(`${where}.allow_comment_ignores`, obj["allow_comment_ignores"]) ?? false;
   else config.allowCommentIgnores = !(bool(`${where}.disallow_comment_ignores`, obj["disallow_comment_ignores"]) ?? false);
@@ -144,7 +156,7 @@ function readBreaking(where: string, v: YamlValue | undefined, version: ConfigVe
     version,
     use: use.length ? use : ["FILE"],
     except: strings(`${where}.except`, obj["except"]),
-    ignore: strings(`${where}.ignore`, obj["ignore"]).map((p) => modulePath(`${where}.ignore`, p, version, root)),
+    ignore: ignorePaths(`${where}.ignore`, obj["ignore"], version, root),
     ignoreOnly: ignoreOnly(`${where}.ignore_only`, obj["ignore_only"], version, root),
     ignoreUnstablePackages: bool(`${where}.ignore_unstable_packages`, obj["ignore_unstable_packages"]) ?? false,
   };

@@ -121,6 +121,10 @@ export class LintContext {
     this.out.push({ file: name, line: line + 1, column: column + 1, endLine: endLine + 1, endColumn: endColumn + 1, rule: this.rule, message, path: [...path!] });
   }
 
+  hasLocation(file: LintFileInput, path: readonly number[]): boolean {
+    return this.locations(file.proto).get(path) !== undefined;
+  }
+
   leadingComments(file: LintFileInput, path: readonly number[]): string | undefined {
     const loc = this.locations(file.proto).get(path);
     return loc ? (loc.leadingComments ?? "") : undefined;

@@ -122,8 +122,9 @@ export const FILE_RULES: LintRule[] = [
     purpose: "Checks that all files have a syntax specified.",
     categories: both(cat.BASIC),
     check(ctx) {
+      // A proto2 file's descriptor has no syntax either: the source says whether one was written (location [12]).
       for (const f of ctx.targets)
-        if (!f.proto.syntax && f.proto.edition === undefined) ctx.report(f, undefined, `Files must have a syntax explicitly specified. If no syntax is specified, the file defaults to "proto2".`);
+        if (!f.proto.syntax && f.proto.edition === undefined && !ctx.hasLocation(f, [12])) ctx.report(f, undefined, `Files must have a syntax explicitly specified. If no syntax is specified, the file defaults to "proto2".`);
     },
   },
   {

@@ -17,9 +17,9 @@ export const IMPORT_RULES: LintRule[] = [
     purpose: "Checks that imports are not weak.",
     categories: both(cat.NONE),
     deprecated: true,
-    check(ctx) {
-      for (const f of ctx.targets) for (const i of f.proto.weakDependency) ctx.report(f, [3, i], `Import ${q(f.proto.dependency[i]!)} must not be weak.`);
-    },
+    // Deprecated without a replacement: buf 1.75 accepts the ID (with a warning) and checks nothing for it; an unused
+    // weak import is IMPORT_USED's.
+    check() {},
   },
   {
     id: "IMPORT_USED",
