@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { LINT_RULES } from "@tsgrpc/compiler";
-import { BUF, bufLint, bufMissing, CLI, key, linkFile, readJson, Workspace } from "./lint-harness.js";
+import { BUF, bufLint, bufRun, type BufFinding, bufMissing, CLI, key, linkFile, readJson, Workspace } from "./lint-harness.js";
 
 const corpus = fileURLToPath(new URL("../../../../../shared/corpus", import.meta.url));
 const skip = bufMissing || (existsSync(join(corpus, "corpus.json")) ? false : `no corpus at ${corpus} (it comes with the shared workspace folder)`);
@@ -84,8 +84,8 @@ after(() => {
 
 const v2 = (lint: object) => JSON.stringify({ version: "v2", modules: ROOTS.map((path) => ({ path })), lint });
 
-function compare(config: string, what: string, withMessages = false) {
-  const theirs = new Set(bufLint(dir, config).map((f) => key(f.path, f.start_line, f.start_column, f.type, withMessages ? f.message : undefined)));
+function compare(config: string, what: string, withMessages = false, bufFindings?: BufFinding[]) {
+  const theirs = new Set((bufFindings ?? bufLint(dir, config)).map((f) => key(f.path, f.start_line, f.start_column, f.type, withMessages ? f.message : undefined)));
   const ours = new Set(ws.lint(config).map((f) => key(f.path, f.start_line, f.start_column, f.type, withMessages ? f.message : undefined)));
   const missing = [...theirs].filter((k) => !ours.has(k));
   const extra = [...ours].filter((k) => !theirs.has(k));
@@ -104,9 +104,13 @@ test("lint corpus: every category, tsgrpc = buf (file, line, column, rule and me
 test("lint corpus: every rule alone, tsgrpc = buf", { skip, timeout: 240_000 }, () => {
   // IMPORT_NO_WEAK is deprecated and checks nothing; buf 1.75 fails ("resultRules was empty") when it is the only rule.
   const v2Rules = LINT_RULES.filter((r) => r.categories.v2 !== undefined && !r.deprecated);
+  // tsgrpc runs each rule alone; buf runs once with every rule, its findings split by rule (buf's rules do not depend
+  // on one another), unless TSGRPC_LINT_BUF_EACH_RULE=1 asks for one buf run per rule too (about 2-3 s each).
+  const each = process.env["TSGRPC_LINT_BUF_EACH_RULE"] === "1";
+  const all = each ? [] : bufLint(dir, v2({ use: v2Rules.map((r) => r.id) }));
   let total = 0;
-  for (const r of v2Rules) total += compare(v2({ use: [r.id] }), r.id);
-  console.log(`corpus: ${v2Rules.length} rules compared one at a time, ${total} findings in all`);
+  for (const r of v2Rules) total += compare(v2({ use: [r.id] }), r.id, false, each ? undefined : all.filter((f) => f.type === r.id));
+  console.log(`corpus: ${v2Rules.length} rules compared one at a time${each ? " (buf run per rule)" : ""}, ${total} findings in all`);
 });
 
 test("lint corpus: buf's rule options, except, ignore and ignore_only, tsgrpc = buf", { skip, timeout: 120_000 }, () => {
@@ -118,8 +122,9 @@ test("lint corpus: buf's rule options, except, ignore and ignore_only, tsgrpc = 
 test("tsgrpc lint (the CLI) prints what buf lint prints on the corpus workspace, and exits 100 as it does", { skip, timeout: 120_000 }, () => {
   const config = v2({ use: ["STANDARD", "COMMENTS"] });
   writeFileSync(join(dir, "buf.yaml"), config);
-  for (const format of ["text", "json", "github-actions"]) {
-    const theirs = spawnSync(BUF, ["lint", "--error-format", format], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+  // text and json here (github-actions is compared on the mutation schemas, which are small).
+  for (const format of ["text", "json"]) {
+    const theirs = bufRun(dir, ["lint", "--error-format", format]);
     const ours = spawnSync(process.execPath, [CLI, "lint", "--error-format", format], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
     assert.equal(ours.stderr, "");
     assert.equal(ours.status, theirs.status);

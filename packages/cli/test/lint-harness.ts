@@ -4,7 +4,9 @@
  * "path:line:column:RULE" (the message too, when asked).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Compiler, lint, parseBufYaml, type LintFileInput } from "@tsgrpc/compiler";
@@ -21,11 +23,41 @@ export interface BufFinding {
   message: string;
 }
 
-/** `buf lint DIR --config CONFIG --error-format json`, as findings; throws when buf fails for another reason. */
+/** Every .proto file under `dir` (links followed) with its text: what buf's output depends on, with the config. */
+function contentHash(dir: string, config: string): string {
+  const hash = createHash("sha256").update(config);
+  const walk = (d: string, rel: string) => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
+      else if (name.endsWith(".proto") || name === "buf.yaml") hash.update(`${rel}${name}\0`).update(readFileSync(full)).update("\0");
+    }
+  };
+  walk(dir, "");
+  return hash.digest("hex");
+}
+
+/** `buf ARGS` in `dir` (a lint: exit 0 or 100), its output cached as bufLint's is. */
+export function bufRun(dir: string, args: string[]): { status: number; stdout: string } {
+  const cached = join(CACHE, createHash("sha256").update(BUF).update(JSON.stringify(args)).update(contentHash(dir, "")).digest("hex"));
+  if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as { status: number; stdout: string };
+  const run = spawnSync(BUF, args, { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
+  if (run.status !== 0 && run.status !== 100) throw new Error(`buf ${args[0]} failed (${run.status}): ${run.stderr}${run.stdout}`);
+  const out = { status: run.status, stdout: run.stdout };
+  mkdirSync(CACHE, { recursive: true });
+  writeFileSync(cached, JSON.stringify(out));
+  return out;
+}
+
+/** Where buf's outputs are kept between runs (buf is the slow side: seconds per run over the corpus). */
+const CACHE = join(tmpdir(), "tsgrpc-lint-buf-cache");
+
+/**
+ * `buf lint DIR --config CONFIG --error-format json`, as findings; throws when buf fails for another reason. Outputs
+ * are cached in the temp dir by buf's path, the config and the content of every .proto file, so reruns skip buf.
+ */
 export function bufLint(dir: string, config: string): BufFinding[] {
-  const run = spawnSync(BUF, ["lint", "--error-format", "json", "--config", config], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
-  if (run.status !== 0 && run.status !== 100) throw new Error(`buf lint failed (${run.status}): ${run.stderr}${run.stdout}`);
-  return run.stdout
+  return bufRun(dir, ["lint", "--error-format", "json", "--config", config]).stdout
     .split("\n")
     .filter(Boolean)
     .map((l) => JSON.parse(l) as BufFinding);
