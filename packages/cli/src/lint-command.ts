@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { BufConfigError, Compiler, defaultLintConfig, lint, parseBufYaml, type BufConfig, type LintFileInput, type LintFinding } from "@tsgrpc/compiler";
 import type { FlagSpec } from "./cli-args.js";
-import { UsageError } from "./errors.js";
+import { CliError, UsageError } from "./errors.js";
 import { runCommand } from "./run-command.js";
 
 export const LINT_USAGE = `usage: tsgrpc lint [DIR | FILE.proto...] [--config BUF_YAML] [--error-format text|json|github-actions]
@@ -110,7 +110,7 @@ export function runLint(argv: string[]): Promise<number> {
     try {
       modules = modulesFor([...args.positional], args.value("--config"));
     } catch (e) {
-      if (e instanceof BufConfigError) throw new UsageError(e.message);
+      if (e instanceof BufConfigError) throw new CliError(e.message);
       throw e;
     }
     const absolute = args.positional.some((p) => isAbsolute(p));

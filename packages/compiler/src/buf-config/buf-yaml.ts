@@ -3,7 +3,7 @@
  * `lint:` and `breaking:` sections resolved to paths relative to the module root. Unknown keys, versions and rule
  * names are errors that name them, as buf's are, instead of being silently ignored.
  */
-import { closestRuleName, defaultLintConfig, expandRuleName, type ConfigVersion, type LintConfig } from "../lint/index.js";
+import { closestName, closestRuleName, defaultLintConfig, expandRuleName, rulesFor, type ConfigVersion, type LintConfig } from "../lint/index.js";
 import { parseYaml, YamlError, type YamlValue } from "./yaml.js";
 
 export class BufConfigError extends Error {
@@ -41,7 +41,7 @@ const isObj = (v: YamlValue | undefined): v is Obj => typeof v === "object" && v
 function checkKeys(where: string, obj: Obj, known: readonly string[]): void {
   for (const key of Object.keys(obj)) {
     if (known.includes(key)) continue;
-    const close = known.find((k) => k.replaceAll("_", "") === key.replaceAll(/[_-]/g, "").toLowerCase()) ?? known.find((k) => k.startsWith(key.slice(0, 4)));
+    const close = closestName(key, known);
     throw new BufConfigError(`${where}: unknown key "${key}"${close ? `; did you mean "${close}"?` : ""} (known keys: ${known.join(", ")})`);
   }
 }
@@ -130,6 +130,8 @@ function readLint(where: string, v: YamlValue | undefined, version: ConfigVersio
   if (suffix !== undefined) config.enumZeroValueSuffix = suffix;
   const service = str(`${where}.service_suffix`, obj["service_suffix"]);
   if (service !== undefined) config.serviceSuffix = service;
+  // v2's disable_builtin turns every built-in rule off (buf's plugins would be left, and tsgrpc has none).
+  if (bool(`${where}.disable_builtin`, obj["disable_builtin"])) config.use = [];
   config.rpcAllowSameRequestResponse = bool(`${where}.rpc_allow_same_request_response`, obj["rpc_allow_same_request_response"]) ?? false;
   config.rpcAllowGoogleProtobufEmptyRequests = bool(`${where}.rpc_allow_google_protobuf_empty_requests`, obj["rpc_allow_google_protobuf_empty_requests"]) ?? false;
   config.rpcAllowGoogleProtobufEmptyResponses = bool(`${where}.rpc_allow_google_protobuf_empty_responses`, obj["rpc_allow_google_protobuf_empty_responses"]) ?? false;
@@ -140,7 +142,9 @@ function readLint(where: string, v: YamlValue | undefined, version: ConfigVersio
         expandRuleName(n, version, key);
       } catch {
         const close = closestRuleName(n, version);
-        throw new BufConfigError(`${where}.${key}: unknown rule or category "${n}"${close ? `; did you mean "${close}"?` : ""}`);
+        const other: ConfigVersion = version === "v1" ? "v2" : "v1";
+        const elsewhere = rulesFor(other).some((r) => r.id === n) ? ` (it is a rule of ${other} configs only)` : "";
+        throw new BufConfigError(`${where}.${key}: unknown rule or category "${n}"${elsewhere}${close && !elsewhere ? `; did you mean "${close}"?` : ""}`);
       }
     }
   return config;
@@ -208,8 +212,8 @@ export function parseBufYaml(text: string, source = "buf.yaml"): BufConfig {
       path,
       excludes: strings(`${where}.excludes`, obj["excludes"]).map((p) => modulePath(`${where}.excludes`, p, version, path)),
       // A module's own section replaces the workspace's one entirely, as in buf.
-      lint: readLint(`${where}.lint`, obj["lint"] ?? doc["lint"], version, path),
-      breaking: readBreaking(`${where}.breaking`, obj["breaking"] ?? doc["breaking"], version, path),
+      lint: obj["lint"] !== undefined ? readLint(`${where}.lint`, obj["lint"], version, path) : readLint(`${source}: lint`, doc["lint"], version, path),
+      breaking: obj["breaking"] !== undefined ? readBreaking(`${where}.breaking`, obj["breaking"], version, path) : readBreaking(`${source}: breaking`, doc["breaking"], version, path),
     };
   });
   return { version, modules };

@@ -52,14 +52,18 @@ function distance(a: string, b: string): number {
 
 /** The known rule or category closest to `name`, for an error message. */
 export function closestRuleName(name: string, version: ConfigVersion): string | undefined {
-  const names = [...rulesFor(version).map((r) => r.id), ...CATEGORIES];
+  return closestName(name, [...rulesFor(version).map((r) => r.id), ...CATEGORIES]);
+}
+
+/** The candidate closest to `name` (case-insensitive edit distance), when close enough to be what was meant. */
+export function closestName(name: string, names: readonly string[]): string | undefined {
   let best: string | undefined;
   let bestD = Infinity;
   for (const n of names) {
     const d = distance(name, n);
     if (d < bestD) [best, bestD] = [n, d];
   }
-  return bestD <= Math.max(3, Math.floor(name.length / 2)) ? best : undefined;
+  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
 }
 
 /** The rules an ID or category names; throws a LintConfigError for a name buf would not know. */
@@ -73,7 +77,7 @@ export function expandRuleName(name: string, version: ConfigVersion, key = "use"
 
 /** The rules a config runs: those `use` names, without those `except` names. */
 export function configuredRules(config: LintConfig): LintRule[] {
-  const used = new Set(config.use.flatMap((n) => expandRuleName(n, config.version, "use")));
+  const used = new Set<LintRule>(config.use.flatMap((n) => expandRuleName(n, config.version, "use")));
   for (const n of config.except) for (const r of expandRuleName(n, config.version, "except")) used.delete(r);
   for (const n of Object.keys(config.ignoreOnly)) expandRuleName(n, config.version, "ignore_only");
   return LINT_RULES.filter((r) => used.has(r));
