@@ -119,6 +119,20 @@ test("lint corpus: buf's rule options, except, ignore and ignore_only, tsgrpc = 
   compare(v2({ use: ["STANDARD"], ignore: ["googleapis/google/api", "protobuf/google/protobuf/unittest.proto"], ignore_only: { ENUM_ZERO_VALUE_SUFFIX: ["grpc/grpc"], COMMENTS: ["protobuf/google/protobuf/compiler"] } }), "ignore");
 });
 
+test("lint corpus: v1 configs (googleapis as one v1 module, the WKTs being buf's own): defaults and every category, tsgrpc = buf", { skip, timeout: 120_000 }, () => {
+  const root = join(dir, "googleapis");
+  const files = ws.modules.find((m) => m.path === "googleapis")!.files;
+  const v1 = new Workspace(root, [{ path: ".", files }]);
+  for (const lint of [undefined, { use: ["STANDARD", "COMMENTS", "UNARY_RPC"] }]) {
+    const config = JSON.stringify({ version: "v1", ...(lint ? { lint } : {}) });
+    const theirs = new Set(bufLint(root, config).map((f) => key(f.path, f.start_line, f.start_column, f.type, f.message)));
+    const ours = new Set(v1.lint(config).map((f) => key(f.path, f.start_line, f.start_column, f.type, f.message)));
+    assert.deepEqual([...ours].filter((k) => !theirs.has(k)), [], `${config}: extra`);
+    assert.deepEqual([...theirs].filter((k) => !ours.has(k)), [], `${config}: missing`);
+    assert.ok(theirs.size > 0);
+  }
+});
+
 test("tsgrpc lint (the CLI) prints what buf lint prints on the corpus workspace, and exits 100 as it does", { skip, timeout: 120_000 }, () => {
   const config = v2({ use: ["STANDARD", "COMMENTS"] });
   writeFileSync(join(dir, "buf.yaml"), config);
