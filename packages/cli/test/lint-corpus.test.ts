@@ -51,7 +51,7 @@ before(() => {
   // buf lint refuses message sets (a proto1 feature protoc still compiles): those files stay out.
   for (const [root, set] of files)
     for (const f of [...set])
-      if (/option\s+message_set_wire_format\s*=\s*true/.test(readFileSync(join(corpus, "protos", root, f), "utf8"))) {
+      if (/^\s*option\s+message_set_wire_format\s*=\s*true/m.test(readFileSync(join(corpus, "protos", root, f), "utf8"))) {
         set.delete(f);
         excluded.push(`${root}/${f}`);
       }
