@@ -100,7 +100,7 @@ function commentPaths(path: readonly number[]): number[][] {
   return out;
 }
 
-function commentIgnored(finding: LintFinding, file: LintFileInput, locations: Locations): boolean {
+function commentIgnored(finding: LintFinding, locations: Locations): boolean {
   if (!finding.path || finding.path.length === 0) return false;
   const marker = `buf:lint:ignore ${finding.rule}`;
   for (const p of commentPaths(finding.path)) {
@@ -108,7 +108,6 @@ function commentIgnored(finding: LintFinding, file: LintFileInput, locations: Lo
     if (!comment) continue;
     for (const line of comment.split("\n")) if (line.trim().startsWith(marker)) return true;
   }
-  void file;
   return false;
 }
 
@@ -145,8 +144,7 @@ export function lint(files: readonly LintFileInput[], config: LintConfig = defau
     for (const f of found) {
       if (config.ignore.some((p) => pathUnder(f.file, p))) continue;
       if (ignoreOnly.get(rule.id)?.some((p) => pathUnder(f.file, p))) continue;
-      const file = byName.get(f.file)!;
-      if (config.allowCommentIgnores && commentIgnored(f, file, locations(file.proto))) continue;
+      if (config.allowCommentIgnores && commentIgnored(f, locations(byName.get(f.file)!.proto))) continue;
       out.push(f);
     }
   }
