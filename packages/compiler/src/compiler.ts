@@ -25,6 +25,12 @@ export class Compiler {
   private readonly failed = new Set<string>();
   private readonly table = new SymbolTable();
   readonly diagnostics: Diagnostic[] = [];
+  /**
+   * For each compiled file, the indexes of its non-public imports none of whose symbols (nor those they re-export
+   * with `import public`) it uses, in types, extendees, method types or option names: protoc's "is unused" warning,
+   * and buf's IMPORT_USED.
+   */
+  readonly unusedDependencies = new Map<string, number[]>();
 
   constructor(options: CompileOptions = {}) {
     this.tree = new SourceTree(options.includePaths ?? []);
@@ -101,6 +107,8 @@ export class Compiler {
       return undefined;
     }
     const before = this.diagnostics.length;
+    const used = new Set<string>();
+    this.table.onResolve = (entry) => used.add(entry.file.name!);
     addFileSymbols(this.table, file, (message, path) => this.diagnostics.push({ file: name, ...position(file, path), message }));
     const ctx: LinkContext = {
       file,
@@ -115,12 +123,32 @@ export class Compiler {
       const pool = Registry.from([...this.withImports(file.dependency.map((d) => this.files.get(d)!)), file]);
       interpretOptions(ctx, builtin, pool);
     }
+    this.table.onResolve = undefined;
     if (this.diagnostics.slice(before).some((d) => !d.warning)) {
       this.failed.add(name);
       return undefined;
     }
+    this.unusedDependencies.set(name, this.unused(file, used));
     this.files.set(name, file);
     return file;
+  }
+
+  /** The indexes of `file`'s plain imports that provide none of the `used` files, directly or through `import public`. */
+  private unused(file: FileDescriptorProto, used: Set<string>): number[] {
+    const out: number[] = [];
+    file.dependency.forEach((dep, i) => {
+      if (file.publicDependency.includes(i)) return;
+      const provided = new Set<string>();
+      const add = (n: string) => {
+        if (provided.has(n)) return;
+        provided.add(n);
+        const f = this.files.get(n);
+        if (f) for (const p of f.publicDependency) add(f.dependency[p]!);
+      };
+      add(dep);
+      if (![...provided].some((n) => used.has(n))) out.push(i);
+    });
+    return out;
   }
 
   /** The file itself, its direct imports, and whatever those re-export through `import public`, transitively. */

@@ -17,6 +17,8 @@ const AGGREGATES = new Set<SymbolKind>(["message", "enum", "package", "service"]
 /** Every name a set of files defines, by full name (no leading dot), with protoc's scoping rules for lookups. */
 export class SymbolTable {
   private readonly symbols = new Map<string, SymbolEntry>();
+  /** Told of every symbol a name resolves to (what lint's IMPORT_USED needs: which imports a file really uses). */
+  onResolve: ((entry: SymbolEntry) => void) | undefined;
 
   get(fullName: string): SymbolEntry | undefined {
     return this.symbols.get(fullName);
@@ -41,6 +43,12 @@ export class SymbolTable {
    * Returns the full name found, or, when the first component resolved but the rest did not, `{ undefinedIn }`.
    */
   resolve(name: string, relativeTo: string, typesOnly: boolean): { fullName: string; entry: SymbolEntry } | { undefinedIn: string } | undefined {
+    const found = this.lookup(name, relativeTo, typesOnly);
+    if (found && "entry" in found && found.entry.kind !== "package") this.onResolve?.(found.entry);
+    return found;
+  }
+
+  private lookup(name: string, relativeTo: string, typesOnly: boolean): { fullName: string; entry: SymbolEntry } | { undefinedIn: string } | undefined {
     if (name.startsWith(".")) {
       const entry = this.symbols.get(name.slice(1));
       return entry ? { fullName: name.slice(1), entry } : undefined;
