@@ -3,10 +3,11 @@ import { runGen, GEN_USAGE } from "./gen-command.js";
 import { DESCRIBE_USAGE, LIST_USAGE, runDescribe, runList } from "./reflect-commands.js";
 import { CALL_USAGE, runCall } from "./call-command.js";
 import { BENCH_USAGE, runBench } from "./bench-command.js";
+import { FORMAT_USAGE, runFormat } from "./format-command.js";
 import { didYouMean } from "./close-names.js";
 import { EXIT_STATUSES } from "./run-command.js";
 
-const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "help"];
+const COMMANDS = ["gen", "list", "describe", "call", "bench", "compile", "format", "help"];
 
 const HELP = `tsgrpc: Protocol Buffers and gRPC for TypeScript
 
@@ -17,6 +18,7 @@ Commands:
   call      call a method with a JSON request, print the JSON responses
   bench     load-test a method: requests/s, latency percentiles and histogram, status codes
   compile   .proto files -> FileDescriptorSet (protoc-compatible)
+  format    .proto files in canonical layout (buf format's)
   help      this text
 
 ${GEN_USAGE}
@@ -31,6 +33,8 @@ ${BENCH_USAGE}
 
 ${COMPILE_USAGE}
 
+${FORMAT_USAGE}
+
 Every command takes --help.
 
 ${EXIT_STATUSES}
@@ -42,6 +46,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "compile":
       return runCompile(rest);
+    case "format":
+      return runFormat(rest);
     case "gen":
       return runGen(rest);
     case "list":

@@ -755,7 +755,7 @@ class Printer {
       restoreAll();
       return;
     }
-    if (!comments && e.elements.length < 2) {
+    if (!comments && e.elements.length < 2 && !e.elements.some(isComposite)) {
       this.printToken(open, gap);
       this.withGroup(() => {
         this.withIndent(() => {
@@ -822,7 +822,7 @@ class Printer {
       restoreAll();
       return;
     }
-    if (!comments && e.fields.length < 2) {
+    if (!comments && e.fields.length < 2 && !e.fields.some((f) => isComposite(f.value))) {
       this.printTokenAs(open, gap, openText);
       this.withGroup(() => {
         this.withIndent(() => {
@@ -903,6 +903,9 @@ class Printer {
     r();
   }
 }
+
+/** A message or list value: one inside a value puts that value on several lines. */
+const isComposite = (e: Expr) => e.kind === "array" || e.kind === "dict";
 
 function endsWithInlineBlockComment(ts: Tok[]): boolean {
   let inBlock = false;

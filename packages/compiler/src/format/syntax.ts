@@ -153,7 +153,7 @@ class Parser {
   private parseDecl(r: Reader, kind: BodyKind): Decl {
     const t = r.peek()!;
     if (r.is(";")) return { kind: "empty", semi: r.next() };
-    if (t.kind !== "ident") this.fail(t, `unexpected "${t.text}"`);
+    if (t.kind !== "ident" && !(r.is(".") && r.isIdent(1))) this.fail(t, `unexpected "${t.text}"`);
     const word = t.text;
     if (kind === "file" && (word === "syntax" || word === "edition") && r.is("=", 1)) {
       const keyword = r.next();
