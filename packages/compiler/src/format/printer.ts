@@ -1,7 +1,7 @@
 import { Cond, text, type Node, type Sink } from "./doc.js";
 import type { Body, CompactOptions, Decl, Expr, Field, Path, SyntaxTree, Type } from "./syntax.js";
 import { hasComment, isLineComment, type Tok } from "./tokens.js";
-import { detachedHasComments, detachedIsEmpty, type Attached, type Detached, TriviaIndex } from "./trivia.js";
+import { detachedHasComments, type Attached, type Detached, TriviaIndex } from "./trivia.js";
 
 /** How two printed things are separated; the "preserve" ones keep a space the source had around a comment. */
 const enum Gap {
@@ -98,6 +98,18 @@ class Printer {
 
   constructor(private readonly trivia: TriviaIndex, private push: Sink) {}
 
+  /** Set after a `//` comment: whatever text comes next must start a new line. */
+  private afterLineComment = false;
+
+  /** Pushes text that is not whitespace. */
+  private pushText(t: string): void {
+    if (this.afterLineComment) {
+      this.push(NEWLINE);
+      this.afterLineComment = false;
+    }
+    this.push(text(t));
+  }
+
   private with(mods: Partial<Ctx>): () => void {
     const saved = this.ctx;
     this.ctx = { ...saved, ...mods };
@@ -157,7 +169,7 @@ class Printer {
     if (t.length > 0) {
       if (att) this.emitTrivia(gap);
       else this.emitGap(gap);
-      this.push(text(t));
+      this.pushText(t);
     }
     if (att) this.emitTrailing(att.trailing);
   }
@@ -169,7 +181,7 @@ class Printer {
       this.push(!line && this.ctx.trailingBlockOnNewLine ? NEWLINE : SPACE);
       if (this.ctx.lineToBlock && line) {
         const body = t.text.replace(/[ \t]+$/, "").slice(2).replaceAll("*/", "* /");
-        this.push(text("/*" + body + " */"));
+        this.pushText(blockFromLine(t));
       } else this.emitComment(t);
     }
   }
@@ -203,6 +215,8 @@ class Printer {
     else if (gap === Gap.Preserve || gap === Gap.PreserveTight || gap === Gap.Inline) afterGap = Gap.None;
     const firstGap = gap === Gap.Inline ? Gap.Space : gap;
     const preserving = gap === Gap.Preserve || gap === Gap.PreserveTight;
+    // Where the next token follows on the same line, a `//` comment would swallow it: it becomes a block comment.
+    const tight = preserving || gap === Gap.Inline;
     const inherit = (base: Gap, hasSpace: boolean) => (preserving && hasSpace ? Gap.Space : base);
     const commentGap = (context: Gap, prevLine: boolean, run: number) => (run >= 2 ? Gap.Blankline : prevLine ? Gap.Newline : context);
     let seen = false;
@@ -224,12 +238,12 @@ class Printer {
       let fg = inherit(firstGap, hasSpace);
       const ag = inherit(afterGap, hasSpace);
       if (gap === Gap.PreserveTight && !seen) fg = firstGap;
-      this.emitGap(seen ? commentGap(ag, prevLine, newlineRun) : fg);
+      this.emitGap(seen ? (tight ? (gap === Gap.Inline ? Gap.Space : ag) : commentGap(ag, prevLine, newlineRun)) : fg);
       hasSpace = false;
       newlineRun = 0;
-      this.emitComment(tok);
+      this.emitComment(tok, tight);
       seen = true;
-      prevLine = isLineComment(tok);
+      prevLine = !tight && isLineComment(tok);
     }
     this.pending = [];
     if (seen) {
@@ -245,17 +259,21 @@ class Printer {
     this.emitGap(gap);
   }
 
-  private emitComment(tok: Tok): void {
+  private emitComment(tok: Tok, lineToBlock = false): void {
     const t = tok.text.replace(/[ \t]+$/, "");
     if (t.startsWith("/*")) this.emitBlockComment(t);
-    else this.push(text(t));
+    else if (lineToBlock) this.pushText(blockFromLine(tok));
+    else {
+      this.pushText(t);
+      this.afterLineComment = true;
+    }
   }
 
   /** A multi-line block comment, re-indented: ` * ` style lines line up under the opening, others get 3 spaces. */
   private emitBlockComment(t: string): void {
     const lines = t.split("\n");
     if (lines.length <= 1) {
-      this.push(text(t));
+      this.pushText(t);
       return;
     }
     const lastTrimmed = lines[lines.length - 1]!.replace(/^[ \t]+/, "");
@@ -277,7 +295,7 @@ class Printer {
       } else prefix = "";
     }
     if (minIndent < 0) minIndent = 0;
-    this.push(text(lines[0]!.replace(/[ \t]+$/, "")));
+    this.pushText(lines[0]!.replace(/[ \t]+$/, ""));
     const end = standaloneClose ? lines.length - 1 : lines.length;
     let pendingNewlines = 0;
     for (let i = 1; i < end; i++) {
@@ -291,12 +309,14 @@ class Printer {
         if (line === "") continue;
         content = "   " + line;
       }
-      this.push(text("\n".repeat(pendingNewlines)), text(content));
+      this.push(text("\n".repeat(pendingNewlines)));
+      this.pushText(content);
       pendingNewlines = 0;
     }
     if (standaloneClose) {
       pendingNewlines++;
-      this.push(text("\n".repeat(pendingNewlines)), text(prefix === "*" ? " */" : "*/"));
+      this.push(text("\n".repeat(pendingNewlines)));
+      this.pushText(prefix === "*" ? " */" : "*/");
     }
   }
 
@@ -323,7 +343,7 @@ class Printer {
   private emitCloseTok(close: Tok, closeText: string, comments: Tok[], att: Attached | undefined): void {
     if (comments.length > 0) {
       this.emitGap(Gap.Newline);
-      this.push(text(closeText));
+      this.pushText(closeText);
       if (att) this.emitTrailing(att.trailing);
     } else this.printTokenAs(close, Gap.Newline, closeText);
   }
@@ -544,7 +564,7 @@ class Printer {
     const d = this.trivia.scope(open);
     this.printToken(open, Gap.Space);
     const { comments, att } = this.closeComments(close);
-    if (body.decls.length === 0 && detachedIsEmpty(d) && comments.length === 0) {
+    if (body.decls.length === 0 && !detachedHasComments(d) && comments.length === 0) {
       this.printToken(close, Gap.None);
       restoreCtx();
       return;
@@ -725,7 +745,7 @@ class Printer {
         this.pending.push(...att.leading);
         this.emitTrivia(Gap.Newline);
       } else this.emitGap(Gap.Newline);
-      this.push(text(close.text));
+      this.pushText(close.text);
       if (att) {
         restore();
         this.emitTrailing(att.trailing);
@@ -851,7 +871,7 @@ class Printer {
         this.pending.push(...att.leading);
         this.emitTrivia(gap);
       } else this.emitGap(gap);
-      this.push(text(openText));
+      this.pushText(openText);
     } else this.printTokenAs(open, gap, openText);
     this.withIndent(() => {
       if (openTrailing.length > 0) {
@@ -897,11 +917,16 @@ class Printer {
       const att = this.trivia.token(f.colon);
       if (att && endsWithInlineBlockComment(att.leading)) colonGap = Gap.Space;
       this.printToken(f.colon, colonGap);
-    } else this.push(text(":"));
+    } else this.pushText(":");
     const r = this.with({ indentExpr: true, pathInValue: true });
     this.printExpr(f.value, Gap.Space);
     r();
   }
+}
+
+/** A `//` comment as a block comment, for a place where the line goes on after it. */
+function blockFromLine(t: Tok): string {
+  return "/*" + t.text.replace(/[ \t]+$/, "").slice(2).replaceAll("*/", "* /") + " */";
 }
 
 /** A message or list value: one inside a value puts that value on several lines. */
