@@ -238,7 +238,7 @@ class Printer {
       let fg = inherit(firstGap, hasSpace);
       const ag = inherit(afterGap, hasSpace);
       if (gap === Gap.PreserveTight && !seen) fg = firstGap;
-      this.emitGap(seen ? (tight ? (gap === Gap.Inline ? Gap.Space : ag) : commentGap(ag, prevLine, newlineRun)) : fg);
+      this.emitGap(seen ? (tight ? (newlineRun > 0 ? Gap.Space : ag) : commentGap(ag, prevLine, newlineRun)) : fg);
       hasSpace = false;
       newlineRun = 0;
       this.emitComment(tok, tight);
