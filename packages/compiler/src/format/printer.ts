@@ -6,6 +6,8 @@ import { detachedHasComments, type Attached, type Detached, TriviaIndex } from "
 /** How two printed things are separated; the "preserve" ones keep a space the source had around a comment. */
 const enum Gap {
   None,
+  /** Before the file's first statement: nothing, and comments there keep their lines. */
+  FileStart,
   Space,
   Newline,
   Softline,
@@ -149,7 +151,7 @@ class Printer {
     this.declSourceIdx = sorted.map((x) => x.i);
     this.printScopeDecls(trivia, sorted.map((x) => x.d), true);
     this.declSourceIdx = undefined;
-    let end = Gap.None;
+    let end = Gap.FileStart;
     if (tree.decls.length > 0 || hasComment(this.pending)) {
       end = Gap.Newline;
       if (trivia.blankBeforeClose && hasComment(this.pending)) end = Gap.Blankline;
@@ -216,13 +218,14 @@ class Printer {
     const firstGap = gap === Gap.Inline ? Gap.Space : gap;
     const preserving = gap === Gap.Preserve || gap === Gap.PreserveTight;
     // Where the next token follows on the same line, a `//` comment would swallow it: it becomes a block comment.
-    const tight = preserving || gap === Gap.Inline;
+    const tight = gap !== Gap.Newline && gap !== Gap.Blankline && gap !== Gap.Softline && gap !== Gap.FileStart;
     const inherit = (base: Gap, hasSpace: boolean) => (preserving && hasSpace ? Gap.Space : base);
     const commentGap = (context: Gap, prevLine: boolean, run: number) => (run >= 2 ? Gap.Blankline : prevLine ? Gap.Newline : context);
     let seen = false;
     let prevLine = false;
     let newlineRun = 0;
     let hasSpace = false;
+    let anySpace = false;
     let preCommentNewline = false;
     for (const tok of this.pending) {
       if (tok.kind === "space") {
@@ -232,31 +235,40 @@ class Printer {
           if (!seen) preCommentNewline = true;
         }
         if (tok.text.replace(/^\n+/, "") !== "") hasSpace = true;
+        anySpace = true;
         continue;
       }
       if (tok.kind !== "comment") continue;
-      let fg = inherit(firstGap, hasSpace);
-      const ag = inherit(afterGap, hasSpace);
-      if (gap === Gap.PreserveTight && !seen) fg = firstGap;
-      this.emitGap(seen ? (tight ? (newlineRun > 0 ? Gap.Space : ag) : commentGap(ag, prevLine, newlineRun)) : fg);
+      let before: Gap;
+      if (!seen) {
+        before = inherit(firstGap, tight ? anySpace : hasSpace);
+        if (gap === Gap.PreserveTight) before = firstGap;
+      } else if (tight) before = newlineRun > 0 ? Gap.Space : inherit(afterGap, hasSpace);
+      else before = commentGap(inherit(afterGap, hasSpace), prevLine, newlineRun);
+      this.emitGap(before);
       hasSpace = false;
+      anySpace = false;
       newlineRun = 0;
       this.emitComment(tok, tight);
       seen = true;
       prevLine = !tight && isLineComment(tok);
     }
     this.pending = [];
-    if (seen) {
-      if (gap === Gap.Newline && !prevLine && newlineRun === 0 && preCommentNewline && this.ctx.pairLeadingBlock) {
-        this.emitGap(Gap.Space);
-        return;
-      }
-      let fin = commentGap(inherit(afterGap, hasSpace), prevLine, newlineRun);
-      if (gap === Gap.Newline && !prevLine && newlineRun >= 1 && fin === Gap.Space) fin = Gap.Newline;
-      this.emitGap(fin);
+    if (!seen) {
+      this.emitGap(gap);
       return;
     }
-    this.emitGap(gap);
+    if (tight) {
+      this.emitGap(inherit(afterGap, hasSpace));
+      return;
+    }
+    if (gap === Gap.Newline && !prevLine && newlineRun === 0 && preCommentNewline && this.ctx.pairLeadingBlock) {
+      this.emitGap(Gap.Space);
+      return;
+    }
+    let fin = commentGap(inherit(afterGap, hasSpace), prevLine, newlineRun);
+    if (gap === Gap.Newline && !prevLine && newlineRun >= 1 && fin === Gap.Space) fin = Gap.Newline;
+    this.emitGap(fin);
   }
 
   private emitComment(tok: Tok, lineToBlock = false): void {
@@ -421,7 +433,7 @@ class Printer {
   }
 
   private declGap(decls: Decl[], d: Detached, i: number, src: number, file: boolean): Gap {
-    if (i === 0) return file ? Gap.None : Gap.Newline;
+    if (i === 0) return file ? Gap.FileStart : Gap.Newline;
     const blank = d.blankBefore[src] === true;
     if (file) {
       const prev = rank(decls[i - 1]!);
@@ -586,7 +598,7 @@ class Printer {
     const firstKey = entries[0] && pathFirstToken(entries[0].path);
     const firstKeyAtt = firstKey && this.trivia.token(firstKey);
     const forceExpand =
-      this.openTrailing(open).length > 0 || detachedHasComments(slots) || this.scopeHasUninlineableLeadingComments(open) || (firstKeyAtt !== undefined && hasComment(firstKeyAtt.leading));
+      this.openTrailing(open).length > 0 || detachedHasComments(slots) || (firstKeyAtt !== undefined && hasComment(firstKeyAtt.leading));
     const broken = forceExpand || entries.length >= 2;
     if (!broken && entries.length === 1) {
       const restore = this.with({ lineToBlock: true });
@@ -915,7 +927,7 @@ class Printer {
     if (f.colon) {
       let colonGap = Gap.Inline;
       const att = this.trivia.token(f.colon);
-      if (att && endsWithInlineBlockComment(att.leading)) colonGap = Gap.Space;
+      if (att && hasComment(att.leading)) colonGap = Gap.Space;
       this.printToken(f.colon, colonGap);
     } else this.pushText(":");
     const r = this.with({ indentExpr: true, pathInValue: true });
