@@ -132,15 +132,19 @@ class Printer {
     }
   }
 
+  private groupDepth = 0;
+
   private withGroup(fn: () => void): void {
     const outer = this.push;
     const children: Node[] = [];
     outer({ kind: "group", children });
     this.push = (...n) => void children.push(...n);
+    this.groupDepth++;
     try {
       fn();
     } finally {
       this.push = outer;
+      this.groupDepth--;
     }
   }
 
@@ -184,7 +188,15 @@ class Printer {
       if (this.ctx.lineToBlock && line) {
         const body = t.text.replace(/[ \t]+$/, "").slice(2).replaceAll("*/", "* /");
         this.pushText(blockFromLine(t));
-      } else this.emitComment(t);
+      } else {
+        this.emitComment(t);
+        // The line ends here, before any group that the next token may open (inside a group, the newline waits for
+        // the next text, so that it does not break the group).
+        if (line && this.groupDepth === 0) {
+          this.push(NEWLINE);
+          this.afterLineComment = false;
+        }
+      }
     }
   }
 
@@ -598,7 +610,7 @@ class Printer {
     const firstKey = entries[0] && pathFirstToken(entries[0].path);
     const firstKeyAtt = firstKey && this.trivia.token(firstKey);
     const forceExpand =
-      this.openTrailing(open).length > 0 || detachedHasComments(slots) || (firstKeyAtt !== undefined && hasComment(firstKeyAtt.leading));
+      this.openTrailing(open).length > 0 || slots.slots.slice(0, entries.length).some(hasComment) || (firstKeyAtt !== undefined && hasComment(firstKeyAtt.leading));
     const broken = forceExpand || entries.length >= 2;
     if (!broken && entries.length === 1) {
       const restore = this.with({ lineToBlock: true });
@@ -613,7 +625,7 @@ class Printer {
         r();
       }
       this.emitSlot(slots, 1);
-      this.emitTrivia(Gap.None);
+      this.emitTrivia(Gap.Inline);
       this.printToken(close, Gap.None);
       restore();
       return;
