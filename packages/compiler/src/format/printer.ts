@@ -36,6 +36,8 @@ interface Ctx {
   pairLeadingBlock: boolean;
   /** A path is printed as a value (`true`, an enum name), not as a name or key. */
   pathInValue: boolean;
+  /** No space before a trailing comment. */
+  tightTrailing?: boolean;
 }
 
 const enum Rank {
@@ -62,7 +64,8 @@ function rank(d: Decl): Rank {
 }
 
 function canonicalPath(path: Path): string {
-  return path.map((c) => (c.sep?.text ?? "") + (c.ext ? `(${canonicalPath(c.ext)})` : c.name.text)).join("");
+  // buf sorts by the text inside an extension's parentheses as written, spaces included (comments not).
+  return path.map((c) => (c.sep?.text ?? "") + (c.ext ? `(${(c.name.children ?? []).filter((t) => t.kind !== "comment").map((t) => t.text).join("")})` : c.name.text)).join("");
 }
 
 const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -184,7 +187,7 @@ class Printer {
     for (const t of trailing) {
       if (t.kind !== "comment") continue;
       const line = isLineComment(t);
-      this.push(!line && this.ctx.trailingBlockOnNewLine ? NEWLINE : SPACE);
+      if (!this.ctx.tightTrailing || (line && !this.ctx.lineToBlock)) this.push(!line && this.ctx.trailingBlockOnNewLine ? NEWLINE : SPACE);
       if (this.ctx.lineToBlock && line) {
         const body = t.text.replace(/[ \t]+$/, "").slice(2).replaceAll("*/", "* /");
         this.pushText(blockFromLine(t));
@@ -708,7 +711,10 @@ class Printer {
       first = false;
       if (c.ext) {
         const d = this.trivia.scope(c.name);
+        // A comment after "(" goes right after it, as buf writes it.
+        const r = this.with({ tightTrailing: true });
         this.printToken(c.name, g);
+        r();
         this.emitSlot(d, 0);
         this.printPath(c.ext, Gap.PreserveTight);
         this.emitSlot(d, 1);
@@ -790,7 +796,8 @@ class Printer {
     const open = e.open;
     const close = open.close!;
     const slots = this.trivia.scope(open);
-    const comments = detachedHasComments(slots);
+    // A field name in brackets with a comment inside is written on lines of its own.
+    const comments = detachedHasComments(slots) || (e.key === true && this.scopeHasAttachedComments(open));
     if (e.elements.length === 0 && !comments) {
       this.printToken(open, gap);
       const r = this.with(this.closeTrailingMods(outerLineToBlock));

@@ -20,7 +20,7 @@ export type Expr =
   | { kind: "path"; path: Path }
   | { kind: "prefixed"; prefix: Tok; expr: Expr }
   | { kind: "range"; start: Expr; to: Tok; end: Expr }
-  | { kind: "array"; open: Tok; elements: Expr[]; commas: Tok[] }
+  | { kind: "array"; open: Tok; elements: Expr[]; commas: Tok[]; /** An extension or Any field name: `[pkg.ext]`. */ key?: boolean }
   | { kind: "dict"; open: Tok; fields: Field[]; commas: (Tok | undefined)[] };
 
 export interface Field {
@@ -362,7 +362,7 @@ class Parser {
         if (inner.isGroup("[")) {
           const kopen = inner.next();
           const kr = new Reader(kopen.children!, kopen, this);
-          key = { kind: "array", open: kopen, elements: [{ kind: "path", path: this.path(kr) }], commas: [] };
+          key = { kind: "array", open: kopen, elements: [{ kind: "path", path: this.path(kr) }], commas: [], key: true };
           if (!kr.done()) this.fail(kr.peek()!, `unexpected "${kr.peek()!.text}"`);
         } else key = { kind: "path", path: [{ name: inner.expectIdent("a field name") }] };
         const colon = inner.is(":") ? inner.next() : undefined;
