@@ -665,7 +665,7 @@ class Printer {
         }
       });
       this.emitSlot(slots, entries.length);
-      if (comments.length > 0) this.emitCloseComments(comments, slots.blankBeforeClose);
+      if (comments.length > 0 || hasComment(this.pending)) this.emitCloseComments(comments, slots.blankBeforeClose);
     });
     this.emitTrivia(Gap.None);
     this.emitCloseTok(close, close.text, comments, att);
@@ -847,7 +847,7 @@ class Printer {
         r();
       });
       this.emitSlot(slots, e.elements.length);
-      if (cc.comments.length > 0) this.emitCloseComments(cc.comments, slots.blankBeforeClose);
+      if (cc.comments.length > 0 || hasComment(this.pending)) this.emitCloseComments(cc.comments, slots.blankBeforeClose);
     });
     const r = this.with(this.closeTrailingMods(outerLineToBlock));
     this.emitCloseTok(close, close.text, cc.comments, cc.att);
@@ -922,7 +922,7 @@ class Printer {
         rf();
       });
       this.emitSlot(d, e.fields.length);
-      if (cc.comments.length > 0) this.emitCloseComments(cc.comments, d.blankBeforeClose);
+      if (cc.comments.length > 0 || hasComment(this.pending)) this.emitCloseComments(cc.comments, d.blankBeforeClose);
     });
     const r = this.with(this.closeTrailingMods(outerLineToBlock));
     this.emitCloseTok(close, closeText, cc.comments, cc.att);
