@@ -462,8 +462,15 @@ class Printer {
 
   private printDecl(decl: Decl, gap: Gap): void {
     switch (decl.kind) {
-      case "empty":
+      case "empty": {
+        // Not printed; a comment on it stays, on a line of its own.
+        const att = this.trivia.token(decl.semi);
+        if (att && (hasComment(att.leading) || hasComment(att.trailing))) {
+          this.pending.push(...att.leading, ...att.trailing);
+          this.emitTrivia(Gap.Newline);
+        }
         return;
+      }
       case "syntax":
         this.printToken(decl.keyword, gap);
         this.printToken(decl.eq, Gap.Space);
