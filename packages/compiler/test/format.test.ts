@@ -90,6 +90,54 @@ test("format equals buf format, byte for byte, on every file of the real-world c
   if (notIdempotentInBuf.length) t.diagnostic(`not idempotent in buf either (ours equals buf's second pass): ${notIdempotentInBuf.join(", ")}`);
 });
 
+/**
+ * Corpus files with comments, blank lines and odd whitespace inserted at random (but reproducible) token boundaries:
+ * comments in every position a real file could put them, each compared with buf.
+ */
+function withInsertedTrivia(source: string, seed: number): string {
+  let state = seed;
+  const random = (n: number) => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return state % n;
+  };
+  const inserts = [" // c\n", "\n// d\n", " /* b */ ", "/* b */", "\n\n// e\n\n", "\n/* f\n * g\n */\n", "\n", "\n\n", " ", "\t", "\r\n", "/**/", "// x\n\n", "/* multi\n   line */", "\n  /*\n   * doc\n   */\n"];
+  // Boundaries next to punctuation, outside strings and comments.
+  const positions: number[] = [];
+  for (let i = 0, quote = "", line = false, block = false; i < source.length; i++) {
+    const c = source[i]!;
+    if (line) line = c !== "\n";
+    else if (block) {
+      if (c === "*" && source[i + 1] === "/") (block = false), i++;
+    } else if (quote) {
+      if (c === "\\") i++;
+      else if (c === quote) quote = "";
+    } else if (c === "/" && source[i + 1] === "/") line = true;
+    else if (c === "/" && source[i + 1] === "*") block = true;
+    else if (c === '"' || c === "'") (quote = c), positions.push(i);
+    else if ("{}[]()<>;,=:".includes(c)) positions.push(i, i + 1);
+  }
+  const at = Array.from({ length: 1 + random(3) }, () => positions[random(positions.length)]!).sort((a, b) => b - a);
+  let out = source;
+  for (const p of at) out = out.slice(0, p) + inserts[random(inserts.length)] + out.slice(p);
+  return out;
+}
+
+test("format equals buf format on corpus files with comments and blank lines inserted at random token boundaries", { skip: noCorpus, timeout: 120_000 }, () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-format-test-"));
+  try {
+    let seed = 20;
+    for (const file of protoFiles(corpus)) {
+      const source = readFileSync(join(corpus, file), "utf8");
+      for (let k = 0; k < 2; k++) writeFileSync(join(dir, `${file.replaceAll("/", "_").replace(/\.proto$/, "")}_${k}.proto`), withInsertedTrivia(source, seed++));
+    }
+    const { total, mismatches } = differential(dir);
+    assert.ok(total > 200);
+    assert.deepEqual(mismatches, []);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
 test("format equals buf format on the hand-written edge cases, and is idempotent", { skip: noBuf, timeout: 60_000 }, () => {
   const { total, mismatches, notIdempotentInBuf } = differential(cases);
   assert.ok(total >= 10, relative(process.cwd(), cases));

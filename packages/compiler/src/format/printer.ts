@@ -570,9 +570,16 @@ class Printer {
   }
 
   private printTypeList(open: Tok, types: Type[], commas: Tok[], openGap: Gap): void {
+    // Comments before "(" come before the group, so that a multi-line one does not break the list.
+    const att = this.trivia.token(open);
+    if (att) {
+      this.pending.push(...att.leading);
+      this.emitTrivia(openGap);
+    } else this.emitGap(openGap);
     this.withGroup(() => {
       const d = this.trivia.scope(open);
-      this.printToken(open, openGap);
+      this.pushText(open.text);
+      if (att) this.emitTrailing(att.trailing);
       this.withIndent(() => {
         this.push(SOFTBREAK);
         let gap = Gap.Preserve;
