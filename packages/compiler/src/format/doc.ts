@@ -10,13 +10,13 @@ export const enum Cond {
 }
 
 export type Node =
-  | { kind: "text"; text: string; cond: Cond }
+  | { kind: "text"; text: string; cond: Cond; /** Only spaces, only newlines, or anything else. */ ws: "space" | "break" | "" }
   | { kind: "group"; children: Node[]; broken?: boolean }
   | { kind: "indent"; by: string; children: Node[] };
 
 export type Sink = (...nodes: Node[]) => void;
 
-export const text = (t: string, cond = Cond.Always): Node => ({ kind: "text", text: t, cond });
+export const text = (t: string, cond = Cond.Always): Node => ({ kind: "text", text: t, cond, ws: /^ +$/.test(t) ? "space" : /^\n+$/.test(t) ? "break" : "" });
 
 const visibleWhenFlat = (n: Node) => n.kind !== "text" || n.cond !== Cond.Broken;
 
@@ -54,8 +54,8 @@ export function render(nodes: Node[]): string {
     for (const n of list) {
       if (n.kind === "text") {
         if (n.cond !== Cond.Always && n.cond !== cond) continue;
-        if (/^ +$/.test(n.text)) spaces = Math.max(spaces, n.text.length);
-        else if (/^\n+$/.test(n.text)) newlines = Math.max(newlines, n.text.length);
+        if (n.ws === "space") spaces = Math.max(spaces, n.text.length);
+        else if (n.ws === "break") newlines = Math.max(newlines, n.text.length);
         else if (n.text !== "") write(n.text);
       } else if (n.kind === "group") print(n.broken ? Cond.Broken : Cond.Flat, n.children);
       else {

@@ -244,12 +244,11 @@ class Printer {
     let preCommentNewline = false;
     for (const tok of this.pending) {
       if (tok.kind === "space") {
-        const n = tok.text.split("\n").length - 1;
-        if (n > 0) {
-          newlineRun += n;
+        // The lexer cuts whitespace at each newline: a space token is a lone "\n" or has none.
+        if (tok.text === "\n") {
+          newlineRun++;
           if (!seen) preCommentNewline = true;
-        }
-        if (tok.text.replace(/^\n+/, "") !== "") hasSpace = true;
+        } else hasSpace = true;
         anySpace = true;
         continue;
       }
