@@ -13,6 +13,8 @@ export type FormatResult = { ok: true; text: string } | { ok: false; diagnostics
  */
 export function format(text: string, fileName: string): FormatResult {
   const diagnostics: Diagnostic[] = [];
+  // A byte order mark is dropped, as buf drops it.
+  if (text.startsWith("\uFEFF")) text = text.slice(1);
   const tokens = tokenize(text, fileName, diagnostics);
   const tree = diagnostics.length === 0 ? parseSyntaxTree(tokens, text, fileName, diagnostics) : undefined;
   if (!tree) return { ok: false, diagnostics };
