@@ -246,6 +246,7 @@ class Parser {
 
   /** After `message`/`enum`/...: a name and then a body. */
   private isDefinition(r: Reader, n: number): boolean {
+    if (r.is(".", n)) n++;
     if (!r.isIdent(n)) return false;
     n++;
     while (r.is(".", n) && r.isIdent(n + 1)) n += 2;
@@ -366,7 +367,7 @@ class Parser {
           if (!kr.done()) this.fail(kr.peek()!, `unexpected "${kr.peek()!.text}"`);
         } else key = { kind: "path", path: [{ name: inner.expectIdent("a field name") }] };
         const colon = inner.is(":") ? inner.next() : undefined;
-        if (!colon && !inner.isGroup("{") && !inner.isGroup("<")) this.fail(inner.peek() ?? open.close!, `expected ":"`);
+        if (!colon && !inner.isGroup("{") && !inner.isGroup("<") && !inner.isGroup("[")) this.fail(inner.peek() ?? open.close!, `expected ":"`);
         const value = this.expr(inner);
         fields.push({ key, ...(colon && { colon }), value });
         commas.push(inner.is(",") || inner.is(";") ? inner.next() : undefined);
