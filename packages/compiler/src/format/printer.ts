@@ -415,23 +415,6 @@ class Printer {
     return false;
   }
 
-  private scopeHasUninlineableLeadingComments(open: Tok): boolean {
-    for (const t of open.children ?? []) {
-      if (t.kind === "space" || t.kind === "comment") continue;
-      const att = this.trivia.token(t);
-      if (!att) continue;
-      let sawNewline = false;
-      for (const l of att.leading) {
-        if (l.kind === "space") {
-          if (l.text.includes("\n")) sawNewline = true;
-          continue;
-        }
-        if (l.kind === "comment" && (isLineComment(l) || sawNewline)) return true;
-      }
-    }
-    return false;
-  }
-
   // ---- statements
 
   private printScopeDecls(d: Detached, decls: Decl[], file: boolean): void {
@@ -975,15 +958,6 @@ function blockFromLine(t: Tok): string {
 
 /** A message or list value: one inside a value puts that value on several lines. */
 const isComposite = (e: Expr) => e.kind === "array" || e.kind === "dict";
-
-function endsWithInlineBlockComment(ts: Tok[]): boolean {
-  let inBlock = false;
-  for (const t of ts) {
-    if (t.kind === "comment") inBlock = !isLineComment(t);
-    else if (t.kind === "space" && t.text.includes("\n")) inBlock = false;
-  }
-  return inBlock;
-}
 
 function firstToken(e: Expr): Tok | undefined {
   switch (e.kind) {

@@ -125,7 +125,7 @@ class Parser {
   }
 
   fail(at: Tok, message: string): never {
-    let ls = this.text.lastIndexOf("\n", at.start - 1) + 1;
+    const ls = this.text.lastIndexOf("\n", at.start - 1) + 1;
     this.diagnostics.push({ file: this.file, line: at.line, column: Buffer.byteLength(this.text.slice(ls, at.start)), message });
     throw new SyntaxError(message);
   }

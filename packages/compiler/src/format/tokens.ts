@@ -11,7 +11,7 @@ export type TokKind = "space" | "comment" | "ident" | "number" | "string" | "pun
 export interface Tok {
   kind: TokKind;
   text: string;
-  /** Byte-free offsets into the source text (UTF-16 units). */
+  /** Offsets into the source text, in UTF-16 units. */
   start: number;
   end: number;
   /** 0-based line of the token's start. */
@@ -37,18 +37,12 @@ function lex(text: string, file: string, diagnostics: Diagnostic[]): Tok[] {
   const out: Tok[] = [];
   let pos = 0;
   let line = 0;
-  let lineStart = 0;
   const push = (kind: TokKind, end: number) => {
     out.push({ kind, text: text.slice(pos, end), start: pos, end, line });
-    for (let i = pos; i < end; i++) if (text.charCodeAt(i) === 10) { line++; lineStart = i + 1; }
+    for (let i = pos; i < end; i++) if (text.charCodeAt(i) === 10) line++;
     pos = end;
   };
-  const error = (message: string, at = pos) => {
-    let l = 0, ls = 0;
-    for (let i = 0; i < at; i++) if (text.charCodeAt(i) === 10) { l++; ls = i + 1; }
-    diagnostics.push({ file, line: l, column: Buffer.byteLength(text.slice(ls, at)), message });
-  };
-  void lineStart;
+  const error = (message: string, at = pos) => diagnostics.push({ file, ...position(text, at), message });
   while (pos < text.length) {
     const c = text[pos]!;
     if (c === "\n") {
@@ -132,11 +126,24 @@ function lex(text: string, file: string, diagnostics: Diagnostic[]): Tok[] {
 }
 
 /** Fuses bracket pairs and adjacent string literals into trees; returns the top level. */
-function fuse(flat: Tok[], file: string, diagnostics: Diagnostic[]): Tok[] {
+/** The 0-based line and the column (in UTF-8 bytes, as the compiler counts them) of an offset. */
+export function position(text: string, at: number): { line: number; column: number } {
+  let line = 0;
+  let lineStart = 0;
+  for (let i = 0; i < at; i++) {
+    if (text.charCodeAt(i) === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: Buffer.byteLength(text.slice(lineStart, at)) };
+}
+
+function fuse(text: string, flat: Tok[], file: string, diagnostics: Diagnostic[]): Tok[] {
   const root: Tok[] = [];
   const stack: { open: Tok; items: Tok[] }[] = [];
   const top = () => (stack.length ? stack[stack.length - 1]!.items : root);
-  const err = (t: Tok, message: string) => diagnostics.push({ file, line: t.line, column: 0, message });
+  const err = (t: Tok, message: string) => diagnostics.push({ file, ...position(text, t.start), message });
   for (const t of flat) {
     if (t.kind === "punct" && OPEN[t.text]) {
       top().push(t);
@@ -197,5 +204,5 @@ function fuseStrings(items: Tok[]): Tok[] {
 }
 
 export function tokenize(text: string, file: string, diagnostics: Diagnostic[]): Tok[] {
-  return fuse(lex(text, file, diagnostics), file, diagnostics);
+  return fuse(text, lex(text, file, diagnostics), file, diagnostics);
 }

@@ -17,7 +17,6 @@ export interface Detached {
   blankBeforeClose: boolean;
 }
 
-export const detachedIsEmpty = (d: Detached) => d.slots.length === 0 || (d.slots.length === 1 && d.slots[0]!.length === 0);
 export const detachedHasComments = (d: Detached) => d.slots.some(hasComment);
 export const EMPTY_DETACHED: Detached = { slots: [], blankBefore: [], blankBeforeClose: false };
 
