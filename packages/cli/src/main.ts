@@ -36,6 +36,10 @@ const COMMANDS: Record<string, Command> = {
     summary: ".proto files -> FileDescriptorSet (protoc-compatible)",
     load: async () => import("./compile-command.js").then((m) => ({ run: m.runCompile, usage: m.COMPILE_USAGE })),
   },
+  format: {
+    summary: ".proto files in canonical layout (buf format's)",
+    load: async () => import("./format-command.js").then((m) => ({ run: m.runFormat, usage: m.FORMAT_USAGE })),
+  },
   lint: {
     summary: "check .proto files with buf's lint rules (buf.yaml v1/v2)",
     load: async () => import("./lint-command.js").then((m) => ({ run: m.runLint, usage: m.LINT_USAGE })),

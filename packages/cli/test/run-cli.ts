@@ -9,10 +9,10 @@ export interface CliResult {
 
 const cli = fileURLToPath(new URL("../../bin/tsgrpc.js", import.meta.url));
 
-/** Runs `tsgrpc ARGS` as a subprocess with `stdin`; `onSpawn` gets its pid (to signal it). */
-export function runCli(args: string[], stdin = "", onSpawn?: (pid: number) => void): Promise<CliResult> {
+/** Runs `tsgrpc ARGS` as a subprocess with `stdin` (in `cwd` when given); `onSpawn` gets its pid (to signal it). */
+export function runCli(args: string[], stdin = "", onSpawn?: (pid: number) => void, cwd?: string): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [cli, ...args]);
+    const child = spawn(process.execPath, [cli, ...args], cwd === undefined ? {} : { cwd });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));

@@ -9,11 +9,12 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as fc from "fast-check";
 import { getDescriptorRegistry } from "@tsgrpc/protobuf/codegen-support";
-import { Compiler, CompileError } from "../../src/index.js";
+import { Compiler, CompileError, format } from "../../src/index.js";
 import type { Diagnostic } from "../../src/diagnostics.js";
 import { newFile, Parser } from "../../src/parser.js";
 import { parseTextFormat } from "../../src/text-format.js";
 import { Tokenizer, TokenType } from "../../src/tokenizer.js";
+import { tokenize } from "../../src/format/tokens.js";
 import type { FuzzProperty } from "@tsgrpc/testing";
 
 const protosDir = fileURLToPath(new URL("../../../test/protos/", import.meta.url));
@@ -85,6 +86,35 @@ function compile(text: string): void {
   }
 }
 
+/** The names, numbers and strings of a text, sorted (the formatter reorders imports and options): what it must keep. */
+function words(text: string): string[] {
+  const out: string[] = [];
+  const walk = (toks: ReturnType<typeof tokenize>) => {
+    for (const t of toks) {
+      if (t.kind === "ident" || t.kind === "number" || t.kind === "string") out.push(t.text);
+      if (t.children) walk(t.children);
+      if (t.close && t.close.kind === "string") out.push(t.close.text);
+    }
+  };
+  walk(tokenize(text.replace(/^\uFEFF/, ""), "f.proto", []));
+  return out.sort();
+}
+
+/**
+ * format: diagnostics or text, never an exception; its output parses again and keeps every name, number and string
+ * of the input (punctuation it may drop or add: separators in message values, a ':' before a message value).
+ */
+function checkFormat(text: string): void {
+  const once = format(text, "fuzz.proto");
+  if (!once.ok) {
+    assert.ok(once.diagnostics.length > 0, "a file that does not format says why");
+    return;
+  }
+  const again = format(once.text, "fuzz.proto");
+  assert.ok(again.ok, `the output parses: ${again.ok ? "" : JSON.stringify(again.diagnostics)}\n${once.text}`);
+  assert.deepEqual(words(once.text), words(text), "formatting keeps every name, number and string");
+}
+
 const registry = getDescriptorRegistry();
 const TEXT_TYPES = ["google.protobuf.FileOptions", "google.protobuf.DescriptorProto", "google.protobuf.FieldDescriptorProto", "google.protobuf.MessageOptions"].map((n) => registry.getMessage(n)!);
 const TEXT_SAMPLES = [
@@ -128,6 +158,13 @@ export const properties: FuzzProperty[] = [
       const ok = new Parser("fuzz.proto", text, diagnostics).parse(newFile("fuzz.proto"));
       if (!ok) assert.ok(diagnostics.some((d) => !d.warning), "a failed parse says why");
     },
+  },
+  {
+    name: "proto-format",
+    group: "proto-compiler",
+    runs: 400,
+    arbitrary: protoText,
+    check: checkFormat,
   },
   {
     name: "proto-compile",
