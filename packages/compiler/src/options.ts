@@ -82,7 +82,8 @@ export function interpretOptions(ctx: LinkContext, builtin: Registry, pool: Regi
           repeatedCounts.set(key, n + 1);
           dest.path.push(n);
         }
-        interpreted.set(option.path.join(","), dest.path);
+        // Options copied from a map field to its entry's fields have no location of their own.
+        if (option.path.length > 0) interpreted.set(option.path.join(","), dest.path);
       } catch (e) {
         if (!(e instanceof OptionError)) throw e;
         const at = e.atValue ? { line: option.valueLine, column: option.valueColumn } : { line: option.line, column: option.column };
