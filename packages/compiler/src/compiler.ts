@@ -3,6 +3,7 @@ import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";
 import { interpretOptions } from "./options.js";
+import { validateFeatures } from "./features.js";
 import { newFile, Parser } from "./parser.js";
 import { SourceTree } from "./source-tree.js";
 import { SymbolTable } from "./symbol-table.js";
@@ -122,6 +123,7 @@ export class Compiler {
       const builtin = name === DESCRIPTOR_PROTO ? Registry.from([file]) : this.builtin();
       const pool = Registry.from([...this.withImports(file.dependency.map((d) => this.files.get(d)!)), file]);
       interpretOptions(ctx, builtin, pool);
+      if (this.diagnostics.length === before) validateFeatures(ctx, builtin);
     }
     this.table.onResolve = undefined;
     if (this.diagnostics.slice(before).some((d) => !d.warning)) {

@@ -5,6 +5,7 @@ import type { Diagnostic } from "./diagnostics.js";
 import { formatDouble, formatFloat } from "./format-number.js";
 import { parseFloatToken } from "./parser.js";
 import { SymbolTable, type SymbolEntry } from "./symbol-table.js";
+import { enumIsClosed } from "./features.js";
 import { PendingOptions, type HasPendingOptions } from "./parsed-options.js";
 
 const MAX_FIELD_NUMBER = 536870911;
@@ -156,7 +157,9 @@ export function linkFile(ctx: LinkContext): void {
       if (isExtension && !(f.extendee ?? "").startsWith(".google.protobuf.") ) error(ctx, [...path, 2], "Extensions in proto3 are only allowed for defining options.");
       if (f.type === FieldType.ENUM && f.typeName) {
         const e = ctx.table.get(f.typeName.slice(1));
-        if (e && e.file.syntax !== "proto3") error(ctx, [...path, 6], `Enum type "${f.typeName.slice(1)}" is not a proto3 enum, but is used in "${scope}" which is a proto3 message type.`);
+        if (e && e.file.syntax !== "proto3" && (e.file.syntax !== "editions" || enumIsClosed(e.file, e.proto as EnumDescriptorProto))) {
+          error(ctx, [...path, 6], `Enum type "${f.typeName.slice(1)}" is not a proto3 enum, but is used in "${scope}" which is a proto3 message type.`);
+        }
       }
     }
   };
@@ -195,7 +198,7 @@ export function linkFile(ctx: LinkContext): void {
       }
     });
   });
-  if (file.syntax !== "proto3") delete file.syntax;
+  if (file.syntax !== "proto3" && file.syntax !== "editions") delete file.syntax;
 }
 
 /**

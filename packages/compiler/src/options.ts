@@ -82,7 +82,8 @@ export function interpretOptions(ctx: LinkContext, builtin: Registry, pool: Regi
           repeatedCounts.set(key, n + 1);
           dest.path.push(n);
         }
-        interpreted.set(option.path.join(","), dest.path);
+        // Options copied from a map field to its entry's fields have no location of their own.
+        if (option.path.length > 0) interpreted.set(option.path.join(","), dest.path);
       } catch (e) {
         if (!(e instanceof OptionError)) throw e;
         const at = e.atValue ? { line: option.valueLine, column: option.valueColumn } : { line: option.line, column: option.column };
@@ -142,11 +143,18 @@ function interpretOne(ctx: LinkContext, pool: Registry, type: MessageInfo, el: E
     setKeys.add(key);
   }
   const value = optionValue(ctx, pool, leaf, option, leafName);
-  if (chain.length === 1 && leaf.extendee === undefined) {
-    if (leaf.repeated) ((options[leaf.localName] ??= []) as unknown[]).push(value);
-    else options[leaf.localName] = value;
+  // Fields of descriptor.proto itself (`features.field_presence`) are set as properties, so that what reads the
+  // descriptor (feature resolution, the runtime) sees them; from the first extension on, the rest is encoded.
+  let target: OptionsMessage = options;
+  let i = 0;
+  for (; i < chain.length - 1 && chain[i]!.extendee === undefined; i++) {
+    target = (target[chain[i]!.localName] ??= {}) as OptionsMessage;
+  }
+  if (i === chain.length - 1 && leaf.extendee === undefined) {
+    if (leaf.repeated) ((target[leaf.localName] ??= []) as unknown[]).push(value);
+    else target[leaf.localName] = value;
   } else {
-    addUnknown(options, encodeChain(chain, value));
+    addUnknown(target, encodeChain(chain.slice(i), value));
   }
   return { path, repeated: leaf.repeated };
 }

@@ -2,7 +2,7 @@ import { FieldLabel } from "@tsgrpc/protobuf";
 import type { DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto } from "@tsgrpc/protobuf";
 import { pendingOptions } from "./parsed-options.js";
 import { TokenType } from "./tokenizer.js";
-import { F, MAX_RANGE_SENTINEL } from "./parser/constants.js";
+import { EDITION_BY_NAME, F, MAX_RANGE_SENTINEL } from "./parser/constants.js";
 import { generateSyntheticOneofs, isMessageSetWireFormat, newEnum, newMessage } from "./parser/descriptor-builders.js";
 import { RangeParser } from "./parser/range-parser.js";
 import { Loc } from "./parser/source-location.js";
@@ -23,16 +23,13 @@ export class Parser extends RangeParser {
       this.upcomingDocComments = leading;
     }
     const root = new Loc(this, undefined, []);
-    if (this.lookingAt("syntax")) {
+    if (this.lookingAt("syntax") || this.lookingAt("edition")) {
       if (!this.parseSyntaxIdentifier(root)) {
         root.end();
         return false;
       }
       file.syntax = this.syntax;
-    } else if (this.lookingAt("edition")) {
-      this.error('Editions ("edition = ...") are not supported yet: use syntax = "proto2" or "proto3".');
-      root.end();
-      return false;
+      if (this.syntax === "editions") file.edition = this.edition;
     } else {
       this.syntax = "proto2";
     }
@@ -55,12 +52,24 @@ export class Parser extends RangeParser {
   protected parseSyntaxIdentifier(parent: Loc): boolean {
     const loc = new Loc(this, parent, [F.file.syntax]);
     try {
-      if (!this.consume("syntax", "File must begin with a syntax statement, e.g. 'syntax = \"proto2\";'.")) return false;
+      const isEdition = this.tryConsume("edition");
+      if (!isEdition && !this.consume("syntax", "File must begin with a syntax statement, e.g. 'syntax = \"proto2\";'.")) return false;
       if (!this.consume("=")) return false;
       const token = this.input.current;
       const syntax = this.consumeString("Expected syntax identifier.");
       if (syntax === undefined) return false;
       if (!this.consumeEndOfDeclaration(";", loc)) return false;
+      if (isEdition) {
+        // As protoc: the edition's name is an Edition enum value without its prefix; the legacy ones are not editions.
+        const edition = EDITION_BY_NAME[syntax];
+        if (edition === undefined) {
+          this.error(`Unknown edition "${syntax}".`, token.line, token.column);
+          return false;
+        }
+        this.syntax = "editions";
+        this.edition = edition;
+        return true;
+      }
       this.syntax = syntax;
       if (syntax !== "proto2" && syntax !== "proto3") {
         this.error(`Unrecognized syntax identifier "${syntax}".  This parser only recognizes "proto2" and "proto3".`, token.line, token.column);

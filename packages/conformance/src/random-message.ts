@@ -37,7 +37,7 @@ export function randomMessage(info: MessageInfo, random: () => number, options: 
     if (f.oneof && chosen.get(f.oneof) !== f) continue;
     const isMessage = f.type === FieldType.MESSAGE || f.type === FieldType.GROUP;
     if (isMessage && depth >= maxDepth) continue;
-    if (!f.oneof && random() < 0.35) continue;
+    if (!f.oneof && !f.required && random() < 0.35) continue; // required fields always set: a message without them does not encode
     if (f.map) {
       const map: Message = {};
       for (let i = int(4); i > 0; i--) map[String(randomValue(f.map.key, random, options, depth))] = randomValue(f.map.value, random, options, depth + 1);

@@ -24,3 +24,4 @@ export { base64Encode, base64Decode } from "./json/base64.js";
 export { skipField, writeUnknown } from "./binary/generated-support.js";
 export { defineFile, getDescriptorRegistry, getFileDescriptorType, type FileDefinition } from "./generated/define-file.js";
 export { methodKind, type ServiceDefinition } from "./reflect/service-definition.js";
+export { Edition, MINIMUM_EDITION, MAXIMUM_EDITION, FieldPresence, EnumType, RepeatedFieldEncoding, Utf8Validation, MessageEncoding, JsonFormat, editionOf, editionName, featureDefaults, mergeFeatures, fileFeatures, type ResolvedFeatures } from "./reflect/features.js";

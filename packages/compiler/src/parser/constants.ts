@@ -8,9 +8,16 @@ export const SCALAR_TYPES: Record<string, FieldType> = {
   int32: FieldType.INT32, int64: FieldType.INT64, sint32: FieldType.SINT32, sint64: FieldType.SINT64,
 };
 
+/** The names `edition = "..."` accepts: descriptor.proto's Edition values without EDITION_, less the legacy ones
+ * (PROTO2, PROTO3, LEGACY, UNKNOWN) and MAX. Whether the compiler supports the edition is checked after parsing. */
+export const EDITION_BY_NAME: Record<string, number> = {
+  "2023": 1000, "2024": 1001,
+  "1_TEST_ONLY": 1, "2_TEST_ONLY": 2, "99997_TEST_ONLY": 99997, "99998_TEST_ONLY": 99998, "99999_TEST_ONLY": 99999,
+};
+
 // Field numbers in descriptor.proto, used as source code info paths.
 export const F = {
-  file: { package: 2, dependency: 3, messageType: 4, enumType: 5, service: 6, extension: 7, options: 8, publicDependency: 10, weakDependency: 11, syntax: 12 },
+  file: { package: 2, dependency: 3, messageType: 4, enumType: 5, service: 6, extension: 7, options: 8, publicDependency: 10, weakDependency: 11, syntax: 12, edition: 14 },
   message: { name: 1, field: 2, nestedType: 3, enumType: 4, extensionRange: 5, extension: 6, options: 7, oneofDecl: 8, reservedRange: 9, reservedName: 10 },
   field: { name: 1, extendee: 2, number: 3, label: 4, type: 5, typeName: 6, defaultValue: 7, options: 8, jsonName: 10 },
   range: { start: 1, end: 2, options: 3 },

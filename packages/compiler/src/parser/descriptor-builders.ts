@@ -66,6 +66,11 @@ export function generateMapEntry(map: { key: [FieldType | undefined, string]; va
       if (key.type === FieldType.STRING) pendingOptions(key).push({ ...o, path: [] });
       if (value.type === FieldType.STRING) pendingOptions(value).push({ ...o, path: [] });
     }
+    // As protoc: the map field's features are the entry's key's and value's too (an entry inherits nothing else).
+    if (o.name[0]!.part === "features" && !o.name[0]!.isExtension) {
+      pendingOptions(key).push({ ...o, path: [] });
+      pendingOptions(value).push({ ...o, path: [] });
+    }
   }
   messages.push(entry);
 }

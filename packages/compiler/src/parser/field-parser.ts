@@ -16,6 +16,11 @@ export abstract class FieldParser extends OptionParser {
     const labels: Record<string, FieldLabel> = { optional: FieldLabel.OPTIONAL, repeated: FieldLabel.REPEATED, required: FieldLabel.REQUIRED };
     const label = labels[this.input.current.text];
     if (label !== undefined && this.lookingAtType(TokenType.Identifier)) {
+      if (this.syntax === "editions" && label === FieldLabel.OPTIONAL) {
+        this.error('Label "optional" is not supported in editions. By default, all singular fields have presence unless features.field_presence is set.');
+      } else if (this.syntax === "editions" && label === FieldLabel.REQUIRED) {
+        this.error('Label "required" is not supported in editions, use features.field_presence = LEGACY_REQUIRED.');
+      }
       const labelLoc = new Loc(this, fieldLoc, [F.field.label]);
       this.withLoc(labelLoc, () => this.input.next());
       field.label = label;
@@ -61,7 +66,7 @@ export abstract class FieldParser extends OptionParser {
           map = { key, value };
           loc.addPath(F.field.typeName);
         } else {
-          if (field.label === undefined && this.syntax === "proto3") field.label = FieldLabel.OPTIONAL;
+          if (field.label === undefined && (this.syntax === "proto3" || this.syntax === "editions")) field.label = FieldLabel.OPTIONAL;
           if (field.label === undefined) {
             this.error('Expected "required", "optional", or "repeated".');
             field.label = FieldLabel.OPTIONAL;
@@ -135,6 +140,9 @@ export abstract class FieldParser extends OptionParser {
   protected parseType(): [FieldType | undefined, string] | undefined {
     const scalar = SCALAR_TYPES[this.input.current.text];
     if (scalar !== undefined && this.lookingAtType(TokenType.Identifier)) {
+      if (scalar === FieldType.GROUP && this.syntax === "editions") {
+        this.error("Group syntax is no longer supported in editions. To get group behavior you can specify features.message_encoding = DELIMITED on a message field.");
+      }
       this.input.next();
       return [scalar, ""];
     }

@@ -89,6 +89,24 @@ export abstract class RangeParser extends FieldParser {
     if (!this.consume("reserved")) return false;
     const names = isEnum ? F.enum.reservedName : F.message.reservedName;
     const ranges = isEnum ? F.enum.reservedRange : F.message.reservedRange;
+    if (this.syntax === "editions" && this.lookingAtType(TokenType.String)) {
+      this.error("Reserved names must be identifiers in editions, not string literals.");
+      return false;
+    }
+    if (this.syntax === "editions" && this.lookingAtType(TokenType.Identifier)) {
+      // Editions reserve names as identifiers, not string literals.
+      const loc = new Loc(this, containerLoc, [names]);
+      loc.startAt(startToken);
+      return this.withLoc(loc, () => {
+        do {
+          const l = new Loc(this, loc, [container.reservedName.length]);
+          const s = this.withLoc(l, () => this.consumeIdentifier(isEnum ? "Expected enum value." : "Expected field name."));
+          if (s === undefined) return false;
+          container.reservedName.push(s);
+        } while (this.tryConsume(","));
+        return this.consumeEndOfDeclaration(";", loc);
+      });
+    }
     if (this.lookingAtType(TokenType.String)) {
       const loc = new Loc(this, containerLoc, [names]);
       loc.startAt(startToken);

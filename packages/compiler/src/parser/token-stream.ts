@@ -14,6 +14,8 @@ export abstract class TokenStream {
   readonly input: Tokenizer;
   readonly locations: SourceCodeInfo_Location[] = [];
   protected syntax = "";
+  /** The Edition enum value of an `edition = "..."` file (syntax "editions"). */
+  protected edition = 0;
   protected upcomingDocComments = "";
   protected upcomingDetachedComments: string[] = [];
   protected hadErrors = false;

@@ -118,6 +118,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "syntax",
           "number": 12,
           "jsonName": "syntax"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.Edition",
+          "name": "edition",
+          "number": 14,
+          "type": 14,
+          "jsonName": "edition"
         }
       ],
       "extension": [],
@@ -289,11 +297,111 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "number": 999,
           "type": 11,
           "jsonName": "uninterpretedOption"
+        },
+        {
+          "label": 3,
+          "typeName": ".google.protobuf.ExtensionRangeOptions.Declaration",
+          "name": "declaration",
+          "number": 2,
+          "type": 11,
+          "jsonName": "declaration",
+          "options": {
+            "retention": 2
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 50,
+          "type": 11,
+          "jsonName": "features"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.ExtensionRangeOptions.VerificationState",
+          "name": "verification",
+          "number": 3,
+          "defaultValue": "UNVERIFIED",
+          "type": 14,
+          "jsonName": "verification",
+          "options": {
+            "retention": 2
+          }
         }
       ],
       "extension": [],
-      "nestedType": [],
-      "enumType": [],
+      "nestedType": [
+        {
+          "field": [
+            {
+              "label": 1,
+              "type": 5,
+              "name": "number",
+              "number": 1,
+              "jsonName": "number"
+            },
+            {
+              "label": 1,
+              "type": 9,
+              "name": "full_name",
+              "number": 2,
+              "jsonName": "fullName"
+            },
+            {
+              "label": 1,
+              "type": 9,
+              "name": "type",
+              "number": 3,
+              "jsonName": "type"
+            },
+            {
+              "label": 1,
+              "type": 8,
+              "name": "reserved",
+              "number": 5,
+              "jsonName": "reserved"
+            },
+            {
+              "label": 1,
+              "type": 8,
+              "name": "repeated",
+              "number": 6,
+              "jsonName": "repeated"
+            }
+          ],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [
+            {
+              "start": 4,
+              "end": 5
+            }
+          ],
+          "reservedName": [],
+          "name": "Declaration"
+        }
+      ],
+      "enumType": [
+        {
+          "value": [
+            {
+              "name": "DECLARATION",
+              "number": 0
+            },
+            {
+              "name": "UNVERIFIED",
+              "number": 1
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "VerificationState"
+        }
+      ],
       "extensionRange": [
         {
           "start": 1000,
@@ -882,6 +990,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "jsonName": "rubyPackage"
         },
         {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 50,
+          "type": 11,
+          "jsonName": "features"
+        },
+        {
           "label": 3,
           "typeName": ".google.protobuf.UninterpretedOption",
           "name": "uninterpreted_option",
@@ -961,6 +1077,24 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "map_entry",
           "number": 7,
           "jsonName": "mapEntry"
+        },
+        {
+          "label": 1,
+          "type": 8,
+          "name": "deprecated_legacy_json_field_conflicts",
+          "number": 11,
+          "jsonName": "deprecatedLegacyJsonFieldConflicts",
+          "options": {
+            "deprecated": true
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 12,
+          "type": 11,
+          "jsonName": "features"
         },
         {
           "label": 3,
@@ -1066,6 +1200,54 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "jsonName": "weak"
         },
         {
+          "label": 1,
+          "type": 8,
+          "name": "debug_redact",
+          "number": 16,
+          "defaultValue": "false",
+          "jsonName": "debugRedact"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FieldOptions.OptionRetention",
+          "name": "retention",
+          "number": 17,
+          "type": 14,
+          "jsonName": "retention"
+        },
+        {
+          "label": 3,
+          "typeName": ".google.protobuf.FieldOptions.OptionTargetType",
+          "name": "targets",
+          "number": 19,
+          "type": 14,
+          "jsonName": "targets"
+        },
+        {
+          "label": 3,
+          "typeName": ".google.protobuf.FieldOptions.EditionDefault",
+          "name": "edition_defaults",
+          "number": 20,
+          "type": 11,
+          "jsonName": "editionDefaults"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 21,
+          "type": 11,
+          "jsonName": "features"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FieldOptions.FeatureSupport",
+          "name": "feature_support",
+          "number": 22,
+          "type": 11,
+          "jsonName": "featureSupport"
+        },
+        {
           "label": 3,
           "typeName": ".google.protobuf.UninterpretedOption",
           "name": "uninterpreted_option",
@@ -1075,7 +1257,78 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
         }
       ],
       "extension": [],
-      "nestedType": [],
+      "nestedType": [
+        {
+          "field": [
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.Edition",
+              "name": "edition",
+              "number": 3,
+              "type": 14,
+              "jsonName": "edition"
+            },
+            {
+              "label": 1,
+              "type": 9,
+              "name": "value",
+              "number": 2,
+              "jsonName": "value"
+            }
+          ],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "EditionDefault"
+        },
+        {
+          "field": [
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.Edition",
+              "name": "edition_introduced",
+              "number": 1,
+              "type": 14,
+              "jsonName": "editionIntroduced"
+            },
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.Edition",
+              "name": "edition_deprecated",
+              "number": 2,
+              "type": 14,
+              "jsonName": "editionDeprecated"
+            },
+            {
+              "label": 1,
+              "type": 9,
+              "name": "deprecation_warning",
+              "number": 3,
+              "jsonName": "deprecationWarning"
+            },
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.Edition",
+              "name": "edition_removed",
+              "number": 4,
+              "type": 14,
+              "jsonName": "editionRemoved"
+            }
+          ],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "FeatureSupport"
+        }
+      ],
       "enumType": [
         {
           "value": [
@@ -1114,6 +1367,72 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "reservedRange": [],
           "reservedName": [],
           "name": "JSType"
+        },
+        {
+          "value": [
+            {
+              "name": "RETENTION_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "RETENTION_RUNTIME",
+              "number": 1
+            },
+            {
+              "name": "RETENTION_SOURCE",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "OptionRetention"
+        },
+        {
+          "value": [
+            {
+              "name": "TARGET_TYPE_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "TARGET_TYPE_FILE",
+              "number": 1
+            },
+            {
+              "name": "TARGET_TYPE_EXTENSION_RANGE",
+              "number": 2
+            },
+            {
+              "name": "TARGET_TYPE_MESSAGE",
+              "number": 3
+            },
+            {
+              "name": "TARGET_TYPE_FIELD",
+              "number": 4
+            },
+            {
+              "name": "TARGET_TYPE_ONEOF",
+              "number": 5
+            },
+            {
+              "name": "TARGET_TYPE_ENUM",
+              "number": 6
+            },
+            {
+              "name": "TARGET_TYPE_ENUM_ENTRY",
+              "number": 7
+            },
+            {
+              "name": "TARGET_TYPE_SERVICE",
+              "number": 8
+            },
+            {
+              "name": "TARGET_TYPE_METHOD",
+              "number": 9
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "OptionTargetType"
         }
       ],
       "extensionRange": [
@@ -1127,6 +1446,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
         {
           "start": 4,
           "end": 5
+        },
+        {
+          "start": 18,
+          "end": 19
         }
       ],
       "reservedName": [],
@@ -1134,6 +1457,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
     },
     {
       "field": [
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 1,
+          "type": 11,
+          "jsonName": "features"
+        },
         {
           "label": 3,
           "typeName": ".google.protobuf.UninterpretedOption",
@@ -1175,6 +1506,24 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "jsonName": "deprecated"
         },
         {
+          "label": 1,
+          "type": 8,
+          "name": "deprecated_legacy_json_field_conflicts",
+          "number": 6,
+          "jsonName": "deprecatedLegacyJsonFieldConflicts",
+          "options": {
+            "deprecated": true
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 7,
+          "type": 11,
+          "jsonName": "features"
+        },
+        {
           "label": 3,
           "typeName": ".google.protobuf.UninterpretedOption",
           "name": "uninterpreted_option",
@@ -1213,6 +1562,30 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "jsonName": "deprecated"
         },
         {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 2,
+          "type": 11,
+          "jsonName": "features"
+        },
+        {
+          "label": 1,
+          "type": 8,
+          "name": "debug_redact",
+          "number": 3,
+          "defaultValue": "false",
+          "jsonName": "debugRedact"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FieldOptions.FeatureSupport",
+          "name": "feature_support",
+          "number": 4,
+          "type": 11,
+          "jsonName": "featureSupport"
+        },
+        {
           "label": 3,
           "typeName": ".google.protobuf.UninterpretedOption",
           "name": "uninterpreted_option",
@@ -1237,6 +1610,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
     },
     {
       "field": [
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 34,
+          "type": 11,
+          "jsonName": "features"
+        },
         {
           "label": 1,
           "type": 8,
@@ -1286,6 +1667,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "defaultValue": "IDEMPOTENCY_UNKNOWN",
           "type": 14,
           "jsonName": "idempotencyLevel"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet",
+          "name": "features",
+          "number": 35,
+          "type": 11,
+          "jsonName": "features"
         },
         {
           "label": 3,
@@ -1418,6 +1807,539 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "reservedRange": [],
       "reservedName": [],
       "name": "UninterpretedOption"
+    },
+    {
+      "field": [
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.FieldPresence",
+          "name": "field_presence",
+          "number": 1,
+          "type": 14,
+          "jsonName": "fieldPresence",
+          "options": {
+            "retention": 1,
+            "targets": [
+              4,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "EXPLICIT"
+              },
+              {
+                "edition": 999,
+                "value": "IMPLICIT"
+              },
+              {
+                "edition": 1000,
+                "value": "EXPLICIT"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.EnumType",
+          "name": "enum_type",
+          "number": 2,
+          "type": 14,
+          "jsonName": "enumType",
+          "options": {
+            "retention": 1,
+            "targets": [
+              6,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "CLOSED"
+              },
+              {
+                "edition": 999,
+                "value": "OPEN"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.RepeatedFieldEncoding",
+          "name": "repeated_field_encoding",
+          "number": 3,
+          "type": 14,
+          "jsonName": "repeatedFieldEncoding",
+          "options": {
+            "retention": 1,
+            "targets": [
+              4,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "EXPANDED"
+              },
+              {
+                "edition": 999,
+                "value": "PACKED"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.Utf8Validation",
+          "name": "utf8_validation",
+          "number": 4,
+          "type": 14,
+          "jsonName": "utf8Validation",
+          "options": {
+            "retention": 1,
+            "targets": [
+              4,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "NONE"
+              },
+              {
+                "edition": 999,
+                "value": "VERIFY"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.MessageEncoding",
+          "name": "message_encoding",
+          "number": 5,
+          "type": 14,
+          "jsonName": "messageEncoding",
+          "options": {
+            "retention": 1,
+            "targets": [
+              4,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "LENGTH_PREFIXED"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.JsonFormat",
+          "name": "json_format",
+          "number": 6,
+          "type": 14,
+          "jsonName": "jsonFormat",
+          "options": {
+            "retention": 1,
+            "targets": [
+              3,
+              6,
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "LEGACY_BEST_EFFORT"
+              },
+              {
+                "edition": 999,
+                "value": "ALLOW"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.EnforceNamingStyle",
+          "name": "enforce_naming_style",
+          "number": 7,
+          "type": 14,
+          "jsonName": "enforceNamingStyle",
+          "options": {
+            "retention": 2,
+            "targets": [
+              1,
+              2,
+              3,
+              4,
+              5,
+              6,
+              7,
+              8,
+              9
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1001
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "STYLE_LEGACY"
+              },
+              {
+                "edition": 1001,
+                "value": "STYLE2024"
+              }
+            ]
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility",
+          "name": "default_symbol_visibility",
+          "number": 8,
+          "type": 14,
+          "jsonName": "defaultSymbolVisibility",
+          "options": {
+            "retention": 2,
+            "targets": [
+              1
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1001
+            },
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "EXPORT_ALL"
+              },
+              {
+                "edition": 1001,
+                "value": "EXPORT_TOP_LEVEL"
+              }
+            ]
+          }
+        }
+      ],
+      "extension": [],
+      "nestedType": [
+        {
+          "field": [],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [
+            {
+              "value": [
+                {
+                  "name": "DEFAULT_SYMBOL_VISIBILITY_UNKNOWN",
+                  "number": 0
+                },
+                {
+                  "name": "EXPORT_ALL",
+                  "number": 1
+                },
+                {
+                  "name": "EXPORT_TOP_LEVEL",
+                  "number": 2
+                },
+                {
+                  "name": "LOCAL_ALL",
+                  "number": 3
+                },
+                {
+                  "name": "STRICT",
+                  "number": 4
+                }
+              ],
+              "reservedRange": [],
+              "reservedName": [],
+              "name": "DefaultSymbolVisibility"
+            }
+          ],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [
+            {
+              "start": 1,
+              "end": 536870912
+            }
+          ],
+          "reservedName": [],
+          "name": "VisibilityFeature"
+        }
+      ],
+      "enumType": [
+        {
+          "value": [
+            {
+              "name": "FIELD_PRESENCE_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "EXPLICIT",
+              "number": 1
+            },
+            {
+              "name": "IMPLICIT",
+              "number": 2
+            },
+            {
+              "name": "LEGACY_REQUIRED",
+              "number": 3
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "FieldPresence"
+        },
+        {
+          "value": [
+            {
+              "name": "ENUM_TYPE_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "OPEN",
+              "number": 1
+            },
+            {
+              "name": "CLOSED",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "EnumType"
+        },
+        {
+          "value": [
+            {
+              "name": "REPEATED_FIELD_ENCODING_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "PACKED",
+              "number": 1
+            },
+            {
+              "name": "EXPANDED",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "RepeatedFieldEncoding"
+        },
+        {
+          "value": [
+            {
+              "name": "UTF8_VALIDATION_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "VERIFY",
+              "number": 2
+            },
+            {
+              "name": "NONE",
+              "number": 3
+            }
+          ],
+          "reservedRange": [
+            {
+              "start": 1,
+              "end": 1
+            }
+          ],
+          "reservedName": [],
+          "name": "Utf8Validation"
+        },
+        {
+          "value": [
+            {
+              "name": "MESSAGE_ENCODING_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "LENGTH_PREFIXED",
+              "number": 1
+            },
+            {
+              "name": "DELIMITED",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "MessageEncoding"
+        },
+        {
+          "value": [
+            {
+              "name": "JSON_FORMAT_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "ALLOW",
+              "number": 1
+            },
+            {
+              "name": "LEGACY_BEST_EFFORT",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "JsonFormat"
+        },
+        {
+          "value": [
+            {
+              "name": "ENFORCE_NAMING_STYLE_UNKNOWN",
+              "number": 0
+            },
+            {
+              "name": "STYLE2024",
+              "number": 1
+            },
+            {
+              "name": "STYLE_LEGACY",
+              "number": 2
+            }
+          ],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "EnforceNamingStyle"
+        }
+      ],
+      "extensionRange": [
+        {
+          "start": 1000,
+          "end": 9995
+        },
+        {
+          "start": 9995,
+          "end": 10000
+        },
+        {
+          "start": 10000,
+          "end": 10001
+        }
+      ],
+      "oneofDecl": [],
+      "reservedRange": [
+        {
+          "start": 999,
+          "end": 1000
+        }
+      ],
+      "reservedName": [],
+      "name": "FeatureSet"
+    },
+    {
+      "field": [
+        {
+          "label": 3,
+          "typeName": ".google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault",
+          "name": "defaults",
+          "number": 1,
+          "type": 11,
+          "jsonName": "defaults"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.Edition",
+          "name": "minimum_edition",
+          "number": 4,
+          "type": 14,
+          "jsonName": "minimumEdition"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.Edition",
+          "name": "maximum_edition",
+          "number": 5,
+          "type": 14,
+          "jsonName": "maximumEdition"
+        }
+      ],
+      "extension": [],
+      "nestedType": [
+        {
+          "field": [
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.Edition",
+              "name": "edition",
+              "number": 3,
+              "type": 14,
+              "jsonName": "edition"
+            },
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.FeatureSet",
+              "name": "overridable_features",
+              "number": 4,
+              "type": 11,
+              "jsonName": "overridableFeatures"
+            },
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.FeatureSet",
+              "name": "fixed_features",
+              "number": 5,
+              "type": 11,
+              "jsonName": "fixedFeatures"
+            }
+          ],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [
+            {
+              "start": 1,
+              "end": 2
+            },
+            {
+              "start": 2,
+              "end": 3
+            }
+          ],
+          "reservedName": [
+            "features"
+          ],
+          "name": "FeatureSetEditionDefault"
+        }
+      ],
+      "enumType": [],
+      "extensionRange": [],
+      "oneofDecl": [],
+      "reservedRange": [],
+      "reservedName": [],
+      "name": "FeatureSetDefaults"
     },
     {
       "field": [
@@ -1558,7 +2480,63 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "name": "GeneratedCodeInfo"
     }
   ],
-  "enumType": [],
+  "enumType": [
+    {
+      "value": [
+        {
+          "name": "EDITION_UNKNOWN",
+          "number": 0
+        },
+        {
+          "name": "EDITION_LEGACY",
+          "number": 900
+        },
+        {
+          "name": "EDITION_PROTO2",
+          "number": 998
+        },
+        {
+          "name": "EDITION_PROTO3",
+          "number": 999
+        },
+        {
+          "name": "EDITION_2023",
+          "number": 1000
+        },
+        {
+          "name": "EDITION_2024",
+          "number": 1001
+        },
+        {
+          "name": "EDITION_1_TEST_ONLY",
+          "number": 1
+        },
+        {
+          "name": "EDITION_2_TEST_ONLY",
+          "number": 2
+        },
+        {
+          "name": "EDITION_99997_TEST_ONLY",
+          "number": 99997
+        },
+        {
+          "name": "EDITION_99998_TEST_ONLY",
+          "number": 99998
+        },
+        {
+          "name": "EDITION_99999_TEST_ONLY",
+          "number": 99999
+        },
+        {
+          "name": "EDITION_MAX",
+          "number": 2147483647
+        }
+      ],
+      "reservedRange": [],
+      "reservedName": [],
+      "name": "Edition"
+    }
+  ],
   "service": [],
   "extension": [],
   "package": "google.protobuf",

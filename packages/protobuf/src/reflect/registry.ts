@@ -2,6 +2,7 @@ import { FieldLabel, FieldType } from "../descriptor/descriptor-types.js";
 import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from "../descriptor/descriptor-types.js";
 import type { FileDescriptorProto as GeneratedFileDescriptorProto } from "../wkt/gen/google/protobuf/descriptor_pb.js";
 import { jsonNameOf, localNameOf } from "./names.js";
+import { EnumType, FieldPresence, fileFeatures, MessageEncoding, mergeFeatures, RepeatedFieldEncoding, Utf8Validation, type ResolvedFeatures } from "./features.js";
 import { isPackable, parseDefaultValue } from "./scalar.js";
 import type { EnumInfo, FieldInfo, MessageInfo, MethodInfo, OneofInfo, ServiceInfo } from "./type-info.js";
 
@@ -41,9 +42,10 @@ export class Registry {
       if (file.name !== undefined && (this.files.has(file.name) || this.inParents((r) => r.files.get(file.name!)))) continue;
       if (file.name !== undefined) this.files.set(file.name, file);
       const prefix = file.package ? file.package + "." : "";
-      for (const e of file.enumType) this.addEnum(file, prefix, e);
-      for (const m of file.messageType) this.addMessage(file, prefix, m);
-      for (const x of file.extension) this.addExtension(file, prefix.slice(0, -1), x);
+      const features = fileFeatures(file);
+      for (const e of file.enumType) this.addEnum(file, prefix, e, features);
+      for (const m of file.messageType) this.addMessage(file, prefix, m, features);
+      for (const x of file.extension) this.addExtension(file, prefix.slice(0, -1), x, features);
       for (const s of file.service) this.addService(file, prefix, s);
     }
     this.resolvePending();
@@ -92,7 +94,7 @@ export class Registry {
     return [...own, ...this.parents.flatMap((r) => r.extensionsOf(extendee))];
   }
 
-  private addEnum(file: FileDescriptorProto, prefix: string, proto: EnumDescriptorProto): void {
+  private addEnum(file: FileDescriptorProto, prefix: string, proto: EnumDescriptorProto, parentFeatures: ResolvedFeatures): void {
     const byNumber = new Map<number, string>();
     const byName = new Map<string, number>();
     for (const v of proto.value) {
@@ -100,13 +102,19 @@ export class Registry {
       byName.set(v.name!, v.number!);
     }
     const typeName = prefix + proto.name;
-    this.enums.set(typeName, { kind: "enum", typeName, proto, file, closed: file.syntax !== "proto3", byNumber, byName });
+    const closed = mergeFeatures(parentFeatures, proto.options).enumType === EnumType.CLOSED;
+    this.enums.set(typeName, { kind: "enum", typeName, proto, file, closed, byNumber, byName });
   }
 
-  private addMessage(file: FileDescriptorProto, prefix: string, proto: DescriptorProto): void {
+  private addMessage(file: FileDescriptorProto, prefix: string, proto: DescriptorProto, parentFeatures: ResolvedFeatures): void {
     const typeName = prefix + proto.name;
+    const features = mergeFeatures(parentFeatures, proto.options);
+    const mapEntry = proto.options?.["mapEntry"] === true;
     const oneofs: OneofInfo[] = proto.oneofDecl.map((o) => ({ name: o.name!, localName: localNameOf(o.name!), fields: [] }));
-    const fields = proto.field.map((f) => this.fieldInfo(file, f, oneofs, undefined, typeName));
+    const fields = proto.field.map((f) => {
+      const scope = f.oneofIndex !== undefined ? mergeFeatures(features, proto.oneofDecl[f.oneofIndex]?.options) : features;
+      return this.fieldInfo(file, f, oneofs, undefined, typeName, mergeFeatures(scope, f.options), mapEntry);
+    });
     // Synthetic oneofs (proto3 `optional`) are presence markers, not oneofs a user sees.
     for (const f of fields) if (f.proto.proto3Optional) (f as { oneof: OneofInfo | undefined }).oneof = undefined;
     const info: MessageInfo = {
@@ -117,16 +125,16 @@ export class Registry {
       fields,
       fieldsByNumber: new Map(fields.map((f) => [f.no, f])),
       oneofs: oneofs.filter((o) => o.fields.length > 0 && !o.fields.every((f) => f.proto.proto3Optional)),
-      mapEntry: proto.options?.["mapEntry"] === true,
+      mapEntry,
     };
     this.messages.set(typeName, info);
-    for (const e of proto.enumType) this.addEnum(file, typeName + ".", e);
-    for (const m of proto.nestedType) this.addMessage(file, typeName + ".", m);
-    for (const x of proto.extension) this.addExtension(file, typeName, x);
+    for (const e of proto.enumType) this.addEnum(file, typeName + ".", e, features);
+    for (const m of proto.nestedType) this.addMessage(file, typeName + ".", m, features);
+    for (const x of proto.extension) this.addExtension(file, typeName, x, features);
   }
 
-  private addExtension(file: FileDescriptorProto, scope: string, proto: FieldDescriptorProto): void {
-    const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!), scope);
+  private addExtension(file: FileDescriptorProto, scope: string, proto: FieldDescriptorProto, parentFeatures: ResolvedFeatures): void {
+    const info = this.fieldInfo(file, proto, [], stripDot(proto.extendee!), scope, mergeFeatures(parentFeatures, proto.options), false);
     const fullName = scope ? `${scope}.${proto.name}` : proto.name!;
     info.fullName = fullName;
     this.extensions.set(fullName, info);
@@ -155,10 +163,16 @@ export class Registry {
     });
   }
 
-  private fieldInfo(file: FileDescriptorProto, proto: FieldDescriptorProto, oneofs: OneofInfo[], extendee: string | undefined, scope: string): FieldInfo {
-    const proto3 = file.syntax === "proto3";
-    const type = proto.type!;
+  /**
+   * A field's behaviour comes from its resolved features (proto2 and proto3 being the legacy editions): presence,
+   * packing, UTF-8 checks, legacy required, and delimited (group) encoding of a message field. A map's entry is never
+   * delimited, and neither is a message field of an entry; whether a field's message is a map entry is only known
+   * once types are resolved (resolvePending).
+   */
+  private fieldInfo(file: FileDescriptorProto, proto: FieldDescriptorProto, oneofs: OneofInfo[], extendee: string | undefined, scope: string, features: ResolvedFeatures, inMapEntry: boolean): FieldInfo {
     const repeated = proto.label === FieldLabel.REPEATED;
+    const delimited = proto.type === FieldType.MESSAGE && !inMapEntry && features.messageEncoding === MessageEncoding.DELIMITED;
+    const type = delimited ? FieldType.GROUP : proto.type!;
     const oneof = proto.oneofIndex !== undefined ? oneofs[proto.oneofIndex] : undefined;
     const packedOption = proto.options?.["packed"] as boolean | undefined;
     const isMessage = type === FieldType.MESSAGE || type === FieldType.GROUP;
@@ -169,11 +183,11 @@ export class Registry {
       jsonName: proto.jsonName ?? jsonNameOf(proto.name!),
       type,
       repeated,
-      packed: repeated && isPackable(type) && (packedOption ?? proto3),
-      explicitPresence: !repeated && (isMessage || !proto3 || oneof !== undefined || extendee !== undefined),
-      required: proto.label === FieldLabel.REQUIRED,
+      packed: repeated && isPackable(type) && (packedOption ?? features.repeatedFieldEncoding === RepeatedFieldEncoding.PACKED),
+      explicitPresence: !repeated && (isMessage || oneof !== undefined || extendee !== undefined || features.fieldPresence !== FieldPresence.IMPLICIT),
+      required: proto.label === FieldLabel.REQUIRED || (!repeated && features.fieldPresence === FieldPresence.LEGACY_REQUIRED),
       oneof,
-      utf8Strict: proto3,
+      utf8Strict: features.utf8Validation === Utf8Validation.VERIFY,
       message: undefined,
       enum: undefined,
       map: undefined,
@@ -196,6 +210,8 @@ export class Registry {
       } else {
         const m = this.require(this.resolve(name, scope, (n) => this.getMessage(n)), name);
         f.message = m;
+        // A map field is never delimited, whatever the features say.
+        if (m.mapEntry && f.type === FieldType.GROUP && f.proto.type === FieldType.MESSAGE) (f as { type: FieldType }).type = FieldType.MESSAGE;
         if (m.mapEntry && f.repeated) f.map = { key: m.fields[0]!, value: m.fields[1]! };
       }
     }

@@ -25,7 +25,8 @@ export interface EnumInfo {
   readonly typeName: string;
   readonly proto: EnumDescriptorProto;
   readonly file: FileDescriptorProto;
-  /** proto2 enums are closed: an unknown number read from the wire goes to the unknown fields. */
+  /** Closed (feature enum_type = CLOSED; proto2's enums): an unknown number read from the wire goes to the unknown
+   * fields. */
   readonly closed: boolean;
   readonly byNumber: Map<number, string>;
   readonly byName: Map<string, number>;
@@ -37,17 +38,20 @@ export interface FieldInfo {
   readonly name: string;
   readonly localName: string;
   readonly jsonName: string;
-  /** The value type; for a map field, the map's value type. */
+  /** The value type; for a map field, the map's value type. A message field with message_encoding = DELIMITED is
+   * GROUP here (it is encoded as a group), though its descriptor says MESSAGE. */
   readonly type: FieldType;
   readonly repeated: boolean;
-  /** Repeated scalars written packed. Both forms are accepted when reading. */
+  /** Repeated scalars written packed (the `packed` option, else feature repeated_field_encoding). Both forms are
+   * accepted when reading. */
   readonly packed: boolean;
-  /** Explicit presence: the property is `undefined` when the field is not set (proto2, proto3 `optional`, messages,
-   * oneof members). Without it, a proto3 scalar always has a value and its zero value is not written. */
+  /** Explicit presence: the property is `undefined` when the field is not set (feature field_presence EXPLICIT or
+   * LEGACY_REQUIRED, as in proto2; proto3 `optional`; messages; oneof members; extensions). Without it (IMPLICIT, as
+   * in proto3), a scalar always has a value and its zero value is not written. */
   readonly explicitPresence: boolean;
   readonly required: boolean;
   readonly oneof: OneofInfo | undefined;
-  /** Strings are checked for valid UTF-8 (proto3). */
+  /** Strings are checked for valid UTF-8 (feature utf8_validation = VERIFY, as in proto3). */
   readonly utf8Strict: boolean;
   /** The message type of a message or group field, or a map's value message. Resolved after the registry is built. */
   message: MessageInfo | undefined;

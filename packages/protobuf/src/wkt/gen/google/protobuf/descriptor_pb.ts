@@ -4,7 +4,61 @@ import { DecodeError as $DecodeError, addUnknown as $addUnknown, defineFile as $
 import type { BinaryReader as $BinaryReader, Message as $Message, MessageInit as $MessageInit, MessageType as $MessageType } from "../../../../codegen-support.js";
 
 /** The descriptor of google/protobuf/descriptor.proto, for reflection and the JSON mapping. */
-export const file_google_protobuf_descriptor = $defineFile("CiBnb29nbGUvcHJvdG9idWYvZGVzY3JpcHRvci5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIk0KEUZpbGVEZXNjcmlwdG9yU2V0EjgKBGZpbGUYASADKAsyJC5nb29nbGUucHJvdG9idWYuRmlsZURlc2NyaXB0b3JQcm90b1IEZmlsZSLkBAoTRmlsZURlc2NyaXB0b3JQcm90bxISCgRuYW1lGAEgASgJUgRuYW1lEhgKB3BhY2thZ2UYAiABKAlSB3BhY2thZ2USHgoKZGVwZW5kZW5jeRgDIAMoCVIKZGVwZW5kZW5jeRIrChFwdWJsaWNfZGVwZW5kZW5jeRgKIAMoBVIQcHVibGljRGVwZW5kZW5jeRInCg93ZWFrX2RlcGVuZGVuY3kYCyADKAVSDndlYWtEZXBlbmRlbmN5EkMKDG1lc3NhZ2VfdHlwZRgEIAMoCzIgLmdvb2dsZS5wcm90b2J1Zi5EZXNjcmlwdG9yUHJvdG9SC21lc3NhZ2VUeXBlEkEKCWVudW1fdHlwZRgFIAMoCzIkLmdvb2dsZS5wcm90b2J1Zi5FbnVtRGVzY3JpcHRvclByb3RvUghlbnVtVHlwZRJBCgdzZXJ2aWNlGAYgAygLMicuZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VEZXNjcmlwdG9yUHJvdG9SB3NlcnZpY2USQwoJZXh0ZW5zaW9uGAcgAygLMiUuZ29vZ2xlLnByb3RvYnVmLkZpZWxkRGVzY3JpcHRvclByb3RvUglleHRlbnNpb24SNgoHb3B0aW9ucxgIIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9uc1IHb3B0aW9ucxJJChBzb3VyY2VfY29kZV9pbmZvGAkgASgLMh8uZ29vZ2xlLnByb3RvYnVmLlNvdXJjZUNvZGVJbmZvUg5zb3VyY2VDb2RlSW5mbxIWCgZzeW50YXgYDCABKAlSBnN5bnRheCK5BgoPRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSOwoFZmllbGQYAiADKAsyJS5nb29nbGUucHJvdG9idWYuRmllbGREZXNjcmlwdG9yUHJvdG9SBWZpZWxkEkMKCWV4dGVuc2lvbhgGIAMoCzIlLmdvb2dsZS5wcm90b2J1Zi5GaWVsZERlc2NyaXB0b3JQcm90b1IJZXh0ZW5zaW9uEkEKC25lc3RlZF90eXBlGAMgAygLMiAuZ29vZ2xlLnByb3RvYnVmLkRlc2NyaXB0b3JQcm90b1IKbmVzdGVkVHlwZRJBCgllbnVtX3R5cGUYBCADKAsyJC5nb29nbGUucHJvdG9idWYuRW51bURlc2NyaXB0b3JQcm90b1IIZW51bVR5cGUSWAoPZXh0ZW5zaW9uX3JhbmdlGAUgAygLMi8uZ29vZ2xlLnByb3RvYnVmLkRlc2NyaXB0b3JQcm90by5FeHRlbnNpb25SYW5nZVIOZXh0ZW5zaW9uUmFuZ2USRAoKb25lb2ZfZGVjbBgIIAMoCzIlLmdvb2dsZS5wcm90b2J1Zi5PbmVvZkRlc2NyaXB0b3JQcm90b1IJb25lb2ZEZWNsEjkKB29wdGlvbnMYByABKAsyHy5nb29nbGUucHJvdG9idWYuTWVzc2FnZU9wdGlvbnNSB29wdGlvbnMSVQoOcmVzZXJ2ZWRfcmFuZ2UYCSADKAsyLi5nb29nbGUucHJvdG9idWYuRGVzY3JpcHRvclByb3RvLlJlc2VydmVkUmFuZ2VSDXJlc2VydmVkUmFuZ2USIwoNcmVzZXJ2ZWRfbmFtZRgKIAMoCVIMcmVzZXJ2ZWROYW1lGnoKDkV4dGVuc2lvblJhbmdlEhQKBXN0YXJ0GAEgASgFUgVzdGFydBIQCgNlbmQYAiABKAVSA2VuZBJACgdvcHRpb25zGAMgASgLMiYuZ29vZ2xlLnByb3RvYnVmLkV4dGVuc2lvblJhbmdlT3B0aW9uc1IHb3B0aW9ucxo3Cg1SZXNlcnZlZFJhbmdlEhQKBXN0YXJ0GAEgASgFUgVzdGFydBIQCgNlbmQYAiABKAVSA2VuZCJ8ChVFeHRlbnNpb25SYW5nZU9wdGlvbnMSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24qCQjoBxCAgICAAiLBBgoURmllbGREZXNjcmlwdG9yUHJvdG8SEgoEbmFtZRgBIAEoCVIEbmFtZRIWCgZudW1iZXIYAyABKAVSBm51bWJlchJBCgVsYWJlbBgEIAEoDjIrLmdvb2dsZS5wcm90b2J1Zi5GaWVsZERlc2NyaXB0b3JQcm90by5MYWJlbFIFbGFiZWwSPgoEdHlwZRgFIAEoDjIqLmdvb2dsZS5wcm90b2J1Zi5GaWVsZERlc2NyaXB0b3JQcm90by5UeXBlUgR0eXBlEhsKCXR5cGVfbmFtZRgGIAEoCVIIdHlwZU5hbWUSGgoIZXh0ZW5kZWUYAiABKAlSCGV4dGVuZGVlEiMKDWRlZmF1bHRfdmFsdWUYByABKAlSDGRlZmF1bHRWYWx1ZRIfCgtvbmVvZl9pbmRleBgJIAEoBVIKb25lb2ZJbmRleBIbCglqc29uX25hbWUYCiABKAlSCGpzb25OYW1lEjcKB29wdGlvbnMYCCABKAsyHS5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zUgdvcHRpb25zEicKD3Byb3RvM19vcHRpb25hbBgRIAEoCFIOcHJvdG8zT3B0aW9uYWwitgIKBFR5cGUSDwoLVFlQRV9ET1VCTEUQARIOCgpUWVBFX0ZMT0FUEAISDgoKVFlQRV9JTlQ2NBADEg8KC1RZUEVfVUlOVDY0EAQSDgoKVFlQRV9JTlQzMhAFEhAKDFRZUEVfRklYRUQ2NBAGEhAKDFRZUEVfRklYRUQzMhAHEg0KCVRZUEVfQk9PTBAIEg8KC1RZUEVfU1RSSU5HEAkSDgoKVFlQRV9HUk9VUBAKEhAKDFRZUEVfTUVTU0FHRRALEg4KClRZUEVfQllURVMQDBIPCgtUWVBFX1VJTlQzMhANEg0KCVRZUEVfRU5VTRAOEhEKDVRZUEVfU0ZJWEVEMzIQDxIRCg1UWVBFX1NGSVhFRDY0EBASDwoLVFlQRV9TSU5UMzIQERIPCgtUWVBFX1NJTlQ2NBASIkMKBUxhYmVsEhIKDkxBQkVMX09QVElPTkFMEAESEgoOTEFCRUxfUkVRVUlSRUQQAhISCg5MQUJFTF9SRVBFQVRFRBADImMKFE9uZW9mRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSNwoHb3B0aW9ucxgCIAEoCzIdLmdvb2dsZS5wcm90b2J1Zi5PbmVvZk9wdGlvbnNSB29wdGlvbnMi4wIKE0VudW1EZXNjcmlwdG9yUHJvdG8SEgoEbmFtZRgBIAEoCVIEbmFtZRI/CgV2YWx1ZRgCIAMoCzIpLmdvb2dsZS5wcm90b2J1Zi5FbnVtVmFsdWVEZXNjcmlwdG9yUHJvdG9SBXZhbHVlEjYKB29wdGlvbnMYAyABKAsyHC5nb29nbGUucHJvdG9idWYuRW51bU9wdGlvbnNSB29wdGlvbnMSXQoOcmVzZXJ2ZWRfcmFuZ2UYBCADKAsyNi5nb29nbGUucHJvdG9idWYuRW51bURlc2NyaXB0b3JQcm90by5FbnVtUmVzZXJ2ZWRSYW5nZVINcmVzZXJ2ZWRSYW5nZRIjCg1yZXNlcnZlZF9uYW1lGAUgAygJUgxyZXNlcnZlZE5hbWUaOwoRRW51bVJlc2VydmVkUmFuZ2USFAoFc3RhcnQYASABKAVSBXN0YXJ0EhAKA2VuZBgCIAEoBVIDZW5kIoMBChhFbnVtVmFsdWVEZXNjcmlwdG9yUHJvdG8SEgoEbmFtZRgBIAEoCVIEbmFtZRIWCgZudW1iZXIYAiABKAVSBm51bWJlchI7CgdvcHRpb25zGAMgASgLMiEuZ29vZ2xlLnByb3RvYnVmLkVudW1WYWx1ZU9wdGlvbnNSB29wdGlvbnMipwEKFlNlcnZpY2VEZXNjcmlwdG9yUHJvdG8SEgoEbmFtZRgBIAEoCVIEbmFtZRI+CgZtZXRob2QYAiADKAsyJi5nb29nbGUucHJvdG9idWYuTWV0aG9kRGVzY3JpcHRvclByb3RvUgZtZXRob2QSOQoHb3B0aW9ucxgDIAEoCzIfLmdvb2dsZS5wcm90b2J1Zi5TZXJ2aWNlT3B0aW9uc1IHb3B0aW9ucyKJAgoVTWV0aG9kRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSHQoKaW5wdXRfdHlwZRgCIAEoCVIJaW5wdXRUeXBlEh8KC291dHB1dF90eXBlGAMgASgJUgpvdXRwdXRUeXBlEjgKB29wdGlvbnMYBCABKAsyHi5nb29nbGUucHJvdG9idWYuTWV0aG9kT3B0aW9uc1IHb3B0aW9ucxIwChBjbGllbnRfc3RyZWFtaW5nGAUgASgIOgVmYWxzZVIPY2xpZW50U3RyZWFtaW5nEjAKEHNlcnZlcl9zdHJlYW1pbmcYBiABKAg6BWZhbHNlUg9zZXJ2ZXJTdHJlYW1pbmcikQkKC0ZpbGVPcHRpb25zEiEKDGphdmFfcGFja2FnZRgBIAEoCVILamF2YVBhY2thZ2USMAoUamF2YV9vdXRlcl9jbGFzc25hbWUYCCABKAlSEmphdmFPdXRlckNsYXNzbmFtZRI1ChNqYXZhX211bHRpcGxlX2ZpbGVzGAogASgIOgVmYWxzZVIRamF2YU11bHRpcGxlRmlsZXMSRAodamF2YV9nZW5lcmF0ZV9lcXVhbHNfYW5kX2hhc2gYFCABKAhCAhgBUhlqYXZhR2VuZXJhdGVFcXVhbHNBbmRIYXNoEjoKFmphdmFfc3RyaW5nX2NoZWNrX3V0ZjgYGyABKAg6BWZhbHNlUhNqYXZhU3RyaW5nQ2hlY2tVdGY4ElMKDG9wdGltaXplX2ZvchgJIAEoDjIpLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9ucy5PcHRpbWl6ZU1vZGU6BVNQRUVEUgtvcHRpbWl6ZUZvchIdCgpnb19wYWNrYWdlGAsgASgJUglnb1BhY2thZ2USNQoTY2NfZ2VuZXJpY19zZXJ2aWNlcxgQIAEoCDoFZmFsc2VSEWNjR2VuZXJpY1NlcnZpY2VzEjkKFWphdmFfZ2VuZXJpY19zZXJ2aWNlcxgRIAEoCDoFZmFsc2VSE2phdmFHZW5lcmljU2VydmljZXMSNQoTcHlfZ2VuZXJpY19zZXJ2aWNlcxgSIAEoCDoFZmFsc2VSEXB5R2VuZXJpY1NlcnZpY2VzEjcKFHBocF9nZW5lcmljX3NlcnZpY2VzGCogASgIOgVmYWxzZVIScGhwR2VuZXJpY1NlcnZpY2VzEiUKCmRlcHJlY2F0ZWQYFyABKAg6BWZhbHNlUgpkZXByZWNhdGVkEi4KEGNjX2VuYWJsZV9hcmVuYXMYHyABKAg6BHRydWVSDmNjRW5hYmxlQXJlbmFzEioKEW9iamNfY2xhc3NfcHJlZml4GCQgASgJUg9vYmpjQ2xhc3NQcmVmaXgSKQoQY3NoYXJwX25hbWVzcGFjZRglIAEoCVIPY3NoYXJwTmFtZXNwYWNlEiEKDHN3aWZ0X3ByZWZpeBgnIAEoCVILc3dpZnRQcmVmaXgSKAoQcGhwX2NsYXNzX3ByZWZpeBgoIAEoCVIOcGhwQ2xhc3NQcmVmaXgSIwoNcGhwX25hbWVzcGFjZRgpIAEoCVIMcGhwTmFtZXNwYWNlEjQKFnBocF9tZXRhZGF0YV9uYW1lc3BhY2UYLCABKAlSFHBocE1ldGFkYXRhTmFtZXNwYWNlEiEKDHJ1YnlfcGFja2FnZRgtIAEoCVILcnVieVBhY2thZ2USWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24iOgoMT3B0aW1pemVNb2RlEgkKBVNQRUVEEAESDQoJQ09ERV9TSVpFEAISEAoMTElURV9SVU5USU1FEAMqCQjoBxCAgICAAkoECCYQJyLjAgoOTWVzc2FnZU9wdGlvbnMSPAoXbWVzc2FnZV9zZXRfd2lyZV9mb3JtYXQYASABKAg6BWZhbHNlUhRtZXNzYWdlU2V0V2lyZUZvcm1hdBJMCh9ub19zdGFuZGFyZF9kZXNjcmlwdG9yX2FjY2Vzc29yGAIgASgIOgVmYWxzZVIcbm9TdGFuZGFyZERlc2NyaXB0b3JBY2Nlc3NvchIlCgpkZXByZWNhdGVkGAMgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBIbCgltYXBfZW50cnkYByABKAhSCG1hcEVudHJ5ElgKFHVuaW50ZXJwcmV0ZWRfb3B0aW9uGOcHIAMoCzIkLmdvb2dsZS5wcm90b2J1Zi5VbmludGVycHJldGVkT3B0aW9uUhN1bmludGVycHJldGVkT3B0aW9uKgkI6AcQgICAgAJKBAgEEAVKBAgFEAZKBAgGEAdKBAgIEAlKBAgJEAoikgQKDEZpZWxkT3B0aW9ucxJBCgVjdHlwZRgBIAEoDjIjLmdvb2dsZS5wcm90b2J1Zi5GaWVsZE9wdGlvbnMuQ1R5cGU6BlNUUklOR1IFY3R5cGUSFgoGcGFja2VkGAIgASgIUgZwYWNrZWQSRwoGanN0eXBlGAYgASgOMiQuZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucy5KU1R5cGU6CUpTX05PUk1BTFIGanN0eXBlEhkKBGxhenkYBSABKAg6BWZhbHNlUgRsYXp5Ei4KD3VudmVyaWZpZWRfbGF6eRgPIAEoCDoFZmFsc2VSDnVudmVyaWZpZWRMYXp5EiUKCmRlcHJlY2F0ZWQYAyABKAg6BWZhbHNlUgpkZXByZWNhdGVkEhkKBHdlYWsYCiABKAg6BWZhbHNlUgR3ZWFrElgKFHVuaW50ZXJwcmV0ZWRfb3B0aW9uGOcHIAMoCzIkLmdvb2dsZS5wcm90b2J1Zi5VbmludGVycHJldGVkT3B0aW9uUhN1bmludGVycHJldGVkT3B0aW9uIi8KBUNUeXBlEgoKBlNUUklORxAAEggKBENPUkQQARIQCgxTVFJJTkdfUElFQ0UQAiI1CgZKU1R5cGUSDQoJSlNfTk9STUFMEAASDQoJSlNfU1RSSU5HEAESDQoJSlNfTlVNQkVSEAIqCQjoBxCAgICAAkoECAQQBSJzCgxPbmVvZk9wdGlvbnMSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24qCQjoBxCAgICAAiLAAQoLRW51bU9wdGlvbnMSHwoLYWxsb3dfYWxpYXMYAiABKAhSCmFsbG93QWxpYXMSJQoKZGVwcmVjYXRlZBgDIAEoCDoFZmFsc2VSCmRlcHJlY2F0ZWQSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24qCQjoBxCAgICAAkoECAUQBiKeAQoQRW51bVZhbHVlT3B0aW9ucxIlCgpkZXByZWNhdGVkGAEgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbioJCOgHEICAgIACIpwBCg5TZXJ2aWNlT3B0aW9ucxIlCgpkZXByZWNhdGVkGCEgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbioJCOgHEICAgIACIuACCg1NZXRob2RPcHRpb25zEiUKCmRlcHJlY2F0ZWQYISABKAg6BWZhbHNlUgpkZXByZWNhdGVkEnEKEWlkZW1wb3RlbmN5X2xldmVsGCIgASgOMi8uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMuSWRlbXBvdGVuY3lMZXZlbDoTSURFTVBPVEVOQ1lfVU5LTk9XTlIQaWRlbXBvdGVuY3lMZXZlbBJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbiJQChBJZGVtcG90ZW5jeUxldmVsEhcKE0lERU1QT1RFTkNZX1VOS05PV04QABITCg9OT19TSURFX0VGRkVDVFMQARIOCgpJREVNUE9URU5UEAIqCQjoBxCAgICAAiKaAwoTVW5pbnRlcnByZXRlZE9wdGlvbhJBCgRuYW1lGAIgAygLMi0uZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb24uTmFtZVBhcnRSBG5hbWUSKQoQaWRlbnRpZmllcl92YWx1ZRgDIAEoCVIPaWRlbnRpZmllclZhbHVlEiwKEnBvc2l0aXZlX2ludF92YWx1ZRgEIAEoBFIQcG9zaXRpdmVJbnRWYWx1ZRIsChJuZWdhdGl2ZV9pbnRfdmFsdWUYBSABKANSEG5lZ2F0aXZlSW50VmFsdWUSIQoMZG91YmxlX3ZhbHVlGAYgASgBUgtkb3VibGVWYWx1ZRIhCgxzdHJpbmdfdmFsdWUYByABKAxSC3N0cmluZ1ZhbHVlEicKD2FnZ3JlZ2F0ZV92YWx1ZRgIIAEoCVIOYWdncmVnYXRlVmFsdWUaSgoITmFtZVBhcnQSGwoJbmFtZV9wYXJ0GAEgAigJUghuYW1lUGFydBIhCgxpc19leHRlbnNpb24YAiACKAhSC2lzRXh0ZW5zaW9uIqcCCg5Tb3VyY2VDb2RlSW5mbxJECghsb2NhdGlvbhgBIAMoCzIoLmdvb2dsZS5wcm90b2J1Zi5Tb3VyY2VDb2RlSW5mby5Mb2NhdGlvblIIbG9jYXRpb24azgEKCExvY2F0aW9uEhYKBHBhdGgYASADKAVCAhABUgRwYXRoEhYKBHNwYW4YAiADKAVCAhABUgRzcGFuEikKEGxlYWRpbmdfY29tbWVudHMYAyABKAlSD2xlYWRpbmdDb21tZW50cxIrChF0cmFpbGluZ19jb21tZW50cxgEIAEoCVIQdHJhaWxpbmdDb21tZW50cxI6ChlsZWFkaW5nX2RldGFjaGVkX2NvbW1lbnRzGAYgAygJUhdsZWFkaW5nRGV0YWNoZWRDb21tZW50cyLRAQoRR2VuZXJhdGVkQ29kZUluZm8STQoKYW5ub3RhdGlvbhgBIAMoCzItLmdvb2dsZS5wcm90b2J1Zi5HZW5lcmF0ZWRDb2RlSW5mby5Bbm5vdGF0aW9uUgphbm5vdGF0aW9uGm0KCkFubm90YXRpb24SFgoEcGF0aBgBIAMoBUICEAFSBHBhdGgSHwoLc291cmNlX2ZpbGUYAiABKAlSCnNvdXJjZUZpbGUSFAoFYmVnaW4YAyABKAVSBWJlZ2luEhAKA2VuZBgEIAEoBVIDZW5kQn4KE2NvbS5nb29nbGUucHJvdG9idWZCEERlc2NyaXB0b3JQcm90b3NIAVotZ29vZ2xlLmdvbGFuZy5vcmcvcHJvdG9idWYvdHlwZXMvZGVzY3JpcHRvcnBi+AEBogIDR1BCqgIaR29vZ2xlLlByb3RvYnVmLlJlZmxlY3Rpb24=", []);
+export const file_google_protobuf_descriptor = $defineFile("CiBnb29nbGUvcHJvdG9idWYvZGVzY3JpcHRvci5wcm90bxIPZ29vZ2xlLnByb3RvYnVmIk0KEUZpbGVEZXNjcmlwdG9yU2V0EjgKBGZpbGUYASADKAsyJC5nb29nbGUucHJvdG9idWYuRmlsZURlc2NyaXB0b3JQcm90b1IEZmlsZSKYBQoTRmlsZURlc2NyaXB0b3JQcm90bxISCgRuYW1lGAEgASgJUgRuYW1lEhgKB3BhY2thZ2UYAiABKAlSB3BhY2thZ2USHgoKZGVwZW5kZW5jeRgDIAMoCVIKZGVwZW5kZW5jeRIrChFwdWJsaWNfZGVwZW5kZW5jeRgKIAMoBVIQcHVibGljRGVwZW5kZW5jeRInCg93ZWFrX2RlcGVuZGVuY3kYCyADKAVSDndlYWtEZXBlbmRlbmN5EkMKDG1lc3NhZ2VfdHlwZRgEIAMoCzIgLmdvb2dsZS5wcm90b2J1Zi5EZXNjcmlwdG9yUHJvdG9SC21lc3NhZ2VUeXBlEkEKCWVudW1fdHlwZRgFIAMoCzIkLmdvb2dsZS5wcm90b2J1Zi5FbnVtRGVzY3JpcHRvclByb3RvUghlbnVtVHlwZRJBCgdzZXJ2aWNlGAYgAygLMicuZ29vZ2xlLnByb3RvYnVmLlNlcnZpY2VEZXNjcmlwdG9yUHJvdG9SB3NlcnZpY2USQwoJZXh0ZW5zaW9uGAcgAygLMiUuZ29vZ2xlLnByb3RvYnVmLkZpZWxkRGVzY3JpcHRvclByb3RvUglleHRlbnNpb24SNgoHb3B0aW9ucxgIIAEoCzIcLmdvb2dsZS5wcm90b2J1Zi5GaWxlT3B0aW9uc1IHb3B0aW9ucxJJChBzb3VyY2VfY29kZV9pbmZvGAkgASgLMh8uZ29vZ2xlLnByb3RvYnVmLlNvdXJjZUNvZGVJbmZvUg5zb3VyY2VDb2RlSW5mbxIWCgZzeW50YXgYDCABKAlSBnN5bnRheBIyCgdlZGl0aW9uGA4gASgOMhguZ29vZ2xlLnByb3RvYnVmLkVkaXRpb25SB2VkaXRpb24iuQYKD0Rlc2NyaXB0b3JQcm90bxISCgRuYW1lGAEgASgJUgRuYW1lEjsKBWZpZWxkGAIgAygLMiUuZ29vZ2xlLnByb3RvYnVmLkZpZWxkRGVzY3JpcHRvclByb3RvUgVmaWVsZBJDCglleHRlbnNpb24YBiADKAsyJS5nb29nbGUucHJvdG9idWYuRmllbGREZXNjcmlwdG9yUHJvdG9SCWV4dGVuc2lvbhJBCgtuZXN0ZWRfdHlwZRgDIAMoCzIgLmdvb2dsZS5wcm90b2J1Zi5EZXNjcmlwdG9yUHJvdG9SCm5lc3RlZFR5cGUSQQoJZW51bV90eXBlGAQgAygLMiQuZ29vZ2xlLnByb3RvYnVmLkVudW1EZXNjcmlwdG9yUHJvdG9SCGVudW1UeXBlElgKD2V4dGVuc2lvbl9yYW5nZRgFIAMoCzIvLmdvb2dsZS5wcm90b2J1Zi5EZXNjcmlwdG9yUHJvdG8uRXh0ZW5zaW9uUmFuZ2VSDmV4dGVuc2lvblJhbmdlEkQKCm9uZW9mX2RlY2wYCCADKAsyJS5nb29nbGUucHJvdG9idWYuT25lb2ZEZXNjcmlwdG9yUHJvdG9SCW9uZW9mRGVjbBI5CgdvcHRpb25zGAcgASgLMh8uZ29vZ2xlLnByb3RvYnVmLk1lc3NhZ2VPcHRpb25zUgdvcHRpb25zElUKDnJlc2VydmVkX3JhbmdlGAkgAygLMi4uZ29vZ2xlLnByb3RvYnVmLkRlc2NyaXB0b3JQcm90by5SZXNlcnZlZFJhbmdlUg1yZXNlcnZlZFJhbmdlEiMKDXJlc2VydmVkX25hbWUYCiADKAlSDHJlc2VydmVkTmFtZRp6Cg5FeHRlbnNpb25SYW5nZRIUCgVzdGFydBgBIAEoBVIFc3RhcnQSEAoDZW5kGAIgASgFUgNlbmQSQAoHb3B0aW9ucxgDIAEoCzImLmdvb2dsZS5wcm90b2J1Zi5FeHRlbnNpb25SYW5nZU9wdGlvbnNSB29wdGlvbnMaNwoNUmVzZXJ2ZWRSYW5nZRIUCgVzdGFydBgBIAEoBVIFc3RhcnQSEAoDZW5kGAIgASgFUgNlbmQizAQKFUV4dGVuc2lvblJhbmdlT3B0aW9ucxJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbhJZCgtkZWNsYXJhdGlvbhgCIAMoCzIyLmdvb2dsZS5wcm90b2J1Zi5FeHRlbnNpb25SYW5nZU9wdGlvbnMuRGVjbGFyYXRpb25CA4gBAlILZGVjbGFyYXRpb24SNwoIZmVhdHVyZXMYMiABKAsyGy5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldFIIZmVhdHVyZXMSbQoMdmVyaWZpY2F0aW9uGAMgASgOMjguZ29vZ2xlLnByb3RvYnVmLkV4dGVuc2lvblJhbmdlT3B0aW9ucy5WZXJpZmljYXRpb25TdGF0ZToKVU5WRVJJRklFREIDiAECUgx2ZXJpZmljYXRpb24alAEKC0RlY2xhcmF0aW9uEhYKBm51bWJlchgBIAEoBVIGbnVtYmVyEhsKCWZ1bGxfbmFtZRgCIAEoCVIIZnVsbE5hbWUSEgoEdHlwZRgDIAEoCVIEdHlwZRIaCghyZXNlcnZlZBgFIAEoCFIIcmVzZXJ2ZWQSGgoIcmVwZWF0ZWQYBiABKAhSCHJlcGVhdGVkSgQIBBAFIjQKEVZlcmlmaWNhdGlvblN0YXRlEg8KC0RFQ0xBUkFUSU9OEAASDgoKVU5WRVJJRklFRBABKgkI6AcQgICAgAIiwQYKFEZpZWxkRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSFgoGbnVtYmVyGAMgASgFUgZudW1iZXISQQoFbGFiZWwYBCABKA4yKy5nb29nbGUucHJvdG9idWYuRmllbGREZXNjcmlwdG9yUHJvdG8uTGFiZWxSBWxhYmVsEj4KBHR5cGUYBSABKA4yKi5nb29nbGUucHJvdG9idWYuRmllbGREZXNjcmlwdG9yUHJvdG8uVHlwZVIEdHlwZRIbCgl0eXBlX25hbWUYBiABKAlSCHR5cGVOYW1lEhoKCGV4dGVuZGVlGAIgASgJUghleHRlbmRlZRIjCg1kZWZhdWx0X3ZhbHVlGAcgASgJUgxkZWZhdWx0VmFsdWUSHwoLb25lb2ZfaW5kZXgYCSABKAVSCm9uZW9mSW5kZXgSGwoJanNvbl9uYW1lGAogASgJUghqc29uTmFtZRI3CgdvcHRpb25zGAggASgLMh0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9uc1IHb3B0aW9ucxInCg9wcm90bzNfb3B0aW9uYWwYESABKAhSDnByb3RvM09wdGlvbmFsIrYCCgRUeXBlEg8KC1RZUEVfRE9VQkxFEAESDgoKVFlQRV9GTE9BVBACEg4KClRZUEVfSU5UNjQQAxIPCgtUWVBFX1VJTlQ2NBAEEg4KClRZUEVfSU5UMzIQBRIQCgxUWVBFX0ZJWEVENjQQBhIQCgxUWVBFX0ZJWEVEMzIQBxINCglUWVBFX0JPT0wQCBIPCgtUWVBFX1NUUklORxAJEg4KClRZUEVfR1JPVVAQChIQCgxUWVBFX01FU1NBR0UQCxIOCgpUWVBFX0JZVEVTEAwSDwoLVFlQRV9VSU5UMzIQDRINCglUWVBFX0VOVU0QDhIRCg1UWVBFX1NGSVhFRDMyEA8SEQoNVFlQRV9TRklYRUQ2NBAQEg8KC1RZUEVfU0lOVDMyEBESDwoLVFlQRV9TSU5UNjQQEiJDCgVMYWJlbBISCg5MQUJFTF9PUFRJT05BTBABEhIKDkxBQkVMX1JFUVVJUkVEEAISEgoOTEFCRUxfUkVQRUFURUQQAyJjChRPbmVvZkRlc2NyaXB0b3JQcm90bxISCgRuYW1lGAEgASgJUgRuYW1lEjcKB29wdGlvbnMYAiABKAsyHS5nb29nbGUucHJvdG9idWYuT25lb2ZPcHRpb25zUgdvcHRpb25zIuMCChNFbnVtRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSPwoFdmFsdWUYAiADKAsyKS5nb29nbGUucHJvdG9idWYuRW51bVZhbHVlRGVzY3JpcHRvclByb3RvUgV2YWx1ZRI2CgdvcHRpb25zGAMgASgLMhwuZ29vZ2xlLnByb3RvYnVmLkVudW1PcHRpb25zUgdvcHRpb25zEl0KDnJlc2VydmVkX3JhbmdlGAQgAygLMjYuZ29vZ2xlLnByb3RvYnVmLkVudW1EZXNjcmlwdG9yUHJvdG8uRW51bVJlc2VydmVkUmFuZ2VSDXJlc2VydmVkUmFuZ2USIwoNcmVzZXJ2ZWRfbmFtZRgFIAMoCVIMcmVzZXJ2ZWROYW1lGjsKEUVudW1SZXNlcnZlZFJhbmdlEhQKBXN0YXJ0GAEgASgFUgVzdGFydBIQCgNlbmQYAiABKAVSA2VuZCKDAQoYRW51bVZhbHVlRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSFgoGbnVtYmVyGAIgASgFUgZudW1iZXISOwoHb3B0aW9ucxgDIAEoCzIhLmdvb2dsZS5wcm90b2J1Zi5FbnVtVmFsdWVPcHRpb25zUgdvcHRpb25zIqcBChZTZXJ2aWNlRGVzY3JpcHRvclByb3RvEhIKBG5hbWUYASABKAlSBG5hbWUSPgoGbWV0aG9kGAIgAygLMiYuZ29vZ2xlLnByb3RvYnVmLk1ldGhvZERlc2NyaXB0b3JQcm90b1IGbWV0aG9kEjkKB29wdGlvbnMYAyABKAsyHy5nb29nbGUucHJvdG9idWYuU2VydmljZU9wdGlvbnNSB29wdGlvbnMiiQIKFU1ldGhvZERlc2NyaXB0b3JQcm90bxISCgRuYW1lGAEgASgJUgRuYW1lEh0KCmlucHV0X3R5cGUYAiABKAlSCWlucHV0VHlwZRIfCgtvdXRwdXRfdHlwZRgDIAEoCVIKb3V0cHV0VHlwZRI4CgdvcHRpb25zGAQgASgLMh4uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnNSB29wdGlvbnMSMAoQY2xpZW50X3N0cmVhbWluZxgFIAEoCDoFZmFsc2VSD2NsaWVudFN0cmVhbWluZxIwChBzZXJ2ZXJfc3RyZWFtaW5nGAYgASgIOgVmYWxzZVIPc2VydmVyU3RyZWFtaW5nIsoJCgtGaWxlT3B0aW9ucxIhCgxqYXZhX3BhY2thZ2UYASABKAlSC2phdmFQYWNrYWdlEjAKFGphdmFfb3V0ZXJfY2xhc3NuYW1lGAggASgJUhJqYXZhT3V0ZXJDbGFzc25hbWUSNQoTamF2YV9tdWx0aXBsZV9maWxlcxgKIAEoCDoFZmFsc2VSEWphdmFNdWx0aXBsZUZpbGVzEkQKHWphdmFfZ2VuZXJhdGVfZXF1YWxzX2FuZF9oYXNoGBQgASgIQgIYAVIZamF2YUdlbmVyYXRlRXF1YWxzQW5kSGFzaBI6ChZqYXZhX3N0cmluZ19jaGVja191dGY4GBsgASgIOgVmYWxzZVITamF2YVN0cmluZ0NoZWNrVXRmOBJTCgxvcHRpbWl6ZV9mb3IYCSABKA4yKS5nb29nbGUucHJvdG9idWYuRmlsZU9wdGlvbnMuT3B0aW1pemVNb2RlOgVTUEVFRFILb3B0aW1pemVGb3ISHQoKZ29fcGFja2FnZRgLIAEoCVIJZ29QYWNrYWdlEjUKE2NjX2dlbmVyaWNfc2VydmljZXMYECABKAg6BWZhbHNlUhFjY0dlbmVyaWNTZXJ2aWNlcxI5ChVqYXZhX2dlbmVyaWNfc2VydmljZXMYESABKAg6BWZhbHNlUhNqYXZhR2VuZXJpY1NlcnZpY2VzEjUKE3B5X2dlbmVyaWNfc2VydmljZXMYEiABKAg6BWZhbHNlUhFweUdlbmVyaWNTZXJ2aWNlcxI3ChRwaHBfZ2VuZXJpY19zZXJ2aWNlcxgqIAEoCDoFZmFsc2VSEnBocEdlbmVyaWNTZXJ2aWNlcxIlCgpkZXByZWNhdGVkGBcgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBIuChBjY19lbmFibGVfYXJlbmFzGB8gASgIOgR0cnVlUg5jY0VuYWJsZUFyZW5hcxIqChFvYmpjX2NsYXNzX3ByZWZpeBgkIAEoCVIPb2JqY0NsYXNzUHJlZml4EikKEGNzaGFycF9uYW1lc3BhY2UYJSABKAlSD2NzaGFycE5hbWVzcGFjZRIhCgxzd2lmdF9wcmVmaXgYJyABKAlSC3N3aWZ0UHJlZml4EigKEHBocF9jbGFzc19wcmVmaXgYKCABKAlSDnBocENsYXNzUHJlZml4EiMKDXBocF9uYW1lc3BhY2UYKSABKAlSDHBocE5hbWVzcGFjZRI0ChZwaHBfbWV0YWRhdGFfbmFtZXNwYWNlGCwgASgJUhRwaHBNZXRhZGF0YU5hbWVzcGFjZRIhCgxydWJ5X3BhY2thZ2UYLSABKAlSC3J1YnlQYWNrYWdlEjcKCGZlYXR1cmVzGDIgASgLMhsuZ29vZ2xlLnByb3RvYnVmLkZlYXR1cmVTZXRSCGZlYXR1cmVzElgKFHVuaW50ZXJwcmV0ZWRfb3B0aW9uGOcHIAMoCzIkLmdvb2dsZS5wcm90b2J1Zi5VbmludGVycHJldGVkT3B0aW9uUhN1bmludGVycHJldGVkT3B0aW9uIjoKDE9wdGltaXplTW9kZRIJCgVTUEVFRBABEg0KCUNPREVfU0laRRACEhAKDExJVEVfUlVOVElNRRADKgkI6AcQgICAgAJKBAgmECci9AMKDk1lc3NhZ2VPcHRpb25zEjwKF21lc3NhZ2Vfc2V0X3dpcmVfZm9ybWF0GAEgASgIOgVmYWxzZVIUbWVzc2FnZVNldFdpcmVGb3JtYXQSTAofbm9fc3RhbmRhcmRfZGVzY3JpcHRvcl9hY2Nlc3NvchgCIAEoCDoFZmFsc2VSHG5vU3RhbmRhcmREZXNjcmlwdG9yQWNjZXNzb3ISJQoKZGVwcmVjYXRlZBgDIAEoCDoFZmFsc2VSCmRlcHJlY2F0ZWQSGwoJbWFwX2VudHJ5GAcgASgIUghtYXBFbnRyeRJWCiZkZXByZWNhdGVkX2xlZ2FjeV9qc29uX2ZpZWxkX2NvbmZsaWN0cxgLIAEoCEICGAFSImRlcHJlY2F0ZWRMZWdhY3lKc29uRmllbGRDb25mbGljdHMSNwoIZmVhdHVyZXMYDCABKAsyGy5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldFIIZmVhdHVyZXMSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24qCQjoBxCAgICAAkoECAQQBUoECAUQBkoECAYQB0oECAgQCUoECAkQCiKdDQoMRmllbGRPcHRpb25zEkEKBWN0eXBlGAEgASgOMiMuZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucy5DVHlwZToGU1RSSU5HUgVjdHlwZRIWCgZwYWNrZWQYAiABKAhSBnBhY2tlZBJHCgZqc3R5cGUYBiABKA4yJC5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zLkpTVHlwZToJSlNfTk9STUFMUgZqc3R5cGUSGQoEbGF6eRgFIAEoCDoFZmFsc2VSBGxhenkSLgoPdW52ZXJpZmllZF9sYXp5GA8gASgIOgVmYWxzZVIOdW52ZXJpZmllZExhenkSJQoKZGVwcmVjYXRlZBgDIAEoCDoFZmFsc2VSCmRlcHJlY2F0ZWQSGQoEd2VhaxgKIAEoCDoFZmFsc2VSBHdlYWsSKAoMZGVidWdfcmVkYWN0GBAgASgIOgVmYWxzZVILZGVidWdSZWRhY3QSSwoJcmV0ZW50aW9uGBEgASgOMi0uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucy5PcHRpb25SZXRlbnRpb25SCXJldGVudGlvbhJICgd0YXJnZXRzGBMgAygOMi4uZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucy5PcHRpb25UYXJnZXRUeXBlUgd0YXJnZXRzElcKEGVkaXRpb25fZGVmYXVsdHMYFCADKAsyLC5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zLkVkaXRpb25EZWZhdWx0Ug9lZGl0aW9uRGVmYXVsdHMSNwoIZmVhdHVyZXMYFSABKAsyGy5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldFIIZmVhdHVyZXMSVQoPZmVhdHVyZV9zdXBwb3J0GBYgASgLMiwuZ29vZ2xlLnByb3RvYnVmLkZpZWxkT3B0aW9ucy5GZWF0dXJlU3VwcG9ydFIOZmVhdHVyZVN1cHBvcnQSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24aWgoORWRpdGlvbkRlZmF1bHQSMgoHZWRpdGlvbhgDIAEoDjIYLmdvb2dsZS5wcm90b2J1Zi5FZGl0aW9uUgdlZGl0aW9uEhQKBXZhbHVlGAIgASgJUgV2YWx1ZRqWAgoORmVhdHVyZVN1cHBvcnQSRwoSZWRpdGlvbl9pbnRyb2R1Y2VkGAEgASgOMhguZ29vZ2xlLnByb3RvYnVmLkVkaXRpb25SEWVkaXRpb25JbnRyb2R1Y2VkEkcKEmVkaXRpb25fZGVwcmVjYXRlZBgCIAEoDjIYLmdvb2dsZS5wcm90b2J1Zi5FZGl0aW9uUhFlZGl0aW9uRGVwcmVjYXRlZBIvChNkZXByZWNhdGlvbl93YXJuaW5nGAMgASgJUhJkZXByZWNhdGlvbldhcm5pbmcSQQoPZWRpdGlvbl9yZW1vdmVkGAQgASgOMhguZ29vZ2xlLnByb3RvYnVmLkVkaXRpb25SDmVkaXRpb25SZW1vdmVkIi8KBUNUeXBlEgoKBlNUUklORxAAEggKBENPUkQQARIQCgxTVFJJTkdfUElFQ0UQAiI1CgZKU1R5cGUSDQoJSlNfTk9STUFMEAASDQoJSlNfU1RSSU5HEAESDQoJSlNfTlVNQkVSEAIiVQoPT3B0aW9uUmV0ZW50aW9uEhUKEVJFVEVOVElPTl9VTktOT1dOEAASFQoRUkVURU5USU9OX1JVTlRJTUUQARIUChBSRVRFTlRJT05fU09VUkNFEAIijAIKEE9wdGlvblRhcmdldFR5cGUSFwoTVEFSR0VUX1RZUEVfVU5LTk9XThAAEhQKEFRBUkdFVF9UWVBFX0ZJTEUQARIfChtUQVJHRVRfVFlQRV9FWFRFTlNJT05fUkFOR0UQAhIXChNUQVJHRVRfVFlQRV9NRVNTQUdFEAMSFQoRVEFSR0VUX1RZUEVfRklFTEQQBBIVChFUQVJHRVRfVFlQRV9PTkVPRhAFEhQKEFRBUkdFVF9UWVBFX0VOVU0QBhIaChZUQVJHRVRfVFlQRV9FTlVNX0VOVFJZEAcSFwoTVEFSR0VUX1RZUEVfU0VSVklDRRAIEhYKElRBUkdFVF9UWVBFX01FVEhPRBAJKgkI6AcQgICAgAJKBAgEEAVKBAgSEBMirAEKDE9uZW9mT3B0aW9ucxI3CghmZWF0dXJlcxgBIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0UghmZWF0dXJlcxJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbioJCOgHEICAgIACItECCgtFbnVtT3B0aW9ucxIfCgthbGxvd19hbGlhcxgCIAEoCFIKYWxsb3dBbGlhcxIlCgpkZXByZWNhdGVkGAMgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBJWCiZkZXByZWNhdGVkX2xlZ2FjeV9qc29uX2ZpZWxkX2NvbmZsaWN0cxgGIAEoCEICGAFSImRlcHJlY2F0ZWRMZWdhY3lKc29uRmllbGRDb25mbGljdHMSNwoIZmVhdHVyZXMYByABKAsyGy5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldFIIZmVhdHVyZXMSWAoUdW5pbnRlcnByZXRlZF9vcHRpb24Y5wcgAygLMiQuZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb25SE3VuaW50ZXJwcmV0ZWRPcHRpb24qCQjoBxCAgICAAkoECAUQBiLYAgoQRW51bVZhbHVlT3B0aW9ucxIlCgpkZXByZWNhdGVkGAEgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBI3CghmZWF0dXJlcxgCIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0UghmZWF0dXJlcxIoCgxkZWJ1Z19yZWRhY3QYAyABKAg6BWZhbHNlUgtkZWJ1Z1JlZGFjdBJVCg9mZWF0dXJlX3N1cHBvcnQYBCABKAsyLC5nb29nbGUucHJvdG9idWYuRmllbGRPcHRpb25zLkZlYXR1cmVTdXBwb3J0Ug5mZWF0dXJlU3VwcG9ydBJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbioJCOgHEICAgIACItUBCg5TZXJ2aWNlT3B0aW9ucxI3CghmZWF0dXJlcxgiIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0UghmZWF0dXJlcxIlCgpkZXByZWNhdGVkGCEgASgIOgVmYWxzZVIKZGVwcmVjYXRlZBJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbioJCOgHEICAgIACIpkDCg1NZXRob2RPcHRpb25zEiUKCmRlcHJlY2F0ZWQYISABKAg6BWZhbHNlUgpkZXByZWNhdGVkEnEKEWlkZW1wb3RlbmN5X2xldmVsGCIgASgOMi8uZ29vZ2xlLnByb3RvYnVmLk1ldGhvZE9wdGlvbnMuSWRlbXBvdGVuY3lMZXZlbDoTSURFTVBPVEVOQ1lfVU5LTk9XTlIQaWRlbXBvdGVuY3lMZXZlbBI3CghmZWF0dXJlcxgjIAEoCzIbLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0UghmZWF0dXJlcxJYChR1bmludGVycHJldGVkX29wdGlvbhjnByADKAsyJC5nb29nbGUucHJvdG9idWYuVW5pbnRlcnByZXRlZE9wdGlvblITdW5pbnRlcnByZXRlZE9wdGlvbiJQChBJZGVtcG90ZW5jeUxldmVsEhcKE0lERU1QT1RFTkNZX1VOS05PV04QABITCg9OT19TSURFX0VGRkVDVFMQARIOCgpJREVNUE9URU5UEAIqCQjoBxCAgICAAiKaAwoTVW5pbnRlcnByZXRlZE9wdGlvbhJBCgRuYW1lGAIgAygLMi0uZ29vZ2xlLnByb3RvYnVmLlVuaW50ZXJwcmV0ZWRPcHRpb24uTmFtZVBhcnRSBG5hbWUSKQoQaWRlbnRpZmllcl92YWx1ZRgDIAEoCVIPaWRlbnRpZmllclZhbHVlEiwKEnBvc2l0aXZlX2ludF92YWx1ZRgEIAEoBFIQcG9zaXRpdmVJbnRWYWx1ZRIsChJuZWdhdGl2ZV9pbnRfdmFsdWUYBSABKANSEG5lZ2F0aXZlSW50VmFsdWUSIQoMZG91YmxlX3ZhbHVlGAYgASgBUgtkb3VibGVWYWx1ZRIhCgxzdHJpbmdfdmFsdWUYByABKAxSC3N0cmluZ1ZhbHVlEicKD2FnZ3JlZ2F0ZV92YWx1ZRgIIAEoCVIOYWdncmVnYXRlVmFsdWUaSgoITmFtZVBhcnQSGwoJbmFtZV9wYXJ0GAEgAigJUghuYW1lUGFydBIhCgxpc19leHRlbnNpb24YAiACKAhSC2lzRXh0ZW5zaW9uIo4PCgpGZWF0dXJlU2V0EpEBCg5maWVsZF9wcmVzZW5jZRgBIAEoDjIpLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0LkZpZWxkUHJlc2VuY2VCP4gBAZgBBJgBAaIBDRIIRVhQTElDSVQYhAeiAQ0SCElNUExJQ0lUGOcHogENEghFWFBMSUNJVBjoB7IBAwjoB1INZmllbGRQcmVzZW5jZRJsCgllbnVtX3R5cGUYAiABKA4yJC5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldC5FbnVtVHlwZUIpiAEBmAEGmAEBogELEgZDTE9TRUQYhAeiAQkSBE9QRU4Y5weyAQMI6AdSCGVudW1UeXBlEpgBChdyZXBlYXRlZF9maWVsZF9lbmNvZGluZxgDIAEoDjIxLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0LlJlcGVhdGVkRmllbGRFbmNvZGluZ0ItiAEBmAEEmAEBogENEghFWFBBTkRFRBiEB6IBCxIGUEFDS0VEGOcHsgEDCOgHUhVyZXBlYXRlZEZpZWxkRW5jb2RpbmcSfgoPdXRmOF92YWxpZGF0aW9uGAQgASgOMiouZ29vZ2xlLnByb3RvYnVmLkZlYXR1cmVTZXQuVXRmOFZhbGlkYXRpb25CKYgBAZgBBJgBAaIBCRIETk9ORRiEB6IBCxIGVkVSSUZZGOcHsgEDCOgHUg51dGY4VmFsaWRhdGlvbhJ+ChBtZXNzYWdlX2VuY29kaW5nGAUgASgOMisuZ29vZ2xlLnByb3RvYnVmLkZlYXR1cmVTZXQuTWVzc2FnZUVuY29kaW5nQiaIAQGYAQSYAQGiARQSD0xFTkdUSF9QUkVGSVhFRBiEB7IBAwjoB1IPbWVzc2FnZUVuY29kaW5nEoIBCgtqc29uX2Zvcm1hdBgGIAEoDjImLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0Lkpzb25Gb3JtYXRCOYgBAZgBA5gBBpgBAaIBFxISTEVHQUNZX0JFU1RfRUZGT1JUGIQHogEKEgVBTExPVxjnB7IBAwjoB1IKanNvbkZvcm1hdBKrAQoUZW5mb3JjZV9uYW1pbmdfc3R5bGUYByABKA4yLi5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldC5FbmZvcmNlTmFtaW5nU3R5bGVCSYgBApgBAZgBApgBA5gBBJgBBZgBBpgBB5gBCJgBCaIBERIMU1RZTEVfTEVHQUNZGIQHogEOEglTVFlMRTIwMjQY6QeyAQMI6QdSEmVuZm9yY2VOYW1pbmdTdHlsZRK5AQoZZGVmYXVsdF9zeW1ib2xfdmlzaWJpbGl0eRgIIAEoDjJFLmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0LlZpc2liaWxpdHlGZWF0dXJlLkRlZmF1bHRTeW1ib2xWaXNpYmlsaXR5QjaIAQKYAQGiAQ8SCkVYUE9SVF9BTEwYhAeiARUSEEVYUE9SVF9UT1BfTEVWRUwY6QeyAQMI6QdSF2RlZmF1bHRTeW1ib2xWaXNpYmlsaXR5GqEBChFWaXNpYmlsaXR5RmVhdHVyZSKBAQoXRGVmYXVsdFN5bWJvbFZpc2liaWxpdHkSJQohREVGQVVMVF9TWU1CT0xfVklTSUJJTElUWV9VTktOT1dOEAASDgoKRVhQT1JUX0FMTBABEhQKEEVYUE9SVF9UT1BfTEVWRUwQAhINCglMT0NBTF9BTEwQAxIKCgZTVFJJQ1QQBEoICAEQgICAgAIiXAoNRmllbGRQcmVzZW5jZRIaChZGSUVMRF9QUkVTRU5DRV9VTktOT1dOEAASDAoIRVhQTElDSVQQARIMCghJTVBMSUNJVBACEhMKD0xFR0FDWV9SRVFVSVJFRBADIjcKCEVudW1UeXBlEhUKEUVOVU1fVFlQRV9VTktOT1dOEAASCAoET1BFThABEgoKBkNMT1NFRBACIlYKFVJlcGVhdGVkRmllbGRFbmNvZGluZxIjCh9SRVBFQVRFRF9GSUVMRF9FTkNPRElOR19VTktOT1dOEAASCgoGUEFDS0VEEAESDAoIRVhQQU5ERUQQAiJJCg5VdGY4VmFsaWRhdGlvbhIbChdVVEY4X1ZBTElEQVRJT05fVU5LTk9XThAAEgoKBlZFUklGWRACEggKBE5PTkUQAyIECAEQASJTCg9NZXNzYWdlRW5jb2RpbmcSHAoYTUVTU0FHRV9FTkNPRElOR19VTktOT1dOEAASEwoPTEVOR1RIX1BSRUZJWEVEEAESDQoJREVMSU1JVEVEEAIiSAoKSnNvbkZvcm1hdBIXChNKU09OX0ZPUk1BVF9VTktOT1dOEAASCQoFQUxMT1cQARIWChJMRUdBQ1lfQkVTVF9FRkZPUlQQAiJXChJFbmZvcmNlTmFtaW5nU3R5bGUSIAocRU5GT1JDRV9OQU1JTkdfU1RZTEVfVU5LTk9XThAAEg0KCVNUWUxFMjAyNBABEhAKDFNUWUxFX0xFR0FDWRACKgYI6AcQi04qBgiLThCQTioGCJBOEJFOSgYI5wcQ6Aci7wMKEkZlYXR1cmVTZXREZWZhdWx0cxJYCghkZWZhdWx0cxgBIAMoCzI8Lmdvb2dsZS5wcm90b2J1Zi5GZWF0dXJlU2V0RGVmYXVsdHMuRmVhdHVyZVNldEVkaXRpb25EZWZhdWx0UghkZWZhdWx0cxJBCg9taW5pbXVtX2VkaXRpb24YBCABKA4yGC5nb29nbGUucHJvdG9idWYuRWRpdGlvblIObWluaW11bUVkaXRpb24SQQoPbWF4aW11bV9lZGl0aW9uGAUgASgOMhguZ29vZ2xlLnByb3RvYnVmLkVkaXRpb25SDm1heGltdW1FZGl0aW9uGvgBChhGZWF0dXJlU2V0RWRpdGlvbkRlZmF1bHQSMgoHZWRpdGlvbhgDIAEoDjIYLmdvb2dsZS5wcm90b2J1Zi5FZGl0aW9uUgdlZGl0aW9uEk4KFG92ZXJyaWRhYmxlX2ZlYXR1cmVzGAQgASgLMhsuZ29vZ2xlLnByb3RvYnVmLkZlYXR1cmVTZXRSE292ZXJyaWRhYmxlRmVhdHVyZXMSQgoOZml4ZWRfZmVhdHVyZXMYBSABKAsyGy5nb29nbGUucHJvdG9idWYuRmVhdHVyZVNldFINZml4ZWRGZWF0dXJlc0oECAEQAkoECAIQA1IIZmVhdHVyZXMipwIKDlNvdXJjZUNvZGVJbmZvEkQKCGxvY2F0aW9uGAEgAygLMiguZ29vZ2xlLnByb3RvYnVmLlNvdXJjZUNvZGVJbmZvLkxvY2F0aW9uUghsb2NhdGlvbhrOAQoITG9jYXRpb24SFgoEcGF0aBgBIAMoBUICEAFSBHBhdGgSFgoEc3BhbhgCIAMoBUICEAFSBHNwYW4SKQoQbGVhZGluZ19jb21tZW50cxgDIAEoCVIPbGVhZGluZ0NvbW1lbnRzEisKEXRyYWlsaW5nX2NvbW1lbnRzGAQgASgJUhB0cmFpbGluZ0NvbW1lbnRzEjoKGWxlYWRpbmdfZGV0YWNoZWRfY29tbWVudHMYBiADKAlSF2xlYWRpbmdEZXRhY2hlZENvbW1lbnRzItEBChFHZW5lcmF0ZWRDb2RlSW5mbxJNCgphbm5vdGF0aW9uGAEgAygLMi0uZ29vZ2xlLnByb3RvYnVmLkdlbmVyYXRlZENvZGVJbmZvLkFubm90YXRpb25SCmFubm90YXRpb24abQoKQW5ub3RhdGlvbhIWCgRwYXRoGAEgAygFQgIQAVIEcGF0aBIfCgtzb3VyY2VfZmlsZRgCIAEoCVIKc291cmNlRmlsZRIUCgViZWdpbhgDIAEoBVIFYmVnaW4SEAoDZW5kGAQgASgFUgNlbmQqpwIKB0VkaXRpb24SEwoPRURJVElPTl9VTktOT1dOEAASEwoORURJVElPTl9MRUdBQ1kQhAcSEwoORURJVElPTl9QUk9UTzIQ5gcSEwoORURJVElPTl9QUk9UTzMQ5wcSEQoMRURJVElPTl8yMDIzEOgHEhEKDEVESVRJT05fMjAyNBDpBxIXChNFRElUSU9OXzFfVEVTVF9PTkxZEAESFwoTRURJVElPTl8yX1RFU1RfT05MWRACEh0KF0VESVRJT05fOTk5OTdfVEVTVF9PTkxZEJ2NBhIdChdFRElUSU9OXzk5OTk4X1RFU1RfT05MWRCejQYSHQoXRURJVElPTl85OTk5OV9URVNUX09OTFkQn40GEhMKC0VESVRJT05fTUFYEP////8HQn4KE2NvbS5nb29nbGUucHJvdG9idWZCEERlc2NyaXB0b3JQcm90b3NIAVotZ29vZ2xlLmdvbGFuZy5vcmcvcHJvdG9idWYvdHlwZXMvZGVzY3JpcHRvcnBi+AEBogIDR1BCqgIaR29vZ2xlLlByb3RvYnVmLlJlZmxlY3Rpb24=", []);
+
+/**
+ * @generated from enum google.protobuf.Edition
+ */
+export enum Edition {
+  /**
+   * @generated from enum value: EDITION_UNKNOWN = 0;
+   */
+  EDITION_UNKNOWN = 0,
+  /**
+   * @generated from enum value: EDITION_LEGACY = 900;
+   */
+  EDITION_LEGACY = 900,
+  /**
+   * @generated from enum value: EDITION_PROTO2 = 998;
+   */
+  EDITION_PROTO2 = 998,
+  /**
+   * @generated from enum value: EDITION_PROTO3 = 999;
+   */
+  EDITION_PROTO3 = 999,
+  /**
+   * @generated from enum value: EDITION_2023 = 1000;
+   */
+  EDITION_2023 = 1000,
+  /**
+   * @generated from enum value: EDITION_2024 = 1001;
+   */
+  EDITION_2024 = 1001,
+  /**
+   * @generated from enum value: EDITION_1_TEST_ONLY = 1;
+   */
+  EDITION_1_TEST_ONLY = 1,
+  /**
+   * @generated from enum value: EDITION_2_TEST_ONLY = 2;
+   */
+  EDITION_2_TEST_ONLY = 2,
+  /**
+   * @generated from enum value: EDITION_99997_TEST_ONLY = 99997;
+   */
+  EDITION_99997_TEST_ONLY = 99997,
+  /**
+   * @generated from enum value: EDITION_99998_TEST_ONLY = 99998;
+   */
+  EDITION_99998_TEST_ONLY = 99998,
+  /**
+   * @generated from enum value: EDITION_99999_TEST_ONLY = 99999;
+   */
+  EDITION_99999_TEST_ONLY = 99999,
+  /**
+   * @generated from enum value: EDITION_MAX = 2147483647;
+   */
+  EDITION_MAX = 2147483647,
+}
 
 /**
  * @generated from message google.protobuf.FileDescriptorSet
@@ -60,11 +114,12 @@ export interface FileDescriptorProto extends $Message<"google.protobuf.FileDescr
   options?: FileOptions | undefined;
   sourceCodeInfo?: SourceCodeInfo | undefined;
   syntax?: string | undefined;
+  edition?: Edition | undefined;
 }
 
 export const FileDescriptorProto: $MessageType<FileDescriptorProto> = $messageType<FileDescriptorProto>(file_google_protobuf_descriptor.message("google.protobuf.FileDescriptorProto"), {
   create(init?: $MessageInit<FileDescriptorProto>): FileDescriptorProto {
-    const m: FileDescriptorProto = { name: undefined, package: undefined, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], options: undefined, sourceCodeInfo: undefined, syntax: undefined };
+    const m: FileDescriptorProto = { name: undefined, package: undefined, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], options: undefined, sourceCodeInfo: undefined, syntax: undefined, edition: undefined };
     if (init !== undefined) {
       if (init.name !== undefined) m.name = init.name;
       if (init.package !== undefined) m.package = init.package;
@@ -78,6 +133,7 @@ export const FileDescriptorProto: $MessageType<FileDescriptorProto> = $messageTy
       if (init.options !== undefined) m.options = FileOptions.create(init.options);
       if (init.sourceCodeInfo !== undefined) m.sourceCodeInfo = SourceCodeInfo.create(init.sourceCodeInfo);
       if (init.syntax !== undefined) m.syntax = init.syntax;
+      if (init.edition !== undefined) m.edition = init.edition;
     }
     return m;
   },
@@ -118,10 +174,13 @@ export const FileDescriptorProto: $MessageType<FileDescriptorProto> = $messageTy
     if (m.syntax !== undefined) {
       w.uint32(98).string(m.syntax);
     }
+    if (m.edition !== undefined) {
+      w.uint32(112).int32(m.edition);
+    }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: FileDescriptorProto, group = 0): FileDescriptorProto {
-    const m: FileDescriptorProto = target ?? { name: undefined, package: undefined, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], options: undefined, sourceCodeInfo: undefined, syntax: undefined };
+    const m: FileDescriptorProto = target ?? { name: undefined, package: undefined, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], options: undefined, sourceCodeInfo: undefined, syntax: undefined, edition: undefined };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -151,6 +210,7 @@ export const FileDescriptorProto: $MessageType<FileDescriptorProto> = $messageTy
         }
         case 88: m.weakDependency.push(r.int32()); break;
         case 98: m.syntax = r.string(false); break;
+        case 112: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.edition = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
         default:
           if ($skipField(r, tag, start, m, group)) return m;
       }
@@ -351,30 +411,124 @@ export const DescriptorProto_ReservedRange: $MessageType<DescriptorProto_Reserve
  */
 export interface ExtensionRangeOptions extends $Message<"google.protobuf.ExtensionRangeOptions"> {
   uninterpretedOption: UninterpretedOption[];
+  declaration: ExtensionRangeOptions_Declaration[];
+  features?: FeatureSet | undefined;
+  verification?: ExtensionRangeOptions_VerificationState | undefined;
 }
 
 export const ExtensionRangeOptions: $MessageType<ExtensionRangeOptions> = $messageType<ExtensionRangeOptions>(file_google_protobuf_descriptor.message("google.protobuf.ExtensionRangeOptions"), {
   create(init?: $MessageInit<ExtensionRangeOptions>): ExtensionRangeOptions {
-    const m: ExtensionRangeOptions = { uninterpretedOption: [] };
+    const m: ExtensionRangeOptions = { uninterpretedOption: [], declaration: [], features: undefined, verification: undefined };
     if (init !== undefined) {
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
+      if (init.declaration !== undefined) m.declaration = init.declaration.map((x) => ExtensionRangeOptions_Declaration.create(x));
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
+      if (init.verification !== undefined) m.verification = init.verification;
     }
     return m;
   },
   encodeTo(m: ExtensionRangeOptions, w: $BinaryWriter): void {
+    if (m.declaration !== undefined) for (const v of m.declaration) {
+      { w.uint32(18); const k = w.fork(); ExtensionRangeOptions_Declaration.encodeTo(v, w); w.join(k); }
+    }
+    if (m.verification !== undefined) {
+      w.uint32(24).int32(m.verification);
+    }
+    if (m.features !== undefined) {
+      { w.uint32(402); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: ExtensionRangeOptions, group = 0): ExtensionRangeOptions {
-    const m: ExtensionRangeOptions = target ?? { uninterpretedOption: [] };
+    const m: ExtensionRangeOptions = target ?? { uninterpretedOption: [], declaration: [], features: undefined, verification: undefined };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
       const tag = r.tag();
       switch (tag) {
+        case 18: { const o = r.enter(r.length()); m.declaration.push(ExtensionRangeOptions_Declaration.decodeFrom(r, undefined)); r.leave(o); } break;
+        case 24: { const v = r.int32() as ExtensionRangeOptions_VerificationState; if (v >= 0 && v <= 1) m.verification = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 402: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from enum google.protobuf.ExtensionRangeOptions.VerificationState
+ */
+export enum ExtensionRangeOptions_VerificationState {
+  /**
+   * @generated from enum value: DECLARATION = 0;
+   */
+  DECLARATION = 0,
+  /**
+   * @generated from enum value: UNVERIFIED = 1;
+   */
+  UNVERIFIED = 1,
+}
+
+/**
+ * @generated from message google.protobuf.ExtensionRangeOptions.Declaration
+ */
+export interface ExtensionRangeOptions_Declaration extends $Message<"google.protobuf.ExtensionRangeOptions.Declaration"> {
+  number?: number | undefined;
+  fullName?: string | undefined;
+  type?: string | undefined;
+  reserved?: boolean | undefined;
+  repeated?: boolean | undefined;
+}
+
+export const ExtensionRangeOptions_Declaration: $MessageType<ExtensionRangeOptions_Declaration> = $messageType<ExtensionRangeOptions_Declaration>(file_google_protobuf_descriptor.message("google.protobuf.ExtensionRangeOptions.Declaration"), {
+  create(init?: $MessageInit<ExtensionRangeOptions_Declaration>): ExtensionRangeOptions_Declaration {
+    const m: ExtensionRangeOptions_Declaration = { number: undefined, fullName: undefined, type: undefined, reserved: undefined, repeated: undefined };
+    if (init !== undefined) {
+      if (init.number !== undefined) m.number = init.number;
+      if (init.fullName !== undefined) m.fullName = init.fullName;
+      if (init.type !== undefined) m.type = init.type;
+      if (init.reserved !== undefined) m.reserved = init.reserved;
+      if (init.repeated !== undefined) m.repeated = init.repeated;
+    }
+    return m;
+  },
+  encodeTo(m: ExtensionRangeOptions_Declaration, w: $BinaryWriter): void {
+    if (m.number !== undefined) {
+      w.uint32(8).int32(m.number);
+    }
+    if (m.fullName !== undefined) {
+      w.uint32(18).string(m.fullName);
+    }
+    if (m.type !== undefined) {
+      w.uint32(26).string(m.type);
+    }
+    if (m.reserved !== undefined) {
+      w.uint32(40).bool(m.reserved);
+    }
+    if (m.repeated !== undefined) {
+      w.uint32(48).bool(m.repeated);
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: ExtensionRangeOptions_Declaration, group = 0): ExtensionRangeOptions_Declaration {
+    const m: ExtensionRangeOptions_Declaration = target ?? { number: undefined, fullName: undefined, type: undefined, reserved: undefined, repeated: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 8: m.number = r.int32(); break;
+        case 18: m.fullName = r.string(false); break;
+        case 26: m.type = r.string(false); break;
+        case 40: m.reserved = r.bool(); break;
+        case 48: m.repeated = r.bool(); break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
       }
@@ -923,12 +1077,13 @@ export interface FileOptions extends $Message<"google.protobuf.FileOptions"> {
   phpNamespace?: string | undefined;
   phpMetadataNamespace?: string | undefined;
   rubyPackage?: string | undefined;
+  features?: FeatureSet | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const FileOptions: $MessageType<FileOptions> = $messageType<FileOptions>(file_google_protobuf_descriptor.message("google.protobuf.FileOptions"), {
   create(init?: $MessageInit<FileOptions>): FileOptions {
-    const m: FileOptions = { javaPackage: undefined, javaOuterClassname: undefined, javaMultipleFiles: undefined, javaGenerateEqualsAndHash: undefined, javaStringCheckUtf8: undefined, optimizeFor: undefined, goPackage: undefined, ccGenericServices: undefined, javaGenericServices: undefined, pyGenericServices: undefined, phpGenericServices: undefined, deprecated: undefined, ccEnableArenas: undefined, objcClassPrefix: undefined, csharpNamespace: undefined, swiftPrefix: undefined, phpClassPrefix: undefined, phpNamespace: undefined, phpMetadataNamespace: undefined, rubyPackage: undefined, uninterpretedOption: [] };
+    const m: FileOptions = { javaPackage: undefined, javaOuterClassname: undefined, javaMultipleFiles: undefined, javaGenerateEqualsAndHash: undefined, javaStringCheckUtf8: undefined, optimizeFor: undefined, goPackage: undefined, ccGenericServices: undefined, javaGenericServices: undefined, pyGenericServices: undefined, phpGenericServices: undefined, deprecated: undefined, ccEnableArenas: undefined, objcClassPrefix: undefined, csharpNamespace: undefined, swiftPrefix: undefined, phpClassPrefix: undefined, phpNamespace: undefined, phpMetadataNamespace: undefined, rubyPackage: undefined, features: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.javaPackage !== undefined) m.javaPackage = init.javaPackage;
       if (init.javaOuterClassname !== undefined) m.javaOuterClassname = init.javaOuterClassname;
@@ -950,6 +1105,7 @@ export const FileOptions: $MessageType<FileOptions> = $messageType<FileOptions>(
       if (init.phpNamespace !== undefined) m.phpNamespace = init.phpNamespace;
       if (init.phpMetadataNamespace !== undefined) m.phpMetadataNamespace = init.phpMetadataNamespace;
       if (init.rubyPackage !== undefined) m.rubyPackage = init.rubyPackage;
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1015,13 +1171,16 @@ export const FileOptions: $MessageType<FileOptions> = $messageType<FileOptions>(
     if (m.rubyPackage !== undefined) {
       w.uint32(362).string(m.rubyPackage);
     }
+    if (m.features !== undefined) {
+      { w.uint32(402); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: FileOptions, group = 0): FileOptions {
-    const m: FileOptions = target ?? { javaPackage: undefined, javaOuterClassname: undefined, javaMultipleFiles: undefined, javaGenerateEqualsAndHash: undefined, javaStringCheckUtf8: undefined, optimizeFor: undefined, goPackage: undefined, ccGenericServices: undefined, javaGenericServices: undefined, pyGenericServices: undefined, phpGenericServices: undefined, deprecated: undefined, ccEnableArenas: undefined, objcClassPrefix: undefined, csharpNamespace: undefined, swiftPrefix: undefined, phpClassPrefix: undefined, phpNamespace: undefined, phpMetadataNamespace: undefined, rubyPackage: undefined, uninterpretedOption: [] };
+    const m: FileOptions = target ?? { javaPackage: undefined, javaOuterClassname: undefined, javaMultipleFiles: undefined, javaGenerateEqualsAndHash: undefined, javaStringCheckUtf8: undefined, optimizeFor: undefined, goPackage: undefined, ccGenericServices: undefined, javaGenericServices: undefined, pyGenericServices: undefined, phpGenericServices: undefined, deprecated: undefined, ccEnableArenas: undefined, objcClassPrefix: undefined, csharpNamespace: undefined, swiftPrefix: undefined, phpClassPrefix: undefined, phpNamespace: undefined, phpMetadataNamespace: undefined, rubyPackage: undefined, features: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -1047,6 +1206,7 @@ export const FileOptions: $MessageType<FileOptions> = $messageType<FileOptions>(
         case 336: m.phpGenericServices = r.bool(); break;
         case 354: m.phpMetadataNamespace = r.string(false); break;
         case 362: m.rubyPackage = r.string(false); break;
+        case 402: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1083,17 +1243,24 @@ export interface MessageOptions extends $Message<"google.protobuf.MessageOptions
   noStandardDescriptorAccessor?: boolean | undefined;
   deprecated?: boolean | undefined;
   mapEntry?: boolean | undefined;
+  /**
+   * @deprecated
+   */
+  deprecatedLegacyJsonFieldConflicts?: boolean | undefined;
+  features?: FeatureSet | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const MessageOptions: $MessageType<MessageOptions> = $messageType<MessageOptions>(file_google_protobuf_descriptor.message("google.protobuf.MessageOptions"), {
   create(init?: $MessageInit<MessageOptions>): MessageOptions {
-    const m: MessageOptions = { messageSetWireFormat: undefined, noStandardDescriptorAccessor: undefined, deprecated: undefined, mapEntry: undefined, uninterpretedOption: [] };
+    const m: MessageOptions = { messageSetWireFormat: undefined, noStandardDescriptorAccessor: undefined, deprecated: undefined, mapEntry: undefined, deprecatedLegacyJsonFieldConflicts: undefined, features: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.messageSetWireFormat !== undefined) m.messageSetWireFormat = init.messageSetWireFormat;
       if (init.noStandardDescriptorAccessor !== undefined) m.noStandardDescriptorAccessor = init.noStandardDescriptorAccessor;
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
       if (init.mapEntry !== undefined) m.mapEntry = init.mapEntry;
+      if (init.deprecatedLegacyJsonFieldConflicts !== undefined) m.deprecatedLegacyJsonFieldConflicts = init.deprecatedLegacyJsonFieldConflicts;
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1111,13 +1278,19 @@ export const MessageOptions: $MessageType<MessageOptions> = $messageType<Message
     if (m.mapEntry !== undefined) {
       w.uint32(56).bool(m.mapEntry);
     }
+    if (m.deprecatedLegacyJsonFieldConflicts !== undefined) {
+      w.uint32(88).bool(m.deprecatedLegacyJsonFieldConflicts);
+    }
+    if (m.features !== undefined) {
+      { w.uint32(98); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: MessageOptions, group = 0): MessageOptions {
-    const m: MessageOptions = target ?? { messageSetWireFormat: undefined, noStandardDescriptorAccessor: undefined, deprecated: undefined, mapEntry: undefined, uninterpretedOption: [] };
+    const m: MessageOptions = target ?? { messageSetWireFormat: undefined, noStandardDescriptorAccessor: undefined, deprecated: undefined, mapEntry: undefined, deprecatedLegacyJsonFieldConflicts: undefined, features: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -1127,6 +1300,8 @@ export const MessageOptions: $MessageType<MessageOptions> = $messageType<Message
         case 16: m.noStandardDescriptorAccessor = r.bool(); break;
         case 24: m.deprecated = r.bool(); break;
         case 56: m.mapEntry = r.bool(); break;
+        case 88: m.deprecatedLegacyJsonFieldConflicts = r.bool(); break;
+        case 98: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1148,12 +1323,18 @@ export interface FieldOptions extends $Message<"google.protobuf.FieldOptions"> {
   unverifiedLazy?: boolean | undefined;
   deprecated?: boolean | undefined;
   weak?: boolean | undefined;
+  debugRedact?: boolean | undefined;
+  retention?: FieldOptions_OptionRetention | undefined;
+  targets: FieldOptions_OptionTargetType[];
+  editionDefaults: FieldOptions_EditionDefault[];
+  features?: FeatureSet | undefined;
+  featureSupport?: FieldOptions_FeatureSupport | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const FieldOptions: $MessageType<FieldOptions> = $messageType<FieldOptions>(file_google_protobuf_descriptor.message("google.protobuf.FieldOptions"), {
   create(init?: $MessageInit<FieldOptions>): FieldOptions {
-    const m: FieldOptions = { ctype: undefined, packed: undefined, jstype: undefined, lazy: undefined, unverifiedLazy: undefined, deprecated: undefined, weak: undefined, uninterpretedOption: [] };
+    const m: FieldOptions = { ctype: undefined, packed: undefined, jstype: undefined, lazy: undefined, unverifiedLazy: undefined, deprecated: undefined, weak: undefined, debugRedact: undefined, retention: undefined, targets: [], editionDefaults: [], features: undefined, featureSupport: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.ctype !== undefined) m.ctype = init.ctype;
       if (init.packed !== undefined) m.packed = init.packed;
@@ -1162,6 +1343,12 @@ export const FieldOptions: $MessageType<FieldOptions> = $messageType<FieldOption
       if (init.unverifiedLazy !== undefined) m.unverifiedLazy = init.unverifiedLazy;
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
       if (init.weak !== undefined) m.weak = init.weak;
+      if (init.debugRedact !== undefined) m.debugRedact = init.debugRedact;
+      if (init.retention !== undefined) m.retention = init.retention;
+      if (init.targets !== undefined) m.targets = init.targets.slice();
+      if (init.editionDefaults !== undefined) m.editionDefaults = init.editionDefaults.map((x) => FieldOptions_EditionDefault.create(x));
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
+      if (init.featureSupport !== undefined) m.featureSupport = FieldOptions_FeatureSupport.create(init.featureSupport);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1188,13 +1375,31 @@ export const FieldOptions: $MessageType<FieldOptions> = $messageType<FieldOption
     if (m.unverifiedLazy !== undefined) {
       w.uint32(120).bool(m.unverifiedLazy);
     }
+    if (m.debugRedact !== undefined) {
+      w.uint32(128).bool(m.debugRedact);
+    }
+    if (m.retention !== undefined) {
+      w.uint32(136).int32(m.retention);
+    }
+    if (m.targets !== undefined) for (const v of m.targets) {
+      w.uint32(152).int32(v);
+    }
+    if (m.editionDefaults !== undefined) for (const v of m.editionDefaults) {
+      { w.uint32(162); const k = w.fork(); FieldOptions_EditionDefault.encodeTo(v, w); w.join(k); }
+    }
+    if (m.features !== undefined) {
+      { w.uint32(170); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
+    if (m.featureSupport !== undefined) {
+      { w.uint32(178); const k = w.fork(); FieldOptions_FeatureSupport.encodeTo(m.featureSupport, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: FieldOptions, group = 0): FieldOptions {
-    const m: FieldOptions = target ?? { ctype: undefined, packed: undefined, jstype: undefined, lazy: undefined, unverifiedLazy: undefined, deprecated: undefined, weak: undefined, uninterpretedOption: [] };
+    const m: FieldOptions = target ?? { ctype: undefined, packed: undefined, jstype: undefined, lazy: undefined, unverifiedLazy: undefined, deprecated: undefined, weak: undefined, debugRedact: undefined, retention: undefined, targets: [], editionDefaults: [], features: undefined, featureSupport: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -1207,6 +1412,18 @@ export const FieldOptions: $MessageType<FieldOptions> = $messageType<FieldOption
         case 48: { const v = r.int32() as FieldOptions_JSType; if (v >= 0 && v <= 2) m.jstype = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
         case 80: m.weak = r.bool(); break;
         case 120: m.unverifiedLazy = r.bool(); break;
+        case 128: m.debugRedact = r.bool(); break;
+        case 136: { const v = r.int32() as FieldOptions_OptionRetention; if (v >= 0 && v <= 2) m.retention = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 154: {
+          const len = r.length(); const outer = r.end; r.end = r.pos + len;
+          while (r.pos < r.end) { const v = r.int32() as FieldOptions_OptionTargetType; if (v >= 0 && v <= 9) m.targets.push(v); else $addUnknown(m, new $BinaryWriter(16).uint32(152).int32(v).finish()); }
+          r.end = outer;
+          break;
+        }
+        case 152: { const v = r.int32() as FieldOptions_OptionTargetType; if (v >= 0 && v <= 9) m.targets.push(v); else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 162: { const o = r.enter(r.length()); m.editionDefaults.push(FieldOptions_EditionDefault.decodeFrom(r, undefined)); r.leave(o); } break;
+        case 170: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
+        case 178: { const o = r.enter(r.length()); m.featureSupport = FieldOptions_FeatureSupport.decodeFrom(r, m.featureSupport); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1254,33 +1471,203 @@ export enum FieldOptions_JSType {
 }
 
 /**
+ * @generated from enum google.protobuf.FieldOptions.OptionRetention
+ */
+export enum FieldOptions_OptionRetention {
+  /**
+   * @generated from enum value: RETENTION_UNKNOWN = 0;
+   */
+  RETENTION_UNKNOWN = 0,
+  /**
+   * @generated from enum value: RETENTION_RUNTIME = 1;
+   */
+  RETENTION_RUNTIME = 1,
+  /**
+   * @generated from enum value: RETENTION_SOURCE = 2;
+   */
+  RETENTION_SOURCE = 2,
+}
+
+/**
+ * @generated from enum google.protobuf.FieldOptions.OptionTargetType
+ */
+export enum FieldOptions_OptionTargetType {
+  /**
+   * @generated from enum value: TARGET_TYPE_UNKNOWN = 0;
+   */
+  TARGET_TYPE_UNKNOWN = 0,
+  /**
+   * @generated from enum value: TARGET_TYPE_FILE = 1;
+   */
+  TARGET_TYPE_FILE = 1,
+  /**
+   * @generated from enum value: TARGET_TYPE_EXTENSION_RANGE = 2;
+   */
+  TARGET_TYPE_EXTENSION_RANGE = 2,
+  /**
+   * @generated from enum value: TARGET_TYPE_MESSAGE = 3;
+   */
+  TARGET_TYPE_MESSAGE = 3,
+  /**
+   * @generated from enum value: TARGET_TYPE_FIELD = 4;
+   */
+  TARGET_TYPE_FIELD = 4,
+  /**
+   * @generated from enum value: TARGET_TYPE_ONEOF = 5;
+   */
+  TARGET_TYPE_ONEOF = 5,
+  /**
+   * @generated from enum value: TARGET_TYPE_ENUM = 6;
+   */
+  TARGET_TYPE_ENUM = 6,
+  /**
+   * @generated from enum value: TARGET_TYPE_ENUM_ENTRY = 7;
+   */
+  TARGET_TYPE_ENUM_ENTRY = 7,
+  /**
+   * @generated from enum value: TARGET_TYPE_SERVICE = 8;
+   */
+  TARGET_TYPE_SERVICE = 8,
+  /**
+   * @generated from enum value: TARGET_TYPE_METHOD = 9;
+   */
+  TARGET_TYPE_METHOD = 9,
+}
+
+/**
+ * @generated from message google.protobuf.FieldOptions.EditionDefault
+ */
+export interface FieldOptions_EditionDefault extends $Message<"google.protobuf.FieldOptions.EditionDefault"> {
+  edition?: Edition | undefined;
+  value?: string | undefined;
+}
+
+export const FieldOptions_EditionDefault: $MessageType<FieldOptions_EditionDefault> = $messageType<FieldOptions_EditionDefault>(file_google_protobuf_descriptor.message("google.protobuf.FieldOptions.EditionDefault"), {
+  create(init?: $MessageInit<FieldOptions_EditionDefault>): FieldOptions_EditionDefault {
+    const m: FieldOptions_EditionDefault = { edition: undefined, value: undefined };
+    if (init !== undefined) {
+      if (init.edition !== undefined) m.edition = init.edition;
+      if (init.value !== undefined) m.value = init.value;
+    }
+    return m;
+  },
+  encodeTo(m: FieldOptions_EditionDefault, w: $BinaryWriter): void {
+    if (m.value !== undefined) {
+      w.uint32(18).string(m.value);
+    }
+    if (m.edition !== undefined) {
+      w.uint32(24).int32(m.edition);
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FieldOptions_EditionDefault, group = 0): FieldOptions_EditionDefault {
+    const m: FieldOptions_EditionDefault = target ?? { edition: undefined, value: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 18: m.value = r.string(false); break;
+        case 24: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.edition = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from message google.protobuf.FieldOptions.FeatureSupport
+ */
+export interface FieldOptions_FeatureSupport extends $Message<"google.protobuf.FieldOptions.FeatureSupport"> {
+  editionIntroduced?: Edition | undefined;
+  editionDeprecated?: Edition | undefined;
+  deprecationWarning?: string | undefined;
+  editionRemoved?: Edition | undefined;
+}
+
+export const FieldOptions_FeatureSupport: $MessageType<FieldOptions_FeatureSupport> = $messageType<FieldOptions_FeatureSupport>(file_google_protobuf_descriptor.message("google.protobuf.FieldOptions.FeatureSupport"), {
+  create(init?: $MessageInit<FieldOptions_FeatureSupport>): FieldOptions_FeatureSupport {
+    const m: FieldOptions_FeatureSupport = { editionIntroduced: undefined, editionDeprecated: undefined, deprecationWarning: undefined, editionRemoved: undefined };
+    if (init !== undefined) {
+      if (init.editionIntroduced !== undefined) m.editionIntroduced = init.editionIntroduced;
+      if (init.editionDeprecated !== undefined) m.editionDeprecated = init.editionDeprecated;
+      if (init.deprecationWarning !== undefined) m.deprecationWarning = init.deprecationWarning;
+      if (init.editionRemoved !== undefined) m.editionRemoved = init.editionRemoved;
+    }
+    return m;
+  },
+  encodeTo(m: FieldOptions_FeatureSupport, w: $BinaryWriter): void {
+    if (m.editionIntroduced !== undefined) {
+      w.uint32(8).int32(m.editionIntroduced);
+    }
+    if (m.editionDeprecated !== undefined) {
+      w.uint32(16).int32(m.editionDeprecated);
+    }
+    if (m.deprecationWarning !== undefined) {
+      w.uint32(26).string(m.deprecationWarning);
+    }
+    if (m.editionRemoved !== undefined) {
+      w.uint32(32).int32(m.editionRemoved);
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FieldOptions_FeatureSupport, group = 0): FieldOptions_FeatureSupport {
+    const m: FieldOptions_FeatureSupport = target ?? { editionIntroduced: undefined, editionDeprecated: undefined, deprecationWarning: undefined, editionRemoved: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 8: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.editionIntroduced = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 16: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.editionDeprecated = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 26: m.deprecationWarning = r.string(false); break;
+        case 32: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.editionRemoved = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
  * @generated from message google.protobuf.OneofOptions
  */
 export interface OneofOptions extends $Message<"google.protobuf.OneofOptions"> {
+  features?: FeatureSet | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const OneofOptions: $MessageType<OneofOptions> = $messageType<OneofOptions>(file_google_protobuf_descriptor.message("google.protobuf.OneofOptions"), {
   create(init?: $MessageInit<OneofOptions>): OneofOptions {
-    const m: OneofOptions = { uninterpretedOption: [] };
+    const m: OneofOptions = { features: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
   },
   encodeTo(m: OneofOptions, w: $BinaryWriter): void {
+    if (m.features !== undefined) {
+      { w.uint32(10); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: OneofOptions, group = 0): OneofOptions {
-    const m: OneofOptions = target ?? { uninterpretedOption: [] };
+    const m: OneofOptions = target ?? { features: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
       const tag = r.tag();
       switch (tag) {
+        case 10: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1297,15 +1684,22 @@ export const OneofOptions: $MessageType<OneofOptions> = $messageType<OneofOption
 export interface EnumOptions extends $Message<"google.protobuf.EnumOptions"> {
   allowAlias?: boolean | undefined;
   deprecated?: boolean | undefined;
+  /**
+   * @deprecated
+   */
+  deprecatedLegacyJsonFieldConflicts?: boolean | undefined;
+  features?: FeatureSet | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const EnumOptions: $MessageType<EnumOptions> = $messageType<EnumOptions>(file_google_protobuf_descriptor.message("google.protobuf.EnumOptions"), {
   create(init?: $MessageInit<EnumOptions>): EnumOptions {
-    const m: EnumOptions = { allowAlias: undefined, deprecated: undefined, uninterpretedOption: [] };
+    const m: EnumOptions = { allowAlias: undefined, deprecated: undefined, deprecatedLegacyJsonFieldConflicts: undefined, features: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.allowAlias !== undefined) m.allowAlias = init.allowAlias;
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
+      if (init.deprecatedLegacyJsonFieldConflicts !== undefined) m.deprecatedLegacyJsonFieldConflicts = init.deprecatedLegacyJsonFieldConflicts;
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1317,13 +1711,19 @@ export const EnumOptions: $MessageType<EnumOptions> = $messageType<EnumOptions>(
     if (m.deprecated !== undefined) {
       w.uint32(24).bool(m.deprecated);
     }
+    if (m.deprecatedLegacyJsonFieldConflicts !== undefined) {
+      w.uint32(48).bool(m.deprecatedLegacyJsonFieldConflicts);
+    }
+    if (m.features !== undefined) {
+      { w.uint32(58); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: EnumOptions, group = 0): EnumOptions {
-    const m: EnumOptions = target ?? { allowAlias: undefined, deprecated: undefined, uninterpretedOption: [] };
+    const m: EnumOptions = target ?? { allowAlias: undefined, deprecated: undefined, deprecatedLegacyJsonFieldConflicts: undefined, features: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -1331,6 +1731,8 @@ export const EnumOptions: $MessageType<EnumOptions> = $messageType<EnumOptions>(
       switch (tag) {
         case 16: m.allowAlias = r.bool(); break;
         case 24: m.deprecated = r.bool(); break;
+        case 48: m.deprecatedLegacyJsonFieldConflicts = r.bool(); break;
+        case 58: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1346,14 +1748,20 @@ export const EnumOptions: $MessageType<EnumOptions> = $messageType<EnumOptions>(
  */
 export interface EnumValueOptions extends $Message<"google.protobuf.EnumValueOptions"> {
   deprecated?: boolean | undefined;
+  features?: FeatureSet | undefined;
+  debugRedact?: boolean | undefined;
+  featureSupport?: FieldOptions_FeatureSupport | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const EnumValueOptions: $MessageType<EnumValueOptions> = $messageType<EnumValueOptions>(file_google_protobuf_descriptor.message("google.protobuf.EnumValueOptions"), {
   create(init?: $MessageInit<EnumValueOptions>): EnumValueOptions {
-    const m: EnumValueOptions = { deprecated: undefined, uninterpretedOption: [] };
+    const m: EnumValueOptions = { deprecated: undefined, features: undefined, debugRedact: undefined, featureSupport: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
+      if (init.debugRedact !== undefined) m.debugRedact = init.debugRedact;
+      if (init.featureSupport !== undefined) m.featureSupport = FieldOptions_FeatureSupport.create(init.featureSupport);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1362,19 +1770,31 @@ export const EnumValueOptions: $MessageType<EnumValueOptions> = $messageType<Enu
     if (m.deprecated !== undefined) {
       w.uint32(8).bool(m.deprecated);
     }
+    if (m.features !== undefined) {
+      { w.uint32(18); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
+    if (m.debugRedact !== undefined) {
+      w.uint32(24).bool(m.debugRedact);
+    }
+    if (m.featureSupport !== undefined) {
+      { w.uint32(34); const k = w.fork(); FieldOptions_FeatureSupport.encodeTo(m.featureSupport, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: EnumValueOptions, group = 0): EnumValueOptions {
-    const m: EnumValueOptions = target ?? { deprecated: undefined, uninterpretedOption: [] };
+    const m: EnumValueOptions = target ?? { deprecated: undefined, features: undefined, debugRedact: undefined, featureSupport: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
       const tag = r.tag();
       switch (tag) {
         case 8: m.deprecated = r.bool(); break;
+        case 18: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
+        case 24: m.debugRedact = r.bool(); break;
+        case 34: { const o = r.enter(r.length()); m.featureSupport = FieldOptions_FeatureSupport.decodeFrom(r, m.featureSupport); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1389,14 +1809,16 @@ export const EnumValueOptions: $MessageType<EnumValueOptions> = $messageType<Enu
  * @generated from message google.protobuf.ServiceOptions
  */
 export interface ServiceOptions extends $Message<"google.protobuf.ServiceOptions"> {
+  features?: FeatureSet | undefined;
   deprecated?: boolean | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const ServiceOptions: $MessageType<ServiceOptions> = $messageType<ServiceOptions>(file_google_protobuf_descriptor.message("google.protobuf.ServiceOptions"), {
   create(init?: $MessageInit<ServiceOptions>): ServiceOptions {
-    const m: ServiceOptions = { deprecated: undefined, uninterpretedOption: [] };
+    const m: ServiceOptions = { features: undefined, deprecated: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
@@ -1406,19 +1828,23 @@ export const ServiceOptions: $MessageType<ServiceOptions> = $messageType<Service
     if (m.deprecated !== undefined) {
       w.uint32(264).bool(m.deprecated);
     }
+    if (m.features !== undefined) {
+      { w.uint32(274); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: ServiceOptions, group = 0): ServiceOptions {
-    const m: ServiceOptions = target ?? { deprecated: undefined, uninterpretedOption: [] };
+    const m: ServiceOptions = target ?? { features: undefined, deprecated: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
       const tag = r.tag();
       switch (tag) {
         case 264: m.deprecated = r.bool(); break;
+        case 274: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1435,15 +1861,17 @@ export const ServiceOptions: $MessageType<ServiceOptions> = $messageType<Service
 export interface MethodOptions extends $Message<"google.protobuf.MethodOptions"> {
   deprecated?: boolean | undefined;
   idempotencyLevel?: MethodOptions_IdempotencyLevel | undefined;
+  features?: FeatureSet | undefined;
   uninterpretedOption: UninterpretedOption[];
 }
 
 export const MethodOptions: $MessageType<MethodOptions> = $messageType<MethodOptions>(file_google_protobuf_descriptor.message("google.protobuf.MethodOptions"), {
   create(init?: $MessageInit<MethodOptions>): MethodOptions {
-    const m: MethodOptions = { deprecated: undefined, idempotencyLevel: undefined, uninterpretedOption: [] };
+    const m: MethodOptions = { deprecated: undefined, idempotencyLevel: undefined, features: undefined, uninterpretedOption: [] };
     if (init !== undefined) {
       if (init.deprecated !== undefined) m.deprecated = init.deprecated;
       if (init.idempotencyLevel !== undefined) m.idempotencyLevel = init.idempotencyLevel;
+      if (init.features !== undefined) m.features = FeatureSet.create(init.features);
       if (init.uninterpretedOption !== undefined) m.uninterpretedOption = init.uninterpretedOption.map((x) => UninterpretedOption.create(x));
     }
     return m;
@@ -1455,13 +1883,16 @@ export const MethodOptions: $MessageType<MethodOptions> = $messageType<MethodOpt
     if (m.idempotencyLevel !== undefined) {
       w.uint32(272).int32(m.idempotencyLevel);
     }
+    if (m.features !== undefined) {
+      { w.uint32(282); const k = w.fork(); FeatureSet.encodeTo(m.features, w); w.join(k); }
+    }
     if (m.uninterpretedOption !== undefined) for (const v of m.uninterpretedOption) {
       { w.uint32(7994); const k = w.fork(); UninterpretedOption.encodeTo(v, w); w.join(k); }
     }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: MethodOptions, group = 0): MethodOptions {
-    const m: MethodOptions = target ?? { deprecated: undefined, idempotencyLevel: undefined, uninterpretedOption: [] };
+    const m: MethodOptions = target ?? { deprecated: undefined, idempotencyLevel: undefined, features: undefined, uninterpretedOption: [] };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -1469,6 +1900,7 @@ export const MethodOptions: $MessageType<MethodOptions> = $messageType<MethodOpt
       switch (tag) {
         case 264: m.deprecated = r.bool(); break;
         case 272: { const v = r.int32() as MethodOptions_IdempotencyLevel; if (v >= 0 && v <= 2) m.idempotencyLevel = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 282: { const o = r.enter(r.length()); m.features = FeatureSet.decodeFrom(r, m.features); r.leave(o); } break;
         case 7994: { const o = r.enter(r.length()); m.uninterpretedOption.push(UninterpretedOption.decodeFrom(r, undefined)); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
@@ -1606,6 +2038,372 @@ export const UninterpretedOption_NamePart: $MessageType<UninterpretedOption_Name
       switch (tag) {
         case 10: m.namePart = r.string(false); break;
         case 16: m.isExtension = r.bool(); break;
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from message google.protobuf.FeatureSet
+ */
+export interface FeatureSet extends $Message<"google.protobuf.FeatureSet"> {
+  fieldPresence?: FeatureSet_FieldPresence | undefined;
+  enumType?: FeatureSet_EnumType | undefined;
+  repeatedFieldEncoding?: FeatureSet_RepeatedFieldEncoding | undefined;
+  utf8Validation?: FeatureSet_Utf8Validation | undefined;
+  messageEncoding?: FeatureSet_MessageEncoding | undefined;
+  jsonFormat?: FeatureSet_JsonFormat | undefined;
+  enforceNamingStyle?: FeatureSet_EnforceNamingStyle | undefined;
+  defaultSymbolVisibility?: FeatureSet_VisibilityFeature_DefaultSymbolVisibility | undefined;
+}
+
+export const FeatureSet: $MessageType<FeatureSet> = $messageType<FeatureSet>(file_google_protobuf_descriptor.message("google.protobuf.FeatureSet"), {
+  create(init?: $MessageInit<FeatureSet>): FeatureSet {
+    const m: FeatureSet = { fieldPresence: undefined, enumType: undefined, repeatedFieldEncoding: undefined, utf8Validation: undefined, messageEncoding: undefined, jsonFormat: undefined, enforceNamingStyle: undefined, defaultSymbolVisibility: undefined };
+    if (init !== undefined) {
+      if (init.fieldPresence !== undefined) m.fieldPresence = init.fieldPresence;
+      if (init.enumType !== undefined) m.enumType = init.enumType;
+      if (init.repeatedFieldEncoding !== undefined) m.repeatedFieldEncoding = init.repeatedFieldEncoding;
+      if (init.utf8Validation !== undefined) m.utf8Validation = init.utf8Validation;
+      if (init.messageEncoding !== undefined) m.messageEncoding = init.messageEncoding;
+      if (init.jsonFormat !== undefined) m.jsonFormat = init.jsonFormat;
+      if (init.enforceNamingStyle !== undefined) m.enforceNamingStyle = init.enforceNamingStyle;
+      if (init.defaultSymbolVisibility !== undefined) m.defaultSymbolVisibility = init.defaultSymbolVisibility;
+    }
+    return m;
+  },
+  encodeTo(m: FeatureSet, w: $BinaryWriter): void {
+    if (m.fieldPresence !== undefined) {
+      w.uint32(8).int32(m.fieldPresence);
+    }
+    if (m.enumType !== undefined) {
+      w.uint32(16).int32(m.enumType);
+    }
+    if (m.repeatedFieldEncoding !== undefined) {
+      w.uint32(24).int32(m.repeatedFieldEncoding);
+    }
+    if (m.utf8Validation !== undefined) {
+      w.uint32(32).int32(m.utf8Validation);
+    }
+    if (m.messageEncoding !== undefined) {
+      w.uint32(40).int32(m.messageEncoding);
+    }
+    if (m.jsonFormat !== undefined) {
+      w.uint32(48).int32(m.jsonFormat);
+    }
+    if (m.enforceNamingStyle !== undefined) {
+      w.uint32(56).int32(m.enforceNamingStyle);
+    }
+    if (m.defaultSymbolVisibility !== undefined) {
+      w.uint32(64).int32(m.defaultSymbolVisibility);
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FeatureSet, group = 0): FeatureSet {
+    const m: FeatureSet = target ?? { fieldPresence: undefined, enumType: undefined, repeatedFieldEncoding: undefined, utf8Validation: undefined, messageEncoding: undefined, jsonFormat: undefined, enforceNamingStyle: undefined, defaultSymbolVisibility: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 8: { const v = r.int32() as FeatureSet_FieldPresence; if (v >= 0 && v <= 3) m.fieldPresence = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 16: { const v = r.int32() as FeatureSet_EnumType; if (v >= 0 && v <= 2) m.enumType = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 24: { const v = r.int32() as FeatureSet_RepeatedFieldEncoding; if (v >= 0 && v <= 2) m.repeatedFieldEncoding = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 32: { const v = r.int32() as FeatureSet_Utf8Validation; if (v === 0 || v === 2 || v === 3) m.utf8Validation = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 40: { const v = r.int32() as FeatureSet_MessageEncoding; if (v >= 0 && v <= 2) m.messageEncoding = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 48: { const v = r.int32() as FeatureSet_JsonFormat; if (v >= 0 && v <= 2) m.jsonFormat = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 56: { const v = r.int32() as FeatureSet_EnforceNamingStyle; if (v >= 0 && v <= 2) m.enforceNamingStyle = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 64: { const v = r.int32() as FeatureSet_VisibilityFeature_DefaultSymbolVisibility; if (v >= 0 && v <= 4) m.defaultSymbolVisibility = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.FieldPresence
+ */
+export enum FeatureSet_FieldPresence {
+  /**
+   * @generated from enum value: FIELD_PRESENCE_UNKNOWN = 0;
+   */
+  FIELD_PRESENCE_UNKNOWN = 0,
+  /**
+   * @generated from enum value: EXPLICIT = 1;
+   */
+  EXPLICIT = 1,
+  /**
+   * @generated from enum value: IMPLICIT = 2;
+   */
+  IMPLICIT = 2,
+  /**
+   * @generated from enum value: LEGACY_REQUIRED = 3;
+   */
+  LEGACY_REQUIRED = 3,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.EnumType
+ */
+export enum FeatureSet_EnumType {
+  /**
+   * @generated from enum value: ENUM_TYPE_UNKNOWN = 0;
+   */
+  ENUM_TYPE_UNKNOWN = 0,
+  /**
+   * @generated from enum value: OPEN = 1;
+   */
+  OPEN = 1,
+  /**
+   * @generated from enum value: CLOSED = 2;
+   */
+  CLOSED = 2,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.RepeatedFieldEncoding
+ */
+export enum FeatureSet_RepeatedFieldEncoding {
+  /**
+   * @generated from enum value: REPEATED_FIELD_ENCODING_UNKNOWN = 0;
+   */
+  REPEATED_FIELD_ENCODING_UNKNOWN = 0,
+  /**
+   * @generated from enum value: PACKED = 1;
+   */
+  PACKED = 1,
+  /**
+   * @generated from enum value: EXPANDED = 2;
+   */
+  EXPANDED = 2,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.Utf8Validation
+ */
+export enum FeatureSet_Utf8Validation {
+  /**
+   * @generated from enum value: UTF8_VALIDATION_UNKNOWN = 0;
+   */
+  UTF8_VALIDATION_UNKNOWN = 0,
+  /**
+   * @generated from enum value: VERIFY = 2;
+   */
+  VERIFY = 2,
+  /**
+   * @generated from enum value: NONE = 3;
+   */
+  NONE = 3,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.MessageEncoding
+ */
+export enum FeatureSet_MessageEncoding {
+  /**
+   * @generated from enum value: MESSAGE_ENCODING_UNKNOWN = 0;
+   */
+  MESSAGE_ENCODING_UNKNOWN = 0,
+  /**
+   * @generated from enum value: LENGTH_PREFIXED = 1;
+   */
+  LENGTH_PREFIXED = 1,
+  /**
+   * @generated from enum value: DELIMITED = 2;
+   */
+  DELIMITED = 2,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.JsonFormat
+ */
+export enum FeatureSet_JsonFormat {
+  /**
+   * @generated from enum value: JSON_FORMAT_UNKNOWN = 0;
+   */
+  JSON_FORMAT_UNKNOWN = 0,
+  /**
+   * @generated from enum value: ALLOW = 1;
+   */
+  ALLOW = 1,
+  /**
+   * @generated from enum value: LEGACY_BEST_EFFORT = 2;
+   */
+  LEGACY_BEST_EFFORT = 2,
+}
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.EnforceNamingStyle
+ */
+export enum FeatureSet_EnforceNamingStyle {
+  /**
+   * @generated from enum value: ENFORCE_NAMING_STYLE_UNKNOWN = 0;
+   */
+  ENFORCE_NAMING_STYLE_UNKNOWN = 0,
+  /**
+   * @generated from enum value: STYLE2024 = 1;
+   */
+  STYLE2024 = 1,
+  /**
+   * @generated from enum value: STYLE_LEGACY = 2;
+   */
+  STYLE_LEGACY = 2,
+}
+
+/**
+ * @generated from message google.protobuf.FeatureSet.VisibilityFeature
+ */
+export interface FeatureSet_VisibilityFeature extends $Message<"google.protobuf.FeatureSet.VisibilityFeature"> {
+}
+
+export const FeatureSet_VisibilityFeature: $MessageType<FeatureSet_VisibilityFeature> = $messageType<FeatureSet_VisibilityFeature>(file_google_protobuf_descriptor.message("google.protobuf.FeatureSet.VisibilityFeature"), {
+  create(init?: $MessageInit<FeatureSet_VisibilityFeature>): FeatureSet_VisibilityFeature {
+    const m: FeatureSet_VisibilityFeature = {  };
+    return m;
+  },
+  encodeTo(m: FeatureSet_VisibilityFeature, w: $BinaryWriter): void {
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FeatureSet_VisibilityFeature, group = 0): FeatureSet_VisibilityFeature {
+    const m: FeatureSet_VisibilityFeature = target ?? {  };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from enum google.protobuf.FeatureSet.VisibilityFeature.DefaultSymbolVisibility
+ */
+export enum FeatureSet_VisibilityFeature_DefaultSymbolVisibility {
+  /**
+   * @generated from enum value: DEFAULT_SYMBOL_VISIBILITY_UNKNOWN = 0;
+   */
+  DEFAULT_SYMBOL_VISIBILITY_UNKNOWN = 0,
+  /**
+   * @generated from enum value: EXPORT_ALL = 1;
+   */
+  EXPORT_ALL = 1,
+  /**
+   * @generated from enum value: EXPORT_TOP_LEVEL = 2;
+   */
+  EXPORT_TOP_LEVEL = 2,
+  /**
+   * @generated from enum value: LOCAL_ALL = 3;
+   */
+  LOCAL_ALL = 3,
+  /**
+   * @generated from enum value: STRICT = 4;
+   */
+  STRICT = 4,
+}
+
+/**
+ * @generated from message google.protobuf.FeatureSetDefaults
+ */
+export interface FeatureSetDefaults extends $Message<"google.protobuf.FeatureSetDefaults"> {
+  defaults: FeatureSetDefaults_FeatureSetEditionDefault[];
+  minimumEdition?: Edition | undefined;
+  maximumEdition?: Edition | undefined;
+}
+
+export const FeatureSetDefaults: $MessageType<FeatureSetDefaults> = $messageType<FeatureSetDefaults>(file_google_protobuf_descriptor.message("google.protobuf.FeatureSetDefaults"), {
+  create(init?: $MessageInit<FeatureSetDefaults>): FeatureSetDefaults {
+    const m: FeatureSetDefaults = { defaults: [], minimumEdition: undefined, maximumEdition: undefined };
+    if (init !== undefined) {
+      if (init.defaults !== undefined) m.defaults = init.defaults.map((x) => FeatureSetDefaults_FeatureSetEditionDefault.create(x));
+      if (init.minimumEdition !== undefined) m.minimumEdition = init.minimumEdition;
+      if (init.maximumEdition !== undefined) m.maximumEdition = init.maximumEdition;
+    }
+    return m;
+  },
+  encodeTo(m: FeatureSetDefaults, w: $BinaryWriter): void {
+    if (m.defaults !== undefined) for (const v of m.defaults) {
+      { w.uint32(10); const k = w.fork(); FeatureSetDefaults_FeatureSetEditionDefault.encodeTo(v, w); w.join(k); }
+    }
+    if (m.minimumEdition !== undefined) {
+      w.uint32(32).int32(m.minimumEdition);
+    }
+    if (m.maximumEdition !== undefined) {
+      w.uint32(40).int32(m.maximumEdition);
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FeatureSetDefaults, group = 0): FeatureSetDefaults {
+    const m: FeatureSetDefaults = target ?? { defaults: [], minimumEdition: undefined, maximumEdition: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 10: { const o = r.enter(r.length()); m.defaults.push(FeatureSetDefaults_FeatureSetEditionDefault.decodeFrom(r, undefined)); r.leave(o); } break;
+        case 32: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.minimumEdition = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 40: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.maximumEdition = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        default:
+          if ($skipField(r, tag, start, m, group)) return m;
+      }
+    }
+    if (group !== 0) throw new $DecodeError(`group ${group} is missing its end tag`);
+    return m;
+  },
+});
+
+/**
+ * @generated from message google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault
+ */
+export interface FeatureSetDefaults_FeatureSetEditionDefault extends $Message<"google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault"> {
+  edition?: Edition | undefined;
+  overridableFeatures?: FeatureSet | undefined;
+  fixedFeatures?: FeatureSet | undefined;
+}
+
+export const FeatureSetDefaults_FeatureSetEditionDefault: $MessageType<FeatureSetDefaults_FeatureSetEditionDefault> = $messageType<FeatureSetDefaults_FeatureSetEditionDefault>(file_google_protobuf_descriptor.message("google.protobuf.FeatureSetDefaults.FeatureSetEditionDefault"), {
+  create(init?: $MessageInit<FeatureSetDefaults_FeatureSetEditionDefault>): FeatureSetDefaults_FeatureSetEditionDefault {
+    const m: FeatureSetDefaults_FeatureSetEditionDefault = { edition: undefined, overridableFeatures: undefined, fixedFeatures: undefined };
+    if (init !== undefined) {
+      if (init.edition !== undefined) m.edition = init.edition;
+      if (init.overridableFeatures !== undefined) m.overridableFeatures = FeatureSet.create(init.overridableFeatures);
+      if (init.fixedFeatures !== undefined) m.fixedFeatures = FeatureSet.create(init.fixedFeatures);
+    }
+    return m;
+  },
+  encodeTo(m: FeatureSetDefaults_FeatureSetEditionDefault, w: $BinaryWriter): void {
+    if (m.edition !== undefined) {
+      w.uint32(24).int32(m.edition);
+    }
+    if (m.overridableFeatures !== undefined) {
+      { w.uint32(34); const k = w.fork(); FeatureSet.encodeTo(m.overridableFeatures, w); w.join(k); }
+    }
+    if (m.fixedFeatures !== undefined) {
+      { w.uint32(42); const k = w.fork(); FeatureSet.encodeTo(m.fixedFeatures, w); w.join(k); }
+    }
+    $writeUnknown(m, w);
+  },
+  decodeFrom(r: $BinaryReader, target?: FeatureSetDefaults_FeatureSetEditionDefault, group = 0): FeatureSetDefaults_FeatureSetEditionDefault {
+    const m: FeatureSetDefaults_FeatureSetEditionDefault = target ?? { edition: undefined, overridableFeatures: undefined, fixedFeatures: undefined };
+    const end = r.end;
+    while (r.pos < end) {
+      const start = r.pos;
+      const tag = r.tag();
+      switch (tag) {
+        case 24: { const v = r.int32() as Edition; if (v === 0 || v === 1 || v === 2 || v === 900 || v === 998 || v === 999 || v === 1000 || v === 1001 || v === 99997 || v === 99998 || v === 99999 || v === 2147483647) m.edition = v; else $addUnknown(m, r.buf.slice(start, r.pos)); break; }
+        case 34: { const o = r.enter(r.length()); m.overridableFeatures = FeatureSet.decodeFrom(r, m.overridableFeatures); r.leave(o); } break;
+        case 42: { const o = r.enter(r.length()); m.fixedFeatures = FeatureSet.decodeFrom(r, m.fixedFeatures); r.leave(o); } break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
       }
