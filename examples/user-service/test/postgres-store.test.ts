@@ -8,7 +8,7 @@ import { PostgresUserStore } from "../src/postgres-store.js";
 import { SqliteUserStore } from "../src/sqlite-store.js";
 import { DuplicateUserError, type UserRecord, type UserStore } from "../src/store.js";
 import { until } from "./helpers.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
+import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
 
 // The PostgreSQL store against a real server: a throwaway cluster on loopback (CI installs Debian's postgresql), or
 // TSGRPC_TEST_POSTGRES_URL. Where neither exists the tests skip, saying why.
@@ -24,12 +24,7 @@ after(() => server?.destroy());
 
 /** A fresh database on the server for one test, so that tests do not see each other's users. */
 async function freshDatabase(): Promise<string> {
-  const name = `t${process.pid}_${++database}`;
-  const admin = new pg.Client({ connectionString: server!.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  return server!.url.replace(/\/[^/]*$/, `/${name}`);
+  return createDatabase(server!, `t${process.pid}_${++database}`);
 }
 
 /** The store's contract, run against SQLite and PostgreSQL alike: same seed, duplicates, paging, SQL-looking names. */
@@ -138,9 +133,9 @@ test("the service on PostgreSQL: ALREADY_EXISTS for a duplicate; UNAVAILABLE whi
   try {
     const { user } = await client.createUser({ username: "carol", email: "carol@example.com" });
     await assert.rejects(client.createUser({ username: "carol", email: "c2@example.com" }), (e: GrpcError) => e.code === Status.ALREADY_EXISTS);
-    server!.stop();
+    await server!.stop();
     await assert.rejects(client.getUser({ id: user!.id }), (e: GrpcError) => e.code === Status.UNAVAILABLE && /database is unavailable/.test(e.rawMessage));
-    server!.start();
+    await server!.start();
     await until(() => client.getUser({ id: user!.id }).then(() => true, () => false), "the service to answer again");
   } finally {
     channel.close();

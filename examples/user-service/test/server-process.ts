@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import type { CallLogEntry } from "../src/call-log.js";
 
 /** The server as `npm start` runs it (main.js), in a process of its own. */
 export const MAIN = fileURLToPath(new URL("../src/main.js", import.meta.url));
@@ -40,3 +41,14 @@ export function start(args: string[]): Promise<Started> {
 
 /** Resolves with the process's exit code once it has exited. */
 export const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+
+/** The `ipv4:` target that lists these servers, for a channel's round_robin. */
+export const ipv4Target = (servers: readonly Started[]) => `ipv4:${servers.map((s) => `127.0.0.1:${s.port}`).join(",")}`;
+
+/** The call log a server started without --quiet has written so far: one JSON line per call ended. */
+export const callLog = (server: Started): CallLogEntry[] =>
+  server
+    .output()
+    .split("\n")
+    .filter((line) => line.startsWith("{") && line.endsWith("}"))
+    .map((line) => JSON.parse(line) as CallLogEntry);
