@@ -53,7 +53,7 @@ function storeError(e: unknown, user?: NewUser): Error {
     return new DuplicateUserError(field, field === "username" ? user.username : user.email);
   }
   const network = typeof err.code === "string" && /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(err.code);
-  if (network || (err.code && UNAVAILABLE_CODES.has(err.code)) || /Connection terminated|connection timeout/i.test(err.message ?? "")) {
+  if (network || (err.code && UNAVAILABLE_CODES.has(err.code)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(err.message ?? "")) {
     return new StoreUnavailableError(`the database is unavailable: ${err.message ?? err.code}`, { cause: e });
   }
   return e as Error;
@@ -103,7 +103,12 @@ export class PostgresUserStore implements UserStore {
       );
       return toRecord(rows[0]!);
     } catch (e) {
-      throw storeError(e, user);
+      const error = storeError(e, user);
+      if (!(error instanceof DuplicateUserError)) throw error;
+      // The same create repeated (see UserStore.create): the user its first attempt committed.
+      const { rows } = await this.query<Row>("SELECT * FROM users WHERE username = $1 AND email = $2", [user.username, user.email]);
+      if (rows[0]) return toRecord(rows[0]);
+      throw error;
     }
   }
 

@@ -58,6 +58,8 @@ export class SqliteUserStore implements UserStore {
       insert: this.db.prepare<[string, string, string], Row>("INSERT INTO users (username, email, roles) VALUES (?, ?, ?) RETURNING *"),
       listAfter: this.db.prepare<[number, number], Row>("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?"),
       usernameTaken: this.db.prepare<[string], { id: number }>("SELECT id FROM users WHERE username = ?"),
+      // Byte for byte: the email column compares without case, a repeated create sends the same bytes.
+      same: this.db.prepare<[string, string], Row>("SELECT * FROM users WHERE username = ? AND email = ? COLLATE BINARY"),
     };
     const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
     if (n === 0) this.seed();
@@ -92,6 +94,9 @@ export class SqliteUserStore implements UserStore {
       row = this.statements.insert.get(user.username, user.email, JSON.stringify(["user"]));
     } catch (e) {
       if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+        // The same create repeated (see UserStore.create): the user its first attempt committed.
+        const same = this.statements.same.get(user.username, user.email);
+        if (same) return toRecord(same);
         const field = this.statements.usernameTaken.get(user.username) ? "username" : "email";
         throw new DuplicateUserError(field, field === "username" ? user.username : user.email);
       }

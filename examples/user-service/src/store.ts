@@ -38,7 +38,12 @@ export class StoreUnavailableError extends GrpcError {
  */
 export interface UserStore {
   get(id: number): Promise<UserRecord | undefined>;
-  /** Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError. */
+  /**
+   * Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError when another user has the username or
+   * the email. A user with this very username and email (byte for byte) is this create repeated, a retry whose first
+   * attempt committed but whose answer was lost (a replica killed mid-call, a client's UNAVAILABLE retry): that user
+   * is returned as it is, not created again and not announced again, so that a retried create or batch is safe.
+   */
   create(user: NewUser): Promise<UserRecord>;
   /** Users with id greater than `afterId`, in id order, at most `limit` of them. */
   listAfter(afterId: number, limit: number): Promise<UserRecord[]>;

@@ -37,6 +37,9 @@ async function contract(store: UserStore): Promise<void> {
   assert.deepEqual(sql.roles, ["user"]);
   await assert.rejects(store.create({ username: "Robert'); DROP TABLE users;--", email: "other@example.com" }), (e: DuplicateUserError) => e instanceof DuplicateUserError && e.field === "username");
   await assert.rejects(store.create({ username: "someone", email: "BOBBY@example.com" }), (e: DuplicateUserError) => e instanceof DuplicateUserError && e.field === "email", "email is unique whatever its case");
+  // The same create repeated (a retry whose first attempt committed) is that user, not a second one nor an error.
+  assert.deepEqual(await store.create({ username: "Robert'); DROP TABLE users;--", email: "bobby@example.com" }), sql);
+  await assert.rejects(store.create({ username: "Robert'); DROP TABLE users;--", email: "BOBBY@example.com" }), DuplicateUserError, "a repeat is the same bytes");
   for (let i = 0; i < 5; i++) await store.create({ username: `u${i}`, email: `u${i}@example.com` });
   const page1 = await store.listAfter(0, 4);
   const page2 = await store.listAfter(page1.at(-1)!.id, 4);
