@@ -19,23 +19,29 @@ export function killStarted(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
-/** Starts main.js on 127.0.0.1 and a free port with these arguments; resolves once its banner names the port. */
-export function start(args: string[]): Promise<Started> {
-  const child = spawn(process.execPath, [MAIN, "--port", "0", "--host", "127.0.0.1", ...args], { stdio: ["ignore", "pipe", "pipe"] });
+/** Runs a script of this package with node, collecting its output; killStarted kills it. */
+export function spawnScript(script: string, args: string[]): { child: ChildProcess; output: () => string } {
+  const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });
   children.add(child);
   let out = "";
   child.stdout!.on("data", (d) => (out += d));
   child.stderr!.on("data", (d) => (out += d));
+  return { child, output: () => out };
+}
+
+/** Starts main.js on 127.0.0.1 and a free port with these arguments; resolves once its banner names the port. */
+export function start(args: string[]): Promise<Started> {
+  const { child, output } = spawnScript(MAIN, ["--port", "0", "--host", "127.0.0.1", ...args]);
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${out}`)), 15_000);
+    const timer = setTimeout(() => reject(new Error(`no banner within 15 s:\n${output()}`)), 15_000);
     child.stdout!.on("data", () => {
-      const m = /port (\d+)/.exec(out);
+      const m = /port (\d+)/.exec(output());
       if (m) {
         clearTimeout(timer);
-        resolve({ child, port: Number(m[1]), output: () => out });
+        resolve({ child, port: Number(m[1]), output });
       }
     });
-    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${out}`)));
+    child.once("exit", (code) => reject(new Error(`exited with ${code}:\n${output()}`)));
   });
 }
 
