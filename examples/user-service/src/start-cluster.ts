@@ -62,6 +62,15 @@ function stop(why: string): void {
   for (const r of live) if (r.child.connected) r.child.send(SHUTDOWN);
 }
 
+/** Every replica listens: say where. */
+function ready(): void {
+  const ports = replicas.map((r) => r.port!);
+  console.log(`${opts.replicas} replicas (pids ${replicas.map((r) => r.child.pid).join(", ")}) on ports ${ports.join(", ")}. Clients use the target
+  ${target(ports)}
+with round_robin: createChannel(target, { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } })
+Stop with Ctrl-C.`);
+}
+
 for (let i = 0; i < opts.replicas; i++) {
   const args = ["--port", String(opts.port === 0 ? 0 : opts.port + i), ...(opts.host ? ["--host", opts.host] : []), "--db", opts.db, ...opts.rest];
   const child = spawn(process.execPath, [MAIN, ...args], { stdio: ["ignore", "pipe", "pipe", "ipc"] });
@@ -74,13 +83,8 @@ for (let i = 0; i < opts.replicas; i++) {
     const m = replica.port === undefined && /^UserService listening on .*, port (\d+)/.exec(line);
     if (!m) return;
     replica.port = Number(m[1]);
-    if (replicas.length === opts.replicas && replicas.every((r) => r.port !== undefined)) {
-      const ports = replicas.map((r) => r.port!);
-      console.log(`${opts.replicas} replicas (pids ${replicas.map((r) => r.child.pid).join(", ")}) on ports ${ports.join(", ")}. Clients use the target
-  ${target(ports)}
-with round_robin: createChannel(target, { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } })
-Stop with Ctrl-C.`);
-    }
+    // After the rest of its banner (the same write, so the same chunk of lines).
+    if (replicas.length === opts.replicas && replicas.every((r) => r.port !== undefined)) setImmediate(ready);
   });
   // "close": its output is all read by then.
   child.on("close", (code, signal) => {
