@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { UserStatus } from "./gen/user_service_pb.js";
-import { DuplicateUserError, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
+import { DuplicateUserError, repeatOf, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
 import { UserEvents } from "./user-events.js";
 
 /**
@@ -107,7 +107,7 @@ export class PostgresUserStore implements UserStore {
       if (!(error instanceof DuplicateUserError)) throw error;
       // The same create repeated (see UserStore.create): the user its first attempt committed.
       const { rows } = await this.query<Row>("SELECT * FROM users WHERE username = $1 AND email = $2", [user.username, user.email]);
-      if (rows[0]) return toRecord(rows[0]);
+      if (rows[0]) return repeatOf(toRecord(rows[0]));
       throw error;
     }
   }

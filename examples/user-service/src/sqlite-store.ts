@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { UserStatus } from "./gen/user_service_pb.js";
-import { DuplicateUserError, type NewUser, type UserRecord, type UserStore } from "./store.js";
+import { DuplicateUserError, repeatOf, type NewUser, type UserRecord, type UserStore } from "./store.js";
 
 /**
  * Schema migrations, applied in order on open; PRAGMA user_version records how many have run. Append only: a shipped
@@ -96,7 +96,7 @@ export class SqliteUserStore implements UserStore {
       if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
         // The same create repeated (see UserStore.create): the user its first attempt committed.
         const same = this.statements.same.get(user.username, user.email);
-        if (same) return toRecord(same);
+        if (same) return repeatOf(toRecord(same));
         const field = this.statements.usernameTaken.get(user.username) ? "username" : "email";
         throw new DuplicateUserError(field, field === "username" ? user.username : user.email);
       }

@@ -32,6 +32,13 @@ export class StoreUnavailableError extends GrpcError {
   }
 }
 
+/** The records `create` returned for a create repeated, not for a new user: whatever relays creates must skip them. */
+const repeats = new WeakSet<UserRecord>();
+/** Marks a record `create` returns for a create repeated (see UserStore.create). */
+export const repeatOf = (user: UserRecord): UserRecord => (repeats.add(user), user);
+/** Whether `create` returned this record for a create repeated: the user was announced when it was first created. */
+export const isRepeat = (user: UserRecord): boolean => repeats.has(user);
+
 /**
  * Where users live. Methods are asynchronous so that a networked store (PostgreSQL, for several replicas) fits the
  * same shape as the embedded SQLite one. Listeners hear of every user created, after it is committed.
@@ -42,7 +49,8 @@ export interface UserStore {
    * Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError when another user has the username or
    * the email. A user with this very username and email (byte for byte) is this create repeated, a retry whose first
    * attempt committed but whose answer was lost (a replica killed mid-call, a client's UNAVAILABLE retry): that user
-   * is returned as it is, not created again and not announced again, so that a retried create or batch is safe.
+   * is returned as it is (marked: isRepeat), not created again and not announced again, so that a retried create or
+   * batch is safe.
    */
   create(user: NewUser): Promise<UserRecord>;
   /** Users with id greater than `afterId`, in id order, at most `limit` of them. */
