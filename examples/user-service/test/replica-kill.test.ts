@@ -9,9 +9,10 @@ import { callLog, exited, ipv4Target, killStarted, start, type Started } from ".
 
 // kill -9 of one of three replicas in the middle of a BulkCreateUsers load spread over all three by one channel
 // (round_robin over an ipv4: list, retryPolicy for UNAVAILABLE). "Acknowledged" is a batch whose response arrived OK:
-// all its users are committed. A batch cut on the killed replica is retried by the channel on a survivor; its entries
-// that the first attempt committed are the same creates repeated (the stores return those users), so the retry
-// completes the batch instead of failing with ALREADY_EXISTS at its first entry.
+// all its users are committed. A batch cut on the killed replica is retried by the channel on a survivor. The client
+// gives each entry a request_id (AIP-155) derived from its batch and index, so the same on every attempt: the entries
+// that the first attempt committed are requests repeated (the stores return those users), so the retry completes the
+// batch instead of failing with ALREADY_EXISTS at its first entry.
 const BATCHES = 100;
 const BATCH_SIZE = 100;
 /** Users committed (of BATCHES * BATCH_SIZE) when the replica is killed: every batch is under way then. */
@@ -41,7 +42,7 @@ after(() => {
 });
 
 const username = (batch: number, i: number) => `k${batch}x${i}`;
-const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, i) => ({ username: username(batch, i), email: `${username(batch, i)}@example.com` }));
+const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, i) => ({ username: username(batch, i), email: `${username(batch, i)}@example.com`, requestId: `batch-${batch}-entry-${i}` }));
 
 test(`kill -9 of one of three replicas amid ${BATCHES * BATCH_SIZE} users in ${BATCHES} concurrent BulkCreateUsers streams: every acknowledged user present once; retries land on the survivors; nothing INTERNAL`, { timeout: 120_000 }, async (t) => {
   if (skip) return t.skip(skip);
@@ -83,9 +84,11 @@ test(`kill -9 of one of three replicas amid ${BATCHES * BATCH_SIZE} users in ${B
     const acknowledged = new Set(outcomes.flatMap((o) => batchOf(o.batch).map((u) => u.username)));
 
     // Directly from PostgreSQL: each acknowledged user once, and nothing else.
-    const { rows } = await db.query<{ username: string }>("SELECT username FROM users WHERE username LIKE 'k%'");
+    const { rows } = await db.query<{ username: string; request_id: string | null }>("SELECT username, request_id FROM users WHERE username LIKE 'k%'");
     assert.equal(rows.length, acknowledged.size, "no user twice, none unacknowledged");
     assert.deepEqual(new Set(rows.map((r) => r.username)), acknowledged);
+    const requestIds = new Map(Array.from({ length: BATCHES }, (_, b) => batchOf(b)).flat().map((u) => [u.username, u.requestId]));
+    assert.deepEqual(rows.filter((r) => r.request_id !== requestIds.get(r.username)), [], "each user made by its own entry's request");
 
     // From each survivor, paging through ListUsers: the same users, each once.
     for (const survivor of survivors) {

@@ -1,23 +1,27 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
+import pg from "pg";
 import { createChannel, createClient } from "@tsgrpc/grpc";
-import { UserService } from "../src/gen/user_service_pb.js";
+import { UserService, type User } from "../src/gen/user_service_pb.js";
 import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
 import { killStarted, start, type Started } from "./server-process.js";
 import { runTutorialClient, skipPython, TUTORIAL_OUTPUT } from "./tutorial-client.js";
 
 // The tutorial's Python client pointed at each of three replicas on one PostgreSQL in turn. The run on replica A
-// creates the tutorial's users (charlie, then dave to grace in a batch); the runs on B and C create the same users
-// again, which are the same creates repeated (the existing users come back, ids included), and list A's users.
+// creates the tutorial's users (charlie, then dave to grace in a batch). The client sets no request_id, so a second
+// run, on B, is a duplicate creation: ALREADY_EXISTS at charlie, which B knows of from A. With the tutorial's users
+// deleted from the database between runs (no deleting RPC: straight in PostgreSQL), the runs on B and C give A's
+// answers, but for charlie's id: a later one, from the sequence the replicas share.
 let postgres: TestPostgres | undefined;
 let skip: string | false = false;
+let url = "";
 let replicas: Started[] = [];
 before(async () => {
   if (skipPython) return;
   const started = await startPostgres();
   if (typeof started === "string") return void (skip = started);
   postgres = started;
-  const url = await createDatabase(postgres, `tutorial_${process.pid}`);
+  url = await createDatabase(postgres, `tutorial_${process.pid}`);
   replicas = await Promise.all([0, 1, 2].map(() => start(["--db", url, "--quiet"])));
 });
 after(() => {
@@ -25,19 +29,41 @@ after(() => {
   postgres?.destroy();
 });
 
-test("the tutorial's Python client against each of three replicas in turn: the same answers, the users created through one listed by all", { skip: skipPython, timeout: 120_000 }, async (t) => {
+test("the tutorial's Python client against each of three replicas in turn: the same answers, ALREADY_EXISTS for its users created through another", { skip: skipPython, timeout: 120_000 }, async (t) => {
   if (skip) return t.skip(skip);
-  const [first, ...others] = replicas.map((r) => runTutorialClient(`127.0.0.1:${r.port}`));
-  assert.equal(first!.status, 0, first!.stderr);
-  assert.deepEqual(first!.lines, TUTORIAL_OUTPUT, "replica A, on a fresh database");
-  // Its ListUsers comes after CreateUser and before the batch: on B and C it lists the batch that A's run created.
-  const listed = ["alice", "bob", "charlie", "dave", "eve", "frank", "grace"].map((n) => ` - ${n} (${n}@example.com)`);
-  const later = [...TUTORIAL_OUTPUT.slice(0, 2), ...listed, ...TUTORIAL_OUTPUT.slice(5)];
-  for (const [i, run] of others.entries()) {
-    assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(run.lines, later, `replica ${"BC"[i]}`);
+  const [a, b, c] = replicas.map((r) => `127.0.0.1:${r.port}`) as [string, string, string];
+  const first = runTutorialClient(a);
+  assert.equal(first.status, 0, first.stderr);
+  assert.deepEqual(first.lines, TUTORIAL_OUTPUT, "replica A, on a fresh database");
+  await sameListings(7);
+
+  const again = runTutorialClient(b);
+  assert.notEqual(again.status, 0, "the client does not catch the error of its CreateUser");
+  assert.deepEqual(again.lines, TUTORIAL_OUTPUT.slice(0, 1));
+  assert.match(again.stderr, /StatusCode\.ALREADY_EXISTS/);
+  assert.match(again.stderr, /a user with username "charlie" already exists/);
+
+  const db = new pg.Client({ connectionString: url });
+  await db.connect();
+  try {
+    let lastId = 7;
+    for (const [target, name] of [[b, "B"], [c, "C"]] as const) {
+      await db.query("DELETE FROM users WHERE username NOT IN ('alice', 'bob')");
+      const run = runTutorialClient(target);
+      assert.equal(run.status, 0, run.stderr);
+      const id = Number(/^Created user: (\d+) - charlie$/.exec(run.lines[1] ?? "")?.[1]);
+      assert.ok(id > lastId, `replica ${name}: charlie gets a new id (${run.lines[1]})`);
+      assert.deepEqual(run.lines, TUTORIAL_OUTPUT.map((l) => l.replace("Created user: 3 -", `Created user: ${id} -`)), `replica ${name}`);
+      assert.equal((await sameListings(7)).find((u) => u.username === "charlie")?.id, id);
+      lastId = id;
+    }
+  } finally {
+    await db.end();
   }
-  // And every replica lists the same users, with the same ids.
+});
+
+/** Every replica lists the same `n` users, with the same ids; the listing. */
+async function sameListings(n: number): Promise<User[]> {
   const listings = await Promise.all(
     replicas.map(async (r) => {
       const channel = createChannel(`127.0.0.1:${r.port}`);
@@ -48,6 +74,7 @@ test("the tutorial's Python client against each of three replicas in turn: the s
       }
     }),
   );
-  assert.equal(listings[0]!.length, 7);
+  assert.equal(listings[0]!.length, n);
   for (const l of listings) assert.deepEqual(l, listings[0]);
-});
+  return listings[0]!;
+}
