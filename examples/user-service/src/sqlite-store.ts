@@ -53,9 +53,9 @@ export class SqliteUserStore implements UserStore {
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.db.pragma("busy_timeout = 5000"); // first: workers opening one file at once wait for each other's locks
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
     this.migrate();
     this.statements = {
       get: this.db.prepare<[number], Row>("SELECT * FROM users WHERE id = ?"),
@@ -64,26 +64,26 @@ export class SqliteUserStore implements UserStore {
       usernameTaken: this.db.prepare<[string], { id: number }>("SELECT id FROM users WHERE username = ?"),
       byRequestId: this.db.prepare<[string], Row>("SELECT * FROM users WHERE request_id = ?"),
     };
-    const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
-    if (n === 0) this.seed();
   }
 
+  /**
+   * Runs the migrations not yet applied and seeds an empty store, in one IMMEDIATE transaction: the version is read
+   * under the write lock, so the worker processes of `--workers`, opening one file at once, run each migration once
+   * (one migrates, the others wait and find it done).
+   */
   private migrate(): void {
-    const version = this.db.pragma("user_version", { simple: true }) as number;
-    if (version > MIGRATIONS.length) throw new Error(`the database is at schema version ${version}, newer than this server (${MIGRATIONS.length})`);
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      this.db.transaction(() => {
-        this.db.exec(MIGRATIONS[v]!);
-        this.db.pragma(`user_version = ${v + 1}`);
-      })();
-    }
-  }
-
-  private seed(): void {
-    const insert = this.db.prepare("INSERT INTO users (username, email, roles) VALUES (?, ?, ?)");
-    this.db.transaction(() => {
-      for (const u of SEED) insert.run(u.username, u.email, JSON.stringify(u.roles));
-    })();
+    this.db
+      .transaction(() => {
+        const version = this.db.pragma("user_version", { simple: true }) as number;
+        if (version > MIGRATIONS.length) throw new Error(`the database is at schema version ${version}, newer than this server (${MIGRATIONS.length})`);
+        for (let v = version; v < MIGRATIONS.length; v++) this.db.exec(MIGRATIONS[v]!);
+        this.db.pragma(`user_version = ${MIGRATIONS.length}`);
+        const { n } = this.db.prepare("SELECT COUNT(*) AS n FROM users").get() as { n: number };
+        if (n > 0) return;
+        const insert = this.db.prepare("INSERT INTO users (username, email, roles) VALUES (?, ?, ?)");
+        for (const u of SEED) insert.run(u.username, u.email, JSON.stringify(u.roles));
+      })
+      .immediate();
   }
 
   async get(id: number): Promise<UserRecord | undefined> {

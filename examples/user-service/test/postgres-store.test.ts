@@ -6,6 +6,7 @@ import { createApp } from "../src/app.js";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { PostgresUserStore } from "../src/postgres-store.js";
 import { SqliteUserStore } from "../src/sqlite-store.js";
+import { execFile } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -196,6 +197,30 @@ test("SQLite: a database made before request ids migrates, its users kept", asyn
   reopened.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+test("SQLite: processes opening one new file at once (--workers) migrate and seed it once, none failing", async () => {
+  const store = new URL("../src/sqlite-store.js", import.meta.url).href;
+  const open = `const { SqliteUserStore } = await import(${JSON.stringify(store)}); await new SqliteUserStore(process.argv[1]).close();`;
+  for (let round = 0; round < 3; round++) {
+    const dir = mkdtempSync(join(tmpdir(), "tsgrpc-open-"));
+    try {
+      const runs = await Promise.all(Array.from({ length: 4 }, () => runNode(open, join(dir, "users.db"))));
+      assert.deepEqual(runs, Array(4).fill(""), "no process failed to open the file");
+      const store = new SqliteUserStore(join(dir, "users.db"));
+      assert.deepEqual((await store.listAfter(0, 10)).map((u) => u.username), ["alice", "bob"]);
+      await store.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+});
+
+/** Runs `code` (an ES module) in a new node process with `arg`; its stderr, or "" when it exited 0. */
+function runNode(code: string, arg: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--input-type=module", "-e", code, arg], (error, _stdout, stderr) => resolve(error ? stderr || error.message : ""));
+  });
+}
 
 test("PostgreSQL: a database made before request ids migrates, its users kept", async (t) => {
   if (skip) return t.skip(skip);
