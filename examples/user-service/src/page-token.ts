@@ -23,8 +23,10 @@ export class PageTokens {
     const dot = token.indexOf(".");
     if (dot < 0 || token.length > 200) return undefined;
     const payload = token.slice(0, dot);
-    const mac = Buffer.from(token.slice(dot + 1), "base64url");
-    const expected = Buffer.from(this.sign(payload), "base64url");
+    // The MAC's text, not its decoded bytes: base64url decoders ignore the last character's unused bits (and stray
+    // characters), so several texts decode to the same MAC, and a token edited that way would be accepted.
+    const mac = Buffer.from(token.slice(dot + 1));
+    const expected = Buffer.from(this.sign(payload));
     if (mac.length !== expected.length || !timingSafeEqual(mac, expected)) return undefined;
     try {
       const { v, after } = JSON.parse(Buffer.from(payload, "base64url").toString()) as { v?: unknown; after?: unknown };

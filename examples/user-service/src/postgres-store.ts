@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import pg from "pg";
 import { UserStatus } from "./gen/user_service_pb.js";
-import { DuplicateUserError, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
+import { DuplicateUserError, repeatedCreate, StoreUnavailableError, type NewUser, type UserRecord, type UserStore } from "./store.js";
 import { CHAT_CHANNEL, PgChatBus } from "./pg-chat-bus.js";
 import { PgListener } from "./pg-listener.js";
 import { UserFeed } from "./user-events.js";
@@ -31,6 +31,10 @@ const MIGRATIONS = [
      RETURN nextval('users_id_seq');
    END $$;
    ALTER TABLE users ALTER COLUMN id SET DEFAULT users_next_id();`,
+  // The request id (AIP-155) of the create that made each user, for retried creates: NULL when it had none (NULLs
+  // never conflict), unique otherwise, which is what makes a create with a repeated request id race-free.
+  `ALTER TABLE users ADD COLUMN request_id TEXT;
+   ALTER TABLE users ADD CONSTRAINT users_request_id_key UNIQUE (request_id);`,
 ];
 
 /** The tutorial's first users, created in an empty store (the same as the SQLite store's). */
@@ -65,7 +69,7 @@ function storeError(e: unknown, user?: NewUser): Error {
     return new DuplicateUserError(field, field === "username" ? user.username : user.email);
   }
   const network = typeof err.code === "string" && /^E(CONNREFUSED|CONNRESET|PIPE|TIMEDOUT|HOSTUNREACH|NOTFOUND)$/.test(err.code);
-  if (network || (err.code && UNAVAILABLE_CODES.has(err.code)) || /Connection terminated|connection timeout/i.test(err.message ?? "")) {
+  if (network || (err.code && UNAVAILABLE_CODES.has(err.code)) || /Connection terminated|connection timeout|timeout exceeded when trying to connect|not queryable/i.test(err.message ?? "")) {
     return new StoreUnavailableError(`the database is unavailable: ${err.message ?? err.code}`, { cause: e });
   }
   return e as Error;
@@ -128,16 +132,38 @@ export class PostgresUserStore implements UserStore {
   }
 
   async create(user: NewUser): Promise<UserRecord> {
+    const requestId = user.requestId || null;
+    let rows: Row[];
     try {
-      const { rows } = await this.pool.query<Row>(
-        `WITH created AS (INSERT INTO users (username, email, roles) VALUES ($1, $2, ARRAY['user']) RETURNING *)
+      // A request id already committed is no insert and no NOTIFY (ON CONFLICT waits for a concurrent insert of the
+      // same id to commit or roll back, then does nothing or inserts).
+      ({ rows } = await this.pool.query<Row>(
+        `WITH created AS (
+           INSERT INTO users (username, email, roles, request_id) VALUES ($1, $2, ARRAY['user'], $3)
+           ON CONFLICT (request_id) DO NOTHING RETURNING *
+         )
          SELECT created.*, pg_notify('${USERS_CHANNEL}', created.id::text) FROM created`,
-        [user.username, user.email],
-      );
-      return toRecord(rows[0]!);
+        [user.username, user.email, requestId],
+      ));
     } catch (e) {
-      throw storeError(e, user);
+      const error = storeError(e, user);
+      // A concurrent create of the same request id can also end here: its username (checked before the request id)
+      // was inserted first, so this one waited for its commit and failed on the username. Its user is the answer.
+      if (!(error instanceof DuplicateUserError) || requestId === null) throw error;
+      const existing = await this.byRequestId(requestId);
+      if (existing) return repeatedCreate(existing, user);
+      throw error;
     }
+    if (rows[0]) return toRecord(rows[0]);
+    // The request id is taken: by this create's own earlier attempt, or by another create (RequestIdReusedError).
+    const existing = await this.byRequestId(requestId!);
+    if (!existing) throw new Error(`request_id "${requestId}" conflicted, yet no user has it`);
+    return repeatedCreate(existing, user);
+  }
+
+  private async byRequestId(requestId: string): Promise<UserRecord | undefined> {
+    const { rows } = await this.query<Row>("SELECT * FROM users WHERE request_id = $1", [requestId]);
+    return rows[0] && toRecord(rows[0]);
   }
 
   async listAfter(afterId: number, limit: number): Promise<UserRecord[]> {

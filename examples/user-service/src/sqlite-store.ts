@@ -3,7 +3,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import Database from "better-sqlite3";
 import { UserStatus } from "./gen/user_service_pb.js";
-import { DuplicateUserError, type NewUser, type UserRecord, type UserStore } from "./store.js";
+import { DuplicateUserError, repeatedCreate, type NewUser, type UserRecord, type UserStore } from "./store.js";
 
 /**
  * Schema migrations, applied in order on open; PRAGMA user_version records how many have run. Append only: a shipped
@@ -18,6 +18,10 @@ const MIGRATIONS = [
      status INTEGER NOT NULL DEFAULT 0
    );
    CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);`,
+  // The request id (AIP-155) of the create that made each user, for retried creates: NULL when it had none (NULLs
+  // are distinct in a unique index), unique otherwise.
+  `ALTER TABLE users ADD COLUMN request_id TEXT;
+   CREATE UNIQUE INDEX users_request_id ON users (request_id);`,
 ];
 
 /** The tutorial's first users, created in an empty store. */
@@ -49,22 +53,23 @@ export class SqliteUserStore implements UserStore {
   constructor(path: string) {
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     this.db = new Database(path);
+    this.db.pragma("busy_timeout = 5000"); // first: workers opening one file at once wait for each other's locks
     this.db.pragma("journal_mode = WAL");
     this.db.pragma("synchronous = NORMAL");
-    this.db.pragma("busy_timeout = 5000");
     this.migrate();
     this.statements = {
       get: this.db.prepare<[number], Row>("SELECT * FROM users WHERE id = ?"),
-      insert: this.db.prepare<[string, string, string], Row>("INSERT INTO users (username, email, roles) VALUES (?, ?, ?) RETURNING *"),
+      insert: this.db.prepare<[string, string, string, string | null], Row>("INSERT INTO users (username, email, roles, request_id) VALUES (?, ?, ?, ?) RETURNING *"),
       listAfter: this.db.prepare<[number, number], Row>("SELECT * FROM users WHERE id > ? ORDER BY id LIMIT ?"),
       usernameTaken: this.db.prepare<[string], { id: number }>("SELECT id FROM users WHERE username = ?"),
+      byRequestId: this.db.prepare<[string], Row>("SELECT * FROM users WHERE request_id = ?"),
     };
   }
 
   /**
-   * Migrates and seeds in one IMMEDIATE transaction: workers opening a new file together (--workers) take turns, and
-   * the later ones find the schema and the seed users in place (before, two could both create the tables, and one
-   * failed to start).
+   * Runs the migrations not yet applied and seeds an empty store, in one IMMEDIATE transaction: the version is read
+   * under the write lock, so the worker processes of `--workers`, opening one file at once, run each migration once
+   * (one migrates, the others wait and find it done).
    */
   private migrate(): void {
     this.db
@@ -90,10 +95,15 @@ export class SqliteUserStore implements UserStore {
 
   async create(user: NewUser): Promise<UserRecord> {
     let row: Row | undefined;
+    const requestId = user.requestId || null;
     try {
-      row = this.statements.insert.get(user.username, user.email, JSON.stringify(["user"]));
+      row = this.statements.insert.get(user.username, user.email, JSON.stringify(["user"]), requestId);
     } catch (e) {
       if ((e as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") {
+        // A request id already committed (by this create's earlier attempt, or by another process on the same file: a
+        // write sees every earlier commit) is that user, or RequestIdReusedError; whichever constraint failed first.
+        const existing = requestId === null ? undefined : this.statements.byRequestId.get(requestId);
+        if (existing) return repeatedCreate(toRecord(existing), user);
         const field = this.statements.usernameTaken.get(user.username) ? "username" : "email";
         throw new DuplicateUserError(field, field === "username" ? user.username : user.email);
       }

@@ -13,12 +13,27 @@ export interface UserRecord {
 export interface NewUser {
   username: string;
   email: string;
+  /**
+   * The create's request id (AIP-155), chosen by the client and the same on each retry; empty or absent: none. At
+   * most one user is created per request id, and a create repeating one returns that user (see UserStore.create).
+   */
+  requestId?: string;
 }
 
 /** A username or email that another user already has. */
 export class DuplicateUserError extends Error {
   constructor(readonly field: "username" | "email", readonly value: string) {
     super(`a user with ${field} "${value}" already exists`);
+  }
+}
+
+/**
+ * A request id (NewUser.requestId) already used for a create with another username or email: a different request,
+ * so the client's mistake (INVALID_ARGUMENT), not a user that exists.
+ */
+export class RequestIdReusedError extends Error {
+  constructor(readonly requestId: string) {
+    super(`request_id "${requestId}" was already used for a create with a different username or email`);
   }
 }
 
@@ -32,6 +47,22 @@ export class StoreUnavailableError extends GrpcError {
   }
 }
 
+/** The records `create` returned for a repeated request id, not for a new user: whatever relays creates must skip them. */
+const repeats = new WeakSet<UserRecord>();
+/** Marks a record `create` returns for a repeated request id (see UserStore.create). */
+const repeatOf = (user: UserRecord): UserRecord => (repeats.add(user), user);
+/** Whether `create` returned this record for a repeated request id: the user was announced when it was first created. */
+export const isRepeat = (user: UserRecord): boolean => repeats.has(user);
+
+/**
+ * What `create` answers for a request id a committed user already has: that user, marked as a repeat, when the create
+ * asks for the same username and email (byte for byte); else RequestIdReusedError.
+ */
+export function repeatedCreate(existing: UserRecord, user: NewUser): UserRecord {
+  if (existing.username !== user.username || existing.email !== user.email) throw new RequestIdReusedError(user.requestId!);
+  return repeatOf(existing);
+}
+
 /**
  * Where users live. Methods are asynchronous so that a networked store (PostgreSQL, for several replicas) fits the
  * same shape as the embedded SQLite one. Users commit in id order (a user with a higher id commits after every user
@@ -40,7 +71,14 @@ export class StoreUnavailableError extends GrpcError {
  */
 export interface UserStore {
   get(id: number): Promise<UserRecord | undefined>;
-  /** Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError. */
+  /**
+   * Creates a user with role `user` and status ACTIVE. Throws DuplicateUserError when another user has the username or
+   * the email. With a request id that a committed create already had (a retry whose first attempt committed but whose
+   * answer was lost: a replica killed mid-call, a client's UNAVAILABLE retry), returns the user that create made, as
+   * it is (marked: isRepeat), not created again and not announced again, so that a retried create or batch is safe;
+   * throws RequestIdReusedError if that create had another username or email (byte for byte). Race-free across
+   * replicas: creates with the same request id at the same time make one user, and the others return it.
+   */
   create(user: NewUser): Promise<UserRecord>;
   /** Users with id greater than `afterId`, in id order, at most `limit` of them. */
   listAfter(afterId: number, limit: number): Promise<UserRecord[]>;

@@ -7,7 +7,7 @@ import type { ChatMessage, CreateUserRequest } from "./gen/user_service_pb.js";
 import { User, UserService } from "./gen/user_service_pb.js";
 import { principalOf } from "./auth.js";
 import { PageTokens } from "./page-token.js";
-import { DuplicateUserError, type UserRecord, type UserStore } from "./store.js";
+import { DuplicateUserError, RequestIdReusedError, type UserRecord, type UserStore } from "./store.js";
 import { FEED_CHUNK } from "./user-events.js";
 import { validateNewUser } from "./validation.js";
 
@@ -66,6 +66,8 @@ export async function createUserService(options: UserServiceOptions): Promise<Se
       return await store.create(request);
     } catch (e) {
       if (e instanceof DuplicateUserError) throw new GrpcError(Status.ALREADY_EXISTS, `${field ? `${field.slice(0, -1)}: ` : ""}${e.message}${note}`);
+      // The id names another request (AIP-155): the client's mistake, in the argument, not a user that exists.
+      if (e instanceof RequestIdReusedError) throw invalid(`${field ? `${field.slice(0, -1)}: ` : ""}${e.message}${note}`, [{ field: `${field}request_id`, description: "already used for a create with a different username or email" }]);
       throw e;
     }
   }

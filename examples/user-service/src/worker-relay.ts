@@ -1,6 +1,6 @@
 import { ChatBusBase, parseChatLine, type ChatLine } from "./chat-bus.js";
 import type { SqliteUserStore } from "./sqlite-store.js";
-import type { NewUser, UserRecord, UserStore } from "./store.js";
+import { isRepeat, type NewUser, type UserRecord, type UserStore } from "./store.js";
 import { UserFeed } from "./user-events.js";
 
 /** The message a worker sends (and the primary forwards to the others) for each user it created. */
@@ -40,7 +40,8 @@ export class WorkerRelayStore implements UserStore {
 
   async create(user: NewUser): Promise<UserRecord> {
     const created = await this.inner.create(user);
-    process.send?.({ type: USER_CREATED, id: created.id } satisfies UserCreatedMessage);
+    // A repeated request_id creates nothing: no other worker has anything to read.
+    if (!isRepeat(created)) process.send?.({ type: USER_CREATED, id: created.id } satisfies UserCreatedMessage);
     return created;
   }
 

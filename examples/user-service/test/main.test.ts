@@ -9,10 +9,9 @@ import { fileURLToPath } from "node:url";
 import { createChannel, createClient } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { exited, killStarted, MAIN, start } from "./server-process.js";
+import { runTutorialClient, skipPython, TUTORIAL_OUTPUT } from "./tutorial-client.js";
 
 // The server as `npm start` runs it: a process with a store on disk.
-const PROTO_DIR = fileURLToPath(new URL("../../", import.meta.url));
-const PYTHON_CLIENT = fileURLToPath(new URL("../../python/tutorial_client.py", import.meta.url));
 
 // A failed assertion must not leave a server process running (the test run would never end).
 after(killStarted);
@@ -78,38 +77,14 @@ test("a port that is taken is said in one sentence naming --port, exit 1, not a 
   }
 });
 
-const PYTHON = "/usr/bin/python3";
-const hasPython = existsSync(PYTHON) && spawnSync(PYTHON, ["-c", "import grpc, google.protobuf"]).status === 0;
-const hasPlugin = existsSync("/usr/bin/grpc_python_plugin") && spawnSync("protoc", ["--version"]).status === 0;
-const skipPython = !hasPython ? "python3-grpcio is not installed" : !hasPlugin ? "protoc with grpc_python_plugin is not installed (protobuf-compiler-grpc)" : false;
-
 test("the tutorial's own Python client (grpcio) runs against the server unchanged", { skip: skipPython, timeout: 60_000 }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-tutorial-"));
   const server = await start(["--db", ":memory:", "--quiet"]);
   try {
-    const gen = spawnSync("protoc", ["-I", PROTO_DIR, `--python_out=${dir}`, `--grpc_python_out=${dir}`, "--plugin=protoc-gen-grpc_python=/usr/bin/grpc_python_plugin", "user_service.proto"], { encoding: "utf8" });
-    assert.equal(gen.status, 0, gen.stderr);
-    const run = spawnSync(PYTHON, [PYTHON_CLIENT, `127.0.0.1:${server.port}`], { encoding: "utf8", env: { ...process.env, PYTHONPATH: dir }, timeout: 30_000 });
+    const run = runTutorialClient(`127.0.0.1:${server.port}`);
     assert.equal(run.status, 0, run.stderr);
-    assert.deepEqual(run.stdout.trim().split("\n"), [
-      "Got user: alice (alice@example.com)",
-      "Created user: 3 - charlie",
-      " - alice (alice@example.com)",
-      " - bob (bob@example.com)",
-      " - charlie (charlie@example.com)",
-      "Created 4 users",
-      "Watched: bob",
-      "Watched: charlie",
-      "Watched: dave",
-      "Watched: eve",
-      "Watched: frank",
-      "Watched: grace",
-      "Watch ended: StatusCode.DEADLINE_EXCEEDED",
-      "User not found",
-    ]);
+    assert.deepEqual(run.lines, TUTORIAL_OUTPUT);
   } finally {
     server.child.kill("SIGTERM");
     await exited(server.child);
-    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -1,16 +1,21 @@
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readdirSync, rmSync, chownSync } from "node:fs";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
+import pg from "pg";
 
 /** A PostgreSQL server for a test run: a throwaway cluster on loopback, or the one TSGRPC_TEST_POSTGRES_URL names. */
 export interface TestPostgres {
   /** postgres://user@127.0.0.1:port/postgres */
   readonly url: string;
-  /** Stops the server (fast shutdown: connections are dropped), and `start()` brings it back on the same port. */
-  stop(): void;
-  start(): void;
+  /**
+   * Stops the server (fast shutdown: connections are dropped), and `start()` brings it back on the same port. Both
+   * wait for pg_ctl without blocking the event loop: calls the test has in flight go on meanwhile.
+   */
+  stop(): Promise<void>;
+  start(): Promise<void>;
   /** Stops it for good and removes its files. */
   destroy(): void;
 }
@@ -37,7 +42,7 @@ async function freePort(): Promise<number> {
  */
 export async function startPostgres(): Promise<TestPostgres | string> {
   const given = process.env["TSGRPC_TEST_POSTGRES_URL"];
-  if (given) return { url: given, stop: () => {}, start: () => {}, destroy: () => {} };
+  if (given) return { url: given, stop: async () => {}, start: async () => {}, destroy: () => {} };
   const bin = binDir();
   if (!bin) return "PostgreSQL's server is not installed (Debian: apt-get install postgresql), and TSGRPC_TEST_POSTGRES_URL is not set";
   const dir = mkdtempSync(join(tmpdir(), "tsgrpc-pg-"));
@@ -46,25 +51,39 @@ export async function startPostgres(): Promise<TestPostgres | string> {
     const [uid, gid] = ["-u", "-g"].map((f) => Number(execFileSync("id", [f, "postgres"]).toString().trim()));
     chownSync(dir, uid!, gid!);
   }
-  const run = (tool: string, args: string[]) => execFileSync(asRoot ? "runuser" : join(bin, tool), asRoot ? ["-u", "postgres", "--", join(bin, tool), ...args] : args, { stdio: "pipe" });
+  const command = (tool: string, args: string[]): [string, string[]] => (asRoot ? ["runuser", ["-u", "postgres", "--", join(bin, tool), ...args]] : [join(bin, tool), args]);
+  const run = (tool: string, args: string[]) => execFileSync(...command(tool, args), { stdio: "pipe" });
+  const runAsync = async (tool: string, args: string[]) => void (await promisify(execFile)(...command(tool, args)));
   const data = join(dir, "data");
   const port = await freePort();
   run("initdb", ["-D", data, "-A", "trust", "-U", "tsgrpc", "-E", "UTF8", "--locale=C", "--no-sync"]);
   const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off`;
-  const start = () => void run("pg_ctl", ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start"]);
-  const stop = () => void run("pg_ctl", ["-D", data, "-m", "fast", "-w", "stop"]);
-  start();
+  const startArgs = ["-D", data, "-l", join(dir, "log"), "-o", options, "-w", "-t", "60", "start"];
+  const stopArgs = ["-D", data, "-m", "fast", "-w", "stop"];
+  await runAsync("pg_ctl", startArgs);
   return {
     url: `postgres://tsgrpc@127.0.0.1:${port}/postgres`,
-    stop,
-    start,
+    stop: () => runAsync("pg_ctl", stopArgs),
+    start: () => runAsync("pg_ctl", startArgs),
     destroy: () => {
       try {
-        stop();
+        run("pg_ctl", stopArgs);
       } catch {
         // already stopped
       }
       rmSync(dir, { recursive: true, force: true });
     },
   };
+}
+
+/** Creates a database of this name on the server (a test's own, so that tests do not see each other's users); returns its URL. */
+export async function createDatabase(server: TestPostgres, name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.end();
+  }
+  return server.url.replace(/\/[^/]*$/, `/${name}`);
 }

@@ -1,11 +1,10 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import pg from "pg";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { until } from "./helpers.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, start, type Started } from "./server-process.js";
+import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
+import { exited, ipv4Target, start, type Started } from "./server-process.js";
 
 // Three replicas of the server (separate processes, as `npm start` runs them) on one PostgreSQL, reached through the
 // channel's round_robin: every replica sees every user, and a watcher on any replica sees every user once, in the
@@ -17,11 +16,7 @@ before(async () => {
   const started = await startPostgres();
   if (typeof started === "string") return void (skip = started);
   postgres = started;
-  const admin = new pg.Client({ connectionString: postgres.url });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE replicas_${process.pid}`);
-  await admin.end();
-  const url = postgres.url.replace(/\/[^/]*$/, `/replicas_${process.pid}`);
+  const url = await createDatabase(postgres, `replicas_${process.pid}`);
   for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
 });
 after(async () => {
@@ -39,7 +34,7 @@ test("1,000 users created through round_robin over three replicas: each visible 
   const channels: Channel[] = [];
   const channelTo = (target: string, options = {}) => (channels.push(createChannel(target, options)), channels.at(-1)!);
   try {
-    const spread = createClient(UserService, channelTo(`ipv4:${replicas.map((r) => `127.0.0.1:${r.port}`).join(",")}`, { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } }));
+    const spread = createClient(UserService, channelTo(ipv4Target(replicas), { defaultServiceConfig: { loadBalancingConfig: [{ round_robin: {} }] } }));
     const each: Client[] = replicas.map((r) => createClient(UserService, channelTo(`127.0.0.1:${r.port}`)));
     // Watchers on replicas A and C, started before the creates (they first list the seed users).
     const watched: number[][] = [[], []];

@@ -52,6 +52,48 @@ test("CreateUser: role user and ACTIVE; BadRequest field violations; ALREADY_EXI
   }
 });
 
+test("CreateUser and BulkCreateUsers with request_id (AIP-155): a repeat returns the user; a reused id is INVALID_ARGUMENT; the id is validated", async () => {
+  const { client, stop } = await startApp();
+  try {
+    const watched = client.watchUsers({})[Symbol.asyncIterator]();
+    const next = async () => (await watched.next()).value!.username;
+    assert.deepEqual([await next(), await next()], ["alice", "bob"], "the watch is listening: what follows are events");
+    const requestId = "0d5e8a4c-3b1f-4c2e-9f6a-7b8c9d0e1f2a";
+    const { user } = await client.createUser({ username: "charlie", email: "charlie@example.com", requestId });
+    assert.deepEqual((await client.createUser({ username: "charlie", email: "charlie@example.com", requestId })).user, user, "the same request again");
+    const reused = await client.createUser({ username: "dave", email: "dave@example.com", requestId }).then(() => assert.fail("accepted"), (e: GrpcError) => e);
+    assert.equal(reused.code, Status.INVALID_ARGUMENT);
+    assert.match(reused.rawMessage, /request_id "0d5e8a4c-3b1f-4c2e-9f6a-7b8c9d0e1f2a" was already used for a create with a different username or email/);
+    assert.deepEqual(findDetail(reused, BadRequest)?.fieldViolations.map((v) => v.field), ["request_id"]);
+    // Without one (the tutorial's client), the same create again is a duplicate, as the tutorial's status table says.
+    await assert.rejects(client.createUser({ username: "charlie", email: "charlie@example.com" }), code(Status.ALREADY_EXISTS));
+    for (const bad of ["r".repeat(65), "has space", "tab\t", "é"]) {
+      const e = await client.createUser({ username: "erin", email: "erin@example.com", requestId: bad }).then(() => assert.fail(`accepted ${bad}`), (e: GrpcError) => e);
+      assert.deepEqual(findDetail(e, BadRequest)?.fieldViolations.map((v) => v.field), ["request_id"], bad);
+    }
+    await client.createUser({ username: "erin", email: "erin@example.com", requestId: "r".repeat(64) });
+
+    // A batch sent again whole, with the same id per entry: every entry counts, nothing is created twice.
+    const batch = ["frank", "grace", "heidi"].map((n, i) => ({ username: n, email: `${n}@example.com`, requestId: `batch-1-${i}` }));
+    assert.equal((await client.bulkCreateUsers(batch.slice(0, 2))).createdCount, 2);
+    assert.equal((await client.bulkCreateUsers(batch)).createdCount, 3);
+    const e = await client.bulkCreateUsers([batch[0]!, { ...batch[1]!, requestId: "batch-1-2" }]).then(() => assert.fail("accepted"), (e: GrpcError) => e);
+    assert.equal(e.code, Status.INVALID_ARGUMENT);
+    assert.match(e.rawMessage, /^requests\[1\]: request_id "batch-1-2" .*; 1 users were created before it$/);
+    assert.deepEqual(findDetail(e, BadRequest)?.fieldViolations.map((v) => v.field), ["requests[1].request_id"]);
+    const all = (await client.listUsers({ pageSize: 100 })).users.map((u) => u.username);
+    assert.deepEqual(all, ["alice", "bob", "charlie", "erin", "frank", "grace", "heidi"]);
+    // A watcher heard each user once: the repeats were not announced again.
+    await client.createUser({ username: "zed", email: "zed@example.com" });
+    const heard = [];
+    for (let i = 0; i < 6; i++) heard.push(await next());
+    assert.deepEqual(heard, [...all.slice(2), "zed"]);
+    await watched.return?.();
+  } finally {
+    await stop();
+  }
+});
+
 test("ListUsers: every user exactly once across pages while users are created in between; default size, cap, bad tokens", async () => {
   const { client, stop } = await startApp();
   try {

@@ -4,7 +4,7 @@ import { DecodeError as $DecodeError, defineFile as $defineFile, messageType as 
 import type { BinaryReader as $BinaryReader, Message as $Message, MessageInit as $MessageInit, MessageType as $MessageType, ServiceDefinition as $ServiceDefinition } from "@tsgrpc/protobuf/codegen-support";
 
 /** The descriptor of user_service.proto, for reflection and the JSON mapping. */
-export const file_user_service = $defineFile("ChJ1c2VyX3NlcnZpY2UucHJvdG8SC3VzZXJzZXJ2aWNlIo8BCgRVc2VyEg4KAmlkGAEgASgFUgJpZBIaCgh1c2VybmFtZRgCIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAyABKAlSBWVtYWlsEhQKBXJvbGVzGAQgAygJUgVyb2xlcxIvCgZzdGF0dXMYBSABKA4yFy51c2Vyc2VydmljZS5Vc2VyU3RhdHVzUgZzdGF0dXMiIAoOR2V0VXNlclJlcXVlc3QSDgoCaWQYASABKAVSAmlkIjgKD0dldFVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhEudXNlcnNlcnZpY2UuVXNlclIEdXNlciJFChFDcmVhdGVVc2VyUmVxdWVzdBIaCgh1c2VybmFtZRgBIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAiABKAlSBWVtYWlsIk4KEExpc3RVc2Vyc1JlcXVlc3QSGwoJcGFnZV9zaXplGAEgASgFUghwYWdlU2l6ZRIdCgpwYWdlX3Rva2VuGAIgASgJUglwYWdlVG9rZW4iZAoRTGlzdFVzZXJzUmVzcG9uc2USJwoFdXNlcnMYASADKAsyES51c2Vyc2VydmljZS5Vc2VyUgV1c2VycxImCg9uZXh0X3BhZ2VfdG9rZW4YAiABKAlSDW5leHRQYWdlVG9rZW4iXAoRV2F0Y2hVc2Vyc1JlcXVlc3QSHwoLcm9sZV9maWx0ZXIYASABKAlSCnJvbGVGaWx0ZXISJgoPcmVzdW1lX2FmdGVyX2lkGAIgASgFUg1yZXN1bWVBZnRlcklkIjkKEkJ1bGtDcmVhdGVSZXNwb25zZRIjCg1jcmVhdGVkX2NvdW50GAEgASgFUgxjcmVhdGVkQ291bnQiOQoLQ2hhdE1lc3NhZ2USFgoGc2VuZGVyGAEgASgJUgZzZW5kZXISEgoEdGV4dBgCIAEoCVIEdGV4dCoyCgpVc2VyU3RhdHVzEgoKBkFDVElWRRAAEgwKCElOQUNUSVZFEAESCgoGQkFOTkVEEAIyyAMKC1VzZXJTZXJ2aWNlEkQKB0dldFVzZXISGy51c2Vyc2VydmljZS5HZXRVc2VyUmVxdWVzdBocLnVzZXJzZXJ2aWNlLkdldFVzZXJSZXNwb25zZRJKCgpDcmVhdGVVc2VyEh4udXNlcnNlcnZpY2UuQ3JlYXRlVXNlclJlcXVlc3QaHC51c2Vyc2VydmljZS5HZXRVc2VyUmVzcG9uc2USSgoJTGlzdFVzZXJzEh0udXNlcnNlcnZpY2UuTGlzdFVzZXJzUmVxdWVzdBoeLnVzZXJzZXJ2aWNlLkxpc3RVc2Vyc1Jlc3BvbnNlEkEKCldhdGNoVXNlcnMSHi51c2Vyc2VydmljZS5XYXRjaFVzZXJzUmVxdWVzdBoRLnVzZXJzZXJ2aWNlLlVzZXIwARJUCg9CdWxrQ3JlYXRlVXNlcnMSHi51c2Vyc2VydmljZS5DcmVhdGVVc2VyUmVxdWVzdBofLnVzZXJzZXJ2aWNlLkJ1bGtDcmVhdGVSZXNwb25zZSgBEkIKCFVzZXJDaGF0EhgudXNlcnNlcnZpY2UuQ2hhdE1lc3NhZ2UaGC51c2Vyc2VydmljZS5DaGF0TWVzc2FnZSgBMAFiBnByb3RvMw==", []);
+export const file_user_service = $defineFile("ChJ1c2VyX3NlcnZpY2UucHJvdG8SC3VzZXJzZXJ2aWNlIo8BCgRVc2VyEg4KAmlkGAEgASgFUgJpZBIaCgh1c2VybmFtZRgCIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAyABKAlSBWVtYWlsEhQKBXJvbGVzGAQgAygJUgVyb2xlcxIvCgZzdGF0dXMYBSABKA4yFy51c2Vyc2VydmljZS5Vc2VyU3RhdHVzUgZzdGF0dXMiIAoOR2V0VXNlclJlcXVlc3QSDgoCaWQYASABKAVSAmlkIjgKD0dldFVzZXJSZXNwb25zZRIlCgR1c2VyGAEgASgLMhEudXNlcnNlcnZpY2UuVXNlclIEdXNlciJkChFDcmVhdGVVc2VyUmVxdWVzdBIaCgh1c2VybmFtZRgBIAEoCVIIdXNlcm5hbWUSFAoFZW1haWwYAiABKAlSBWVtYWlsEh0KCnJlcXVlc3RfaWQYAyABKAlSCXJlcXVlc3RJZCJOChBMaXN0VXNlcnNSZXF1ZXN0EhsKCXBhZ2Vfc2l6ZRgBIAEoBVIIcGFnZVNpemUSHQoKcGFnZV90b2tlbhgCIAEoCVIJcGFnZVRva2VuImQKEUxpc3RVc2Vyc1Jlc3BvbnNlEicKBXVzZXJzGAEgAygLMhEudXNlcnNlcnZpY2UuVXNlclIFdXNlcnMSJgoPbmV4dF9wYWdlX3Rva2VuGAIgASgJUg1uZXh0UGFnZVRva2VuIlwKEVdhdGNoVXNlcnNSZXF1ZXN0Eh8KC3JvbGVfZmlsdGVyGAEgASgJUgpyb2xlRmlsdGVyEiYKD3Jlc3VtZV9hZnRlcl9pZBgCIAEoBVINcmVzdW1lQWZ0ZXJJZCI5ChJCdWxrQ3JlYXRlUmVzcG9uc2USIwoNY3JlYXRlZF9jb3VudBgBIAEoBVIMY3JlYXRlZENvdW50IjkKC0NoYXRNZXNzYWdlEhYKBnNlbmRlchgBIAEoCVIGc2VuZGVyEhIKBHRleHQYAiABKAlSBHRleHQqMgoKVXNlclN0YXR1cxIKCgZBQ1RJVkUQABIMCghJTkFDVElWRRABEgoKBkJBTk5FRBACMsgDCgtVc2VyU2VydmljZRJECgdHZXRVc2VyEhsudXNlcnNlcnZpY2UuR2V0VXNlclJlcXVlc3QaHC51c2Vyc2VydmljZS5HZXRVc2VyUmVzcG9uc2USSgoKQ3JlYXRlVXNlchIeLnVzZXJzZXJ2aWNlLkNyZWF0ZVVzZXJSZXF1ZXN0GhwudXNlcnNlcnZpY2UuR2V0VXNlclJlc3BvbnNlEkoKCUxpc3RVc2VycxIdLnVzZXJzZXJ2aWNlLkxpc3RVc2Vyc1JlcXVlc3QaHi51c2Vyc2VydmljZS5MaXN0VXNlcnNSZXNwb25zZRJBCgpXYXRjaFVzZXJzEh4udXNlcnNlcnZpY2UuV2F0Y2hVc2Vyc1JlcXVlc3QaES51c2Vyc2VydmljZS5Vc2VyMAESVAoPQnVsa0NyZWF0ZVVzZXJzEh4udXNlcnNlcnZpY2UuQ3JlYXRlVXNlclJlcXVlc3QaHy51c2Vyc2VydmljZS5CdWxrQ3JlYXRlUmVzcG9uc2UoARJCCghVc2VyQ2hhdBIYLnVzZXJzZXJ2aWNlLkNoYXRNZXNzYWdlGhgudXNlcnNlcnZpY2UuQ2hhdE1lc3NhZ2UoATABYgZwcm90bzM=", []);
 
 /**
  * @generated from enum userservice.UserStatus
@@ -170,14 +170,26 @@ export const GetUserResponse: $MessageType<GetUserResponse> = $messageType<GetUs
 export interface CreateUserRequest extends $Message<"userservice.CreateUserRequest"> {
   username: string;
   email: string;
+  /**
+   * Makes the create idempotent (AIP-155): a unique id the client chooses for this create, a random UUID for
+   * example; at most 64 printable ASCII characters (no spaces). Send the same request_id again when retrying the
+   * create (in BulkCreateUsers, the same id for the same entry of a batch sent again). A create whose request_id the
+   * server has already committed returns the user that request created (as it is now), without creating or
+   * announcing it again. A request_id already used for a different username or email (compared byte for byte) is
+   * INVALID_ARGUMENT, a BadRequest naming request_id: the id names another request, so this one is the client's
+   * mistake, not a user that already exists. Empty (the default): no idempotency, a taken username or email is
+   * ALREADY_EXISTS. Honoured for as long as the user exists.
+   */
+  requestId: string;
 }
 
 export const CreateUserRequest: $MessageType<CreateUserRequest> = $messageType<CreateUserRequest>(file_user_service.message("userservice.CreateUserRequest"), {
   create(init?: $MessageInit<CreateUserRequest>): CreateUserRequest {
-    const m: CreateUserRequest = { username: "", email: "" };
+    const m: CreateUserRequest = { username: "", email: "", requestId: "" };
     if (init !== undefined) {
       if (init.username !== undefined) m.username = init.username;
       if (init.email !== undefined) m.email = init.email;
+      if (init.requestId !== undefined) m.requestId = init.requestId;
     }
     return m;
   },
@@ -188,10 +200,13 @@ export const CreateUserRequest: $MessageType<CreateUserRequest> = $messageType<C
     if (m.email) {
       w.uint32(18).string(m.email);
     }
+    if (m.requestId) {
+      w.uint32(26).string(m.requestId);
+    }
     $writeUnknown(m, w);
   },
   decodeFrom(r: $BinaryReader, target?: CreateUserRequest, group = 0): CreateUserRequest {
-    const m: CreateUserRequest = target ?? { username: "", email: "" };
+    const m: CreateUserRequest = target ?? { username: "", email: "", requestId: "" };
     const end = r.end;
     while (r.pos < end) {
       const start = r.pos;
@@ -199,6 +214,7 @@ export const CreateUserRequest: $MessageType<CreateUserRequest> = $messageType<C
       switch (tag) {
         case 10: m.username = r.string(true); break;
         case 18: m.email = r.string(true); break;
+        case 26: m.requestId = r.string(true); break;
         default:
           if ($skipField(r, tag, start, m, group)) return m;
       }
