@@ -56,6 +56,28 @@ interface Row {
   status: number;
 }
 
+/** A user's columns, named: a prepared statement's `SELECT *` would fail once a later migration adds a column. */
+const USER_COLUMNS = "id, username, email, roles, status";
+
+/**
+ * The hot queries as named statements, which PostgreSQL parses and plans once per connection instead of at every call:
+ * that was half of its CPU per GetUser and CreateUser (bench/results/scale.md).
+ */
+const STATEMENTS = {
+  getUser: { name: "get-user", text: `SELECT ${USER_COLUMNS} FROM users WHERE id = $1` },
+  usersAfter: { name: "users-after", text: `SELECT ${USER_COLUMNS} FROM users WHERE id > $1 ORDER BY id LIMIT $2` },
+  createUser: {
+    name: "create-user",
+    // A request id already committed is no insert and no NOTIFY (ON CONFLICT waits for a concurrent insert of the
+    // same id to commit or roll back, then does nothing or inserts).
+    text: `WITH created AS (
+             INSERT INTO users (username, email, roles, request_id) VALUES ($1, $2, ARRAY['user'], $3)
+             ON CONFLICT (request_id) DO NOTHING RETURNING ${USER_COLUMNS}
+           )
+           SELECT created.*, pg_notify('${USERS_CHANNEL}', created.id::text) FROM created`,
+  },
+} as const;
+
 const toRecord = (r: Row): UserRecord => ({ id: Number(r.id), username: r.username, email: r.email, roles: r.roles, status: r.status as UserStatus });
 
 /** PostgreSQL's error codes that mean the database cannot be reached or is going away, not that the query is wrong. */
@@ -127,7 +149,7 @@ export class PostgresUserStore implements UserStore {
   }
 
   async get(id: number): Promise<UserRecord | undefined> {
-    const { rows } = await this.query<Row>("SELECT * FROM users WHERE id = $1", [id]);
+    const { rows } = await this.query<Row>(STATEMENTS.getUser, [id]);
     return rows[0] && toRecord(rows[0]);
   }
 
@@ -135,16 +157,7 @@ export class PostgresUserStore implements UserStore {
     const requestId = user.requestId || null;
     let rows: Row[];
     try {
-      // A request id already committed is no insert and no NOTIFY (ON CONFLICT waits for a concurrent insert of the
-      // same id to commit or roll back, then does nothing or inserts).
-      ({ rows } = await this.pool.query<Row>(
-        `WITH created AS (
-           INSERT INTO users (username, email, roles, request_id) VALUES ($1, $2, ARRAY['user'], $3)
-           ON CONFLICT (request_id) DO NOTHING RETURNING *
-         )
-         SELECT created.*, pg_notify('${USERS_CHANNEL}', created.id::text) FROM created`,
-        [user.username, user.email, requestId],
-      ));
+      ({ rows } = await this.pool.query<Row>({ ...STATEMENTS.createUser, values: [user.username, user.email, requestId] }));
     } catch (e) {
       const error = storeError(e, user);
       // A concurrent create of the same request id can also end here: its username (checked before the request id)
@@ -162,7 +175,7 @@ export class PostgresUserStore implements UserStore {
   }
 
   private async byRequestId(requestId: string): Promise<UserRecord | undefined> {
-    const { rows } = await this.query<Row>("SELECT * FROM users WHERE request_id = $1", [requestId]);
+    const { rows } = await this.query<Row>(`SELECT ${USER_COLUMNS} FROM users WHERE request_id = $1`, [requestId]);
     return rows[0] && toRecord(rows[0]);
   }
 
@@ -195,9 +208,9 @@ export class PostgresUserStore implements UserStore {
     await this.pool.end();
   }
 
-  private async query<R extends pg.QueryResultRow>(text: string, values?: unknown[]): Promise<pg.QueryResult<R>> {
+  private async query<R extends pg.QueryResultRow>(statement: string | { name: string; text: string }, values?: unknown[]): Promise<pg.QueryResult<R>> {
     try {
-      return await this.pool.query<R>(text, values);
+      return await this.pool.query<R>(typeof statement === "string" ? { text: statement, values } : { ...statement, values });
     } catch (e) {
       throw storeError(e);
     }
@@ -206,7 +219,7 @@ export class PostgresUserStore implements UserStore {
 
 /** At most `limit` users with an id above `afterId`, in id order (= commit order): the feed's read. */
 async function readUsersAfter(pool: pg.Pool, afterId: number, limit: number): Promise<UserRecord[]> {
-  const { rows } = await pool.query<Row>("SELECT * FROM users WHERE id > $1 ORDER BY id LIMIT $2", [afterId, limit]);
+  const { rows } = await pool.query<Row>({ ...STATEMENTS.usersAfter, values: [afterId, limit] });
   return rows.map(toRecord);
 }
 
