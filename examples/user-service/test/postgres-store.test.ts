@@ -81,7 +81,8 @@ async function requestIds(store: UserStore): Promise<void> {
     await store.create({ username: "rempty2", email: "rempty2@example.com", requestId: "" });
     const marker = await store.create({ username: "rmarker", email: "rmarker@example.com" });
     await until(() => heard.some((u) => u.id === marker.id), "the marker user's event");
-    assert.deepEqual(heard.map((u) => u.username), ["ria", "rempty1", "rempty2", "rmarker"], "the repeat was not announced again");
+    // (Users created before this part may still be on their way to a new subscriber: only ria's and later count.)
+    assert.deepEqual(heard.filter((u) => u.id >= first.id).map((u) => u.username), ["ria", "rempty1", "rempty2", "rmarker"], "the repeat was not announced again");
     const all = await store.listAfter(0, 100);
     assert.equal(all.filter((u) => u.username === "ria").length, 1, "one row");
   } finally {
