@@ -32,3 +32,28 @@ test("a tag or length in more than 5 bytes is a DecodeError, as in protoc; a 5-b
     assert.equal((type.decode(Uint8Array.of(0x72, 0x81, 0x80, 0x80, 0x80, 0x00, 0x41)) as Record<string, unknown>)["optionalString"], "A");
   }
 });
+
+test('a 64-bit integer in a JSON string with an exponent or a fraction is read as a double, as protoc does: within +-2^53 (0..2^54 unsigned) only (fuzz: protobuf-json-vs-bufbuild, 2a1505714a776e1a)', async () => {
+  const { DecodeError } = await import("@tsgrpc/protobuf");
+  const generated = await generatedTypes("fuzz-findings-int64");
+  const name = "protobuf_test_messages.proto3.TestAllTypesProto3";
+  for (const type of [createMessageType(registry.getMessage(name)!), generated.get(name)!]) {
+    const read = (field: string, v: string) => (type.fromJsonString(`{"${field}":${v}}`, { registry }) as Record<string, unknown>)[field];
+    // What the fuzzer found (in a google.protobuf.Int64Value): @bufbuild/protobuf rejects it, protoc reads 290759.
+    assert.equal((type.fromJsonString('{"optionalInt64Wrapper":"290759e000"}', { registry }) as Record<string, { value: bigint }>)["optionalInt64Wrapper"]!.value, 290759n);
+    for (const field of ["optionalInt64", "optionalSint64", "optionalSfixed64"]) {
+      assert.equal(read(field, '"1e3"'), 1000n);
+      assert.equal(read(field, '"-5.0"'), -5n);
+      assert.equal(read(field, '"9007199254740992.0"'), 2n ** 53n);
+      assert.equal(read(field, '"-9007199254740992.0"'), -(2n ** 53n));
+      // Digits alone are exact however long.
+      assert.equal(read(field, '"100000000000000001"'), 100000000000000001n);
+      for (const v of ['"1e17"', '"-9007199254740994.0"', '"1.0e16"']) assert.throws(() => read(field, v), (e: unknown) => e instanceof DecodeError && /out of range/.test((e as Error).message), `${field} ${v}`);
+    }
+    for (const field of ["optionalUint64", "optionalFixed64"]) {
+      assert.equal(read(field, '"1e3"'), 1000n);
+      assert.equal(read(field, '"18014398509481984.0"'), 2n ** 54n);
+      for (const v of ['"1e17"', '"18014398509481988.0"', '"-1e3"']) assert.throws(() => read(field, v), (e: unknown) => e instanceof DecodeError && /out of range/.test((e as Error).message), `${field} ${v}`);
+    }
+  }
+});

@@ -220,6 +220,10 @@ function int64FromJson(v: JsonValue, path: string, signed: boolean): bigint {
   else {
     const f = numberOf(v, path);
     if (!Number.isInteger(f)) fail(path, `expected an integer, got ${describe(v)}`);
+    // A string in another form ("1e3", "5.0") is read as a double, as protoc reads it (ParseFloatStringAsInt), and
+    // only within protoc's bounds for that: +-2^53 signed, 0..2^54 unsigned. Past them a double's integers have gaps,
+    // so "1e17" or "100000000000000001.0" would not be the number written.
+    if (typeof v === "string" && (signed ? Math.abs(f) > 2 ** 53 : f > 2 ** 54)) fail(path, `${describe(v)} is out of range for a 64-bit field written as a double`);
     n = BigInt(f);
   }
   if (signed ? n !== BigInt.asIntN(64, n) : n !== BigInt.asUintN(64, n)) fail(path, `${n} is out of range for a 64-bit field`);
