@@ -1,4 +1,4 @@
-import { closeNames } from "./close-names.js";
+import { closeNames } from "@tsgrpc/compiler";
 import { UsageError } from "./errors.js";
 
 /** One flag a command accepts. */

@@ -1,4 +1,4 @@
-import { didYouMean } from "./close-names.js";
+import { didYouMean } from "@tsgrpc/compiler";
 import { EXIT_STATUSES } from "./exit-statuses.js";
 
 interface Command {

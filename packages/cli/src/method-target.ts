@@ -1,7 +1,7 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import type { MethodDefinition, Registry, ServiceDefinition } from "@tsgrpc/protobuf";
-import { didYouMean } from "./close-names.js";
+import { didYouMean } from "@tsgrpc/compiler";
 import type { SchemaSource } from "./schema-source.js";
 
 /** A method named on the command line, with the schema it came from. */

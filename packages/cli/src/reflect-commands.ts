@@ -1,5 +1,5 @@
 import { GrpcError, Status } from "@tsgrpc/grpc";
-import { didYouMean } from "./close-names.js";
+import { didYouMean } from "@tsgrpc/compiler";
 import { REFLECTION_HEADER_FLAGS } from "./headers.js";
 import { describeSymbol } from "./proto-printer.js";
 import { runCommand } from "./run-command.js";

@@ -1,6 +1,7 @@
 import { LintContext, Locations, type LintFileInput, type LintFinding, type LintRuleOptions } from "./context.js";
 import { categoryRules, LINT_RULES, rulesFor } from "./registry.js";
 import { CATEGORIES, type ConfigVersion, type LintRule } from "./rules.js";
+import { closeNames } from "../close-names.js";
 
 export type { LintFileInput, LintFinding, LintRuleOptions } from "./context.js";
 export type { ConfigVersion, LintRule } from "./rules.js";
@@ -36,20 +37,6 @@ export class LintConfigError extends Error {
   override name = "LintConfigError";
 }
 
-function distance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    let prev = row[0]!;
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const next = Math.min(row[j]! + 1, row[j - 1]! + 1, prev + (a[i - 1]!.toUpperCase() === b[j - 1]!.toUpperCase() ? 0 : 1));
-      prev = row[j]!;
-      row[j] = next;
-    }
-  }
-  return row[b.length]!;
-}
-
 /** The known rule or category closest to `name`, for an error message. */
 export function closestRuleName(name: string, version: ConfigVersion): string | undefined {
   return closestName(name, [...rulesFor(version).map((r) => r.id), ...CATEGORIES]);
@@ -57,13 +44,7 @@ export function closestRuleName(name: string, version: ConfigVersion): string | 
 
 /** The candidate closest to `name` (case-insensitive edit distance), when close enough to be what was meant. */
 export function closestName(name: string, names: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestD = Infinity;
-  for (const n of names) {
-    const d = distance(name, n);
-    if (d < bestD) [best, bestD] = [n, d];
-  }
-  return bestD <= Math.max(2, Math.floor(name.length / 3)) ? best : undefined;
+  return closeNames(name, names)[0];
 }
 
 /** The rules an ID or category names; throws a LintConfigError for a name buf would not know. */
