@@ -70,8 +70,12 @@ test("UserChat across --workers 2 on SQLite: lines, joins and leaves reach the m
   const dir = mkdtempSync(join(tmpdir(), "tsgrpc-chat-"));
   const server = await start(["--workers", "2", "--db", join(dir, "users.db"), "--quiet"]);
   try {
-    // node:cluster hands connections to the workers in turn: four connections are two on each.
-    await conversation(Array.from({ length: 4 }, () => `127.0.0.1:${server.port}`));
+    // node:cluster hands connections to the workers in turn: four connections are two on each. Bounded below the
+    // test's timeout so that a hang says what the server printed (a worker that died and was replaced, say: this
+    // test once timed out in a loaded full run and never alone).
+    let timer: NodeJS.Timeout | undefined;
+    const hung = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`the conversation did not finish in 45 s; the server printed:\n${server.output()}`)), 45_000)));
+    await Promise.race([conversation(Array.from({ length: 4 }, () => `127.0.0.1:${server.port}`)), hung]).finally(() => clearTimeout(timer));
   } finally {
     server.child.kill("SIGTERM");
     await exited(server.child);
