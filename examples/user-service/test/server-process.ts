@@ -45,8 +45,9 @@ export function start(args: string[]): Promise<Started> {
   });
 }
 
-/** Resolves with the process's exit code once it has exited. */
-export const exited = (child: ChildProcess) => new Promise<number | null>((resolve) => (child.exitCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
+/** Resolves with the process's exit code (null when a signal ended it) once it has exited, or at once if it has. */
+export const exited = (child: ChildProcess) =>
+  new Promise<number | null>((resolve) => (child.exitCode !== null || child.signalCode !== null ? resolve(child.exitCode) : child.once("exit", (code) => resolve(code))));
 
 /** The `ipv4:` target that lists these servers, for a channel's round_robin. */
 export const ipv4Target = (servers: readonly Started[]) => `ipv4:${servers.map((s) => `127.0.0.1:${s.port}`).join(",")}`;
