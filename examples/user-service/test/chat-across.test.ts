@@ -1,4 +1,4 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,24 +8,13 @@ import { UserService } from "../src/gen/user_service_pb.js";
 import { ChatBusBase, type ChatLine } from "../src/chat-bus.js";
 import { ChatRoom, MAX_CHAT_TEXT, ROOM_SENDER } from "../src/chat-room.js";
 import { participant } from "./chat-participant.js";
-import { createDatabase } from "./pg-database.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { exited, start, type Started } from "./server-process.js";
 
 // One chat room across processes: replicas on one PostgreSQL (lines travel by NOTIFY), and the workers of one server
 // on SQLite (lines travel through the cluster primary). Every member of every process sees every line, joins and
 // leaves included, in one order.
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") skip = started;
-  else postgres = started;
-});
-after(async () => {
-  killStarted();
-  postgres?.destroy();
-});
+const cluster = usePostgres();
 
 /** Members on separate connections (so on separate processes where they spread) chat; each sees the whole room. */
 async function conversation(targets: string[]): Promise<void> {
@@ -55,8 +44,8 @@ async function conversation(targets: string[]): Promise<void> {
 }
 
 test("UserChat across two replicas on one PostgreSQL: lines, joins and leaves reach the members of both", { timeout: 60_000 }, async (t) => {
-  if (skip) return t.skip(skip);
-  const url = await createDatabase(postgres!, `chat_${process.pid}`);
+  if (cluster.skip) return t.skip(cluster.skip);
+  const url = await createDatabase(cluster.postgres, `chat_${process.pid}`);
   const replicas: Started[] = [await start(["--db", url, "--quiet"]), await start(["--db", url, "--quiet"])];
   try {
     await conversation([0, 1, 0, 1].map((i) => `127.0.0.1:${replicas[i]!.port}`));

@@ -1,25 +1,17 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { PostgresUserStore } from "../src/postgres-store.js";
 import { until } from "./helpers.js";
-import { createDatabase } from "./pg-database.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
 
 // Users commit in id order on PostgreSQL (the id comes with a transaction-level advisory lock): what makes a resumed
 // WatchUsers ("the users above the last one received") and the replicas' catch-up exact.
-let server: TestPostgres | undefined;
-let skip: string | false = false;
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") skip = started;
-  else server = started;
-});
-after(() => server?.destroy());
+const cluster = usePostgres();
 
 test("PostgreSQL: a create waits while another insert's transaction is open, and gets a higher id once it commits", async (t) => {
-  if (skip) return t.skip(skip);
-  const url = await createDatabase(server!, `order_${process.pid}`);
+  if (cluster.skip) return t.skip(cluster.skip);
+  const url = await createDatabase(cluster.postgres, `order_${process.pid}`);
   const store = await PostgresUserStore.open(url);
   const held = new pg.Client({ connectionString: url });
   const observer = new pg.Client({ connectionString: url });
@@ -52,8 +44,8 @@ test("PostgreSQL: a create waits while another insert's transaction is open, and
 });
 
 test("PostgreSQL: a replica whose listening connection is cut mid-load still hears every committed user once, in commit order", async (t) => {
-  if (skip) return t.skip(skip);
-  const url = await createDatabase(server!, `cut_${process.pid}`);
+  if (cluster.skip) return t.skip(cluster.skip);
+  const url = await createDatabase(cluster.postgres, `cut_${process.pid}`);
   const [a, b] = await Promise.all([PostgresUserStore.open(url), PostgresUserStore.open(url)]);
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();

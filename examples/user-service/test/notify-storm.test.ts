@@ -1,4 +1,4 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import pg from "pg";
@@ -6,26 +6,15 @@ import { createChannel, createClient, GrpcError, Status, type Channel } from "@t
 import { UserService } from "../src/gen/user_service_pb.js";
 import { USERS_CHANNEL } from "../src/postgres-store.js";
 import { until } from "./helpers.js";
-import { createDatabase } from "./pg-database.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, killStarted, start } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { exited, start } from "./server-process.js";
 
 // A NOTIFY storm: 100,000 users committed at once, and 100,000 notifications with them, on a replica with watchers
 // that read and watchers that do not. Each replica follows the table with a cursor in chunks, and each watcher has a
 // bounded backlog: the fast watchers get every user, the slow ones are ended with RESOURCE_EXHAUSTED, and the
 // server's memory stays bounded.
 const STORM = 100_000;
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") skip = started;
-  else postgres = started;
-});
-after(async () => {
-  killStarted();
-  postgres?.destroy();
-});
+const cluster = usePostgres();
 
 /** A process's resident memory now and at its peak, in MB (Linux's /proc). */
 function memoryOf(pid: number): { rss: number; peak: number } {
@@ -35,9 +24,9 @@ function memoryOf(pid: number): { rss: number; peak: number } {
 }
 
 test("100,000 users and NOTIFYs in one commit: fast watchers get all, slow ones end RESOURCE_EXHAUSTED, the server's memory stays bounded", { timeout: 180_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   if (process.platform !== "linux") return t.skip("reads the server's memory from /proc");
-  const url = await createDatabase(postgres!, `storm_${process.pid}`);
+  const url = await createDatabase(cluster.postgres, `storm_${process.pid}`);
   const server = await start(["--db", url, "--quiet"]);
   const channels: Channel[] = [];
   const db = new pg.Client({ connectionString: url });

@@ -1,34 +1,26 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BadRequest, createChannel, createClient, findDetail, GrpcError, Status, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { start, type Started } from "./server-process.js";
 
 // Page tokens across deployments, with server processes: a token is valid on every replica of its own database (the
 // secret is kept there), and refused with INVALID_ARGUMENT naming page_token (never INTERNAL) by a deployment on
 // another PostgreSQL database, by a SQLite one and the other way round; so are tampered, truncated and garbage tokens.
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
-/** Two replicas of deployment A, one of deployment B (another database), one on SQLite. */
 let servers: { a1: Started; a2: Started; b: Started; sqlite: Started } | undefined;
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  const [a, b] = [await createDatabase(postgres, `tokens_a_${process.pid}`), await createDatabase(postgres, `tokens_b_${process.pid}`)];
-  const [a1, a2, bServer, sqlite] = await Promise.all([a, a, b, ":memory:"].map((db) => start(["--db", db, "--quiet"])));
-  servers = { a1: a1!, a2: a2!, b: bServer!, sqlite: sqlite! };
-});
-after(() => {
-  killStarted();
-  postgres?.destroy();
+const cluster = usePostgres({
+  setUp: async (postgres) => {
+    const [a, b] = [await createDatabase(postgres, `tokens_a_${process.pid}`), await createDatabase(postgres, `tokens_b_${process.pid}`)];
+    const [a1, a2, bServer, sqlite] = await Promise.all([a, a, b, ":memory:"].map((db) => start(["--db", db, "--quiet"])));
+    servers = { a1: a1!, a2: a2!, b: bServer!, sqlite: sqlite! };
+  },
 });
 
 const MESSAGE = "page_token is not valid: pass the next_page_token of a previous ListUsers response";
 
 test("a page token from another deployment (another database, or SQLite), tampered, or garbage: INVALID_ARGUMENT naming page_token", { timeout: 60_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const channels: Channel[] = [];
   const client = (s: Started) => createClient(UserService, (channels.push(createChannel(`127.0.0.1:${s.port}`)), channels.at(-1)!));
   const { a1, a2, b, sqlite } = servers!;

@@ -1,11 +1,11 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient, GrpcError, Status, type Channel } from "@tsgrpc/grpc";
 import { UserService, type CreateUserRequest } from "../src/gen/user_service_pb.js";
 import { until } from "./helpers.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { ipv4Target, killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { ipv4Target, start, type Started } from "./server-process.js";
 
 // PostgreSQL itself restarted (pg_ctl stop -m fast, then start) under a load of calls through two replicas, with
 // BulkCreateUsers streams open across the restart: while it is down every call fails UNAVAILABLE with a one-line
@@ -15,20 +15,13 @@ const WORKERS = 6;
 /** Bounds of the load: calls per worker, whatever happens. */
 const MAX_CALLS = 3000;
 
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 let url = "";
 let replicas: Started[] = [];
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  url = await createDatabase(postgres, `restart_${process.pid}`);
-  replicas = await Promise.all([0, 1].map(() => start(["--db", url, "--quiet"])));
-});
-after(() => {
-  killStarted();
-  postgres?.destroy();
+const cluster = usePostgres({
+  setUp: async (postgres) => {
+    url = await createDatabase(postgres, `restart_${process.pid}`);
+    replicas = await Promise.all([0, 1].map(() => start(["--db", url, "--quiet"])));
+  },
 });
 
 type Phase = "up" | "stopping" | "down" | "starting" | "back";
@@ -58,7 +51,7 @@ function event(): [Promise<void>, () => void] {
 const user = (name: string): CreateUserRequest => ({ username: name, email: `${name}@example.com` }) as CreateUserRequest;
 
 test("PostgreSQL restarted under load: UNAVAILABLE (one line, no stack) while it is down, servers stay up, calls succeed again once it is back", { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const channels: Channel[] = [];
   const clientOf = (target: string, options = {}) => createClient(UserService, (channels.push(createChannel(target, options)), channels.at(-1)!));
   // No retry policy: each call's own status is what the test looks at.
@@ -97,12 +90,12 @@ test("PostgreSQL restarted under load: UNAVAILABLE (one line, no stack) while it
 
     await until(async () => count("up", true) >= 200 && (await committed("during")) === 5 && (await committed("across")) === 5, "200 calls and both streams' first users");
     phase = "stopping";
-    await postgres!.stop();
+    await cluster.postgres.stop();
     phase = "down";
     setStopped();
     await until(() => count("down", false) >= 100, "100 calls to fail while PostgreSQL is down");
     phase = "starting";
-    await postgres!.start();
+    await cluster.postgres.start();
     phase = "back";
     // Each replica answers again by itself: its pool connects anew.
     const each = replicas.map((r) => clientOf(`127.0.0.1:${r.port}`));

@@ -4,7 +4,9 @@ import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { after, before } from "node:test";
 import pg from "pg";
+import { stopStarted } from "./server-process.js";
 
 /** A PostgreSQL server for a test run: a throwaway cluster on loopback, or the one TSGRPC_TEST_POSTGRES_URL names. */
 export interface TestPostgres {
@@ -86,4 +88,35 @@ export async function createDatabase(server: TestPostgres, name: string): Promis
     await admin.end();
   }
   return server.url.replace(/\/[^/]*$/, `/${name}`);
+}
+
+/**
+ * The PostgreSQL of one test file: started before its tests (then `setUp` runs with it: databases, servers), and after
+ * them the server processes the tests started are stopped and the cluster destroyed, also when an assertion failed.
+ * `skip` is why the file's tests cannot run (`unless` may give a reason of its own first), or false.
+ */
+export function usePostgres(options: { unless?: () => string | false; setUp?: (postgres: TestPostgres) => Promise<void> } = {}): { readonly skip: string | false; readonly postgres: TestPostgres } {
+  let postgres: TestPostgres | undefined;
+  let skip: string | false = false;
+  before(async () => {
+    skip = options.unless?.() ?? false;
+    if (skip) return;
+    const started = await startPostgres();
+    if (typeof started === "string") return void (skip = started);
+    postgres = started;
+    await options.setUp?.(postgres);
+  });
+  after(async () => {
+    await stopStarted();
+    postgres?.destroy();
+  });
+  return {
+    get skip() {
+      return skip;
+    },
+    get postgres() {
+      if (!postgres) throw new Error("no PostgreSQL: the test should have skipped");
+      return postgres;
+    },
+  };
 }

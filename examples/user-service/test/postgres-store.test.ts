@@ -1,4 +1,4 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient, GrpcError, Status } from "@tsgrpc/grpc";
@@ -13,23 +13,16 @@ import { join } from "node:path";
 import Database from "better-sqlite3";
 import { DuplicateUserError, isRepeat, RequestIdReusedError, type UserRecord, type UserStore } from "../src/store.js";
 import { until } from "./helpers.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
 
 // The PostgreSQL store against a real server: a throwaway cluster on loopback (CI installs Debian's postgresql), or
 // TSGRPC_TEST_POSTGRES_URL. Where neither exists the tests skip, saying why.
-let server: TestPostgres | undefined;
-let skip: string | false = false;
 let database = 0;
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") skip = started;
-  else server = started;
-});
-after(() => server?.destroy());
+const cluster = usePostgres();
 
 /** A fresh database on the server for one test, so that tests do not see each other's users. */
 async function freshDatabase(): Promise<string> {
-  return createDatabase(server!, `t${process.pid}_${++database}`);
+  return createDatabase(cluster.postgres, `t${process.pid}_${++database}`);
 }
 
 /** The store's contract, run against SQLite and PostgreSQL alike: same seed, duplicates, paging, SQL-looking names. */
@@ -126,7 +119,7 @@ test("the store contract holds for SQLite", async () => {
 });
 
 test("the store contract holds for PostgreSQL", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const store = await PostgresUserStore.open(await freshDatabase());
   try {
     await contract(store);
@@ -148,7 +141,7 @@ test("SQLite: two stores on one file (workers) create with the same request ids 
 });
 
 test("PostgreSQL: two replicas create with the same request ids at once: one user each", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const url = await freshDatabase();
   const [a, b] = await Promise.all([PostgresUserStore.open(url), PostgresUserStore.open(url)]);
   const other = new pg.Client({ connectionString: url });
@@ -224,7 +217,7 @@ function runNode(code: string, arg: string): Promise<string> {
 }
 
 test("PostgreSQL: a database made before request ids migrates, its users kept", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const url = await freshDatabase();
   const admin = new pg.Client({ connectionString: url });
   await admin.connect();
@@ -253,7 +246,7 @@ test("PostgreSQL: a database made before request ids migrates, its users kept", 
 });
 
 test("two replicas on one database: the same token secret, and each hears every user the other creates, once", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const url = await freshDatabase();
   const [a, b] = await Promise.all([PostgresUserStore.open(url), PostgresUserStore.open(url)]);
   try {
@@ -276,7 +269,7 @@ test("two replicas on one database: the same token secret, and each hears every 
 });
 
 test("a replica whose listening connection is cut catches up on what was committed meanwhile, each user once", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const url = await freshDatabase();
   const [a, b] = await Promise.all([PostgresUserStore.open(url), PostgresUserStore.open(url)]);
   const admin = new pg.Client({ connectionString: url });
@@ -303,14 +296,14 @@ test("a replica whose listening connection is cut catches up on what was committ
 });
 
 test("a database that cannot be used is one clear error at start, with the password hidden", async (t) => {
-  if (skip) return t.skip(skip);
-  const missing = server!.url.replace(/\/\/([^@]*)@/, "//$1:secret@").replace(/\/[^/]*$/, "/no_such_database");
+  if (cluster.skip) return t.skip(cluster.skip);
+  const missing = cluster.postgres.url.replace(/\/\/([^@]*)@/, "//$1:secret@").replace(/\/[^/]*$/, "/no_such_database");
   await assert.rejects(PostgresUserStore.open(missing), (e: Error) => /^cannot use the database at postgres:\/\/tsgrpc:\*\*\*@127\.0\.0\.1:\d+\/no_such_database: .*does not exist/.test(e.message) && !e.message.includes("secret"));
   await assert.rejects(PostgresUserStore.open("postgres://tsgrpc@127.0.0.1:1/postgres"), /cannot use the database at postgres:\/\/tsgrpc@127\.0\.0\.1:1\/postgres: .*ECONNREFUSED/);
 });
 
 test("the service on PostgreSQL: ALREADY_EXISTS for a duplicate; UNAVAILABLE while the database is down, and recovery when it is back", async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const app = await createApp({ db: await freshDatabase(), healthIntervalMs: 50 });
   const port = await app.listen("127.0.0.1:0");
   const channel = createChannel(`127.0.0.1:${port}`);
@@ -318,9 +311,9 @@ test("the service on PostgreSQL: ALREADY_EXISTS for a duplicate; UNAVAILABLE whi
   try {
     const { user } = await client.createUser({ username: "carol", email: "carol@example.com" });
     await assert.rejects(client.createUser({ username: "carol", email: "c2@example.com" }), (e: GrpcError) => e.code === Status.ALREADY_EXISTS);
-    await server!.stop();
+    await cluster.postgres.stop();
     await assert.rejects(client.getUser({ id: user!.id }), (e: GrpcError) => e.code === Status.UNAVAILABLE && /database is unavailable/.test(e.rawMessage));
-    await server!.start();
+    await cluster.postgres.start();
     await until(() => client.getUser({ id: user!.id }).then(() => true, () => false), "the service to answer again");
   } finally {
     channel.close();

@@ -1,11 +1,11 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient, GrpcError, Status } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { until } from "./helpers.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { callLog, exited, ipv4Target, killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { callLog, exited, ipv4Target, start, type Started } from "./server-process.js";
 
 // kill -9 of one of three replicas in the middle of a BulkCreateUsers load spread over all three by one channel
 // (round_robin over an ipv4: list, retryPolicy for UNAVAILABLE). "Acknowledged" is a batch whose response arrived OK:
@@ -23,29 +23,21 @@ const RETRY = {
   methodConfig: [{ name: [{ service: UserService.typeName }], retryPolicy: { maxAttempts: 5, initialBackoff: "0.05s", maxBackoff: "0.5s", backoffMultiplier: 2, retryableStatusCodes: ["UNAVAILABLE"] } }],
 };
 
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 let url = "";
 let replicas: Started[] = [];
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  url = await createDatabase(postgres, `kill_${process.pid}`);
-  // With the call log on (no --quiet): each replica's log says which batches it completed, and when they started.
-  replicas = await Promise.all([0, 1, 2].map(() => start(["--db", url])));
-});
-// A failed assertion must not leave a server running.
-after(() => {
-  killStarted();
-  postgres?.destroy();
+const cluster = usePostgres({
+  setUp: async (postgres) => {
+    url = await createDatabase(postgres, `kill_${process.pid}`);
+    // With the call log on (no --quiet): each replica's log says which batches it completed, and when they started.
+    replicas = await Promise.all([0, 1, 2].map(() => start(["--db", url])));
+  },
 });
 
 const username = (batch: number, i: number) => `k${batch}x${i}`;
 const batchOf = (batch: number) => Array.from({ length: BATCH_SIZE }, (_, i) => ({ username: username(batch, i), email: `${username(batch, i)}@example.com`, requestId: `batch-${batch}-entry-${i}` }));
 
 test(`kill -9 of one of three replicas amid ${BATCHES * BATCH_SIZE} users in ${BATCHES} concurrent BulkCreateUsers streams: every acknowledged user present once; retries land on the survivors; nothing INTERNAL`, { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const channel = createChannel(ipv4Target(replicas), { defaultServiceConfig: RETRY });
   const client = createClient(UserService, channel);
   const db = new pg.Client({ connectionString: url });

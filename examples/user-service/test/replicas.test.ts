@@ -1,36 +1,26 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { until } from "./helpers.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, ipv4Target, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { ipv4Target, start, type Started } from "./server-process.js";
 
 // Three replicas of the server (separate processes, as `npm start` runs them) on one PostgreSQL, reached through the
 // channel's round_robin: every replica sees every user, and a watcher on any replica sees every user once, in the
 // order the creates committed.
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 const replicas: Started[] = [];
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  const url = await createDatabase(postgres, `replicas_${process.pid}`);
-  for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
-});
-after(async () => {
-  for (const r of replicas) {
-    r.child.kill("SIGTERM");
-    await exited(r.child);
-  }
-  postgres?.destroy();
+const cluster = usePostgres({
+  setUp: async (postgres) => {
+    const url = await createDatabase(postgres, `replicas_${process.pid}`);
+    for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
+  },
 });
 
 type Client = ReturnType<typeof createClient<typeof UserService>>;
 
 test("1,000 users created through round_robin over three replicas: each visible on every replica; watchers on two replicas see all once, in the same order", { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const channels: Channel[] = [];
   const channelTo = (target: string, options = {}) => (channels.push(createChannel(target, options)), channels.at(-1)!);
   try {

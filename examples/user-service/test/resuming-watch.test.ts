@@ -1,36 +1,27 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient, type Channel, type GrpcError } from "@tsgrpc/grpc";
 import { UserService } from "../src/gen/user_service_pb.js";
 import { resumingWatch } from "../src/resuming-watch.js";
 import { until } from "./helpers.js";
-import { createDatabase } from "./pg-database.js";
-import { startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { exited, start, type Started } from "./server-process.js";
 
 // A resuming watcher (src/resuming-watch.ts) on replica C of three, while users are created through A and B; C is
 // killed with SIGKILL mid-stream. The watcher resumes on a survivor after the last user it received, and in the end has
 // every committed user exactly once, in commit order.
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 let url = "";
 const replicas: Started[] = [];
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  url = await createDatabase(postgres, `resume_${process.pid}`);
-  for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
-});
-after(async () => {
-  killStarted();
-  await Promise.all(replicas.map((r) => exited(r.child)));
-  postgres?.destroy();
+const cluster = usePostgres({
+  setUp: async (postgres) => {
+    url = await createDatabase(postgres, `resume_${process.pid}`);
+    for (let i = 0; i < 3; i++) replicas.push(await start(["--db", url, "--quiet"]));
+  },
 });
 
 test("kill -9 of the watcher's replica mid-stream: the resuming watcher ends up with every committed user once, in commit order", { timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const [a, b, c] = replicas as [Started, Started, Started];
   const channels: Channel[] = [];
   const channelTo = (target: string, options = {}) => (channels.push(createChannel(target, options)), channels.at(-1)!);

@@ -19,6 +19,12 @@ export function killStarted(): void {
   for (const child of children) if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
 }
 
+/** killStarted, then waits until every one of them has exited. */
+export async function stopStarted(): Promise<void> {
+  killStarted();
+  await Promise.all([...children].map(exited));
+}
+
 /** Runs a script of this package with node, collecting its output; killStarted kills it. */
 export function spawnScript(script: string, args: string[]): { child: ChildProcess; output: () => string } {
   const child = spawn(process.execPath, [script, ...args], { stdio: ["ignore", "pipe", "pipe"] });

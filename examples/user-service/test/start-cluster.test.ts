@@ -1,30 +1,25 @@
-import { test, before, after } from "node:test";
+import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
 import { createChannel, createClient, type Channel } from "@tsgrpc/grpc";
 import { UserService, type CreateUserRequest } from "../src/gen/user_service_pb.js";
 import { until } from "./helpers.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { exited, killStarted, spawnScript } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { exited, spawnScript } from "./server-process.js";
 
 // `npm run start:cluster -- --replicas N --db postgres://...`: N server processes, the ipv4: target that reaches them
 // all, and on SIGTERM a drain (calls in flight finish) before it exits 0.
 const CLUSTER = fileURLToPath(new URL("../src/start-cluster.js", import.meta.url));
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 let url = "";
 /** The replicas' pids, as the script printed them: killed in `after` should the script not have stopped them. */
 let pids: number[] = [];
-before(async () => {
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  url = await createDatabase(postgres, `cluster_${process.pid}`);
+const postgresCluster = usePostgres({
+  setUp: async (postgres) => {
+    url = await createDatabase(postgres, `cluster_${process.pid}`);
+  },
 });
 after(() => {
-  killStarted();
   for (const pid of pids) if (alive(pid)) process.kill(pid, "SIGKILL");
-  postgres?.destroy();
 });
 
 const alive = (pid: number) => {
@@ -37,7 +32,7 @@ const alive = (pid: number) => {
 const user = (name: string) => ({ username: name, email: `${name}@example.com` }) as CreateUserRequest;
 
 test("start:cluster: three replicas, the printed ipv4: target reaches them all; SIGTERM lets a call in flight finish, then every replica and the script exit 0", { timeout: 60_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (postgresCluster.skip) return t.skip(postgresCluster.skip);
   const cluster = spawnScript(CLUSTER, ["--replicas", "3", "--port", "0", "--host", "127.0.0.1", "--db", url, "--quiet"]);
   const channels: Channel[] = [];
   const clientOf = (target: string, options = {}) => createClient(UserService, (channels.push(createChannel(target, options)), channels.at(-1)!));

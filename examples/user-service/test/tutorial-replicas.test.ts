@@ -1,10 +1,10 @@
-import { test, before, after } from "node:test";
+import { test } from "node:test";
 import assert from "node:assert/strict";
 import pg from "pg";
 import { createChannel, createClient } from "@tsgrpc/grpc";
 import { UserService, type User } from "../src/gen/user_service_pb.js";
-import { createDatabase, startPostgres, type TestPostgres } from "./postgres-server.js";
-import { killStarted, start, type Started } from "./server-process.js";
+import { createDatabase, usePostgres } from "./postgres-server.js";
+import { start, type Started } from "./server-process.js";
 import { runTutorialClient, skipPython, TUTORIAL_OUTPUT } from "./tutorial-client.js";
 
 // The tutorial's Python client pointed at each of three replicas on one PostgreSQL in turn. The run on replica A
@@ -12,25 +12,18 @@ import { runTutorialClient, skipPython, TUTORIAL_OUTPUT } from "./tutorial-clien
 // run, on B, is a duplicate creation: ALREADY_EXISTS at charlie, which B knows of from A. With the tutorial's users
 // deleted from the database between runs (no deleting RPC: straight in PostgreSQL), the runs on B and C give A's
 // answers, but for charlie's id: a later one, from the sequence the replicas share.
-let postgres: TestPostgres | undefined;
-let skip: string | false = false;
 let url = "";
 let replicas: Started[] = [];
-before(async () => {
-  if (skipPython) return;
-  const started = await startPostgres();
-  if (typeof started === "string") return void (skip = started);
-  postgres = started;
-  url = await createDatabase(postgres, `tutorial_${process.pid}`);
-  replicas = await Promise.all([0, 1, 2].map(() => start(["--db", url, "--quiet"])));
-});
-after(() => {
-  killStarted();
-  postgres?.destroy();
+const cluster = usePostgres({
+  unless: () => skipPython,
+  setUp: async (postgres) => {
+    url = await createDatabase(postgres, `tutorial_${process.pid}`);
+    replicas = await Promise.all([0, 1, 2].map(() => start(["--db", url, "--quiet"])));
+  },
 });
 
 test("the tutorial's Python client against each of three replicas in turn: the same answers, ALREADY_EXISTS for its users created through another", { skip: skipPython, timeout: 120_000 }, async (t) => {
-  if (skip) return t.skip(skip);
+  if (cluster.skip) return t.skip(cluster.skip);
   const [a, b, c] = replicas.map((r) => `127.0.0.1:${r.port}`) as [string, string, string];
   const first = runTutorialClient(a);
   assert.equal(first.status, 0, first.stderr);
