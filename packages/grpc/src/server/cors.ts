@@ -67,3 +67,14 @@ export class CorsPolicy {
     return { status: 204, headers: answer };
   }
 }
+
+/**
+ * `headers` with, for a cross-origin caller granted `cors`, the list of response headers its script may read besides
+ * the CORS-safelisted ones: `always` (a protocol's status fields) and every metadata name in `metadata`.
+ */
+export function withExposedHeaders(headers: HeaderMap, cors: HeaderMap, metadata: HeaderMap, always: string[]): HeaderMap {
+  if (!cors["access-control-allow-origin"]) return headers;
+  const names = new Set(always);
+  for (const name of Object.keys(metadata)) if (!name.startsWith("access-control-") && name !== "content-type" && name !== "vary") names.add(name);
+  return { ...headers, "access-control-expose-headers": [...names].join(", ") };
+}

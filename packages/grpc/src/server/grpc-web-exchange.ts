@@ -5,13 +5,9 @@ import { Status } from "../status.js";
 import { waitForDrain } from "../protocol/write-message.js";
 import type { CallExchange, HeaderMap } from "./call-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
+import { withExposedHeaders } from "./cors.js";
 
-/** Response headers a browser script may read besides the CORS-safelisted ones: the status and all metadata. */
-function exposedHeaders(headers: HeaderMap): string {
-  const names = new Set(["grpc-status", "grpc-message", "grpc-status-details-bin"]);
-  for (const name of Object.keys(headers)) if (!name.startsWith("access-control-") && name !== "content-type" && name !== "vary") names.add(name);
-  return [...names].join(", ");
-}
+const GRPC_STATUS_FIELDS = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
 
 /**
  * A gRPC-Web call (PROTOCOL-WEB.md): the status travels in the body as the last frame (flag 0x80), in text format the
@@ -81,8 +77,7 @@ export class GrpcWebExchange implements CallExchange {
 
   private headers(extra: HeaderMap): HeaderMap {
     const headers: HeaderMap = { "content-type": grpcWebContentType(this.format), ...extra, ...this.cors };
-    if (this.cors["access-control-allow-origin"]) headers["access-control-expose-headers"] = exposedHeaders(extra);
-    return headers;
+    return withExposedHeaders(headers, this.cors, extra, GRPC_STATUS_FIELDS);
   }
 
   sendHeaders(headers: HeaderMap): void {

@@ -41,6 +41,11 @@ export interface RouterOptions extends EnabledProtocols {
 /** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
 const WEB_UNSUPPORTED = "gRPC-Web carries one request message per call (browsers cannot stream a request body): client- and bidirectional-streaming methods need gRPC over HTTP/2";
 
+/** Connect's GET: unary methods marked NO_SIDE_EFFECTS. */
+function takesGet(route: Route): boolean {
+  return route.noSideEffects === true && route.method.kind === "unary";
+}
+
 /** The path without its query. */
 function pathOnly(target: string): string {
   const q = target.indexOf("?");
@@ -83,7 +88,7 @@ export class Router {
       }
       case "connect-get": {
         const route = this.routes.get(pathOnly(request.path));
-        if (route?.noSideEffects) return this.serveConnect(request, route, true);
+        if (route && takesGet(route)) return this.serveConnect(request, route, true);
         break;
       }
     }
@@ -96,7 +101,7 @@ export class Router {
     const route = this.routes.get(pathOnly(request.path));
     const http = request.http();
     if (!route) http.respond(404, {}, true);
-    else if (request.method !== "POST") http.respond(405, { allow: this.options.connect && route.noSideEffects ? "GET, POST" : "POST" }, true);
+    else if (request.method !== "POST") http.respond(405, { allow: this.options.connect && takesGet(route) ? "GET, POST" : "POST" }, true);
     else http.respond(415, {}, true);
     http.discardRest();
   }

@@ -46,8 +46,9 @@ export interface ServerOptions {
   grpcWeb?: boolean;
   /**
    * Serve the Connect protocol (connectrpc.com/docs/protocol: unary POST and GET with proto or JSON bodies, streaming
-   * with envelopes) on the same port, over HTTP/1.1 and HTTP/2 (default false). It takes only requests to a method's
-   * path, so an `httpHandler`'s own JSON routes are never claimed.
+   * with envelopes) on the same port, over HTTP/1.1 and HTTP/2 (default true, as gRPC-Web here and every protocol in
+   * connect-es's server). It takes only requests to a method's path, so an `httpHandler`'s own JSON routes are never
+   * claimed; GET only for unary methods marked `idempotency_level = NO_SIDE_EFFECTS`.
    */
   connect?: boolean;
   /** Which other origins' pages may call over gRPC-Web and Connect (default: only the server's own origin). */
@@ -168,7 +169,7 @@ export class Server {
     };
     const cors = new CorsPolicy(options.cors);
     const secure = options.tls !== undefined;
-    const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? false };
+    const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? true };
     const connect = new ConnectAdapter({ cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
     this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler }, connect, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
