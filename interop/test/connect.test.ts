@@ -7,7 +7,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient as createConnectClient } from "@connectrpc/connect";
 import { compressionGzip, createConnectTransport } from "@connectrpc/connect-node";
 import { Compiler } from "@tsgrpc/compiler";
-import { BadRequest, createServer, GrpcError, Metadata, packDetail, Status, type ServerContext } from "@tsgrpc/grpc";
+import { BadRequest, createServer, GrpcError, Metadata, packDetail, Status, type ServerContext, type ServerInterceptor } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 
@@ -36,7 +36,7 @@ function answer(req: Req, ctx: ServerContext): { text: string } {
   return { text: `echo: ${req.text}` };
 }
 
-const server = createServer({ logError: () => {} }).add(EchoService, {
+const echoImpl = {
   async echo(req: Req, ctx: ServerContext) {
     if (req.text === "slow") {
       await new Promise((_, reject) => ctx.signal.addEventListener("abort", () => (sawAbort?.(ctx.signal.reason), reject(ctx.signal.reason))));
@@ -61,15 +61,25 @@ const server = createServer({ logError: () => {} }).add(EchoService, {
     let i = 0;
     for await (const r of requests) yield { text: `re: ${r.text}`, index: i++ };
   },
-} as never);
+};
+const server = createServer({ logError: () => {} }).add(EchoService, echoImpl as never);
 const port = await server.listen("127.0.0.1:0");
 const baseUrl = `http://127.0.0.1:${port}`;
-after(() => server.shutdown(100));
+// The same service on node:http2, behind an interceptor that records each call and its metadata: Connect calls go
+// through interceptors as gRPC calls do.
+const intercepted: string[] = [];
+const record: ServerInterceptor = (next) => (call) => {
+  intercepted.push(`${call.method.name} ${call.ctx.metadata.get("x-trace") ?? "-"}`);
+  return next(call);
+};
+const nodeServer = createServer({ logError: () => {}, http2Engine: "node", interceptors: [record] }).add(EchoService, echoImpl as never);
+const nodeBaseUrl = `http://127.0.0.1:${await nodeServer.listen("127.0.0.1:0")}`;
+after(() => Promise.all([server.shutdown(100), nodeServer.shutdown(100)]));
 
 /** The HTTP method and RPC of each request the server's router sees from now on (the client's interceptors see a GET as the POST it is made from). */
-function seeHttpMethods(): string[] {
+function seeHttpMethods(target = server): string[] {
   const seen: string[] = [];
-  const router = (server as unknown as { router: { dispatch(r: { method: string; path: string }): void } }).router;
+  const router = (target as unknown as { router: { dispatch(r: { method: string; path: string }): void } }).router;
   const dispatch = router.dispatch.bind(router);
   router.dispatch = (r) => {
     seen.push(`${r.method} ${r.path.split("?")[0]!.split("/").pop()}`);
@@ -78,7 +88,7 @@ function seeHttpMethods(): string[] {
   return seen;
 }
 
-function client(httpVersion: "1.1" | "2", useBinaryFormat: boolean, extra: { useHttpGet?: boolean; sendCompression?: typeof compressionGzip; compressMinBytes?: number } = {}) {
+function client(httpVersion: "1.1" | "2", useBinaryFormat: boolean, extra: { useHttpGet?: boolean; sendCompression?: typeof compressionGzip; compressMinBytes?: number; baseUrl?: string } = {}) {
   return createConnectClient(BufEchoService, createConnectTransport({ baseUrl, httpVersion, useBinaryFormat, ...extra } as never)) as any;
 }
 
@@ -100,34 +110,39 @@ for (const httpVersion of ["1.1", "2"] as const) {
   for (const binary of [true, false]) {
     const variant = `HTTP/${httpVersion}, ${binary ? "binary" : "JSON"}`;
 
-    test(`connect-node -> tsgrpc (${variant}): unary POST and GET with metadata, server and client streaming${httpVersion === "2" ? ", bidi" : ""}`, async () => {
-      const methods = seeHttpMethods();
-      const echo = client(httpVersion, binary, { useHttpGet: true });
-      let headers: Headers | undefined;
-      let trailers: Headers | undefined;
-      const r = await echo.echo({ text: "hi", tags: ["a", "b"] }, { onHeader: (h: Headers) => (headers = h), onTrailer: (t: Headers) => (trailers = t) });
-      assert.equal(r.text, "echo: hi");
-      assert.equal(headers?.get("x-served-by"), "tsgrpc");
-      assert.equal(trailers?.get("x-tags"), "a,b");
-      const got = await echo.lookup({ text: "by get: ü/+&=?", tags: ["c"] }, { onTrailer: (t: Headers) => (trailers = t) });
-      assert.equal(got.text, "echo: by get: ü/+&=?");
-      assert.equal(trailers?.get("x-tags"), "c");
-      assert.deepEqual(methods.splice(0), ["POST Echo", "GET Lookup"]);
+    for (const target of [{ name: "tsgrpc's engine", server, baseUrl }, { name: "node:http2, an interceptor", server: nodeServer, baseUrl: nodeBaseUrl }]) {
+      if (httpVersion === "1.1" && target.server === nodeServer) continue; // HTTP/1.1 is node:http on both
+      test(`connect-node -> tsgrpc (${variant}, ${target.name}): unary POST and GET with metadata, server and client streaming${httpVersion === "2" ? ", bidi" : ""}`, async () => {
+        const methods = seeHttpMethods(target.server);
+        intercepted.length = 0;
+        const echo = client(httpVersion, binary, { useHttpGet: true, baseUrl: target.baseUrl });
+        let headers: Headers | undefined;
+        let trailers: Headers | undefined;
+        const r = await echo.echo({ text: "hi", tags: ["a", "b"] }, { headers: { "x-trace": "t1" }, onHeader: (h: Headers) => (headers = h), onTrailer: (t: Headers) => (trailers = t) });
+        assert.equal(r.text, "echo: hi");
+        assert.equal(headers?.get("x-served-by"), "tsgrpc");
+        assert.equal(trailers?.get("x-tags"), "a,b");
+        const got = await echo.lookup({ text: "by get: ü/+&=?", tags: ["c"] }, { headers: { "x-trace": "t2" }, onTrailer: (t: Headers) => (trailers = t) });
+        assert.equal(got.text, "echo: by get: ü/+&=?");
+        assert.equal(trailers?.get("x-tags"), "c");
+        assert.deepEqual(methods.splice(0), ["POST Echo", "GET Lookup"]);
 
-      const streamed: unknown[] = [];
-      for await (const m of echo.expand({ text: "s", count: 3 }, { onTrailer: (t: Headers) => (trailers = t) })) streamed.push([m.text, m.index]);
-      assert.deepEqual(streamed, [["s", 0], ["s", 1], ["s", 2]]);
-      assert.equal(trailers?.get("x-count"), "3");
+        const streamed: unknown[] = [];
+        for await (const m of echo.expand({ text: "s", count: 3 }, { onTrailer: (t: Headers) => (trailers = t) })) streamed.push([m.text, m.index]);
+        assert.deepEqual(streamed, [["s", 0], ["s", 1], ["s", 2]]);
+        assert.equal(trailers?.get("x-count"), "3");
 
-      const collected = await echo.collect(items({ text: "a" }, { text: "b" }, { text: "c" }));
-      assert.deepEqual([collected.text, collected.index], ["a+b+c", 3]);
+        const collected = await echo.collect(items({ text: "a" }, { text: "b" }, { text: "c" }));
+        assert.deepEqual([collected.text, collected.index], ["a+b+c", 3]);
 
-      if (httpVersion === "2") {
-        const replies: string[] = [];
-        for await (const m of echo.chat(items({ text: "x" }, { text: "y" }))) replies.push(m.text);
-        assert.deepEqual(replies, ["re: x", "re: y"]);
-      }
-    });
+        if (httpVersion === "2") {
+          const replies: string[] = [];
+          for await (const m of echo.chat(items({ text: "x" }, { text: "y" }), { headers: { "x-trace": "t3" } })) replies.push(m.text);
+          assert.deepEqual(replies, ["re: x", "re: y"]);
+        }
+        if (target.server === nodeServer) assert.deepEqual(intercepted, ["Echo t1", "Lookup t2", "Expand -", "Collect -", "Chat t3"]);
+      });
+    }
 
     test(`connect-node -> tsgrpc (${variant}): errors with details and metadata, unary and streaming`, async () => {
       const echo = client(httpVersion, binary);
