@@ -24,5 +24,6 @@ export { createHealthService, type HealthService, Health, ServingStatus } from "
 export { createReflectionService, type ReflectionService, ServerReflectionV1, ServerReflectionV1Alpha } from "./reflection/reflection-service.js";
 export type { Transport } from "./client/transport.js";
 export type { GrpcWebTransport, GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
-export { createGrpcWebTransport } from "./web.js";
+export type { ConnectTransport, ConnectTransportOptions } from "./client/connect-transport.js";
+export { createGrpcWebTransport, createConnectTransport } from "./web.js";
 export type { CorsOptions } from "./server/cors.js";

@@ -12,7 +12,7 @@ import { CorsPolicy, type CorsOptions } from "./cors.js";
 import { httpOverEngine, httpOverHttp1, httpOverNodeHttp2 } from "./http-exchange.js";
 import { Router, type HttpHandler } from "./router.js";
 import { ConnectAdapter } from "./connect/connect-adapter.js";
-import { hasNoSideEffects } from "./no-side-effects.js";
+import { hasNoSideEffects } from "../protocol/no-side-effects.js";
 import { EngineDuplex } from "./engine-duplex.js";
 import { EngineExchange } from "./engine-exchange.js";
 import { compatRequestResponse } from "./engine-http-compat.js";

@@ -3,7 +3,7 @@ import { base64Encode } from "@tsgrpc/protobuf/codegen-support";
 import * as errorDetails from "../../gen/google/rpc/error_details_pb.js";
 import type { StatusDetail } from "../../protocol/status-details.js";
 import type { Status } from "../../status.js";
-import { connectCode } from "./connect-codes.js";
+import { connectCode } from "../../protocol/connect-codes.js";
 
 /** The standard error detail types (google/rpc/error_details.proto), whose JSON form goes in a detail's `debug`. */
 const KNOWN_DETAILS = new Map<string, MessageType<object>>(

@@ -9,7 +9,7 @@ import type { CallExchange, HeaderMap } from "../call-exchange.js";
 import { withExposedHeaders } from "../cors.js";
 import type { HttpExchange } from "../http-exchange.js";
 import { callStatus, withoutGrpcFields } from "./call-status.js";
-import { httpStatusOf } from "./connect-codes.js";
+import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { connectErrorJson } from "./connect-error-json.js";
 import { connectContentType, type ConnectFormat } from "./connect-format.js";
 import { messageCodec, type MessageCodec } from "./message-codec.js";

@@ -1,4 +1,4 @@
-import { Status } from "../../status.js";
+import { Status } from "../status.js";
 
 /** Connect's error codes are gRPC's status names in lower snake case, except CANCELLED, spelled "canceled". */
 export function connectCode(status: Status): string {
