@@ -1,14 +1,13 @@
 import type { MessageInit, MethodDefinition } from "@tsgrpc/protobuf";
 import { base64Encode } from "@tsgrpc/protobuf/codegen-support";
-import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { errorFromConnect, parseJson } from "../protocol/connect-error.js";
-import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { encodeEnvelope, EnvelopeReader } from "../protocol/envelope.js";
 import { methodHasNoSideEffects } from "../protocol/no-side-effects.js";
 import { Status } from "../status.js";
-import { type CallOptions, ownDeadline, toMetadata } from "./call-options.js";
+import { type CallOptions, toMetadata } from "./call-options.js";
+import { FetchCall, fetchStream, type ReadFlow } from "./fetch-call.js";
 import { type ResponseSink, SingleResponse } from "./response-sink.js";
 import type { Requests, Transport } from "./transport.js";
 
@@ -68,62 +67,42 @@ export class ConnectTransport implements Transport {
   }
 
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
-    const abandon = new AbortController();
-    const queue = new AsyncQueue<O>(16, undefined, undefined, () => abandon.abort());
-    void this.run(method, requests, options, queue, abandon.signal);
+    const { queue, flow, abandoned } = fetchStream<O>();
+    void this.run(method, requests, options, queue, { flow, abandoned });
     return queue;
   }
 
-  private async run<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions, sink: ResponseSink<O>, abandoned: AbortSignal | undefined): Promise<void> {
-    // Aborted by the caller's signal, the deadline or an abandoned stream; the first reason is the call's status.
-    const controller = new AbortController();
-    const stop = (error: GrpcError) => controller.signal.aborted || controller.abort(error);
-    const stoppedWith = () => (controller.signal.aborted ? (controller.signal.reason as GrpcError) : undefined);
-    const cleanup: (() => void)[] = [];
-    const listen = (signal: AbortSignal | undefined, error: () => GrpcError) => {
-      if (!signal) return;
-      if (signal.aborted) return stop(error());
-      const onAbort = () => stop(error());
-      signal.addEventListener("abort", onAbort, { once: true });
-      cleanup.push(() => signal.removeEventListener("abort", onAbort));
-    };
-    listen(options.signal, () => new GrpcError(Status.CANCELLED, "Cancelled by the caller"));
-    listen(abandoned, () => new GrpcError(Status.CANCELLED, "The response stream was abandoned"));
-    const deadline = ownDeadline(options);
+  private async run<I extends object, O extends object>(
+    method: MethodDefinition<I, O>,
+    requests: Requests<I>,
+    options: CallOptions,
+    sink: ResponseSink<O>,
+    streaming: { flow: ReadFlow; abandoned: AbortSignal } | undefined,
+  ): Promise<void> {
+    const call = new FetchCall(options, streaming?.abandoned);
     try {
-      if (deadline !== undefined) {
-        if (deadline - Date.now() <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started");
-        const timer = new DeadlineTimer(deadline, () => stop(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
-        cleanup.push(() => timer.clear());
-      }
+      call.begin();
       const messages: Uint8Array[] = [];
       for await (const request of requests as AsyncIterable<MessageInit<I>>) messages.push(this.encode(method, request));
-      const stopped = stoppedWith();
-      if (stopped) throw stopped;
       const headers: Record<string, string> = {};
       if (options.metadata !== undefined) toMetadata(options.metadata).toHeaders(headers);
-      if (deadline !== undefined) headers["connect-timeout-ms"] = String(Math.max(1, Math.ceil(deadline - Date.now())));
-      const send = (url: string, init: RequestInit) =>
-        this.fetch(url, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, signal: controller.signal, credentials: this.options.credentials, mode: "cors" }).catch((e: Error) => {
-          throw stoppedWith() ?? new GrpcError(Status.UNAVAILABLE, `${this.baseUrl} could not be reached: ${e.message}`);
-        });
+      if (call.deadline !== undefined) headers["connect-timeout-ms"] = String(Math.max(1, Math.ceil(call.deadline - Date.now())));
+      const send = (query: string, init: RequestInit) =>
+        call.fetch(this.fetch, `${this.baseUrl}${method.path}${query}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, credentials: this.options.credentials, mode: "cors" }, this.baseUrl);
       if (method.kind === "unary") {
         if (messages.length !== 1) throw new GrpcError(Status.INTERNAL, `A unary call needs one request message, got ${messages.length}`);
         const response = this.options.useHttpGet && methodHasNoSideEffects(method)
-          ? await send(`${this.baseUrl}${method.path}?${this.getQuery(messages[0]!)}`, { method: "GET" })
-          : await send(`${this.baseUrl}${method.path}`, { method: "POST", headers: { "content-type": `application/${this.codec}`, "connect-protocol-version": "1" }, body: messages[0]! });
+          ? await send(`?${this.getQuery(messages[0]!)}`, { method: "GET" })
+          : await send("", { method: "POST", headers: { "content-type": `application/${this.codec}`, "connect-protocol-version": "1" }, body: messages[0]! });
         sink.push(await this.receiveUnary(method, response, options));
-        sink.end();
       } else {
         const body = concat(messages.map((m) => encodeEnvelope(m)));
-        const response = await send(`${this.baseUrl}${method.path}`, { method: "POST", headers: { "content-type": `application/connect+${this.codec}`, "connect-protocol-version": "1" }, body });
-        await this.receiveStream(method, response, sink, options);
-        sink.end();
+        const response = await send("", { method: "POST", headers: { "content-type": `application/connect+${this.codec}`, "connect-protocol-version": "1" }, body });
+        await this.receiveStream(method, response, sink, streaming?.flow, options);
       }
+      call.end(sink);
     } catch (e) {
-      sink.end(stoppedWith() ?? GrpcError.from(e, false));
-    } finally {
-      for (const f of cleanup) f();
+      call.end(sink, e);
     }
   }
 
@@ -160,13 +139,14 @@ export class ConnectTransport implements Transport {
     return this.decode(method, body);
   }
 
-  private async receiveStream<O extends object>(method: MethodDefinition<any, O>, response: Response, sink: ResponseSink<O>, options: CallOptions): Promise<void> {
+  private async receiveStream<O extends object>(method: MethodDefinition<any, O>, response: Response, sink: ResponseSink<O>, flow: ReadFlow | undefined, options: CallOptions): Promise<void> {
     if (response.status !== 200) throw errorFromConnect(parseJson(await this.body(response)), response.status, metadataOf(response.headers, false));
     options.onHeader?.(metadataOf(response.headers, false));
     const reader = new EnvelopeReader(this.maxReceiveMessageSize);
     const body = response.body?.getReader();
     if (!body) throw new GrpcError(Status.INTERNAL, "The response has no body and no end-of-stream message");
     for (;;) {
+      if (flow?.paused) await flow.paused;
       const { done, value } = await body.read();
       if (done) break;
       for (const envelope of reader.push(value)) {
