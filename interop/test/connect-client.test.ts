@@ -8,7 +8,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, type HandlerContext } from "@connectrpc/connect";
 import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { Compiler } from "@tsgrpc/compiler";
-import { BadRequest, createClient, createConnectTransport, createServer, findDetail, GrpcError, Status, type Metadata } from "@tsgrpc/grpc";
+import { BadRequest, createClient, createConnectTransport, createServer, findDetail, GrpcError, Status, type Metadata, type ServerContext } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 
@@ -74,7 +74,18 @@ const baseUrl = `http://127.0.0.1:${(connectNode.address() as AddressInfo).port}
 const unimplemented = async () => {
   throw new GrpcError(Status.UNIMPLEMENTED, "only Chat here");
 };
-const tsgrpc = createServer().add(EchoService, { echo: unimplemented, lookup: unimplemented, expand: unimplemented, collect: unimplemented, chat: impl.chat } as never);
+/** Why tsgrpc's endless Expand ended. */
+let released: ((reason: unknown) => void) | undefined;
+const tsgrpc = createServer().add(EchoService, {
+  echo: unimplemented,
+  lookup: unimplemented,
+  collect: unimplemented,
+  chat: impl.chat,
+  async *expand(_req: Req, ctx: ServerContext) {
+    ctx.signal.addEventListener("abort", () => released?.(ctx.signal.reason));
+    for (let i = 0; ; i++) yield { text: "endless", index: i };
+  },
+} as never);
 const tsgrpcUrl = `http://127.0.0.1:${await tsgrpc.listen("127.0.0.1:0")}`;
 after(() => Promise.all([new Promise<void>((resolve) => connectNode.close(() => resolve())), tsgrpc.shutdown(100)]));
 
@@ -146,4 +157,13 @@ test("tsgrpc's Connect transport -> connect-node: connect-timeout-ms is sent, an
 test("tsgrpc's Connect transport: an HTTP error without a Connect body takes its status from the HTTP status", async () => {
   const client = createClient(EchoService, createConnectTransport({ baseUrl: `${baseUrl}/nowhere` })) as any;
   assert.equal((await callError(client.echo({ text: "x" }))).code, Status.UNIMPLEMENTED); // 404
+});
+
+test("tsgrpc's Connect transport: leaving a server stream early cancels the call, and the server's handler is released", async () => {
+  const done = new Promise<unknown>((resolve) => (released = resolve));
+  const client = createClient(EchoService, createConnectTransport({ baseUrl: tsgrpcUrl, useBinaryFormat: true })) as any;
+  let n = 0;
+  for await (const _ of client.expand({ text: "x" })) if (++n === 3) break;
+  const reason = await done;
+  assert.ok(reason instanceof GrpcError && reason.code === Status.CANCELLED, String(reason));
 });

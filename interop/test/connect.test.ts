@@ -262,3 +262,21 @@ test("a GET with a body is invalid_argument, HTTP 400", async () => {
   assert.equal(status, 400);
   assert.equal(JSON.parse(body).code, "invalid_argument");
 });
+
+test("CORS applies to Connect as to gRPC-Web: a refused origin gets permission_denied (403), an allowed one the grants", async () => {
+  const refused = await post(ECHO, '{"text":"x"}', { origin: "https://elsewhere.example" });
+  assert.equal(refused.status, 403);
+  assert.equal(refused.json.code, "permission_denied");
+  const corsServer = createServer({ cors: { allowedOrigins: ["https://app.example"] } }).add(EchoService, echoImpl as never);
+  const corsPort = await corsServer.listen("127.0.0.1:0");
+  try {
+    const res = await fetch(`http://127.0.0.1:${corsPort}${ECHO}`, { method: "POST", body: '{"text":"x"}', headers: { "content-type": "application/json", origin: "https://app.example" } });
+    assert.equal(res.status, 200);
+    assert.equal(res.headers.get("access-control-allow-origin"), "https://app.example");
+    assert.match(res.headers.get("access-control-expose-headers") ?? "", /x-served-by/);
+    assert.match(res.headers.get("access-control-expose-headers") ?? "", /trailer-x-tags/);
+    assert.deepEqual(await res.json(), { text: "echo: x" });
+  } finally {
+    await corsServer.shutdown(100);
+  }
+});
