@@ -82,7 +82,7 @@ function seeHttpMethods(target = server): string[] {
   const router = (target as unknown as { router: { dispatch(r: { method: string; path: string }): void } }).router;
   const dispatch = router.dispatch.bind(router);
   router.dispatch = (r) => {
-    seen.push(`${r.method} ${r.path.split("?")[0]!.split("/").pop()}`);
+    seen.push(`${r.method} ${r.path.split("?")[0]!.split("/").pop()}${/[?&]compression=gzip(&|$)/.test(r.path) ? " compression=gzip" : ""}`);
     dispatch(r);
   };
   return seen;
@@ -169,11 +169,18 @@ for (const httpVersion of ["1.1", "2"] as const) {
 
   test(`connect-node -> tsgrpc (HTTP/${httpVersion}): gzip both ways, unary (content-encoding) and streaming (connect-content-encoding)`, async () => {
     for (const binary of [true, false]) {
-      const echo = client(httpVersion, binary, { sendCompression: compressionGzip, compressMinBytes: 0 });
+      const echo = client(httpVersion, binary, { sendCompression: compressionGzip, compressMinBytes: 0, useHttpGet: true });
+      const methods = seeHttpMethods();
       let headers: Headers | undefined;
       const r = await echo.echo({ text: "zip me" }, { onHeader: (h: Headers) => (headers = h) });
       assert.equal(r.text, "echo: zip me");
       assert.equal(headers?.get("content-encoding"), "gzip");
+      // A GET carries its compressed message in the query (compression=gzip, base64=1). connect-node sends no
+      // accept-encoding with a GET, so the answer is not compressed.
+      const got = await echo.lookup({ text: "zip by get" }, { onHeader: (h: Headers) => (headers = h) });
+      assert.equal(got.text, "echo: zip by get");
+      assert.equal(headers?.get("content-encoding"), null);
+      assert.deepEqual(methods.splice(0), ["POST Echo", "GET Lookup compression=gzip"]);
       const streamed: number[] = [];
       for await (const m of echo.expand({ text: "zip", count: 2 }, { onHeader: (h: Headers) => (headers = h) })) streamed.push(m.index);
       assert.deepEqual(streamed, [0, 1]);
