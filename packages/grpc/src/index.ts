@@ -26,3 +26,5 @@ export type { Transport } from "./client/transport.js";
 export type { GrpcWebTransport, GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
 export { createGrpcWebTransport } from "./web.js";
 export type { CorsOptions } from "./server/cors.js";
+export { restRoutes, isScalarLike, RestRouteError, type RestRoute } from "./rest/http-rule.js";
+export { parseTemplate, matchTemplate, PathTemplateError, type PathTemplate } from "./rest/path-template.js";
