@@ -9,7 +9,8 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Compiler } from "@tsgrpc/compiler";
 import { Registry, messageType } from "@tsgrpc/protobuf/codegen-support";
-import type { JsonValue } from "@tsgrpc/protobuf";
+import type { JsonValue, MethodInfo } from "@tsgrpc/protobuf";
+import { HttpRule } from "../src/gen/google/api/http_pb.js";
 import { GrpcError } from "../src/grpc-error.js";
 import { Status } from "../src/status.js";
 import { restRoutes, RestRouteError, type RestRoute } from "../src/rest/http-rule.js";
@@ -199,4 +200,18 @@ message Req { string id = 1; Sub sub = 2; bool flag = 3; int32 count = 4; }
   assert.deepEqual(transcode(routes.get("Put")!, "PUT", "/v1/things/7", '{"id": "8", "count": 3}'), { id: "7", count: 3 });
   // JSON names work as parameter names too.
   assert.deepEqual(transcode(routes.get("Patch")!, "PATCH", "/v1/things/1?count=4", '{"s": "y"}'), { id: "1", sub: { s: "y" }, count: 4 });
+});
+
+test("rules given by selector (google.api.Http's service-config form) route unannotated methods and replace annotations", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-rest-"));
+  writeFileSync(join(dir, "t.proto"), `syntax = "proto3";\npackage t;\nimport "google/api/annotations.proto";\nservice Service {\n  rpc Get(Req) returns (Req) { option (google.api.http).get = "/v1/annotated/{id}"; }\n  rpc Plain(Req) returns (Req);\n}\nmessage Req { string id = 1; }\n`);
+  const compiler = new Compiler({ includePaths: [dir] });
+  const service = Registry.from(compiler.withImports(compiler.compile(["t.proto"]))).getService("t.Service")!;
+  const [get, plain] = service.methods as [MethodInfo, MethodInfo];
+  const rules = [HttpRule.fromJson({ selector: "t.Service.Get", get: "/v2/things/{id}" }), HttpRule.fromJson({ selector: "t.Service.Plain", post: "/v2/plain", body: "*", additionalBindings: [{ get: "/v2/plain/{id}" }] })];
+  assert.deepEqual(restRoutes(get).map((r) => r.template.source), ["/v1/annotated/{id}"]);
+  assert.deepEqual(restRoutes(get, rules).map((r) => `${r.httpMethod} ${r.template.source}`), ["GET /v2/things/{id}"]);
+  assert.deepEqual(restRoutes(plain).length, 0);
+  assert.deepEqual(restRoutes(plain, rules).map((r) => `${r.httpMethod} ${r.template.source}`), ["POST /v2/plain", "GET /v2/plain/{id}"]);
+  assert.deepEqual(transcode(restRoutes(plain, rules), "GET", "/v2/plain/42"), { id: "42" });
 });

@@ -135,9 +135,19 @@ function buildRoute(method: MethodInfo, rule: HttpRule, nested: boolean): RestRo
   return { method, httpMethod, template, pathFields, body, responseBody };
 }
 
-/** The REST routes of a method (none without a google.api.http option); a rule that cannot work throws a RestRouteError. */
-export function restRoutes(method: MethodInfo): RestRoute[] {
-  const rule = httpRuleOf(method);
+/** A method's full name as an HTTP rule's selector names it: "pkg.Service.Method". */
+export function selectorOf(method: MethodInfo): string {
+  return method.path.slice(1).replace("/", ".");
+}
+
+/**
+ * The REST routes of a method: from the rule among `rules` whose selector names it (service-config style, as in
+ * google.api.Http; it replaces an annotation), else from its (google.api.http) option; none without either. A rule
+ * that cannot work throws a RestRouteError.
+ */
+export function restRoutes(method: MethodInfo, rules: readonly HttpRule[] = []): RestRoute[] {
+  const selector = selectorOf(method);
+  const rule = rules.findLast((r) => r.selector === selector) ?? httpRuleOf(method);
   if (!rule) return [];
   return [buildRoute(method, rule, false), ...rule.additionalBindings.map((b) => buildRoute(method, b, true))];
 }
