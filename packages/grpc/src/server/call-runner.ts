@@ -27,6 +27,8 @@ export interface Route {
   handler: ServerCallHandler;
   /** For a unary or server-streaming method with no interceptors: the handler itself, called directly. */
   direct?: (request: object, ctx: ServerContext) => unknown;
+  /** Marked `idempotency_level = NO_SIDE_EFFECTS`: Connect may call it with GET. */
+  noSideEffects?: boolean;
 }
 
 /** The headers of a response that is only a status (an immediate error). */
