@@ -4,7 +4,7 @@ import { pendingOptions } from "../parsed-options.js";
 
 /** Empty descriptors, every repeated field present: what the parser fills in. */
 export function newFile(name: string): FileDescriptorProto {
-  return { name, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [] };
+  return { name, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], optionDependency: [] };
 }
 export function newMessage(): DescriptorProto {
   return { field: [], extension: [], nestedType: [], enumType: [], extensionRange: [], oneofDecl: [], reservedRange: [], reservedName: [] };
