@@ -50,14 +50,17 @@ export class Compiler {
     return out as FileDescriptorProto[];
   }
 
-  /** Every file `files` depend on, and they themselves, dependencies first (the order of --include_imports). */
+  /**
+   * Every file `files` depend on (through imports and `import option`), and they themselves, dependencies first (the
+   * order of --include_imports).
+   */
   withImports(files: FileDescriptorProto[]): FileDescriptorProto[] {
     const seen = new Set<string>();
     const out: FileDescriptorProto[] = [];
     const visit = (f: FileDescriptorProto) => {
       if (seen.has(f.name!)) return;
       seen.add(f.name!);
-      for (const d of f.dependency) {
+      for (const d of [...f.dependency, ...f.optionDependency]) {
         const dep = this.files.get(d);
         if (dep) visit(dep);
       }
@@ -96,13 +99,15 @@ export class Compiler {
       return undefined;
     }
     let depsOk = true;
-    file.dependency.forEach((dep, i) => {
+    const loadDependency = (dep: string, path: number[]) => {
       if (!this.load(dep, [...stack, name])) {
         depsOk = false;
-        const { line, column } = position(file, [3, i]);
+        const { line, column } = position(file, path);
         this.diagnostics.push({ file: name, line, column, message: `Import "${dep}" was not found or had errors.` });
       }
-    });
+    };
+    file.dependency.forEach((dep, i) => loadDependency(dep, [3, i]));
+    file.optionDependency.forEach((dep, i) => loadDependency(dep, [15, i]));
     if (!depsOk) {
       this.failed.add(name);
       return undefined;
@@ -121,7 +126,9 @@ export class Compiler {
     linkFile(ctx);
     if (this.diagnostics.length === before) {
       const builtin = name === DESCRIPTOR_PROTO ? Registry.from([file]) : this.builtin();
-      const pool = Registry.from([...this.withImports(file.dependency.map((d) => this.files.get(d)!)), file]);
+      // Options may use the extensions of `import option` files too, which types may not (they are not in `visible`).
+      const imported = [...file.dependency, ...file.optionDependency].map((d) => this.files.get(d)!);
+      const pool = Registry.from([...this.withImports(imported), file]);
       interpretOptions(ctx, builtin, pool);
       if (this.diagnostics.length === before) validateFeatures(ctx, builtin);
     }
