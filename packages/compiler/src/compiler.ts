@@ -1,9 +1,11 @@
-import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
+import { getDescriptorRegistry, Registry, type ResolvedFeatures } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";
 import { interpretOptions } from "./options.js";
 import { validateFeatures } from "./features.js";
+import { checkNamingStyle } from "./naming-style.js";
+import { checkStrictVisibility } from "./visibility.js";
 import { newFile, Parser } from "./parser.js";
 import { SourceTree } from "./source-tree.js";
 import { SymbolTable } from "./symbol-table.js";
@@ -130,7 +132,8 @@ export class Compiler {
       const imported = [...file.dependency, ...file.optionDependency].map((d) => this.files.get(d)!);
       const pool = Registry.from([...this.withImports(imported), file]);
       interpretOptions(ctx, builtin, pool);
-      if (this.diagnostics.length === before) validateFeatures(ctx, builtin);
+      const features = this.diagnostics.length === before ? validateFeatures(ctx, builtin, pool) : undefined;
+      if (features && this.diagnostics.length === before) this.checkEdition2024Rules(file, features);
     }
     this.table.onResolve = undefined;
     if (this.diagnostics.slice(before).some((d) => !d.warning)) {
@@ -140,6 +143,17 @@ export class Compiler {
     this.unusedDependencies.set(name, this.unused(file, used));
     this.files.set(name, file);
     return file;
+  }
+
+  /** Naming style, then symbol visibility: protoc checks them once a file has no other error. */
+  private checkEdition2024Rules(file: FileDescriptorProto, features: Map<object, ResolvedFeatures>): void {
+    const before = this.diagnostics.length;
+    const report = (path: number[] | undefined, message: string) => {
+      const at = path ? position(file, path) : { line: -1, column: 0 };
+      this.diagnostics.push({ file: file.name!, ...at, message });
+    };
+    checkNamingStyle(file, (element) => features.get(element), report);
+    if (this.diagnostics.length === before) checkStrictVisibility(file, (message) => report(undefined, message));
   }
 
   /** The indexes of `file`'s plain imports that provide none of the `used` files, directly or through `import public`. */
