@@ -35,6 +35,9 @@ export class Compiler {
    */
   readonly unusedDependencies = new Map<string, number[]>();
 
+  /** What each element of the compiled files resolves its features to (see `features`). */
+  private readonly resolvedFeatures = new WeakMap<object, ResolvedFeatures>();
+
   constructor(options: CompileOptions = {}) {
     this.tree = new SourceTree(options.includePaths ?? []);
   }
@@ -42,6 +45,16 @@ export class Compiler {
   /** The import name for a command-line argument, or undefined when it is under no include path. */
   virtualName(arg: string): string | undefined {
     return this.tree.virtualName(arg);
+  }
+
+  /**
+   * The features an element of a compiled file (the file itself, a message, field, oneof, enum, enum value, service or
+   * method descriptor it returned) resolves to: descriptor.proto's by their local names (`fieldPresence`), and each
+   * feature extension the file imports under its full name (`pb.cpp`: `{ stringType, ... }`), from its edition's
+   * defaults down through the elements that set them. Undefined for what this compiler did not compile.
+   */
+  features(element: object): ResolvedFeatures | undefined {
+    return this.resolvedFeatures.get(element);
   }
 
   /** Compiles the named files and everything they import; throws a CompileError listing every problem. */
@@ -133,7 +146,10 @@ export class Compiler {
       const pool = Registry.from([...this.withImports(imported), file]);
       interpretOptions(ctx, builtin, pool);
       const features = this.diagnostics.length === before ? validateFeatures(ctx, builtin, pool) : undefined;
-      if (features && this.diagnostics.length === before) this.checkEdition2024Rules(file, features);
+      if (features) {
+        for (const [element, resolved] of features) this.resolvedFeatures.set(element, resolved);
+        if (this.diagnostics.length === before) this.checkEdition2024Rules(file, features);
+      }
     }
     this.table.onResolve = undefined;
     if (this.diagnostics.slice(before).some((d) => !d.warning)) {

@@ -1,6 +1,7 @@
 import { FieldType } from "@tsgrpc/protobuf";
 import { BinaryReader, BinaryWriter, UnknownFields, WireType, decodeDynamic, writeField } from "@tsgrpc/protobuf/codegen-support";
 import type { FieldInfo, OptionsMessage, Registry } from "@tsgrpc/protobuf";
+import type { ResolvedFeatures } from "@tsgrpc/protobuf/codegen-support";
 
 /**
  * Feature extensions: the language features that files such as google/protobuf/cpp_features.proto add to FeatureSet
@@ -89,4 +90,30 @@ function defaultValue(f: FieldInfo, text: string): unknown {
 /** The fully qualified name protoc gives a feature of an extension in its messages (`pb.CppFeatures.string_type`). */
 export function featureFullName(extension: FieldInfo, feature: FieldInfo): string {
   return `${extension.message!.typeName}.${feature.name}`;
+}
+
+/**
+ * `features` with each feature extension `pool` knows added under its full name (`pb.cpp`), at its defaults for
+ * `edition`: the starting point of a file's resolution.
+ */
+export function withFeatureExtensionDefaults(features: ResolvedFeatures, pool: Registry, edition: number): ResolvedFeatures {
+  const extensions = featureExtensionsIn(pool);
+  if (extensions.length === 0) return features;
+  const out: Record<string, unknown> = { ...features };
+  for (const x of extensions) out[x.fullName ?? x.name] = featureExtensionDefaults(x, edition);
+  return out as ResolvedFeatures;
+}
+
+/** `parent` with the feature extension values an element sets (in its `features` option) laid over it. */
+export function mergeFeatureExtensions(parent: ResolvedFeatures, own: OptionsMessage | undefined, pool: Registry): ResolvedFeatures {
+  const values = readFeatureExtensions(own, pool);
+  if (values.size === 0) return parent;
+  const out: Record<string, unknown> = { ...parent };
+  for (const [x, value] of values) {
+    const key = x.fullName ?? x.name;
+    const merged: Record<string, unknown> = { ...(out[key] as Record<string, unknown> | undefined) };
+    for (const [k, v] of Object.entries(value)) if (v !== undefined) merged[k] = v;
+    out[key] = merged;
+  }
+  return out as ResolvedFeatures;
 }

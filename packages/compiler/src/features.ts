@@ -3,6 +3,7 @@ import { editionName, editionOf, EnumType, FieldPresence, JsonFormat, MAXIMUM_ED
 import type { ResolvedFeatures } from "@tsgrpc/protobuf/codegen-support";
 import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto, OptionsMessage, Registry } from "@tsgrpc/protobuf";
 import { checkFeatureExtensions } from "./feature-extension-checks.js";
+import { mergeFeatureExtensions, withFeatureExtensionDefaults } from "./feature-extensions.js";
 import type { LinkContext } from "./linker.js";
 
 /** descriptor.proto's FieldOptions.OptionTargetType, with the words protoc uses for each. */
@@ -21,7 +22,8 @@ interface Holder {
  * ValidateFileFeatures, ValidateFieldFeatures and ValidateOptions): the edition is one this compiler has defaults
  * for, each feature is set on an element its `targets` allow, exists in the file's edition and resolves to a known
  * value; fields and enums obey the features they resolve to. proto2 and proto3 files may not set features at all.
- * Returns each element's resolved features (the file, messages, fields, oneofs, enums, values, services, methods).
+ * Returns each element's resolved features (the file, messages, fields, oneofs, enums, values, services, methods),
+ * with those of the feature extensions the file imports (`pb.cpp`, ...) under their names.
  */
 export function validateFeatures(ctx: LinkContext, builtin: Registry, pool: Registry): Map<object, ResolvedFeatures> {
   const resolvedByElement = new Map<object, ResolvedFeatures>();
@@ -84,10 +86,10 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry, pool: Regi
       }
     }
     checkFeatureExtensions(own, pool, { number: TARGET[target], name: target }, edition, (no, message) => report(featurePath(optionsPath, target, no), message));
-    return mergeFeatures(parent, holder.options);
+    return mergeFeatureExtensions(mergeFeatures(parent, holder.options), holder.options?.["features"] as OptionsMessage | undefined, pool);
   };
 
-  const fileFeatures = resolve(featureDefaults(edition), file, "file", [8]);
+  const fileFeatures = resolve(withFeatureExtensionDefaults(featureDefaults(edition), pool, edition), file, "file", [8]);
   if (editions && fileFeatures.fieldPresence === FieldPresence.LEGACY_REQUIRED) report(featurePath([8], "file", 1), "Required presence can't be specified by default.");
   if (editions && file.options?.["javaStringCheckUtf8"] === true) {
     report([8], "File option java_string_check_utf8 is not allowed under editions. Use the (pb.java).utf8_validation feature to control this behavior.");

@@ -1,7 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { SymbolVisibility } from "@tsgrpc/protobuf";
-import { compileErrors, compileOne } from "./helpers.js";
+import { fileURLToPath } from "node:url";
+import { Compiler } from "../src/index.js";
+import { compileErrors, compileOne, protoDir } from "./helpers.js";
 
 // Edition 2024's additions, one bad input each, with protoc's wording at the place protoc reports it (buf 1.75,
 // whose new compiler words these differently, accepts and rejects the same inputs: see editions.test.ts for the
@@ -96,4 +98,30 @@ test("edition 2024: the descriptor keeps visibility keywords as written and opti
   assert.equal(file.messageType[0]!.enumType[0]!.visibility, SymbolVisibility.LOCAL);
   assert.equal(file.messageType[0]!.nestedType[0]!.visibility, undefined, "no keyword, no visibility: the default applies");
   assert.equal(file.messageType[1]!.visibility, SymbolVisibility.LOCAL);
+});
+
+test("edition 2024: feature extensions resolve from their own edition defaults down to each element", () => {
+  const compiler = new Compiler({ includePaths: [fileURLToPath(new URL("../../test/editions-protos", import.meta.url))] });
+  const [file] = compiler.compile(["feature_extensions_2024.proto"]);
+  const doc = file!.messageType[0]!;
+  const [title, body] = doc.field;
+  const kind = doc.enumType[0]!;
+  const cpp = (element: object) => compiler.features(element)?.["pb.cpp"];
+  // The file sets string_type = STRING over 2024's VIEW; the rest of (pb.cpp) keeps 2024's defaults.
+  assert.deepEqual(cpp(file!), { legacyClosedEnum: false, stringType: 3, enumNameUsesStringView: true, repeatedType: 1 });
+  assert.equal((cpp(title!) as Record<string, unknown>)["stringType"], 2, "CORD, set on the field");
+  assert.equal((cpp(body!) as Record<string, unknown>)["stringType"], 3, "STRING, from the file");
+  assert.equal((cpp(kind) as Record<string, unknown>)["enumNameUsesStringView"], false);
+  assert.equal((compiler.features(kind)?.["pb.java"] as Record<string, unknown>)["largeEnum"], true);
+  assert.equal((compiler.features(doc)?.["pb.go"] as Record<string, unknown>)["apiLevel"], 2, "API_HYBRID, set on the message");
+  assert.equal((compiler.features(kind.value[1]!)?.["pb.go"] as Record<string, unknown>)["stripEnumPrefix"], 1, "KEEP, set on the value");
+  assert.equal((compiler.features(kind.value[0]!)?.["pb.go"] as Record<string, unknown>)["stripEnumPrefix"], 3, "STRIP, from the enum");
+  assert.equal(compiler.features(file!)?.["defaultSymbolVisibility"], 2, "descriptor.proto's own features alongside: EXPORT_TOP_LEVEL");
+
+  // Unset, (pb.cpp).string_type is 2024's VIEW and 2023's STRING.
+  for (const [edition, expected] of [["2024", 1], ["2023", 3]] as const) {
+    const c = new Compiler({ includePaths: [protoDir({ "main.proto": `edition = "${edition}";\nimport "google/protobuf/cpp_features.proto";\nmessage M { string s = 1; }` })] });
+    const [f] = c.compile(["main.proto"]);
+    assert.equal((c.features(f!.messageType[0]!.field[0]!)?.["pb.cpp"] as Record<string, unknown>)["stringType"], expected, edition);
+  }
 });
