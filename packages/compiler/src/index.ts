@@ -6,3 +6,4 @@ export { lint, defaultLintConfig, configuredRules, expandRuleName, closestRuleNa
 export { parseBufYaml, BufConfigError, type BufConfig, type BufModuleConfig, type BreakingConfig } from "./buf-config/buf-yaml.js";
 export { format, type FormatResult } from "./format/index.js";
 export { closeNames, didYouMean } from "./close-names.js";
+export { featureOptionTexts } from "./feature-option-text.js";
