@@ -22,6 +22,8 @@ import { limitSessionAge } from "./node-session-lifecycle.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
+import type { ServerCallTracerFactory } from "./call-tracer.js";
+import { TracedExchange } from "./traced-exchange.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -79,6 +81,11 @@ export interface ServerOptions {
    * one NAT or proxy: they share an address.
    */
   connectionLimits?: ConnectionLimits;
+  /**
+   * gRFC A66's stats hook (see ServerCallTracer): called for every call the server gets, to follow its messages and
+   * status. Set by observability plugins such as @tsgrpc/opentelemetry's `openTelemetryServer(...).callTracer`.
+   */
+  callTracer?: ServerCallTracerFactory;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -325,6 +332,7 @@ export class Server {
   }
 
   private startCall(exchange: CallExchange, path: string, headers: IncomingHttpHeaders, peer: string, web: boolean): void {
+    if (this.options.callTracer) exchange = this.traced(exchange, path, headers);
     const refuse = (status: Status, message: string) => {
       exchange.endTrailersOnly(statusOnly(status, message));
       exchange.discardRest();
@@ -336,6 +344,12 @@ export class Server {
     const call = new RunningCall(this.nextCallId(), exchange, headers, peer, route, this.limits, this.callDone, this.logError);
     this.calls.set(call.id, call);
     call.start();
+  }
+
+  /** The exchange seen by the server's call tracer (the exchange itself when the tracer skips the call). */
+  private traced(exchange: CallExchange, path: string, headers: IncomingHttpHeaders): CallExchange {
+    const tracer = this.options.callTracer!({ path, registered: this.routes.has(path), headers });
+    return tracer ? new TracedExchange(exchange, tracer) : exchange;
   }
 
   /** A number no call in progress has (they are 31-bit, and wrap around after 2^31 calls). */
