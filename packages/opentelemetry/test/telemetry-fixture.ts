@@ -5,7 +5,7 @@ import { W3CTraceContextPropagator } from "@opentelemetry/core";
 import { AggregationTemporality, DataPointType, MeterProvider, MetricReader, type HistogramMetricData, type MetricData, type SumMetricData } from "@opentelemetry/sdk-metrics";
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from "@opentelemetry/sdk-trace-base";
 import { createChannel, createClient, createServer, type Channel, type ChannelOptions, type Server } from "@tsgrpc/grpc";
-import { createOpenTelemetry, type GrpcOpenTelemetry } from "../src/index.js";
+import { createOpenTelemetry, type GrpcOpenTelemetry, type OpenTelemetryOptions } from "../src/index.js";
 import { Echo, echoImpl, Unserved } from "./echo-fixture.js";
 
 // The real OpenTelemetry SDK around an Echo server and client that use @tsgrpc/opentelemetry: a MeterProvider with a
@@ -31,12 +31,12 @@ export interface Recording {
   spans(): ReadableSpan[];
 }
 
-export function recording(): Recording {
+export function recording(options: Pick<OpenTelemetryOptions, "unregisteredMethodFilter"> = {}): Recording {
   const reader = new CollectingReader();
   const meterProvider = new MeterProvider({ readers: [reader] });
   const exporter = new InMemorySpanExporter();
   const tracerProvider = new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] });
-  const otel = createOpenTelemetry({ meterProvider, tracerProvider, propagator: new W3CTraceContextPropagator() });
+  const otel = createOpenTelemetry({ meterProvider, tracerProvider, propagator: new W3CTraceContextPropagator(), ...options });
   return {
     otel,
     async metrics() {
