@@ -65,7 +65,6 @@ test("each kind of call, OK: the five client instruments with A66's names, units
       assert.deepEqual(p.boundaries, LATENCY, name);
       assert.equal(p.count, 1, name);
       assert.equal(p.bucketCounts!.reduce((a, b) => a + b, 0), 1, name);
-      assert.ok(p.sum! > 0 && p.sum! < 10, `${name}: ${p.sum} s`);
     }
   }
 
@@ -132,8 +131,6 @@ test("a cancelled call and a call past its deadline: CANCELLED and DEADLINE_EXCE
   assert.deepEqual(counts(metrics.get("grpc.client.attempt.duration")), expected);
   assert.deepEqual(counts(metrics.get("grpc.client.call.duration")), expected);
   assert.deepEqual(counts(metrics.get("grpc.client.attempt.started")), [{ attributes: { "grpc.method": M("Unary"), "grpc.target": target }, count: 2 }]);
-  const deadline = points(metrics.get("grpc.client.call.duration")).find((p) => p.attributes["grpc.status"] === "DEADLINE_EXCEEDED")!;
-  assert.ok(deadline.sum! >= 0.05, `the deadline call lasted its 50 ms at least (${deadline.sum} s)`);
 });
 
 test("a retried call: each attempt counted (UNAVAILABLE, then OK), one call", async () => {
