@@ -1,6 +1,6 @@
 import type { Attributes } from "@opentelemetry/api";
 import type { AttemptTracer, CallTracer, GrpcError } from "@tsgrpc/grpc";
-import { Status } from "@tsgrpc/grpc";
+import { Status } from "@tsgrpc/grpc/web";
 import { type ClientInstruments, METHOD, STATUS, TARGET } from "./a66-instruments.js";
 import { statusName } from "./status-name.js";
 

@@ -10,8 +10,8 @@ export { LATENCY_BUCKETS, SIZE_BUCKETS } from "./a66-instruments.js";
 export interface GrpcOpenTelemetry {
   /** For `createClient(..., { interceptors: [clientInterceptor] })`: client spans, trace context out, A66 client metrics. */
   readonly clientInterceptor: ClientInterceptor;
-  /** For `createServer({ callTracer })`: server spans, trace context in, A66 server metrics (undefined: nothing to record). */
-  readonly serverCallTracer: ServerCallTracerFactory | undefined;
+  /** For `createServer({ callTracer: serverCallTracer })`: server spans, trace context in, A66 server metrics. */
+  readonly serverCallTracer: ServerCallTracerFactory;
 }
 
 /**

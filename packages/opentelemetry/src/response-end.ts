@@ -1,4 +1,4 @@
-import { GrpcError, Status } from "@tsgrpc/grpc";
+import { GrpcError, Status } from "@tsgrpc/grpc/web";
 
 /** How a call ended, for metrics and spans: its code, its message, and for a failure without a status, what failed. */
 export interface CallEnd {

@@ -1,5 +1,5 @@
 import { SpanStatusCode, type Attributes, type Span } from "@opentelemetry/api";
-import { Status } from "@tsgrpc/grpc";
+import { Status } from "@tsgrpc/grpc/web";
 import { statusName } from "./status-name.js";
 
 // The OpenTelemetry RPC semantic conventions for gRPC spans (docs/rpc/grpc.md, rpc-spans.md): what both sides share.

@@ -10,12 +10,12 @@ import { statusName } from "./status-name.js";
 /**
  * The server side, for `ServerOptions.callTracer`: per call, the A66 server metrics, and a SERVER span whose parent
  * is the context the client sent in the metadata; the handler runs with that span active, so that the calls it makes
- * are its children. Undefined when there is nothing to record.
+ * are its children. With nothing to record, it traces no call (the server then keeps its untraced path).
  */
-export function serverCallTracer(telemetry: Telemetry): ServerCallTracerFactory | undefined {
+export function serverCallTracer(telemetry: Telemetry): ServerCallTracerFactory {
   const { meter, tracer, propagator, unregisteredMethodFilter } = telemetry;
   const instruments = meter && serverInstruments(meter);
-  if (!instruments && !tracer) return undefined;
+  if (!instruments && !tracer) return () => undefined;
   return ({ path, registered, headers }: ServerCallInfo): ServerCallTracer => {
     const method = path.slice(1);
     const named = registered || (unregisteredMethodFilter?.(method) ?? false);

@@ -53,7 +53,7 @@ export function recording(options: Pick<OpenTelemetryOptions, "unregisteredMetho
 export async function echoPair(rec: Recording, channelOptions: ChannelOptions = {}, nestedCalls = false) {
   let nested: ((text: string) => Promise<string>) | undefined;
   const { impl, events } = echoImpl(nestedCalls ? (text) => nested!(text) : undefined);
-  const server: Server = createServer(rec.otel.serverCallTracer ? { callTracer: rec.otel.serverCallTracer } : {});
+  const server: Server = createServer({ callTracer: rec.otel.serverCallTracer });
   server.add(Echo, impl);
   const port = await server.listen("127.0.0.1:0");
   const channel: Channel = createChannel(`127.0.0.1:${port}`, channelOptions);
