@@ -1,4 +1,4 @@
-import { metrics, propagation, trace, type Meter, type MeterProvider, type TextMapPropagator, type Tracer, type TracerProvider } from "@opentelemetry/api";
+import { createNoopMeter, metrics, propagation, ProxyTracerProvider, trace, type Meter, type MeterProvider, type TextMapPropagator, type Tracer, type TracerProvider } from "@opentelemetry/api";
 
 export interface OpenTelemetryOptions {
   /** Where the gRFC A66 metrics go. Without one (and without `useGlobal`), no metric is recorded. */
@@ -26,8 +26,25 @@ export const INSTRUMENTATION_SCOPE = { name: "tsgrpc", version: "0.1.0" } as con
 export interface Telemetry {
   readonly meter: Meter | undefined;
   readonly tracer: Tracer | undefined;
+  /** Whether spans record now (checked per call): false while the tracer is the API's global proxy with no SDK behind it. */
+  readonly tracing: () => boolean;
   readonly propagator: TextMapPropagator | undefined;
   readonly unregisteredMethodFilter: ((method: string) => boolean) | undefined;
+}
+
+/**
+ * The API's no-op meter (the global one while no SDK is registered): its instruments record nothing, and the global
+ * MeterProvider has no proxy that a later SDK would fill in, so the metrics are skipped altogether.
+ */
+const NoopMeter = createNoopMeter().constructor;
+
+/** What the global TracerProvider (a proxy) hands spans to until an SDK registers one. */
+const NOOP_TRACER_PROVIDER = new ProxyTracerProvider().getDelegate();
+
+function tracingCheck(provider: TracerProvider | undefined): () => boolean {
+  if (!provider) return () => false;
+  if (provider instanceof ProxyTracerProvider) return () => provider.getDelegate() !== NOOP_TRACER_PROVIDER;
+  return () => true;
 }
 
 export function resolveTelemetry(options: OpenTelemetryOptions): Telemetry {
@@ -35,9 +52,11 @@ export function resolveTelemetry(options: OpenTelemetryOptions): Telemetry {
   const global = options.useGlobal === true;
   const meterProvider = options.meterProvider ?? (global ? metrics.getMeterProvider() : undefined);
   const tracerProvider = options.tracerProvider ?? (global ? trace.getTracerProvider() : undefined);
+  const meter = meterProvider?.getMeter(name, version);
   return {
-    meter: meterProvider?.getMeter(name, version),
+    meter: meter instanceof NoopMeter ? undefined : meter,
     tracer: tracerProvider?.getTracer(name, version),
+    tracing: tracingCheck(tracerProvider),
     propagator: options.propagator ?? (global ? propagation : undefined),
     unregisteredMethodFilter: options.unregisteredMethodFilter,
   };
