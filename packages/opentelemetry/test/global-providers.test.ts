@@ -11,15 +11,6 @@ import "./telemetry-fixture.js"; // the context manager
 
 // No global provider unless asked; with `useGlobal`, the API's globals, which record nothing until an SDK registers.
 
-test("without providers nothing is traced: the server keeps its untraced path and the client adds no metadata", () => {
-  const otel = createOpenTelemetry();
-  assert.equal(otel.serverCallTracer({ path: "/otel.test.v1.Echo/Unary", registered: true, headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } }), undefined);
-  const metadata = new Metadata();
-  const next = () => (async function* () {})();
-  otel.clientInterceptor(next)({ method: Echo.methods.unary, requests: [], options: { metadata }, target: undefined });
-  assert.deepEqual(metadata.keys(), []);
-});
-
 test("useGlobal: the no-op globals trace nothing; an SDK registered later gets the spans, the MeterProvider registered before the metrics", async () => {
   class Reader extends MetricReader {
     protected override async onForceFlush(): Promise<void> {}
@@ -54,4 +45,14 @@ test("useGlobal: the no-op globals trace nothing; an SDK registered later gets t
   const started = resourceMetrics.scopeMetrics.flatMap((s) => s.metrics).find((m) => m.descriptor.name === "grpc.server.call.started")!;
   const unary = started.dataPoints.filter((p) => p.attributes["grpc.method"] === "otel.test.v1.Echo/Unary");
   assert.deepEqual(unary.map((p) => p.value), [2], "both calls counted");
+});
+
+test("without providers nothing is traced, though an SDK is registered globally: the server keeps its untraced path, the client adds no metadata", () => {
+  assert.equal(trace.getTracerProvider().getTracer("x").startSpan("x").isRecording(), true, "the test before registered an SDK globally");
+  const otel = createOpenTelemetry();
+  assert.equal(otel.serverCallTracer({ path: "/otel.test.v1.Echo/Unary", registered: true, headers: { traceparent: "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01" } }), undefined);
+  const metadata = new Metadata();
+  const next = () => (async function* () {})();
+  otel.clientInterceptor(next)({ method: Echo.methods.unary, requests: [], options: { metadata }, target: undefined });
+  assert.deepEqual(metadata.keys(), []);
 });
