@@ -37,8 +37,8 @@ export interface ClientCallInfo {
   readonly method: MethodDefinition;
   readonly requests: AsyncIterable<object> | Iterable<object>;
   readonly options: CallOptions & { metadata: Metadata };
-  /** The channel's target in gRPC's canonical form (`dns:///localhost:50051`); undefined on gRPC-Web. */
-  readonly target: string | undefined;
+  /** The channel's target in gRPC's canonical form (`dns:///localhost:50051`); none on gRPC-Web. */
+  readonly target?: string | undefined;
 }
 
 export type ClientCallHandler = (call: ClientCallInfo) => AsyncIterable<object>;
