@@ -151,3 +151,25 @@ test("a deadline the server enforces: DEADLINE_EXCEEDED (a raw HTTP/2 client tha
   }
   assert.deepEqual(counts((await rec.metrics()).get("grpc.server.call.duration")), [{ attributes: { "grpc.method": M("Unary"), "grpc.status": "DEADLINE_EXCEEDED" }, count: 1 }]);
 });
+
+test("large messages, split across many DATA frames both ways, are counted whole, the same on both sides", async () => {
+  const rec = recording();
+  const pair = await echoPair(rec);
+  const texts = ["b".repeat(100_000), "c".repeat(70_000), "d"];
+  try {
+    let n = 0;
+    for await (const r of pair.client.bidi(texts.map((text) => ({ text })))) assert.equal(r.text, texts[n++]);
+  } finally {
+    await pair.stop();
+  }
+  const metrics = await rec.metrics();
+  const sum = (name: string) => points(metrics.get(name)).map((p) => p.sum);
+  const requests = texts.reduce((n, text) => n + requestSize({ text }), 0);
+  const responses = texts.reduce((n, text) => n + responseSize(text), 0);
+  assert.deepEqual(sum("grpc.server.call.rcvd_total_compressed_message_size"), [requests]);
+  assert.deepEqual(sum("grpc.client.attempt.sent_total_compressed_message_size"), [requests]);
+  assert.deepEqual(sum("grpc.server.call.sent_total_compressed_message_size"), [responses]);
+  assert.deepEqual(sum("grpc.client.attempt.rcvd_total_compressed_message_size"), [responses]);
+  const [point] = points(metrics.get("grpc.server.call.rcvd_total_compressed_message_size"));
+  assert.equal(point!.bucketCounts![SIZE.indexOf(262144)], 1, `${requests} bytes: the (65536, 262144] bucket`);
+});
