@@ -14,7 +14,10 @@ export function registerResolver(factory: ResolverFactory): void {
   factories.set(factory.scheme, factory);
 }
 
-/** The resolver for a channel's target, and the `:authority` its calls carry; a bad target throws InvalidTargetError. */
+/**
+ * The resolver for a channel's target, the `:authority` its calls carry and the target in canonical form; a bad target
+ * throws InvalidTargetError.
+ */
 export function resolverFor(target: string, options: ResolverOptions): { resolver: Resolver; authority: string; canonicalTarget: string } {
   const parsed = parseTarget(target, (scheme) => factories.has(scheme));
   const factory = factories.get(parsed.scheme);
