@@ -153,6 +153,23 @@ test("a retried call: each attempt counted (UNAVAILABLE, then OK), one call", as
   assert.deepEqual(counts(metrics.get("grpc.client.call.duration")), [{ attributes: attrs("OK"), count: 1 }]);
 });
 
+test("a hedged call: both attempts counted, the one that lost CANCELLED, one call", async () => {
+  const rec = recording();
+  const hedgingPolicy = { maxAttempts: 2, hedgingDelay: "0.02s", nonFatalStatusCodes: ["UNAVAILABLE"] };
+  const pair = await echoPair(rec, { defaultServiceConfig: { methodConfig: [{ name: [{ service: "otel.test.v1.Echo" }], hedgingPolicy }] } });
+  try {
+    assert.equal((await pair.client.unary({ text: "slow-first-1" })).text, "slow-first-1");
+  } finally {
+    await pair.stop();
+  }
+  const metrics = await rec.metrics();
+  const target = `dns:///127.0.0.1:${pair.port}`;
+  const attrs = (status: string) => ({ "grpc.method": M("Unary"), "grpc.status": status, "grpc.target": target });
+  assert.deepEqual(counts(metrics.get("grpc.client.attempt.started")), [{ attributes: { "grpc.method": M("Unary"), "grpc.target": target }, count: 2 }]);
+  assert.deepEqual(counts(metrics.get("grpc.client.attempt.duration")), [{ attributes: attrs("CANCELLED"), count: 1 }, { attributes: attrs("OK"), count: 1 }]);
+  assert.deepEqual(counts(metrics.get("grpc.client.call.duration")), [{ attributes: attrs("OK"), count: 1 }]);
+});
+
 test("compressed messages are counted compressed, the same on both sides", async () => {
   const rec = recording();
   const pair = await echoPair(rec);

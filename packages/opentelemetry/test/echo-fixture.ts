@@ -6,7 +6,8 @@ import { GrpcError, Status, type ServiceImplementation } from "@tsgrpc/grpc";
 
 // The Echo service of test/echo.proto, compiled by our own compiler, and an implementation whose requests say how to
 // answer: `failCode` fails the call with that status, "hang" waits for the call to end (cancel or deadline), "flaky"
-// fails the first call with each text with UNAVAILABLE (a retry then succeeds), "fanout" makes a nested Echo call.
+// fails the first call with each text with UNAVAILABLE (a retry then succeeds), "slow-first" never answers the first
+// call with each text (a hedge then does), "fanout" makes a nested Echo call.
 
 const PROTO_DIR = fileURLToPath(new URL("../../test", import.meta.url));
 const compiler = new Compiler({ includePaths: [PROTO_DIR] });
@@ -42,6 +43,11 @@ export function echoImpl(nested?: (text: string) => Promise<string>): { impl: Se
     if (text.startsWith("flaky") && !seenFlaky.has(text)) {
       seenFlaky.add(text);
       throw new GrpcError(Status.UNAVAILABLE, "the first attempt fails");
+    }
+    if (text.startsWith("slow-first") && !seenFlaky.has(text)) {
+      seenFlaky.add(text);
+      await new Promise((resolve) => signal.addEventListener("abort", resolve, { once: true }));
+      throw signal.reason;
     }
     if (text === "hang") {
       hungCallStarted();
