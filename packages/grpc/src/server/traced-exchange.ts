@@ -13,16 +13,16 @@ import type { ServerCallTracer } from "./call-tracer.js";
 export class TracedExchange implements CallExchange {
   private ended = false;
   private readonly sent: EnvelopeSizes;
+  /** The tracer's, when it has one: the call runner runs the handler through it. */
+  readonly runHandler: (<T>(fn: () => T) => T) | undefined;
 
   constructor(
     private readonly inner: CallExchange,
     private readonly tracer: ServerCallTracer,
   ) {
     this.sent = new EnvelopeSizes((n) => tracer.messageSent(n));
-    if (tracer.runHandler) this.runHandler = (fn) => tracer.runHandler!(fn);
+    this.runHandler = tracer.runHandler?.bind(tracer);
   }
-
-  readonly runHandler: (<T>(fn: () => T) => T) | undefined;
 
   get socket(): Socket | undefined {
     return this.inner.socket;
