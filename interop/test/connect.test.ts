@@ -7,7 +7,7 @@ import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient as createConnectClient } from "@connectrpc/connect";
 import { compressionGzip, createConnectTransport } from "@connectrpc/connect-node";
 import { Compiler } from "@tsgrpc/compiler";
-import { BadRequest, createServer, GrpcError, Metadata, packDetail, Status, type ServerContext, type ServerInterceptor } from "@tsgrpc/grpc";
+import { BadRequest, createServer, GrpcError, Metadata, packDetail, Status, type ServerCallTracerFactory, type ServerContext, type ServerInterceptor } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
 import { getDescriptorRegistry, messageType, Registry } from "@tsgrpc/protobuf/codegen-support";
 
@@ -285,5 +285,28 @@ test("CORS applies to Connect as to gRPC-Web: a refused origin gets permission_d
     assert.deepEqual(await res.json(), { text: "echo: x" });
   } finally {
     await corsServer.shutdown(100);
+  }
+});
+
+test("the server's call tracer sees Connect calls as gRPC's: messages, status, and a call refused before it runs", async () => {
+  const seen: string[] = [];
+  const callTracer: ServerCallTracerFactory = (info) => {
+    const events: string[] = [];
+    return {
+      messageReceived: () => void events.push("in"),
+      messageSent: () => void events.push("out"),
+      ended: (status) => void seen.push(`${info.path.split("/").pop()} ${events.join(",")} ${Status[status]}`),
+    };
+  };
+  const traced = createServer({ callTracer, logError: () => {} }).add(EchoService, echoImpl as never);
+  const tracedUrl = `http://127.0.0.1:${await traced.listen("127.0.0.1:0")}`;
+  try {
+    const send = (body: string, headers: Record<string, string> = {}) => fetch(`${tracedUrl}${ECHO}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } }).then((r) => r.text());
+    await send('{"text":"x"}');
+    await send('{"text":"fail"}');
+    await send('{"text":"x"}', { "connect-protocol-version": "9" });
+    assert.deepEqual(seen, ["Echo in,out OK", "Echo in INVALID_ARGUMENT", "Echo  INVALID_ARGUMENT"]);
+  } finally {
+    await traced.shutdown(100);
   }
 });

@@ -148,7 +148,7 @@ export class RunningCall {
           }
           const req = request;
           const handle = () => direct(req, this.ctx);
-          runInCall(this.ctx, () => void (streaming ? this.respond(handle as () => AsyncIterable<object> | Iterable<object>) : this.respondOnce(handle)));
+          this.inCall(() => void (streaming ? this.respond(handle as () => AsyncIterable<object> | Iterable<object>) : this.respondOnce(handle)));
         },
         () => {},
       );
@@ -156,7 +156,14 @@ export class RunningCall {
     }
     const requests = new AsyncQueue<object>(16, () => exchange.pauseRequest(), () => exchange.resumeRequest(), undefined);
     this.readRequests((m) => requests.push(m), () => requests.end(), (e) => requests.end(e));
-    runInCall(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+    this.inCall(() => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+  }
+
+  /** Runs the handler's code as part of the call (and in the call tracer's context, when there is one). */
+  private inCall(fn: () => void): void {
+    const run = this.exchange.runHandler;
+    if (run) run(() => runInCall(this.ctx, fn));
+    else runInCall(this.ctx, fn);
   }
 
   /** The unary fast path: one handler call, one response, no streams or generators in between. */

@@ -8,7 +8,9 @@ import { connectFormat } from "./connect/connect-format.js";
 import type { ConnectAdapter } from "./connect/connect-adapter.js";
 import type { CorsPolicy } from "./cors.js";
 import { detectProtocol, type EnabledProtocols } from "./detect-protocol.js";
+import type { ServerCallTracerFactory } from "./call-tracer.js";
 import { GrpcWebExchange } from "./grpc-web-exchange.js";
+import { TracedExchange } from "./traced-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
 
 export type HttpHandler = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
@@ -36,6 +38,8 @@ export interface RouterOptions extends EnabledProtocols {
   cors: CorsPolicy;
   secure: boolean;
   httpHandler?: HttpHandler;
+  /** Sees every call the router takes, before any refusal (so that unknown methods are counted too). */
+  callTracer?: ServerCallTracerFactory;
 }
 
 /** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
@@ -138,6 +142,7 @@ export class Router {
 
   /** A gRPC or gRPC-Web call: an unknown method, or a kind the protocol cannot carry, is refused with a gRPC status. */
   private runOrRefuse(exchange: CallExchange, request: IncomingRequest, web: boolean): void {
+    exchange = this.traced(exchange, request.path, request.headers);
     const refuse = (status: Status, message: string) => {
       exchange.endTrailersOnly(statusOnly(status, message));
       exchange.discardRest();
@@ -151,7 +156,17 @@ export class Router {
 
   private serveConnect(request: IncomingRequest, route: Route, get: boolean): void {
     const format = get ? undefined : connectFormat(request.headers["content-type"] ?? "");
-    this.connect.serve(request.http(), request, route, format, (exchange, headers) => this.startCall(exchange, route, headers, request.peer));
+    this.connect.serve(request.http(), request, route, format, {
+      // The tracer sees the call before any refusal, with the request's own headers (as for gRPC).
+      traced: (exchange) => this.traced(exchange, pathOnly(request.path), request.headers),
+      start: (exchange, headers) => this.startCall(exchange, route, headers, request.peer),
+    });
+  }
+
+  /** The exchange as the server's call tracer sees it (the exchange itself without a tracer, or when it skips the call). */
+  private traced(exchange: CallExchange, path: string, headers: IncomingHttpHeaders): CallExchange {
+    const tracer = this.options.callTracer?.({ path, registered: this.routes.has(path), headers });
+    return tracer ? new TracedExchange(exchange, tracer) : exchange;
   }
 
   /** The CORS preflight (OPTIONS) a browser sends before a cross-origin gRPC-Web or Connect call. */

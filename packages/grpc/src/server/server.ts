@@ -24,6 +24,7 @@ import { limitSessionAge } from "./node-session-lifecycle.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
+import type { ServerCallTracerFactory } from "./call-tracer.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -89,6 +90,11 @@ export interface ServerOptions {
    * one NAT or proxy: they share an address.
    */
   connectionLimits?: ConnectionLimits;
+  /**
+   * gRFC A66's stats hook (see ServerCallTracer): called for every call the server gets, to follow its messages and
+   * status. Set by observability plugins such as @tsgrpc/opentelemetry's `openTelemetryServer(...).callTracer`.
+   */
+  callTracer?: ServerCallTracerFactory;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -171,7 +177,7 @@ export class Server {
     const secure = options.tls !== undefined;
     const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? true };
     const connect = new ConnectAdapter({ cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
-    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler }, connect, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
+    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
     // Neither node:http2 nor node:http listens itself: the listener hands each of them the connections that speak its protocol.
     this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });

@@ -18,8 +18,11 @@ export interface ConnectAdapterOptions {
   maxReceiveMessageSize: number;
 }
 
-/** Starts the call of a Connect request, with its headers as the call runner reads them. */
-export type StartConnectCall = (exchange: CallExchange, headers: IncomingHttpHeaders) => void;
+/** How the router takes a Connect call: the exchange as its call tracer sees it, and the start of the call (with the headers as the call runner reads them). */
+export interface ConnectCallSink {
+  traced(exchange: CallExchange): CallExchange;
+  start(exchange: CallExchange, headers: IncomingHttpHeaders): void;
+}
 
 /** What the adapter needs of the request besides its body. */
 export interface ConnectRequest {
@@ -37,7 +40,7 @@ export class ConnectAdapter {
   constructor(private readonly options: ConnectAdapterOptions) {}
 
   /** `format` is the POST's; undefined for a GET (the router sends only GETs of NO_SIDE_EFFECTS unary methods). */
-  serve(http: HttpExchange, request: ConnectRequest, route: Route, format: ConnectFormat | undefined, start: StartConnectCall): void {
+  serve(http: HttpExchange, request: ConnectRequest, route: Route, format: ConnectFormat | undefined, sink: ConnectCallSink): void {
     const { headers } = request;
     const streamingMethod = route.method.kind !== "unary";
     if (format && format.streaming !== streamingMethod) {
@@ -60,9 +63,11 @@ export class ConnectAdapter {
     const cors = this.options.cors.grant(headers, this.options.secure);
     const supported = isSupportedEncoding(encoding) ? encoding : "identity";
     const limit = this.options.maxReceiveMessageSize;
-    const exchange = chosen.streaming
-      ? new ConnectStreamExchange(http, chosen, route.method, cors ?? {}, supported, limit)
-      : new ConnectUnaryExchange(http, chosen, route.method, cors ?? {}, { queryMessage: get?.message, compression: supported }, limit);
+    const exchange = sink.traced(
+      chosen.streaming
+        ? new ConnectStreamExchange(http, chosen, route.method, cors ?? {}, supported, limit)
+        : new ConnectUnaryExchange(http, chosen, route.method, cors ?? {}, { queryMessage: get?.message, compression: supported }, limit),
+    );
     let runnerHeaders: IncomingHttpHeaders | undefined;
     try {
       if (refusal) throw refusal;
@@ -77,6 +82,6 @@ export class ConnectAdapter {
       exchange.discardRest();
       return;
     }
-    start(exchange, runnerHeaders);
+    sink.start(exchange, runnerHeaders);
   }
 }
