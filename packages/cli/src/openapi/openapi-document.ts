@@ -83,7 +83,7 @@ function operation(route: RestRoute, index: number, schemas: SchemaSet, comments
   }
   const out = route.responseBody ? schemas.field(route.responseBody) : schemas.message(m.output);
   const responseType = route.responseBody ? route.responseBody.message : m.output;
-  const okContent = responseType?.typeName === "google.api.HttpBody" ? { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } : m.serverStreaming ? { "application/x-ndjson": { schema: out } } : { "application/json": { schema: out } };
+  const okContent = responseType?.typeName === "google.api.HttpBody" ? { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } : m.serverStreaming ? { "application/x-ndjson": { schema: { type: "object", description: 'One line per message: {"result": message}; a failure after the first message ends the stream with {"error": google.rpc.Status}.', properties: { result: out, error: { $ref: "#/components/schemas/google.rpc.Status" } } } } } : { "application/json": { schema: out } };
   const service = m.path.split("/")[1]!;
   const description = comments(`${service}.${m.name}`);
   return {

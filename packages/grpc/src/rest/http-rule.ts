@@ -21,6 +21,21 @@ export interface RestRoute {
   responseBody: FieldInfo | undefined;
 }
 
+/** An HTTP rule as google.api.Http's service config writes it (JSON/YAML form of google.api.HttpRule). */
+export interface RestRuleJson {
+  /** The method's full name: "pkg.Service.Method". */
+  selector: string;
+  get?: string;
+  put?: string;
+  post?: string;
+  delete?: string;
+  patch?: string;
+  custom?: { kind: string; path: string };
+  body?: string;
+  responseBody?: string;
+  additionalBindings?: Omit<RestRuleJson, "selector">[];
+}
+
 export class RestRouteError extends Error {
   override name = "RestRouteError";
 }

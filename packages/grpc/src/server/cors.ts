@@ -54,13 +54,14 @@ export class CorsPolicy {
   }
 
   /**
-   * The answer to a preflight (OPTIONS) request: status 204 with the grants, or 403 for an origin not allowed. `get`:
-   * GET is allowed too (Connect's GET for methods without side effects).
+   * The answer to a preflight (OPTIONS) request: status 204 with the grants, or 403 for an origin not allowed.
+   * `methods`: the HTTP methods the server's protocols take (POST; GET for Connect's methods without side effects;
+   * those of REST routes).
    */
-  preflight(headers: IncomingHttpHeaders, secure: boolean, get = false): { status: number; headers: HeaderMap } {
+  preflight(headers: IncomingHttpHeaders, secure: boolean, methods: readonly string[] = ["POST"]): { status: number; headers: HeaderMap } {
     const granted = this.grant(headers, secure);
     if (!granted) return { status: 403, headers: { vary: "Origin", "content-type": "text/plain" } };
-    const answer: HeaderMap = { ...granted, "access-control-allow-methods": get ? "GET, POST" : "POST", "access-control-max-age": this.maxAge };
+    const answer: HeaderMap = { ...granted, "access-control-allow-methods": methods.join(", "), "access-control-max-age": this.maxAge };
     const asked = headers["access-control-request-headers"];
     // Any metadata may be sent: allow whatever the page asks for (grpc-timeout, x-grpc-web, x-user-agent, custom keys).
     if (asked) answer["access-control-allow-headers"] = String(asked);

@@ -10,6 +10,7 @@ import type { CorsPolicy } from "./cors.js";
 import { detectProtocol, type EnabledProtocols } from "./detect-protocol.js";
 import type { ServerCallTracerFactory } from "./call-tracer.js";
 import { GrpcWebExchange } from "./grpc-web-exchange.js";
+import type { RestAdapter } from "./rest/rest-adapter.js";
 import { TracedExchange } from "./traced-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
 
@@ -58,9 +59,10 @@ function pathOnly(target: string): string {
 
 /**
  * The server's one router, which every listener calls: it finds the route of a request's path, tells its protocol
- * from the method and content-type, and hands it to that protocol's adapter (gRPC, gRPC-Web, Connect), each of which
- * runs it as the same call (interceptors, deadlines, limits, compression). What no adapter takes goes to the server's
- * httpHandler, or gets one HTTP refusal policy, whichever listener it came on:
+ * from the method and content-type, and hands it to that protocol's adapter (gRPC, gRPC-Web, Connect; then REST, for
+ * a request to a google.api.http route's path), each of which runs it as the same call (interceptors, deadlines,
+ * limits, compression). What no adapter takes goes to the server's httpHandler, or gets one HTTP refusal policy,
+ * whichever listener it came on:
  *   - a path that is no method: 404;
  *   - a method's path with an HTTP method it does not take: 405 with Allow (POST; GET too for Connect's
  *     NO_SIDE_EFFECTS methods);
@@ -73,6 +75,7 @@ export class Router {
     private readonly routes: ReadonlyMap<string, Route>,
     private readonly options: RouterOptions,
     private readonly connect: ConnectAdapter,
+    private readonly rest: RestAdapter,
     private readonly startCall: StartCall,
   ) {}
 
@@ -96,8 +99,17 @@ export class Router {
         break;
       }
     }
+    if (this.serveRest(request)) return;
     if (options.httpHandler) return request.handOver(options.httpHandler);
     this.refuse(request);
+  }
+
+  /** A REST route's request (google.api.http): true when a route's path took it. */
+  private serveRest(request: IncomingRequest): boolean {
+    return this.rest.serve(request, {
+      traced: (exchange, grpcPath) => this.traced(exchange, grpcPath, request.headers),
+      start: (exchange, route, headers) => this.startCall(exchange, route, headers, request.peer),
+    });
   }
 
   /** The HTTP answer to a request no protocol takes (see the class comment). */
@@ -169,9 +181,10 @@ export class Router {
     return tracer ? new TracedExchange(exchange, tracer) : exchange;
   }
 
-  /** The CORS preflight (OPTIONS) a browser sends before a cross-origin gRPC-Web or Connect call. */
+  /** The CORS preflight (OPTIONS) a browser sends before a cross-origin gRPC-Web, Connect or REST call. */
   private preflight(request: IncomingRequest): void {
-    const answer = this.options.cors.preflight(request.headers, this.options.secure, this.options.connect);
+    const methods = new Set(["POST", ...(this.options.connect ? ["GET"] : []), ...this.rest.methods()]);
+    const answer = this.options.cors.preflight(request.headers, this.options.secure, [...methods].sort());
     const http = request.http();
     http.respond(answer.status, answer.headers, true);
     http.discardRest();

@@ -2,7 +2,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type Server as
 import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
-import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { JsonValue, MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
 import { IdMap, ServerConnection, type ServerStream } from "@tsgrpc/http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
@@ -25,6 +25,10 @@ import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplement
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
 import type { ServerCallTracerFactory } from "./call-tracer.js";
+import { HttpRule } from "../gen/google/api/http_pb.js";
+import type { RestRuleJson } from "../rest/http-rule.js";
+import { RestAdapter } from "./rest/rest-adapter.js";
+import { RestRoutes } from "./rest/rest-routes.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -52,6 +56,15 @@ export interface ServerOptions {
    * claimed; GET only for unary methods marked `idempotency_level = NO_SIDE_EFFECTS`.
    */
   connect?: boolean;
+  /**
+   * REST/JSON transcoding (google/api/http.proto) on the same port: the routes that methods' `(google.api.http)`
+   * options declare (default true), plus `rules` in google.api.Http's service-config form (`{ selector:
+   * "pkg.Service.Method", get: "/v1/things/{id}", body, responseBody, additionalBindings }`), which add routes to
+   * methods without the option and replace the option's where both name a method. A rule that cannot work (a path
+   * variable that names a message field, a repeated message field left to the query) makes `add` throw a
+   * RestRouteError. `false` serves no REST route.
+   */
+  rest?: boolean | { rules?: RestRuleJson[] };
   /** Which other origins' pages may call over gRPC-Web and Connect (default: only the server's own origin). */
   cors?: CorsOptions;
   /**
@@ -162,6 +175,8 @@ export class Server {
   private readonly http1: Http1Server;
   private readonly limits: CallLimits;
   private readonly router: Router;
+  /** The google.api.http routes of the services added (undefined with `rest: false`). */
+  private readonly restRoutes: RestRoutes | undefined;
   private shuttingDown = false;
 
   private readonly callDone = (call: RunningCall) => this.calls.delete(call.id);
@@ -177,7 +192,10 @@ export class Server {
     const secure = options.tls !== undefined;
     const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? true };
     const connect = new ConnectAdapter({ cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
-    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
+    const restOptions = options.rest ?? true;
+    this.restRoutes = restOptions === false ? undefined : new RestRoutes((restOptions === true ? [] : (restOptions.rules ?? [])).map((r) => HttpRule.fromJson(r as unknown as JsonValue)));
+    const rest = new RestAdapter(this.restRoutes ?? new RestRoutes(), { cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
+    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, rest, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
     // Neither node:http2 nor node:http listens itself: the listener hands each of them the connections that speak its protocol.
     this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });
@@ -218,6 +236,7 @@ export class Server {
       if (direct) route.direct = bound as (r: object, c: ServerContext) => unknown;
       this.routes.set(method.path, route);
     }
+    this.restRoutes?.add(service, (path) => this.routes.get(path));
     return this;
   }
 

@@ -1,0 +1,187 @@
+import type { Socket } from "node:net";
+import type { JsonValue, MethodDefinition } from "@tsgrpc/protobuf";
+import { GrpcError } from "../../grpc-error.js";
+import { httpStatusOf } from "../../protocol/connect-codes.js";
+import { encodeEnvelope, EnvelopeReader } from "../../protocol/envelope.js";
+import { waitForDrain } from "../../protocol/write-message.js";
+import { restRequestJson, restResponseJson } from "../../rest/request-mapping.js";
+import type { RestRoute } from "../../rest/http-rule.js";
+import { Status } from "../../status.js";
+import type { CallExchange, HeaderMap } from "../call-exchange.js";
+import { callStatus, withoutGrpcFields } from "../connect/call-status.js";
+import { withExposedHeaders } from "../cors.js";
+import type { HttpExchange } from "../http-exchange.js";
+import { restStatusJson } from "./rest-status-json.js";
+
+const NDJSON = "application/x-ndjson";
+const HTTP_BODY = "google.api.HttpBody";
+
+/** A response sent as it is (google.api.HttpBody, whole or as the response_body field): its bytes and content type. */
+function httpBodyOf(route: RestRoute, response: object): { contentType: string; data: Uint8Array } | undefined {
+  const field = route.responseBody;
+  if (field) return field.message?.typeName === HTTP_BODY ? ((response as Record<string, unknown>)[field.localName] as { contentType: string; data: Uint8Array } | undefined) ?? { contentType: "", data: new Uint8Array(0) } : undefined;
+  return route.method.output.typeName === HTTP_BODY ? (response as { contentType: string; data: Uint8Array }) : undefined;
+}
+const JSON_TYPE = "application/json";
+
+/** What a REST request brought besides its body: the route it matched, what the path bound, and the query. */
+export interface RestRequest {
+  route: RestRoute;
+  bindings: Map<string, string>;
+  query: URLSearchParams;
+  contentType: string | undefined;
+}
+
+/**
+ * A REST call transcoded from a google.api.http route: the body, the query and the path become the request message
+ * (protobuf's JSON mapping, then binary for the call runner); the response is the message (or its response_body
+ * field) as JSON with HTTP 200, a server stream one `{"result": ...}` line per message (newline-delimited JSON, as
+ * grpc-gateway writes it) and an error as google.rpc.Status JSON with the HTTP status of its code, or as a last
+ * `{"error": ...}` line once the stream has begun.
+ */
+export class RestExchange implements CallExchange {
+  private headers: HeaderMap = {};
+  private readonly responses = new EnvelopeReader(Infinity);
+  private started = false;
+  /** A unary call's response, kept until the status says it may go. */
+  private single: object | undefined;
+
+  constructor(
+    private readonly http: HttpExchange,
+    private readonly method: MethodDefinition,
+    private readonly request: RestRequest,
+    private readonly cors: HeaderMap,
+    private readonly limit: number,
+  ) {}
+
+  get socket(): Socket | undefined {
+    return this.http.socket;
+  }
+
+  get closed(): boolean {
+    return this.http.out.destroyed || this.http.out.writableEnded;
+  }
+
+  get needsDrain(): boolean {
+    return this.http.out.writableNeedDrain;
+  }
+
+  drained(): Promise<void> {
+    return waitForDrain(this.http.out);
+  }
+
+  private get streaming(): boolean {
+    return this.method.kind === "server_streaming";
+  }
+
+  readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+    const { body, out } = this.http;
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    const fail = (e: unknown) => {
+      if (!failed) onError(e);
+      failed = true;
+    };
+    body.on("data", (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > this.limit) return fail(new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (more than ${this.limit} bytes)`));
+      chunks.push(chunk);
+    });
+    body.on("end", () => {
+      if (failed) return;
+      try {
+        const { route, bindings, query, contentType } = this.request;
+        const json = restRequestJson(route, bindings, query, chunks.length ? { bytes: Buffer.concat(chunks), contentType } : undefined);
+        onData(encodeEnvelope(this.method.input.encode(this.fromJson(json))));
+      } catch (e) {
+        return fail(e);
+      }
+      onEnd();
+    });
+    body.on("error", () => {});
+    out.on("close", onClose);
+  }
+
+  /** The request message from its JSON; a field of the wrong type is INVALID_ARGUMENT, naming it. */
+  private fromJson(json: JsonValue): object {
+    try {
+      return this.method.input.fromJson(json);
+    } catch (e) {
+      throw new GrpcError(Status.INVALID_ARGUMENT, `Failed to parse the request: ${(e as Error).message}`);
+    }
+  }
+
+  pauseRequest(): void {
+    this.http.body.pause();
+  }
+
+  resumeRequest(): void {
+    this.http.body.resume();
+  }
+
+  sendHeaders(headers: HeaderMap): void {
+    this.headers = headers;
+    if (this.streaming) this.start(NDJSON);
+  }
+
+  private start(contentType: string, status = 200, extra: HeaderMap = {}): void {
+    this.started = true;
+    const metadata = withoutGrpcFields(this.headers);
+    this.http.respond(status, withExposedHeaders({ "content-type": contentType, ...metadata, ...extra, ...this.cors }, this.cors, metadata, []), false);
+  }
+
+  /** The runner's response envelopes (never compressed: a REST call accepts no gRPC encoding), decoded. */
+  private messages(bytes: Uint8Array): object[] {
+    return this.responses.push(bytes).map((e) => this.method.output.decode(e.data));
+  }
+
+  private json(message: object): JsonValue {
+    return restResponseJson(this.request.route, this.method.output.toJson(message));
+  }
+
+  write(bytes: Uint8Array): void {
+    const messages = this.messages(bytes);
+    if (!this.streaming) {
+      if (messages.length) this.single = messages.at(-1);
+      return;
+    }
+    if (messages.length) this.http.out.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
+  }
+
+  end(trailers: HeaderMap, last?: Uint8Array): void {
+    if (last) this.write(last);
+    const status = callStatus(trailers);
+    if (this.streaming) {
+      if (!this.started) return this.endTrailersOnly(trailers);
+      const tail = status.code === Status.OK ? "" : JSON.stringify({ error: restStatusJson(status.code, status.message, status.details) }) + "\n";
+      this.http.out.end(tail);
+      return;
+    }
+    if (status.code !== Status.OK) return this.endTrailersOnly({ ...this.headers, ...trailers });
+    if (this.single === undefined) return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": "The handler sent no response message" });
+    const raw = httpBodyOf(this.request.route, this.single);
+    const body = raw ? Buffer.from(raw.data) : Buffer.from(JSON.stringify(this.json(this.single)));
+    this.start(raw ? raw.contentType || "application/octet-stream" : JSON_TYPE, 200, { "content-length": String(body.length) });
+    this.http.out.end(body);
+  }
+
+  /** A status before any response: the error as google.rpc.Status JSON, with the HTTP status of its code. */
+  endTrailersOnly(fields: HeaderMap): void {
+    const status = callStatus(fields);
+    this.headers = { ...this.headers, ...status.metadata };
+    if (status.code === Status.OK) {
+      this.start(this.streaming ? NDJSON : JSON_TYPE);
+      this.http.out.end(this.streaming ? "" : "{}");
+      return;
+    }
+    const body = Buffer.from(JSON.stringify(restStatusJson(status.code, status.message, status.details)));
+    this.start(JSON_TYPE, httpStatusOf(status.code), { "content-length": String(body.length) });
+    this.http.out.end(body);
+  }
+
+  discardRest(): void {
+    this.http.discardRest();
+  }
+}
