@@ -10,6 +10,7 @@ import { SqliteUserStore } from "./sqlite-store.js";
 import { WorkerChatBus, WorkerRelayStore } from "./worker-relay.js";
 import type { UserStore } from "./store.js";
 import { createUserService, type UserServiceOptions } from "./user-service.js";
+import { REST_RULES } from "./rest-rules.js";
 import { webConsole } from "./web-console.js";
 
 export interface AppOptions extends Omit<UserServiceOptions, "store"> {
@@ -69,6 +70,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     health,
     cors: { allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
     httpHandler: options.consoleDir === undefined ? undefined : webConsole(options.consoleDir),
+    rest: { rules: REST_RULES },
   });
   const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server

@@ -1,5 +1,5 @@
-import { writeFileSync } from "node:fs";
-import { RestRouteError } from "@tsgrpc/grpc";
+import { readFileSync, writeFileSync } from "node:fs";
+import { RestRouteError, type RestRuleJson } from "@tsgrpc/grpc";
 import { Registry } from "@tsgrpc/protobuf/codegen-support";
 import type { FlagSpec } from "./cli-args.js";
 import { compileFiles, INCLUDE_FLAG } from "./compile-command.js";
@@ -7,12 +7,14 @@ import { CliError } from "./errors.js";
 import { commentsOf, openApiDocument } from "./openapi/openapi-document.js";
 import { runCommand } from "./run-command.js";
 
-export const OPENAPI_USAGE = `usage: tsgrpc openapi -I DIR [-I DIR...] FILE.proto... [-o FILE] [--title TITLE] [--api-version VERSION]
+export const OPENAPI_USAGE = `usage: tsgrpc openapi -I DIR [-I DIR...] FILE.proto... [-o FILE] [--http-rules FILE.json] [--title TITLE] [--api-version VERSION]
   Writes an OpenAPI 3.1 document (JSON) for the REST routes that the files' (google.api.http) method options
   declare, as tsgrpc's server transcodes them: paths and parameters, request and response bodies in protobuf's JSON
-  form, errors as google.rpc.Status, comments as descriptions. -o FILE writes it there instead of stdout.`;
+  form, errors as google.rpc.Status, comments as descriptions. --http-rules adds rules by selector from a
+  google.api.Http JSON file ({"rules": [{"selector": "pkg.Service.Method", "get": "/v1/..."}]}), as the server's
+  rest.rules option takes them. -o FILE writes it there instead of stdout.`;
 
-const OPENAPI_FLAGS: readonly FlagSpec[] = [INCLUDE_FLAG, { names: ["-o", "--output"], value: "FILE" }, { names: ["--title"], value: "TITLE" }, { names: ["--api-version"], value: "VERSION" }];
+const OPENAPI_FLAGS: readonly FlagSpec[] = [INCLUDE_FLAG, { names: ["-o", "--output"], value: "FILE" }, { names: ["--http-rules"], value: "FILE.json" }, { names: ["--title"], value: "TITLE" }, { names: ["--api-version"], value: "VERSION" }];
 
 export function runOpenApi(argv: string[]): Promise<number> {
   return runCommand("openapi", OPENAPI_USAGE, OPENAPI_FLAGS, argv, (args) => {
@@ -22,9 +24,20 @@ export function runOpenApi(argv: string[]): Promise<number> {
     const registry = Registry.from(all);
     const names = new Set(compiled.map((f) => f.name));
     const services = [...registry.services.values()].filter((s) => names.has(s.file.name));
+    const rulesFile = args.value("--http-rules");
+    let rules: RestRuleJson[] = [];
+    if (rulesFile !== undefined) {
+      try {
+        rules = (JSON.parse(readFileSync(rulesFile, "utf8")) as { rules?: RestRuleJson[] }).rules ?? [];
+      } catch (e) {
+        throw new CliError(`--http-rules ${rulesFile}: ${(e as Error).message}`);
+      }
+      if (!Array.isArray(rules)) throw new CliError(`--http-rules ${rulesFile}: "rules" must be a list`);
+    }
     let document;
     try {
       document = openApiDocument(services, {
+        rules,
         title: args.value("--title") ?? (services.map((s) => s.typeName).join(", ") || "API"),
         version: args.value("--api-version") ?? "0.0.0",
         comments: commentsOf(all),

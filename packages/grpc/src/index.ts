@@ -29,5 +29,5 @@ export type { GrpcWebTransport, GrpcWebTransportOptions } from "./client/grpc-we
 export type { ConnectTransport, ConnectTransportOptions } from "./client/connect-transport.js";
 export { createGrpcWebTransport, createConnectTransport } from "./web.js";
 export type { CorsOptions } from "./server/cors.js";
-export { restRoutes, isScalarLike, RestRouteError, type RestRoute, type RestRuleJson } from "./rest/http-rule.js";
+export { restRoutes, parseHttpRules, isScalarLike, RestRouteError, type RestRoute, type RestRuleJson } from "./rest/http-rule.js";
 export { parseTemplate, matchTemplate, PathTemplateError, type PathTemplate } from "./rest/path-template.js";

@@ -4,7 +4,7 @@
  * fields left over as query parameters, the response (or its response_body field), and google.rpc.Status for errors.
  * Server-streaming methods answer newline-delimited JSON.
  */
-import { isScalarLike, restRoutes, type RestRoute } from "@tsgrpc/grpc";
+import { isScalarLike, parseHttpRules, restRoutes, type RestRoute, type RestRuleJson } from "@tsgrpc/grpc";
 import type { DescriptorProto, FieldInfo, FileDescriptorProto, MessageInfo, ServiceInfo } from "@tsgrpc/protobuf";
 import { SchemaSet, type Schema } from "./json-schema.js";
 
@@ -101,6 +101,8 @@ function operation(route: RestRoute, index: number, schemas: SchemaSet, comments
 
 export interface OpenApiOptions {
   title: string;
+  /** HTTP rules by selector (google.api.Http's service-config form), beside or instead of the methods' options. */
+  rules?: readonly RestRuleJson[];
   version: string;
   /** Leading comments of a full name (service, method as Service.Method, message, enum), if any. */
   comments?: (name: string) => string | undefined;
@@ -112,10 +114,11 @@ export interface OpenApiOptions {
 export function openApiDocument(services: ServiceInfo[], options: OpenApiOptions): Schema {
   const comments = options.comments ?? (() => undefined);
   const schemas = new SchemaSet(comments);
+  const rules = parseHttpRules(options.rules ?? []);
   const paths: Record<string, Record<string, Schema>> = {};
   for (const service of services)
     for (const method of service.methods)
-      restRoutes(method).forEach((route, i) => {
+      restRoutes(method, rules).forEach((route, i) => {
         const verb = route.httpMethod;
         if (!OPENAPI_METHODS.has(verb)) return options.warn?.(`${method.path}: the HTTP method "${verb}" has no OpenAPI operation; left out`);
         const path = openApiPath(route);

@@ -3,9 +3,9 @@
  * additional_bindings), each checked against the request and response types when it is built, as http.proto's rules
  * say, so that a route that could never work is an error at start-up instead of a 500 per request.
  */
-import { getExtension, type FieldInfo, type MessageInfo, type MethodInfo } from "@tsgrpc/protobuf";
+import { getExtension, type FieldInfo, type JsonValue, type MessageInfo, type MethodInfo } from "@tsgrpc/protobuf";
 import { file_google_api_annotations } from "../gen/google/api/annotations_pb.js";
-import type { HttpRule } from "../gen/google/api/http_pb.js";
+import { HttpRule } from "../gen/google/api/http_pb.js";
 import { parseTemplate, type PathTemplate } from "./path-template.js";
 
 export interface RestRoute {
@@ -148,6 +148,17 @@ function buildRoute(method: MethodInfo, rule: HttpRule, nested: boolean): RestRo
     if (!responseBody) fail(`response_body: ${method.output.typeName} has no field "${rule.responseBody}"`);
   }
   return { method, httpMethod, template, pathFields, body, responseBody };
+}
+
+/** Rules in their JSON form as google.api.HttpRule messages; a rule that is not one (an unknown key, a wrong type) is a RestRouteError. */
+export function parseHttpRules(rules: readonly RestRuleJson[]): HttpRule[] {
+  return rules.map((rule, i) => {
+    try {
+      return HttpRule.fromJson(rule as unknown as JsonValue);
+    } catch (e) {
+      throw new RestRouteError(`HTTP rule ${i + 1}${rule && typeof rule === "object" && "selector" in rule ? ` (${String(rule.selector)})` : ""}: ${(e as Error).message}`);
+    }
+  });
 }
 
 /** A method's full name as an HTTP rule's selector names it: "pkg.Service.Method". */

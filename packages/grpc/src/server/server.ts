@@ -2,7 +2,7 @@ import { createServer as createHttp1Server, type IncomingMessage, type Server as
 import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
-import type { JsonValue, MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
+import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
 import { IdMap, ServerConnection, type ServerStream } from "@tsgrpc/http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
@@ -25,8 +25,7 @@ import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplement
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
 import type { ServerCallTracerFactory } from "./call-tracer.js";
-import { HttpRule } from "../gen/google/api/http_pb.js";
-import type { RestRuleJson } from "../rest/http-rule.js";
+import { parseHttpRules, type RestRuleJson } from "../rest/http-rule.js";
 import { RestAdapter } from "./rest/rest-adapter.js";
 import { RestRoutes } from "./rest/rest-routes.js";
 
@@ -193,7 +192,7 @@ export class Server {
     const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? true };
     const connect = new ConnectAdapter({ cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
     const restOptions = options.rest ?? true;
-    this.restRoutes = restOptions === false ? undefined : new RestRoutes((restOptions === true ? [] : (restOptions.rules ?? [])).map((r) => HttpRule.fromJson(r as unknown as JsonValue)));
+    this.restRoutes = restOptions === false ? undefined : new RestRoutes(parseHttpRules(restOptions === true ? [] : (restOptions.rules ?? [])));
     const rest = new RestAdapter(this.restRoutes ?? new RestRoutes(), { cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
     this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, rest, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
