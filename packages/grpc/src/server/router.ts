@@ -43,9 +43,6 @@ export interface RouterOptions extends EnabledProtocols {
   callTracer?: ServerCallTracerFactory;
 }
 
-/** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
-const WEB_UNSUPPORTED = "gRPC-Web carries one request message per call (browsers cannot stream a request body): client- and bidirectional-streaming methods need gRPC over HTTP/2";
-
 /** Connect's GET: unary methods marked NO_SIDE_EFFECTS. */
 function takesGet(route: Route): boolean {
   return route.noSideEffects === true && route.method.kind === "unary";
@@ -131,7 +128,7 @@ export class Router {
       http.discardRest();
       return;
     }
-    this.runOrRefuse(exchange, request, false);
+    this.runOrRefuse(exchange, request);
   }
 
   private serveGrpcWeb(request: IncomingRequest): void {
@@ -149,11 +146,15 @@ export class Router {
       http.discardRest();
       return;
     }
-    this.runOrRefuse(new GrpcWebExchange(http, format, cors), request, true);
+    this.runOrRefuse(new GrpcWebExchange(http, format, cors), request);
   }
 
-  /** A gRPC or gRPC-Web call: an unknown method, or a kind the protocol cannot carry, is refused with a gRPC status. */
-  private runOrRefuse(exchange: CallExchange, request: IncomingRequest, web: boolean): void {
+  /**
+   * A gRPC or gRPC-Web call: an unknown method is refused with a gRPC status. gRPC-Web takes every kind: a browser
+   * sends a request body whole (its client-streaming calls are half-duplex), but other gRPC-Web clients (buf curl,
+   * connect-go's) stream requests over HTTP/2 or HTTP/1.1, server reflection among them.
+   */
+  private runOrRefuse(exchange: CallExchange, request: IncomingRequest): void {
     exchange = this.traced(exchange, request.path, request.headers);
     const refuse = (status: Status, message: string) => {
       exchange.endTrailersOnly(statusOnly(status, message));
@@ -162,7 +163,6 @@ export class Router {
     // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
     const route = this.routes.get(request.path);
     if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${request.path}`);
-    if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
     this.startCall(exchange, route, request.headers, request.peer);
   }
 
