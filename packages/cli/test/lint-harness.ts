@@ -30,7 +30,7 @@ function contentHash(dir: string, config: string): string {
     for (const name of readdirSync(d).sort()) {
       const full = join(d, name);
       if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
-      else if (name.endsWith(".proto") || name === "buf.yaml") hash.update(`${rel}${name}\0`).update(readFileSync(full)).update("\0");
+      else if (name.endsWith(".proto") || name.endsWith(".binpb") || name === "buf.yaml") hash.update(`${rel}${name}\0`).update(readFileSync(full)).update("\0");
     }
   };
   walk(dir, "");
@@ -148,11 +148,11 @@ export const readJson = <T>(path: string) => JSON.parse(readFileSync(path, "utf8
  * the arguments, and the cache key, do not depend on where the pair is), as findings; a finding about a file that is
  * gone has no path in buf's output: "" here. `config`: buf.yaml text for --config (none: buf's defaults).
  */
-export function breakingArgs(config?: string): string[] {
-  return ["breaking", "--against", "../previous", "--error-format", "json", ...(config === undefined ? [] : ["--config", config])];
+export function breakingArgs(config?: string, extra: string[] = []): string[] {
+  return ["breaking", "--against", "../previous", "--error-format", "json", ...(config === undefined ? [] : ["--config", config]), ...extra];
 }
-export function bufBreaking(pair: string, config?: string): BufFinding[] {
-  return bufRun(join(pair, "current"), breakingArgs(config), [join(pair, "previous")])
+export function bufBreaking(pair: string, config?: string, extra: string[] = []): BufFinding[] {
+  return bufRun(join(pair, "current"), breakingArgs(config, extra), [join(pair, "previous")])
     .stdout.split("\n")
     .filter(Boolean)
     .map((l) => {

@@ -45,10 +45,9 @@ export function expandBreakingName(name: string, version: ConfigVersion, key = "
   return rule.replacedBy.map((id) => breakingRulesFor(version).find((r) => r.id === id)!).filter(Boolean);
 }
 
-/** The rules a config runs: those `use` names (FILE when none), without those `except` names. */
+/** The rules a config runs: those `use` names, without those `except` names. */
 export function configuredBreakingRules(config: BreakingConfig): BreakingRule[] {
-  const use = config.use.length ? config.use : ["FILE"];
-  const used = new Set(use.flatMap((n) => expandBreakingName(n, config.version, "use")));
+  const used = new Set(config.use.flatMap((n) => expandBreakingName(n, config.version, "use")));
   for (const n of config.except) for (const r of expandBreakingName(n, config.version, "except")) used.delete(r);
   return BREAKING_RULES.filter((r) => used.has(r));
 }

@@ -1,0 +1,148 @@
+/**
+ * Breaking configs and inputs, against `buf breaking` (1.75): except, ignore, ignore_only (rules and categories),
+ * ignore_unstable_packages, deprecated rule IDs, v1 and v2; descriptor sets from `buf build` with and without source
+ * info (findings at 1:1 without it); --exclude-imports; and unknown rule names, which are errors with a close name.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { after, before, test } from "node:test";
+import assert from "node:assert/strict";
+import { messageType, getDescriptorRegistry } from "@tsgrpc/protobuf/codegen-support";
+import type { FileDescriptorProto } from "@tsgrpc/protobuf";
+import { breaking, BreakingConfigError, BufConfigError, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
+import { all, BASE, BETA, LEGACY, MUTATIONS, OTHER, PET, sub, TYPES, type Files } from "./breaking-schema.js";
+import { BUF, breakingArgs, bufBreaking, bufMissing, bufRun, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
+
+const skip = bufMissing;
+const dirs: string[] = [];
+after(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+function pairOf(current: Files): string {
+  const dir = mkdtempSync(join(tmpdir(), "tsgrpc-breaking-cfg-"));
+  dirs.push(dir);
+  writeTree(join(dir, "current"), current);
+  writeTree(join(dir, "previous"), BASE);
+  return dir;
+}
+
+const key = (path: string, line: number, column: number, rule: string, message: string) => `${path}:${line}:${column}:${rule}:${message}`;
+const theirs = (found: BufFinding[]) => found.map((f) => key(f.path, f.start_line, f.start_column, f.type, f.message)).sort();
+const mine = (found: LintFinding[]) => found.map((f) => key(f.file, f.line, f.column, f.rule, f.message)).sort();
+
+/** Changes in several files and packages at once, an unstable one included. */
+const SEVERAL = all(
+  sub(PET, "  int32 age = 2;\n", ""),
+  sub(PET, "rpc UploadPets(stream Pet)", "rpc UploadPets(Pet)"),
+  sub(TYPES, "  PET_TYPE_DOG = 2;\n", ""),
+  sub(LEGACY, "optional int32 count = 2", "required int32 count = 2"),
+  sub(LEGACY, "  optional int32 rank = 101;\n", ""),
+  sub(BETA, "  int32 count = 2;\n", ""),
+  sub(BETA, "MODE_ON = 1;", "MODE_OFF = 1;"),
+);
+/** Files and packages going away, a message moving to another package. */
+const GONE = (files: Files): Files => {
+  const { [BETA]: _, ...rest } = files;
+  return all(sub(TYPES, "message Tag {\n  string label = 1;\n}\n", ""), sub(OTHER, "enum Species {", "message Tag {\n  string label = 1;\n}\n\nenum Species {"))(rest);
+};
+
+const v1 = (breaking: object) => JSON.stringify({ version: "v1", breaking });
+const v2 = (breaking: object) => JSON.stringify({ version: "v2", breaking });
+const CONFIGS = [
+  v1({ use: ["FILE"], except: ["FIELD_NO_DELETE", "ENUM_VALUE_NO_DELETE"] }),
+  v2({ use: ["FILE", "WIRE"], except: ["FILE_NO_DELETE", "RPC_SAME_CLIENT_STREAMING", "WIRE_JSON"] }),
+  v2({ use: ["PACKAGE"], ignore: ["acme/beta", "acme/pet/v1/types.proto"] }),
+  v1({ use: ["FILE"], ignore: ["acme/legacy/v1/legacy.proto"] }),
+  v2({ use: ["FILE"], ignore_only: { FIELD_NO_DELETE: ["acme/pet"], WIRE: ["acme/legacy"], ENUM_VALUE_NO_DELETE: ["acme/pet/v1/types.proto"] } }),
+  v1({ use: ["PACKAGE"], ignore_only: { PACKAGE: ["acme/beta/v1beta1/beta.proto"] } }),
+  v1({ use: ["FILE"], ignore_unstable_packages: true }),
+  v2({ use: ["PACKAGE", "WIRE_JSON"], ignore_unstable_packages: true }),
+  v1({ use: ["FIELD_SAME_LABEL", "FIELD_SAME_CTYPE", "FILE_SAME_JAVA_STRING_CHECK_UTF8", "FILE_SAME_PHP_GENERIC_SERVICES", "MESSAGE_SAME_MESSAGE_SET_WIRE_FORMAT", "FILE_NO_DELETE"] }),
+  v1({ use: ["WIRE_JSON"], except: ["FIELD_SAME_LABEL"] }),
+  v2({ use: ["WIRE_JSON"], disable_builtin: true }),
+];
+const CASES: [string, Files][] = [
+  ["several changes", SEVERAL(BASE)],
+  ["files and packages gone", GONE(BASE)],
+];
+
+function ours(dir: string, current: Files, config: string | undefined, excludeImports = false): LintFinding[] {
+  const cfg = config === undefined ? defaultBreakingConfig() : parseBufYaml(config).modules[0]!.breaking;
+  const tree = (side: string, files: Files) => compileTree(join(dir, side), Object.keys(files).sort());
+  return breaking(tree("current", current), tree("previous", BASE), cfg, { excludeImports });
+}
+
+const pairsByCase = new Map<string, string>();
+before(async () => {
+  if (skip) return;
+  for (const [name, files] of CASES) pairsByCase.set(name, pairOf(files));
+  const jobs = [...pairsByCase.values()].flatMap((dir) => CONFIGS.map((c) => ({ dir: join(dir, "current"), args: breakingArgs(c), also: [join(dir, "previous")] })));
+  await prefetchBuf(jobs);
+});
+
+for (const [name, files] of CASES)
+  test(`breaking configs: ${name}, under except, ignore, ignore_only, ignore_unstable_packages, deprecated IDs (v1 and v2)`, { skip }, () => {
+    const dir = pairsByCase.get(name)!;
+    let total = 0;
+    for (const config of CONFIGS) {
+      const found = bufBreaking(dir, config);
+      total += found.length;
+      assert.deepEqual(mine(ours(dir, files, config)), theirs(found), `${name} under ${config}`);
+    }
+    assert.ok(total > 0);
+  });
+
+test("breaking: imports are compared unless excluded (buf's --exclude-imports)", { skip }, () => {
+  const files = MUTATIONS.find((m) => m.name === "import dropped")!.mutate(BASE);
+  const dir = pairOf(files);
+  const config = v2({ use: ["FILE", "PACKAGE"] });
+  const compared = bufBreaking(dir, config);
+  assert.ok(compared.some((f) => f.message.includes("google/protobuf/timestamp.proto")), "buf reports the import that went away");
+  assert.deepEqual(mine(ours(dir, files, config)), theirs(compared));
+  const excluded = bufBreaking(dir, config, ["--exclude-imports"]);
+  assert.deepEqual(mine(ours(dir, files, config, true)), theirs(excluded));
+  assert.ok(excluded.length < compared.length);
+});
+
+const decodeSet = (bytes: Uint8Array) => (messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!).decode(bytes) as { file: FileDescriptorProto[] }).file;
+
+/** `buf build` of both sides of a pair into images (with or without source info), as breaking takes them. */
+function images(dir: string, sourceInfo: boolean): { current: BreakingFileInput[]; previous: BreakingFileInput[] } {
+  const build = (side: string) => {
+    const out = `${side}${sourceInfo ? "" : "-bare"}.binpb`;
+    const run = spawnSync(BUF, ["build", ...(sourceInfo ? [] : ["--exclude-source-info"]), "-o", join("..", out)], { cwd: join(dir, side), encoding: "utf8" });
+    assert.equal(run.status, 0, run.stderr);
+    return decodeSet(readFileSync(join(dir, out))).map((proto) => ({ proto }));
+  };
+  return { current: build("current"), previous: build("previous") };
+}
+
+const IMAGE_MUTATIONS = ["int default changed", "string default changed", "enum default changed", "delete a field", "map value type changed", "file deleted", "enum value renamed", "field moved into a oneof", "RPC deleted", "file option go_package changed"];
+
+test("breaking: descriptor sets from buf build, with source info (exact columns) and without (findings at 1:1)", { skip }, () => {
+  const config = v2({ use: ["FILE", "PACKAGE", "WIRE_JSON", "WIRE"] });
+  const cfg = parseBufYaml(config).modules[0]!.breaking;
+  for (const name of IMAGE_MUTATIONS) {
+    const dir = pairOf(MUTATIONS.find((m) => m.name === name)!.mutate(BASE));
+    for (const sourceInfo of [true, false]) {
+      const { current, previous } = images(dir, sourceInfo);
+      const suffix = sourceInfo ? "" : "-bare";
+      const found = bufRun(dir, ["breaking", `current${suffix}.binpb`, "--against", `previous${suffix}.binpb`, "--error-format", "json", "--config", config]).stdout.split("\n").filter(Boolean).map((l) => ({ path: "", ...(JSON.parse(l) as Partial<BufFinding>) }) as BufFinding);
+      assert.ok(found.length > 0, name);
+      if (!sourceInfo) assert.ok(found.every((f) => f.start_line === 1 && f.start_column === 1), `${name}: buf without source info`);
+      assert.deepEqual(mine(breaking(current, previous, cfg)), theirs(found), `${name} (${sourceInfo ? "with" : "without"} source info)`);
+    }
+  }
+});
+
+test("breaking configs: unknown rule and category names are errors naming them and the closest known name", () => {
+  assert.throws(() => parseBufYaml(v2({ use: ["FIELD_NO_DELET"] })), (e: Error) => e instanceof BufConfigError && e.message.includes('"FIELD_NO_DELET"') && e.message.includes('did you mean "FIELD_NO_DELETE"'));
+  assert.throws(() => parseBufYaml(v1({ except: ["WIRE_JSONN"] })), (e: Error) => e instanceof BufConfigError && e.message.includes("breaking.except") && e.message.includes('"WIRE_JSON"'));
+  assert.throws(() => parseBufYaml(v2({ ignore_only: { FILE_SAME_PACKAGES: ["a"] } })), (e: Error) => e instanceof BufConfigError && e.message.includes('"FILE_SAME_PACKAGE"'));
+  assert.throws(() => parseBufYaml(v2({ use: ["FIELD_SAME_LABEL"] })), (e: Error) => e instanceof BufConfigError && e.message.includes("v1 configs only"));
+  assert.throws(() => parseBufYaml(v1({ use: ["EXTENSION_NO_DELETE"] })), (e: Error) => e instanceof BufConfigError && e.message.includes("v2 configs only"));
+  assert.throws(() => parseBufYaml(v1({ use: ["CSR"] })), (e: Error) => e instanceof BufConfigError && e.message.includes('"CSR"'));
+  assert.throws(() => parseBufYaml(v1({ uses: ["FILE"] })), (e: Error) => e instanceof BufConfigError && e.message.includes('did you mean "use"'));
+  assert.throws(() => breaking([], [], { ...defaultBreakingConfig("v2"), use: ["MESAGE_NO_DELETE"] }), (e: Error) => e instanceof BreakingConfigError && e.message.includes('did you mean "MESSAGE_NO_DELETE"'));
+});
