@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { breaking, breakingRulesFor, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
 import { BASE, MUTATIONS, type Files } from "./breaking-schema.js";
-import { breakingArgs, bufBreaking, bufMissing, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
+import { breakingArgs, breakingKey, bufBreaking, bufMissing, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
 
 const skip = bufMissing;
 
@@ -42,15 +42,8 @@ function pairOf(current: Files, previous: Files = BASE): string {
   return dir;
 }
 
-/**
- * A finding as compared. One known difference is left out: FIELD_SAME_DEFAULT points at the default's span, which
- * protoc (and tsgrpc's compiler, identical to it) records as the value alone and buf's compiler as \`default = value\`;
- * its start column is compared only with descriptors that come from buf (see breaking-config.test.ts).
- */
-export const findingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
-  `${path}:${line}:${rule === "FIELD_SAME_DEFAULT" ? "*" : column}-${endLine}:${endColumn}:${rule}:${message}`;
-const theirKey = (f: BufFinding & { end_line?: number; end_column?: number }) => findingKey(f.path, f.start_line, f.start_column, f.end_line ?? 0, f.end_column ?? 0, f.type, f.message);
-const ourKey = (f: LintFinding) => findingKey(f.file, f.line, f.column, f.endLine, f.endColumn, f.rule, f.message);
+const theirKey = (f: BufFinding) => breakingKey(f.path, f.start_line, f.start_column, f.end_line ?? 0, f.end_column ?? 0, f.type, f.message);
+const ourKey = (f: LintFinding) => breakingKey(f.file, f.line, f.column, f.endLine, f.endColumn, f.rule, f.message);
 
 /** tsgrpc's findings for a pair dir under a config (buf.yaml text, or buf's defaults). */
 const compiled = new Map<string, BreakingFileInput[]>();

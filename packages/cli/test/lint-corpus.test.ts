@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { LINT_RULES } from "@tsgrpc/compiler";
-import { BUF, bufLint, bufRun, type BufFinding, bufMissing, CLI, key, linkFile, readJson, Workspace } from "./lint-harness.js";
+import { addCorpusImports, BUF, bufLint, bufRun, type BufFinding, bufMissing, CLI, key, linkFile, readJson, Workspace } from "./lint-harness.js";
 
 const corpus = fileURLToPath(new URL("../../../../../shared/corpus", import.meta.url));
 const skip = bufMissing || (existsSync(join(corpus, "corpus.json")) ? false : `no corpus at ${corpus} (it comes with the shared workspace folder)`);
@@ -32,22 +32,7 @@ before(() => {
   const files = new Map<string, Set<string>>(ROOTS.map((r) => [r, new Set()]));
   for (const e of entries) files.get(e.include[0]!.split("/")[1]!)!.add(e.file);
   // Their imports too, from whichever root has them.
-  for (;;) {
-    let added = false;
-    for (const [root, set] of files)
-      for (const f of [...set]) {
-        const text = readFileSync(join(corpus, "protos", root, f), "utf8");
-        for (const m of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm)) {
-          const dep = m[1]!;
-          const owner = ROOTS.find((r) => existsSync(join(corpus, "protos", r, dep)));
-          if (owner && !files.get(owner)!.has(dep)) {
-            files.get(owner)!.add(dep);
-            added = true;
-          }
-        }
-      }
-    if (!added) break;
-  }
+  addCorpusImports(corpus, files);
   // buf lint refuses message sets (a proto1 feature protoc still compiles): those files stay out.
   for (const [root, set] of files)
     for (const f of [...set])

@@ -21,6 +21,8 @@ export interface BufFinding {
   start_column: number;
   type: string;
   message: string;
+  end_line?: number;
+  end_column?: number;
 }
 
 /** Every .proto file under `dir` (links followed) with its text: what buf's output depends on, with the config. */
@@ -167,3 +169,35 @@ export function compileTree(root: string, files: string[]): BreakingFileInput[] 
   const targets = new Set(files);
   return compiler.withImports(compiler.compile(files)).map((proto) => ({ proto, isImport: !targets.has(proto.name!) }));
 }
+
+/**
+ * Adds to `files` (corpus root -> files in it) every file they import, transitively, from whichever of the roots has
+ * it (imports no root has, such as buf's own well-known types, are left to the compilers).
+ */
+export function addCorpusImports(corpus: string, files: Map<string, Set<string>>): void {
+  const roots = [...files.keys()];
+  for (;;) {
+    let added = false;
+    for (const [root, set] of files)
+      for (const f of [...set]) {
+        const text = readFileSync(join(corpus, "protos", root, f), "utf8");
+        for (const m of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm)) {
+          const dep = m[1]!;
+          const owner = roots.find((r) => existsSync(join(corpus, "protos", r, dep)));
+          if (owner && !files.get(owner)!.has(dep)) {
+            files.get(owner)!.add(dep);
+            added = true;
+          }
+        }
+      }
+    if (!added) return;
+  }
+}
+
+/**
+ * A finding as compared. One known difference is left out: FIELD_SAME_DEFAULT points at the default's span, which
+ * protoc (and tsgrpc's compiler, identical to it) records as the value alone and buf's compiler as \`default = value\`;
+ * its start column is compared only with descriptors that come from buf (breaking-config.test.ts).
+ */
+export const breakingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
+  `${path}:${line}:${rule === "FIELD_SAME_DEFAULT" ? "*" : column}-${endLine}:${endColumn}:${rule}:${message}`;
