@@ -11,7 +11,7 @@ import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { messageType, getDescriptorRegistry } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
-import { breaking, BreakingConfigError, BufConfigError, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
+import { breaking, BreakingConfigError, breakingRulesFor, BufConfigError, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
 import { all, BASE, BETA, LEGACY, MUTATIONS, OTHER, PET, sub, TYPES, type Files } from "./breaking-schema.js";
 import { BUF, breakingArgs, bufBreaking, bufMissing, bufRun, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
 
@@ -145,4 +145,18 @@ test("breaking configs: unknown rule and category names are errors naming them a
   assert.throws(() => parseBufYaml(v1({ use: ["CSR"] })), (e: Error) => e instanceof BufConfigError && e.message.includes('"CSR"'));
   assert.throws(() => parseBufYaml(v1({ uses: ["FILE"] })), (e: Error) => e instanceof BufConfigError && e.message.includes('did you mean "use"'));
   assert.throws(() => breaking([], [], { ...defaultBreakingConfig("v2"), use: ["MESAGE_NO_DELETE"] }), (e: Error) => e instanceof BreakingConfigError && e.message.includes('did you mean "MESSAGE_NO_DELETE"'));
+});
+
+test("breaking rules: the IDs, categories, purposes and deprecations of `buf config ls-breaking-rules` (v1 and v2), in its order", { skip }, () => {
+  const empty = mkdtempSync(join(tmpdir(), "tsgrpc-breaking-ls-"));
+  dirs.push(empty);
+  for (const version of ["v1", "v2"] as const) {
+    const listed = bufRun(empty, ["config", "ls-breaking-rules", "--version", version, "--include-deprecated", "--format", "json"])
+      .stdout.split("\n")
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { id: string; categories: string[] | null; purpose: string; deprecated: boolean; replacements: string[] | null });
+    const theirs = listed.map((r) => ({ id: r.id, categories: [...(r.categories ?? [])].sort(), purpose: r.purpose, deprecated: r.deprecated, replacements: [...(r.replacements ?? [])].sort() }));
+    const ours = breakingRulesFor(version).map((r) => ({ id: r.id, categories: [...r.categories[version]!].sort(), purpose: r.purpose, deprecated: r.replacedBy !== undefined, replacements: [...(r.replacedBy ?? [])].sort() }));
+    assert.deepEqual(ours, theirs, version);
+  }
 });
