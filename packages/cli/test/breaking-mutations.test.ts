@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { breaking, breakingRulesFor, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
-import { BASE, MUTATIONS, type Files } from "./breaking-schema.js";
+import { BASE, EDITIONS_BASE, EDITIONS_MUTATIONS, MUTATIONS, type Files } from "./breaking-schema.js";
 import { breakingArgs, breakingKey, bufBreaking, bufMissing, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
 
 const skip = bufMissing;
@@ -55,8 +55,10 @@ export function ours(current: Files, previous: Files, dir: string, config: strin
 
 before(async () => {
   if (skip) return;
-  const jobs = [BASE, ...MUTATIONS.map((m) => m.mutate(BASE))].flatMap((files) => {
-    const dir = pairOf(files);
+  const schemas: [Files, Files][] = [BASE, ...MUTATIONS.map((m) => m.mutate(BASE))].map((f) => [f, BASE]);
+  schemas.push(...[EDITIONS_BASE, ...EDITIONS_MUTATIONS.map((m) => m.mutate(EDITIONS_BASE))].map((f): [Files, Files] => [f, EDITIONS_BASE]));
+  const jobs = schemas.flatMap(([files, previous]) => {
+    const dir = pairOf(files, previous);
     return CONFIGS.map((c) => ({ dir: join(dir, "current"), args: breakingArgs(c), also: [join(dir, "previous")] }));
   });
   await prefetchBuf(jobs);
@@ -65,14 +67,14 @@ before(async () => {
 /** The rules buf reported across the mutations. */
 const fired = new Set<string>();
 
-function check(current: Files, what: string): number {
-  const dir = pairOf(current);
+function check(current: Files, what: string, previous: Files = BASE): number {
+  const dir = pairOf(current, previous);
   let total = 0;
   for (const config of CONFIGS) {
     const found = bufBreaking(dir, config);
     for (const f of found) fired.add(f.type);
     const theirs = found.map(theirKey).sort();
-    const mine = ours(current, BASE, dir, config).map(ourKey).sort();
+    const mine = ours(current, previous, dir, config).map(ourKey).sort();
     assert.deepEqual(mine, theirs, `${what} under ${config ?? "buf's defaults"}`);
     total += theirs.length;
   }
@@ -86,6 +88,18 @@ test("breaking mutations: the schema against itself has no findings, in buf and 
 for (const m of MUTATIONS) {
   test(`breaking mutation: ${m.name}`, { skip }, () => {
     assert.ok(check(m.mutate(BASE), m.name) > 0, `${m.name}: buf finds nothing under any config; the mutation breaks nothing`);
+  });
+}
+
+test("breaking mutations: the editions schema against itself has no findings", { skip }, () => {
+  assert.equal(check(EDITIONS_BASE, "editions unchanged", EDITIONS_BASE), 0);
+});
+
+for (const m of EDITIONS_MUTATIONS) {
+  test(`breaking mutation: ${m.name}`, { skip }, () => {
+    const total = check(m.mutate(EDITIONS_BASE), m.name, EDITIONS_BASE);
+    if (m.safe) assert.equal(total, 0, `${m.name}: buf finds this safe change breaking`);
+    else assert.ok(total > 0, `${m.name}: buf finds nothing under any config; the mutation breaks nothing`);
   });
 }
 

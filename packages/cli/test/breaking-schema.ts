@@ -245,6 +245,8 @@ const importOther = sub(PET, 'import "google/protobuf/timestamp.proto";', 'impor
 export interface Mutation {
   name: string;
   mutate: Mutate;
+  /** A change buf finds nothing wrong with, under any config. */
+  safe?: boolean;
 }
 
 export const MUTATIONS: Mutation[] = [
@@ -356,4 +358,88 @@ export const MUTATIONS: Mutation[] = [
   { name: "file deleted", mutate: drop(BETA) },
   { name: "file renamed", mutate: rename(TYPES, "acme/pet/v1/pet_types.proto") },
   { name: "import dropped", mutate: all(sub(PET, 'import "google/protobuf/timestamp.proto";\n', ""), sub(PET, "  google.protobuf.Timestamp born = 9;\n", "")) },
+];
+
+export const ED = "acme/ed/v1/ed.proto";
+export const PLAIN = "acme/ed/v1/plain.proto";
+
+/** An edition 2023 schema: features set at file, message, field and enum level. */
+export const EDITIONS_BASE: Files = {
+  [ED]: `edition = "2023";
+
+package acme.ed.v1;
+
+option features.field_presence = EXPLICIT;
+
+message Item {
+  string name = 1;
+  int32 count = 2 [features.field_presence = IMPLICIT];
+  Item child = 3 [features.message_encoding = DELIMITED];
+  string note = 4 [features.utf8_validation = NONE];
+  int32 must = 7 [features.field_presence = LEGACY_REQUIRED];
+  Status status = 8;
+  repeated int32 nums = 9 [features.repeated_field_encoding = EXPANDED];
+  message Sub {
+    option features.json_format = LEGACY_BEST_EFFORT;
+    string x = 1;
+  }
+  Sub sub = 10;
+  int32 dflt = 11 [default = 5];
+  oneof choice {
+    string left = 12;
+    string right = 13;
+  }
+}
+
+enum Status {
+  option features.enum_type = CLOSED;
+  STATUS_UNSPECIFIED = 0;
+  STATUS_OK = 1;
+}
+
+enum Open {
+  OPEN_UNSPECIFIED = 0;
+  OPEN_A = 1;
+}
+`,
+  [PLAIN]: `edition = "2023";
+
+package acme.ed.v1;
+
+message Plain {
+  string a = 1;
+  int32 b = 2;
+}
+
+enum Kind {
+  KIND_UNSPECIFIED = 0;
+  KIND_A = 1;
+}
+`,
+};
+
+export const EDITIONS_MUTATIONS: Mutation[] = [
+  { name: "editions: enum made open", mutate: sub(ED, "  option features.enum_type = CLOSED;\n", "") },
+  { name: "editions: enum made closed", mutate: sub(ED, "enum Open {\n", "enum Open {\n  option features.enum_type = CLOSED;\n") },
+  { name: "editions: message JSON format limited", mutate: sub(ED, "message Item {\n", "message Item {\n  option features.json_format = LEGACY_BEST_EFFORT;\n") },
+  { name: "editions: file JSON format limited", mutate: sub(ED, "option features.field_presence = EXPLICIT;", "option features.field_presence = EXPLICIT;\noption features.json_format = LEGACY_BEST_EFFORT;") },
+  { name: "editions: enum JSON format limited", mutate: sub(ED, "enum Open {\n", "enum Open {\n  option features.json_format = LEGACY_BEST_EFFORT;\n") },
+  { name: "editions: JSON format allowed again", safe: true, mutate: sub(ED, "    option features.json_format = LEGACY_BEST_EFFORT;\n", "") },
+  { name: "editions: delimited encoding removed", mutate: sub(ED, " [features.message_encoding = DELIMITED]", "") },
+  { name: "editions: delimited encoding added", mutate: sub(ED, "Sub sub = 10;", "Sub sub = 10 [features.message_encoding = DELIMITED];") },
+  { name: "editions: utf8 validation removed", mutate: sub(ED, " [features.utf8_validation = NONE]", "") },
+  { name: "editions: utf8 validation turned off", mutate: sub(ED, "string name = 1;", "string name = 1 [features.utf8_validation = NONE];") },
+  { name: "editions: file utf8 validation turned off", mutate: sub(ED, "option features.field_presence = EXPLICIT;", "option features.field_presence = EXPLICIT;\noption features.utf8_validation = NONE;") },
+  { name: "editions: legacy required removed", mutate: sub(ED, " [features.field_presence = LEGACY_REQUIRED]", "") },
+  { name: "editions: legacy required added", mutate: sub(ED, "Status status = 8;", "Status status = 8 [features.field_presence = LEGACY_REQUIRED];") },
+  { name: "editions: implicit presence removed", mutate: sub(ED, " [features.field_presence = IMPLICIT]", "") },
+  { name: "editions: file presence made implicit", mutate: all(sub(ED, "option features.field_presence = EXPLICIT;", "option features.field_presence = IMPLICIT;"), sub(ED, "int32 dflt = 11 [default = 5];", "int32 dflt = 11;"), sub(ED, "Status status = 8;", "Status status = 8 [features.field_presence = EXPLICIT];")) },
+  { name: "editions: packed encoding restored", safe: true, mutate: sub(ED, " [features.repeated_field_encoding = EXPANDED]", "") },
+  { name: "editions: default changed", mutate: sub(ED, "[default = 5]", "[default = 6]") },
+  { name: "editions: field moved out of a oneof", mutate: all(sub(ED, "    string right = 13;\n", ""), sub(ED, "  Sub sub = 10;", "  Sub sub = 10;\n  string right = 13;")) },
+  { name: "editions to proto3", mutate: sub(PLAIN, 'edition = "2023";', 'syntax = "proto3";') },
+  {
+    name: "editions to proto2",
+    mutate: all(sub(PLAIN, 'edition = "2023";', 'syntax = "proto2";'), sub(PLAIN, "  string a = 1;\n  int32 b = 2;", "  optional string a = 1;\n  optional int32 b = 2;")),
+  },
 ];
