@@ -110,7 +110,7 @@ export const DELETE_RULES: BreakingRule[] = [
     purpose: "Checks that files are not deleted.",
     categories: categories("FILE", true),
     check(ctx) {
-      for (const [path, previous] of missing(ctx.current.files, ctx.previous.files)) ctx.report(undefined, [], previous, `Previously present file "${path}" was deleted.`);
+      for (const [path, previous] of missing(ctx.current.files, ctx.previous.files)) ctx.report(undefined, [], previous, `Previously present file "${path}" was deleted.`, { byName: true });
     },
   },
   noDeleteFromFile("MESSAGE_NO_DELETE", "message", categories("FILE", true)),
@@ -132,7 +132,7 @@ export const PACKAGE_DELETE_RULES: BreakingRule[] = [
       };
       for (const [pkg, files] of missing(packages(ctx.current), packages(ctx.previous))) {
         const first = [...files].sort((a, b) => (a.proto.name! < b.proto.name! ? -1 : 1))[0];
-        ctx.report(undefined, [], first, `Previously present package "${pkg}" was deleted.`);
+        ctx.report(undefined, [], first, `Previously present package "${pkg}" was deleted.`, { byName: true });
       }
     },
   },

@@ -37,7 +37,7 @@ function valueNoDelete(id: string, unless: Unless, cats: BreakingRule["categorie
       if (unless === "number" && reserved(e).some(([s, x]) => number >= s && number <= x)) continue;
       if (unless === "name" && names.every((n) => e.proto.reservedName.includes(n))) continue;
       const suffix = unless === "number" ? ` without reserving the number "${number}"` : unless === "name" ? ` without reserving the name${names.length > 1 ? "s" : ""} ${quotedList(names)}` : "";
-      ctx.report(e.file, [e.path], p.file, `Previously present enum value "${number}" on enum ${JSON.stringify(e.proto.name)} was deleted${suffix}.`);
+      ctx.report(e.file, [e.path], p.file, `Previously present enum value "${number}" on enum ${JSON.stringify(e.proto.name)} was deleted${suffix}.`, { fallback: p.file });
     }
   });
 }
