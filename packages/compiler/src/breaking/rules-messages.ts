@@ -32,7 +32,7 @@ function fieldNoDelete(id: string, unless: Unless, cats: BreakingRule["categorie
   });
 }
 
-const requiredFields = (ctx: BreakingContext, fields: Map<number, FieldEl>) => new Map([...fields].filter(([, f]) => f.proto.label === FieldLabel.REQUIRED));
+const requiredFields = (fields: Map<number, FieldEl>) => new Map([...fields].filter(([, f]) => f.proto.label === FieldLabel.REQUIRED));
 const JSON_FORMATS: Record<number, string> = { [JsonFormat.ALLOW]: "ALLOW", [JsonFormat.LEGACY_BEST_EFFORT]: "LEGACY_BEST_EFFORT" };
 
 export const MESSAGE_RULES: BreakingRule[] = [
@@ -58,8 +58,8 @@ export const MESSAGE_RULES: BreakingRule[] = [
       ctx.report(m.file, [ctx.optionPath(m.file, [...m.path, 7, 12], [6]), ...messagePaths(m)], p.file, `Message ${JSON.stringify(m.proto.name)} JSON format support changed from ${JSON_FORMATS[before]} to ${JSON_FORMATS[now]}.`);
   }),
   messageRule("MESSAGE_SAME_REQUIRED_FIELDS", "Checks that messages have no added or deleted required fields.", categories("FILE PACKAGE WIRE_JSON WIRE", true), (ctx, m, p) => {
-    const before = requiredFields(ctx, ctx.previous.fieldsOf(p));
-    const now = requiredFields(ctx, ctx.current.fieldsOf(m));
+    const before = requiredFields(ctx.previous.fieldsOf(p));
+    const now = requiredFields(ctx.current.fieldsOf(m));
     const tail = "Required fields must always be sent, so if one side does not know about the required field, this will result in a breakage.";
     for (const [number] of missing(now, before)) ctx.report(m.file, messagePaths(m), p.file, `Message ${JSON.stringify(p.proto.name)} had required field "${number}" deleted. ${tail}`);
     for (const [number, field] of missing(before, now)) ctx.report(field.file, [field.path], undefined, `Message ${JSON.stringify(m.proto.name)} had required field "${number}" added. ${tail}`);
