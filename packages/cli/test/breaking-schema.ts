@@ -357,6 +357,20 @@ export const MUTATIONS: Mutation[] = [
   { name: "syntax proto3 to proto2", mutate: all(sub(BETA, 'syntax = "proto3";', 'syntax = "proto2";'), sub(BETA, "  string id = 1;\n  int32 count = 2;", "  optional string id = 1;\n  optional int32 count = 2;")) },
   { name: "file deleted", mutate: drop(BETA) },
   { name: "file renamed", mutate: rename(TYPES, "acme/pet/v1/pet_types.proto") },
+  {
+    name: "file deleted, its declarations moved to another file of the package",
+    mutate: all(drop(TYPES), sub(PET, 'import "acme/pet/v1/types.proto";\n', ""), (files) => ({ ...files, [PET]: files[PET]! + "\n" + BASE[TYPES]!.split("package acme.pet.v1;\n")[1]! })),
+  },
+  {
+    name: "file deleted, a message and an enum of it gone from the package",
+    mutate: all(drop(TYPES), sub(PET, 'import "acme/pet/v1/types.proto";\n', ""), sub(PET, "  Collar collar = 18;\n", ""), sub(PET, "message GetPetRequest {", "enum PetType {\n  PET_TYPE_UNSPECIFIED = 0;\n  PET_TYPE_CAT = 1;\n  PET_TYPE_DOG = 2;\n  reserved 10 to 20, 40;\n  reserved \"PET_TYPE_FISH\";\n}\n\nmessage GetPetRequest {")),
+  },
+  { name: "aliased enum number deleted, its names reserved", mutate: sub(TYPES, "  option allow_alias = true;\n  SIZE_UNSPECIFIED = 0;\n  SIZE_SMALL = 1;\n  SIZE_TINY = 1;\n  SIZE_MINI = 1;\n", '  SIZE_UNSPECIFIED = 0;\n  reserved "SIZE_SMALL", "SIZE_TINY";\n') },
+  { name: "field moved to another oneof", mutate: all(sub(PET, "    string company = 11;\n", ""), sub(PET, "  bytes photo = 12;", "  oneof payer {\n    string company = 11;\n  }\n  bytes photo = 12;")) },
+  { name: "extension moved to a new file of the package", mutate: all(sub(LEGACY, "  optional int32 rank = 101;\n", ""), (files) => ({ ...files, "acme/legacy/v1/more.proto": 'syntax = "proto2";\n\npackage acme.legacy.v1;\n\nimport "acme/legacy/v1/legacy.proto";\n\nextend Record {\n  optional int32 rank = 101;\n}\n' })) },
+  { name: "nested extension moved to the top level", mutate: all(sub(LEGACY, "  extend Record {\n    optional bool marked = 150;\n  }\n", ""), sub(LEGACY, "extend Record {\n  optional string tag = 100;", "extend Record {\n  optional bool marked = 150;\n  optional string tag = 100;")) },
+  { name: "service moved to another file of the package", mutate: all(sub(PET, "service AdminService {\n  rpc Reset(GetPetRequest) returns (GetPetResponse);\n}\n", ""), (files) => ({ ...files, "acme/pet/v1/admin.proto": 'syntax = "proto3";\n\npackage acme.pet.v1;\n\nimport "acme/pet/v1/pet.proto";\n\nservice AdminService {\n  rpc Reset(GetPetRequest) returns (GetPetResponse);\n}\n' })) },
+  { name: "enum moved to another package", mutate: all(sub(OTHER, "enum Species {\n  SPECIES_UNSPECIFIED = 0;\n  SPECIES_CAT = 1;\n}\n", ""), sub(BETA, "enum Mode {", "enum Species {\n  SPECIES_UNSPECIFIED = 0;\n  SPECIES_CAT = 1;\n}\n\nenum Mode {")) },
   { name: "import dropped", mutate: all(sub(PET, 'import "google/protobuf/timestamp.proto";\n', ""), sub(PET, "  google.protobuf.Timestamp born = 9;\n", "")) },
 ];
 
