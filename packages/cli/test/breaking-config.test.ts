@@ -118,7 +118,7 @@ function images(dir: string, sourceInfo: boolean): { current: BreakingFileInput[
   return { current: build("current"), previous: build("previous") };
 }
 
-const IMAGE_MUTATIONS = ["int default changed", "string default changed", "enum default changed", "delete a field", "map value type changed", "file deleted", "enum value renamed", "field moved into a oneof", "RPC deleted", "file option go_package changed"];
+const IMAGE_MUTATIONS = ["int default changed", "string default changed", "enum default changed", "default after another option changed", "default on its own line changed", "default written without spaces changed", "delete a field", "map value type changed", "file deleted", "enum value renamed", "field moved into a oneof", "RPC deleted", "file option go_package changed"];
 
 test("breaking: descriptor sets from buf build, with source info (exact columns) and without (findings at 1:1)", { skip }, () => {
   const config = v2({ use: ["FILE", "PACKAGE", "WIRE_JSON", "WIRE"] });

@@ -303,6 +303,9 @@ export const MUTATIONS: Mutation[] = [
   { name: "enum default removed", mutate: sub(LEGACY, " [default = LEVEL_HIGH]", "") },
   { name: "enum first value swapped", mutate: sub(LEGACY, "  LEVEL_LOW = 1;\n  LEVEL_HIGH = 2;", "  LEVEL_HIGH = 2;\n  LEVEL_LOW = 1;") },
   { name: "uint64 default changed", mutate: sub(LEGACY, "default = 18446744073709551615", "default = 9007199254740993") },
+  { name: "default after another option changed", mutate: sub(LEGACY, "optional int32 count = 2 [default = 7];", "optional int32 count = 2 [deprecated = true, default = 8];") },
+  { name: "default on its own line changed", mutate: sub(LEGACY, "optional int32 count = 2 [default = 7];", "optional int32 count = 2 [\n    deprecated = true,\n    default = 8\n  ];") },
+  { name: "default written without spaces changed", mutate: sub(LEGACY, "optional int32 count = 2 [default = 7];", "optional int32 count = 2 [default=8];") },
   { name: "default added", mutate: sub(LEGACY, "optional string plain = 13;", 'optional string plain = 13 [default = "x"];') },
   // jstype, ctype.
   { name: "jstype removed", mutate: sub(PET, " [jstype = JS_STRING]", "") },

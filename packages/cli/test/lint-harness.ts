@@ -194,10 +194,6 @@ export function addCorpusImports(corpus: string, files: Map<string, Set<string>>
   }
 }
 
-/**
- * A finding as compared. One known difference is left out: FIELD_SAME_DEFAULT points at the default's span, which
- * protoc (and tsgrpc's compiler, identical to it) records as the value alone and buf's compiler as \`default = value\`;
- * its start column is compared only with descriptors that come from buf (breaking-config.test.ts).
- */
+/** A breaking finding as compared: where it starts and ends, its rule and message. */
 export const breakingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
-  `${path}:${line}:${rule === "FIELD_SAME_DEFAULT" ? "*" : column}-${endLine}:${endColumn}:${rule}:${message}`;
+  `${path}:${line}:${column}-${endLine}:${endColumn}:${rule}:${message}`;

@@ -114,12 +114,16 @@ export class BreakingContext {
    * Reports in `file` at the first of `paths` that has a location there; without one, at 1:1 of `fallback` (buf's
    * file name of last resort, `file` unless given), or of no file when that is undefined (a file or package that is
    * gone). `previous`: the file the element was in, whose ignores apply too; buf knows it from the previous element's
-   * location, so only when that side has source info, unless `byName` (deleted files and packages name it).
+   * location, so only when that side has source info, unless `byName` (deleted files and packages name it). `span`
+   * may widen the location found (see `defaultSpan`).
    */
-  report(file: ElementFile | undefined, paths: readonly (readonly number[] | undefined)[], previous: ElementFile | undefined, message: string, how: { fallback?: ElementFile; byName?: boolean } = {}): void {
+  report(file: ElementFile | undefined, paths: readonly (readonly number[] | undefined)[], previous: ElementFile | undefined, message: string, how: { fallback?: ElementFile; byName?: boolean; span?: (loc: SourceCodeInfo_Location, path: readonly number[]) => SourceCodeInfo_Location } = {}): void {
     let finding: LintFinding;
     const path = file && paths.find((p) => p && this.location(file, p));
-    if (file && path) finding = findingAt(file.proto.name!, this.location(file, path), path, this.rule, message);
+    if (file && path) {
+      const loc = this.location(file, path)!;
+      finding = findingAt(file.proto.name!, how.span ? how.span(loc, path) : loc, path, this.rule, message);
+    }
     else finding = findingAt((how.fallback ?? file)?.proto.name ?? "", undefined, undefined, this.rule, message);
     const against = previous && (how.byName || (previous.proto.sourceCodeInfo?.location.length ?? 0) > 0) ? previous : undefined;
     this.out.push({ ...finding, current: file, previous: against });

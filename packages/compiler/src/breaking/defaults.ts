@@ -5,7 +5,8 @@
  */
 import { FieldLabel, FieldType } from "@tsgrpc/protobuf";
 import { parseDefaultValue } from "@tsgrpc/protobuf/codegen-support";
-import type { FieldEl } from "../lint/elements.js";
+import type { SourceCodeInfo_Location } from "@tsgrpc/protobuf";
+import type { ElementFile, FieldEl } from "../lint/elements.js";
 import type { Schema } from "./context.js";
 import { isMap, kindOf } from "./facts.js";
 
@@ -107,4 +108,36 @@ function goFloat(x: number, float32: boolean): string {
   const whole = digits.slice(0, power + 1).padEnd(power + 1, "0");
   const frac = digits.slice(power + 1);
   return `${sign}${whole}${frac ? `.${frac}` : ""}`;
+}
+
+/**
+ * The span buf gives a field's default: from the `default` keyword to the end of the value, where protoc's source
+ * info (and so tsgrpc's) spans the value only. The keyword's place is worked out from the options around it: right
+ * after `[` when the default comes first, after `, ` when another option ends on its line, else `default = ` before
+ * the value (as `buf format` lays it out). Source info without the brackets' location (buf's own, which spans the
+ * keyword already) is kept as it is.
+ */
+export function defaultSpan(file: ElementFile, fieldPath: readonly number[], loc: SourceCodeInfo_Location): SourceCodeInfo_Location {
+  const [line, start] = loc.span as [number, number];
+  const end = loc.span.length === 3 ? [line, loc.span[2]!] : [loc.span[2]!, loc.span[3]!];
+  const options = [...fieldPath, 8];
+  let brackets: readonly number[] | undefined;
+  let before: [number, number] | undefined;
+  for (const other of file.proto.sourceCodeInfo?.location ?? []) {
+    if (other.path.length < options.length || !options.every((x, i) => x === other.path[i])) continue;
+    if (other.path.length === options.length) {
+      brackets ??= other.span;
+      continue;
+    }
+    const [l0, c0, a, b] = other.span as [number, number, number, number?];
+    const otherEnd: [number, number] = b === undefined ? [l0, a] : [a, b];
+    const startsBefore = l0 < line || (l0 === line && c0 < start);
+    if (startsBefore && (!before || otherEnd[0] > before[0] || (otherEnd[0] === before[0] && otherEnd[1] > before[1]))) before = otherEnd;
+  }
+  if (!brackets) return loc;
+  let keyword: [number, number];
+  if (!before) keyword = brackets[0] === line ? [line, brackets[1]! + 1] : [line, start - "default = ".length];
+  else keyword = before[0] === line ? [line, before[1] + ", ".length] : [line, start - "default = ".length];
+  if (keyword[1] < 0 || keyword[1] > start) return loc;
+  return { ...loc, span: end[0] === line ? [line, keyword[1], end[1]!] : [line, keyword[1], end[0]!, end[1]!] };
 }

@@ -5,7 +5,7 @@ import type { FieldEl } from "../lint/elements.js";
 import type { BreakingContext } from "./context.js";
 import { fieldRule } from "./field-pairs.js";
 import { CPP, JAVA, languageFeature } from "./custom-features.js";
-import { canHaveDefault, defaultOf, defaultsEqual, isZeroDefault } from "./defaults.js";
+import { canHaveDefault, defaultOf, defaultsEqual, defaultSpan, isZeroDefault } from "./defaults.js";
 import { cardinalityOf, describeField, fieldFeatures, fieldName, fieldPaths, isEditions, kindOf, realOneof, type Cardinality } from "./facts.js";
 import { categories, type BreakingRule } from "./rules.js";
 import { FIELD_TYPE_RULES } from "./rules-field-types.js";
@@ -105,7 +105,7 @@ export const FIELD_RULES: BreakingRule[] = [
     const before = defaultOf(p, ctx.previous);
     const now = defaultOf(f, ctx.current);
     if (isZeroDefault(before) && isZeroDefault(now)) return;
-    if (!defaultsEqual(before, now)) ctx.report(f.file, [[...f.path, 7], ...fieldPaths(f)], p.file, `${describeField(f)} changed default value from ${before.printed} to ${now.printed}.`);
+    if (!defaultsEqual(before, now)) ctx.report(f.file, [[...f.path, 7], ...fieldPaths(f)], p.file, `${describeField(f)} changed default value from ${before.printed} to ${now.printed}.`, { span: (loc, path) => (path.length === f.path.length + 1 ? defaultSpan(f.file, f.path, loc) : loc) });
   }),
   fieldRule("FIELD_SAME_ONEOF", "Checks that fields have the same oneofs in a given message.", categories("FILE PACKAGE WIRE_JSON WIRE", true), (ctx, f, p) => {
     if (p.proto.extendee !== undefined) return;
