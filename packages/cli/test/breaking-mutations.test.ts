@@ -1,7 +1,7 @@
 /**
  * Differential breaking: a schema (breaking-schema.ts) changed one way at a time, checked by `buf breaking --against`
- * (buf 1.75) and by tsgrpc's breaking() under buf's defaults, each v2 category (FILE, PACKAGE, WIRE_JSON, WIRE, CSR),
- * and every rule of v1 and of v2: the same findings (file, line, column, end, rule, message). buf's outputs are cached
+ * (buf 1.75) and by tsgrpc's breaking() under buf's defaults, each v2 category (FILE, PACKAGE, WIRE_JSON, WIRE) and
+ * every rule of v1: the same findings (file, line, column, end, rule, message). buf's outputs are cached
  * in the temp dir and fetched several at a time.
  */
 import { mkdtempSync, rmSync } from "node:fs";
@@ -16,12 +16,15 @@ import { breakingArgs, breakingKey, bufBreaking, bufMissing, compileTree, prefet
 const skip = bufMissing;
 
 const every = (version: "v1" | "v2") => breakingRulesFor(version).filter((r) => !r.replacedBy).map((r) => r.id);
-/** The configs each mutation is checked under (undefined: no --config, buf's defaults). */
+/**
+ * The configs each mutation is checked under (undefined: no --config, buf's defaults): every v2 category but CSR
+ * (whose rules are all in the others; category membership is held to buf's listing in breaking-config.test.ts), and
+ * every rule of v1, whose deprecated IDs and categories differ.
+ */
 const CONFIGS: (string | undefined)[] = [
   undefined,
-  ...["FILE", "PACKAGE", "WIRE_JSON", "WIRE", "CSR"].map((c) => JSON.stringify({ version: "v2", breaking: { use: [c] } })),
+  ...["FILE", "PACKAGE", "WIRE_JSON", "WIRE"].map((c) => JSON.stringify({ version: "v2", breaking: { use: [c] } })),
   JSON.stringify({ version: "v1", breaking: { use: every("v1") } }),
-  JSON.stringify({ version: "v2", breaking: { use: every("v2") } }),
 ];
 
 const dirs: string[] = [];

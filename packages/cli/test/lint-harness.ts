@@ -5,7 +5,7 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -197,3 +197,14 @@ export function addCorpusImports(corpus: string, files: Map<string, Set<string>>
 /** A breaking finding as compared: where it starts and ends, its rule and message. */
 export const breakingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
   `${path}:${line}:${column}-${endLine}:${endColumn}:${rule}:${message}`;
+
+/** `buf build ARGS -o FILE` of `dir` (a module), cached as buf's outputs are; returns the image file's path. */
+export function bufImage(dir: string, args: string[] = []): string {
+  const image = `${cacheFile(dir, ["build", ...args])}.binpb`;
+  if (existsSync(image)) return image;
+  mkdirSync(CACHE, { recursive: true });
+  const run = spawnSync(BUF, ["build", ...args, "-o", `${image}.tmp#format=binpb`], { cwd: dir, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`buf build failed (${run.status}): ${run.stderr}`);
+  renameSync(`${image}.tmp`, image);
+  return image;
+}
