@@ -4,12 +4,13 @@ import { missing, nestedName, packageOf, type BreakingContext, type Schema } fro
 import { fieldName, messagePaths } from "./facts.js";
 import { categories, v2Only, type BreakingRule } from "./rules.js";
 
-type Kind = "message" | "enum" | "extension";
+type Kind = "message" | "enum" | "extension" | "service";
 
 /** The declarations of one kind with what they are keyed on (their name within the file or package) and file. */
 function declarations(schema: Schema, kind: Kind): { key: string; file: ElementFile }[] {
   if (kind === "message") return [...schema.messages.values()].map((m) => ({ key: nestedName(m.fullName, m.file), file: m.file }));
   if (kind === "enum") return [...schema.enums.values()].map((e) => ({ key: nestedName(e.fullName, e.file), file: e.file }));
+  if (kind === "service") return [...schema.services.values()].map((x) => ({ key: x.proto.name!, file: x.file }));
   return schema.extensionList.map((x) => ({ key: nestedName(fieldName(x), x.file), file: x.file }));
 }
 
@@ -78,16 +79,6 @@ function noDeleteFromPackage(id: string, kind: Kind, cats: BreakingRule["categor
   };
 }
 
-const servicesByName = (schema: Schema, by: (f: ElementFile) => string) => {
-  const out = new Map<string, Map<string, ElementFile>>();
-  for (const s of schema.services.values()) {
-    const group = out.get(by(s.file)) ?? new Map<string, ElementFile>();
-    group.set(s.proto.name!, s.file);
-    out.set(by(s.file), group);
-  }
-  return out;
-};
-
 export const DELETE_RULES: BreakingRule[] = [
   noDeleteFromFile("EXTENSION_NO_DELETE", "extension", v2Only("FILE")),
   {
@@ -96,8 +87,8 @@ export const DELETE_RULES: BreakingRule[] = [
     categories: categories("FILE", false),
     check(ctx) {
       const byFile = (f: ElementFile) => f.proto.name!;
-      const current = servicesByName(ctx.current, byFile);
-      for (const [path, previousServices] of servicesByName(ctx.previous, byFile)) {
+      const current = grouped(ctx.current, "service", byFile);
+      for (const [path, previousServices] of grouped(ctx.previous, "service", byFile)) {
         const file = ctx.current.files.get(path);
         if (!file) continue;
         for (const [name, previous] of missing(current.get(path) ?? new Map(), previousServices)) ctx.report(file, [], previous, `Previously present service "${name}" was deleted from file.`);
@@ -141,8 +132,8 @@ export const PACKAGE_DELETE_RULES: BreakingRule[] = [
     purpose: "Checks that services are not deleted from a given package.",
     categories: categories("PACKAGE", false),
     check(ctx) {
-      const current = servicesByName(ctx.current, packageOf);
-      for (const [pkg, previousServices] of servicesByName(ctx.previous, packageOf)) {
+      const current = grouped(ctx.current, "service", packageOf);
+      for (const [pkg, previousServices] of grouped(ctx.previous, "service", packageOf)) {
         const now = current.get(pkg);
         if (!now) continue;
         for (const [name, previous] of missing(now, previousServices)) ctx.report(ctx.current.files.get(previous.proto.name!), [], previous, `Previously present service "${name}" was deleted from package "${pkg}".`);
