@@ -3,7 +3,8 @@
 // - packages/protobuf/src/descriptor/descriptor-proto.ts: the runtime's copy of descriptor.proto as a literal, which
 //   is how the runtime reads the descriptors generated modules embed;
 // - packages/protobuf/src/wkt/gen/: the well-known types, which `@tsgrpc/protobuf/wkt` exports;
-// - packages/grpc/src/gen/: google.rpc (status, error details, codes; `@tsgrpc/grpc/rpc`), grpc.health.v1 and
+// - packages/grpc/src/gen/: google.rpc (status, error details, codes; `@tsgrpc/grpc/rpc`), google.api (HTTP rules
+//   for REST routes, HttpBody), grpc.health.v1 and
 //   grpc.reflection v1 and v1alpha.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,7 +14,7 @@ import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-suppor
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const WKT = ["any", "api", "descriptor", "duration", "empty", "field_mask", "source_context", "struct", "timestamp", "type", "wrappers"].map((n) => `google/protobuf/${n}.proto`);
-const GRPC = ["google/rpc/status.proto", "google/rpc/error_details.proto", "google/rpc/code.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"];
+const GRPC = ["google/rpc/status.proto", "google/rpc/error_details.proto", "google/rpc/code.proto", "google/api/http.proto", "google/api/annotations.proto", "google/api/httpbody.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"];
 
 /** Every bootstrap file: its path from the repository root, and its content. */
 export function bootstrapFiles() {

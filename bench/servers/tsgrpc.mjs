@@ -4,9 +4,9 @@ import { createServer, GrpcError, Status } from "@tsgrpc/grpc";
 import { tsgrpc as pb } from "../lib/schema.mjs";
 import { STREAM_MESSAGES, users } from "../lib/data.mjs";
 
-/** `overrides` replaces some handlers (servers/tsgrpc-prepared.mjs). */
-export async function start(port, http2Engine = "tsgrpc", overrides = {}) {
-  const server = createServer({ http2Engine });
+/** `overrides` replaces some handlers (servers/tsgrpc-prepared.mjs); `options` adds server options (tsgrpc-otel-*.mjs). */
+export async function start(port, http2Engine = "tsgrpc", overrides = {}, options = {}) {
+  const server = createServer({ http2Engine, ...options });
   server.add(pb.UserService, {
     async getUser(req) {
       const user = users[req.id - 1];

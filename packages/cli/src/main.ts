@@ -40,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
     summary: ".proto files in canonical layout (buf format's)",
     load: async () => import("./format-command.js").then((m) => ({ run: m.runFormat, usage: m.FORMAT_USAGE })),
   },
+  openapi: {
+    summary: "an OpenAPI 3.1 document for the (google.api.http) REST routes of .proto files",
+    load: async () => import("./openapi-command.js").then((m) => ({ run: m.runOpenApi, usage: m.OPENAPI_USAGE })),
+  },
   lint: {
     summary: "check .proto files with buf's lint rules (buf.yaml v1/v2)",
     load: async () => import("./lint-command.js").then((m) => ({ run: m.runLint, usage: m.LINT_USAGE })),

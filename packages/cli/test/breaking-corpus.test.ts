@@ -9,15 +9,14 @@
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import type { DescriptorProto, FileDescriptorProto } from "@tsgrpc/protobuf";
 import { breaking, defaultBreakingConfig, parseBufYaml, type BreakingFileInput } from "@tsgrpc/compiler";
-import { addCorpusImports, breakingArgs, breakingKey, bufBreaking, bufMissing, compileTree, prefetchBuf, writeTree } from "./lint-harness.js";
+import { breakingArgs, breakingKey, bufBreaking, bufMissing, compileTree, prefetchBuf, writeTree } from "./lint-harness.js";
+import { addCorpusImports, CORPUS, corpusMissing } from "./corpus-workspace.js";
 
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus", import.meta.url));
-const skip = bufMissing || (existsSync(join(corpus, "corpus.json")) ? false : `no corpus at ${corpus} (it comes with the shared workspace folder)`);
+const skip = bufMissing || corpusMissing;
 
 /** The root files of each module (their imports from the same corpus root come along). */
 const MODULES: Record<string, string[]> = {
@@ -113,9 +112,9 @@ before(async () => {
   if (skip) return;
   for (const [root, roots] of Object.entries(MODULES)) {
     const set = new Map([[root, new Set(roots)]]);
-    addCorpusImports(corpus, set);
+    addCorpusImports(set);
     const original: Files = {};
-    for (const f of [...set.get(root)!].sort()) original[f] = readFileSync(join(corpus, "protos", root, f), "utf8");
+    for (const f of [...set.get(root)!].sort()) original[f] = readFileSync(join(CORPUS, "protos", root, f), "utf8");
     const base = mkdtempSync(join(tmpdir(), "tsgrpc-breaking-corpus-"));
     dirs.push(base);
     writeTree(join(base, "original"), original);

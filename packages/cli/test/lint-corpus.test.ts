@@ -3,71 +3,32 @@
  * (file, line, column, rule) for every category and for every rule alone, on the corpus's root files.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { LINT_RULES } from "@tsgrpc/compiler";
-import { addCorpusImports, BUF, bufLint, bufRun, type BufFinding, bufMissing, CLI, key, linkFile, readJson, Workspace } from "./lint-harness.js";
+import { bufLint, bufRun, type BufFinding, bufMissing, CLI, key, Workspace } from "./lint-harness.js";
+import { corpusConfig, corpusMissing, corpusWorkspace } from "./corpus-workspace.js";
 
-const corpus = fileURLToPath(new URL("../../../../../shared/corpus", import.meta.url));
-const skip = bufMissing || (existsSync(join(corpus, "corpus.json")) ? false : `no corpus at ${corpus} (it comes with the shared workspace folder)`);
+const skip = bufMissing || corpusMissing;
 
-const ROOTS = ["protobuf", "googleapis", "grpc"];
 let dir = "";
 let ws: Workspace;
 let excluded: string[] = [];
 
-/**
- * A temporary workspace: one module per corpus include root, holding links to the corpus's root files (buf builds
- * every file of a module, so the corpus's other files stay out). Files buf refuses to build (and the files that
- * import them) are left out and listed: buf does not support message-set options that protoc accepts.
- */
 before(() => {
   if (skip) return;
-  dir = mkdtempSync(join(tmpdir(), "tsgrpc-lint-corpus-"));
-  const entries = readJson<{ file: string; include: string[] }[]>(join(corpus, "corpus.json"));
-  const files = new Map<string, Set<string>>(ROOTS.map((r) => [r, new Set()]));
-  for (const e of entries) files.get(e.include[0]!.split("/")[1]!)!.add(e.file);
-  // Their imports too, from whichever root has them.
-  addCorpusImports(corpus, files);
-  // buf lint refuses message sets (a proto1 feature protoc still compiles): those files stay out.
-  for (const [root, set] of files)
-    for (const f of [...set])
-      if (/^\s*option\s+message_set_wire_format\s*=\s*true/m.test(readFileSync(join(corpus, "protos", root, f), "utf8"))) {
-        set.delete(f);
-        excluded.push(`${root}/${f}`);
-      }
-  const config = JSON.stringify({ version: "v2", modules: ROOTS.map((path) => ({ path })) });
-  // Drop what buf cannot build, and what imports it, until it builds.
-  for (;;) {
-    for (const [root, set] of files) for (const f of set) linkFile(join(dir, root, f), join(corpus, "protos", root, f));
-    writeFileSync(join(dir, "buf.yaml"), config);
-    const run = spawnSync(BUF, ["build", "--error-format", "json", "-o", "-#format=binpb"], { cwd: dir, encoding: "utf8", maxBuffer: 1 << 28 });
-    if (run.status === 0) break;
-    const bad = new Set((run.stdout + run.stderr).split("\n").filter((l) => l.startsWith("{")).map((l) => (JSON.parse(l) as { path: string }).path));
-    assert.ok(bad.size, `buf build failed without file errors: ${run.stderr}`);
-    for (const path of bad) {
-      const [root, ...rest] = path.split("/");
-      files.get(root!)!.delete(rest.join("/"));
-      excluded.push(path);
-      rmSync(join(dir, path));
-    }
-    // Files importing a dropped one would fail next: drop them in the next round through buf's own errors.
-  }
-  ws = new Workspace(
-    dir,
-    ROOTS.map((path) => ({ path, files: [...files.get(path)!].sort() })),
-  );
+  const corpus = corpusWorkspace();
+  ({ dir, excluded } = corpus);
+  ws = new Workspace(dir, corpus.modules);
 });
 
 after(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-const v2 = (lint: object) => JSON.stringify({ version: "v2", modules: ROOTS.map((path) => ({ path })), lint });
+const v2 = (lint: object) => corpusConfig(lint);
 
 function compare(config: string, what: string, withMessages = false, bufFindings?: BufFinding[]) {
   const theirs = new Set((bufFindings ?? bufLint(dir, config)).map((f) => key(f.path, f.start_line, f.start_column, f.type, withMessages ? f.message : undefined)));

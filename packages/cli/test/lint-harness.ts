@@ -170,30 +170,6 @@ export function compileTree(root: string, files: string[]): BreakingFileInput[] 
   return compiler.withImports(compiler.compile(files)).map((proto) => ({ proto, isImport: !targets.has(proto.name!) }));
 }
 
-/**
- * Adds to `files` (corpus root -> files in it) every file they import, transitively, from whichever of the roots has
- * it (imports no root has, such as buf's own well-known types, are left to the compilers).
- */
-export function addCorpusImports(corpus: string, files: Map<string, Set<string>>): void {
-  const roots = [...files.keys()];
-  for (;;) {
-    let added = false;
-    for (const [root, set] of files)
-      for (const f of [...set]) {
-        const text = readFileSync(join(corpus, "protos", root, f), "utf8");
-        for (const m of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm)) {
-          const dep = m[1]!;
-          const owner = roots.find((r) => existsSync(join(corpus, "protos", r, dep)));
-          if (owner && !files.get(owner)!.has(dep)) {
-            files.get(owner)!.add(dep);
-            added = true;
-          }
-        }
-      }
-    if (!added) return;
-  }
-}
-
 /** A breaking finding as compared: where it starts and ends, its rule and message. */
 export const breakingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
   `${path}:${line}:${column}-${endLine}:${endColumn}:${rule}:${message}`;

@@ -1,9 +1,11 @@
-import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-support";
+import { getDescriptorRegistry, Registry, type ResolvedFeatures } from "@tsgrpc/protobuf/codegen-support";
 import type { FileDescriptorProto } from "@tsgrpc/protobuf";
 import { CompileError, type Diagnostic } from "./diagnostics.js";
 import { addFileSymbols, linkFile, type LinkContext } from "./linker.js";
 import { interpretOptions } from "./options.js";
 import { validateFeatures } from "./features.js";
+import { checkNamingStyle } from "./naming-style.js";
+import { checkStrictVisibility } from "./visibility.js";
 import { newFile, Parser } from "./parser.js";
 import { SourceTree } from "./source-tree.js";
 import { SymbolTable } from "./symbol-table.js";
@@ -33,6 +35,9 @@ export class Compiler {
    */
   readonly unusedDependencies = new Map<string, number[]>();
 
+  /** What each element of the compiled files resolves its features to (see `features`). */
+  private readonly resolvedFeatures = new WeakMap<object, ResolvedFeatures>();
+
   constructor(options: CompileOptions = {}) {
     this.tree = new SourceTree(options.includePaths ?? []);
   }
@@ -40,6 +45,16 @@ export class Compiler {
   /** The import name for a command-line argument, or undefined when it is under no include path. */
   virtualName(arg: string): string | undefined {
     return this.tree.virtualName(arg);
+  }
+
+  /**
+   * The features an element of a compiled file (the file itself, a message, field, oneof, enum, enum value, service or
+   * method descriptor it returned) resolves to: descriptor.proto's by their local names (`fieldPresence`), and each
+   * feature extension the file imports under its full name (`pb.cpp`: `{ stringType, ... }`), from its edition's
+   * defaults down through the elements that set them. Undefined for what this compiler did not compile.
+   */
+  features(element: object): ResolvedFeatures | undefined {
+    return this.resolvedFeatures.get(element);
   }
 
   /** Compiles the named files and everything they import; throws a CompileError listing every problem. */
@@ -50,14 +65,17 @@ export class Compiler {
     return out as FileDescriptorProto[];
   }
 
-  /** Every file `files` depend on, and they themselves, dependencies first (the order of --include_imports). */
+  /**
+   * Every file `files` depend on (through imports and `import option`), and they themselves, dependencies first (the
+   * order of --include_imports).
+   */
   withImports(files: FileDescriptorProto[]): FileDescriptorProto[] {
     const seen = new Set<string>();
     const out: FileDescriptorProto[] = [];
     const visit = (f: FileDescriptorProto) => {
       if (seen.has(f.name!)) return;
       seen.add(f.name!);
-      for (const d of f.dependency) {
+      for (const d of [...f.dependency, ...f.optionDependency]) {
         const dep = this.files.get(d);
         if (dep) visit(dep);
       }
@@ -96,13 +114,15 @@ export class Compiler {
       return undefined;
     }
     let depsOk = true;
-    file.dependency.forEach((dep, i) => {
+    const loadDependency = (dep: string, path: number[]) => {
       if (!this.load(dep, [...stack, name])) {
         depsOk = false;
-        const { line, column } = position(file, [3, i]);
+        const { line, column } = position(file, path);
         this.diagnostics.push({ file: name, line, column, message: `Import "${dep}" was not found or had errors.` });
       }
-    });
+    };
+    file.dependency.forEach((dep, i) => loadDependency(dep, [3, i]));
+    file.optionDependency.forEach((dep, i) => loadDependency(dep, [15, i]));
     if (!depsOk) {
       this.failed.add(name);
       return undefined;
@@ -121,9 +141,15 @@ export class Compiler {
     linkFile(ctx);
     if (this.diagnostics.length === before) {
       const builtin = name === DESCRIPTOR_PROTO ? Registry.from([file]) : this.builtin();
-      const pool = Registry.from([...this.withImports(file.dependency.map((d) => this.files.get(d)!)), file]);
+      // Options may use the extensions of `import option` files too, which types may not (they are not in `visible`).
+      const imported = [...file.dependency, ...file.optionDependency].map((d) => this.files.get(d)!);
+      const pool = Registry.from([...this.withImports(imported), file]);
       interpretOptions(ctx, builtin, pool);
-      if (this.diagnostics.length === before) validateFeatures(ctx, builtin);
+      const features = this.diagnostics.length === before ? validateFeatures(ctx, builtin, pool) : undefined;
+      if (features) {
+        for (const [element, resolved] of features) this.resolvedFeatures.set(element, resolved);
+        if (this.diagnostics.length === before) this.checkEdition2024Rules(file, features);
+      }
     }
     this.table.onResolve = undefined;
     if (this.diagnostics.slice(before).some((d) => !d.warning)) {
@@ -133,6 +159,17 @@ export class Compiler {
     this.unusedDependencies.set(name, this.unused(file, used));
     this.files.set(name, file);
     return file;
+  }
+
+  /** Naming style, then symbol visibility: protoc checks them once a file has no other error. */
+  private checkEdition2024Rules(file: FileDescriptorProto, features: Map<object, ResolvedFeatures>): void {
+    const before = this.diagnostics.length;
+    const report = (path: number[] | undefined, message: string) => {
+      const at = path ? position(file, path) : { line: -1, column: 0 };
+      this.diagnostics.push({ file: file.name!, ...at, message });
+    };
+    checkNamingStyle(file, (element) => features.get(element), report);
+    if (this.diagnostics.length === before) checkStrictVisibility(file, (message) => report(undefined, message));
   }
 
   /** The indexes of `file`'s plain imports that provide none of the `used` files, directly or through `import public`. */

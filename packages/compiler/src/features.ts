@@ -2,6 +2,8 @@ import { FieldLabel, FieldType } from "@tsgrpc/protobuf";
 import { editionName, editionOf, EnumType, FieldPresence, JsonFormat, MAXIMUM_EDITION, MINIMUM_EDITION, mergeFeatures, featureDefaults, isPackable, RepeatedFieldEncoding, jsonNameOf } from "@tsgrpc/protobuf/codegen-support";
 import type { ResolvedFeatures } from "@tsgrpc/protobuf/codegen-support";
 import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto, OptionsMessage, Registry } from "@tsgrpc/protobuf";
+import { checkFeatureExtensions } from "./feature-extension-checks.js";
+import { mergeFeatureExtensions, withFeatureExtensionDefaults } from "./feature-extensions.js";
 import type { LinkContext } from "./linker.js";
 
 /** descriptor.proto's FieldOptions.OptionTargetType, with the words protoc uses for each. */
@@ -20,8 +22,11 @@ interface Holder {
  * ValidateFileFeatures, ValidateFieldFeatures and ValidateOptions): the edition is one this compiler has defaults
  * for, each feature is set on an element its `targets` allow, exists in the file's edition and resolves to a known
  * value; fields and enums obey the features they resolve to. proto2 and proto3 files may not set features at all.
+ * Returns each element's resolved features (the file, messages, fields, oneofs, enums, values, services, methods),
+ * with those of the feature extensions the file imports (`pb.cpp`, ...) under their names.
  */
-export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
+export function validateFeatures(ctx: LinkContext, builtin: Registry, pool: Registry): Map<object, ResolvedFeatures> {
+  const resolvedByElement = new Map<object, ResolvedFeatures>();
   const file = ctx.file;
   const edition = editionOf(file);
   const report = (path: number[], message: string) => {
@@ -30,11 +35,11 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
   };
   if (edition < MINIMUM_EDITION) {
     report([12], `Edition ${editionName(edition)} is earlier than the minimum supported edition ${editionName(MINIMUM_EDITION)}`);
-    return;
+    return resolvedByElement;
   }
   if (edition > MAXIMUM_EDITION) {
     report([12], `Edition ${editionName(edition)} is later than the maximum supported edition ${editionName(MAXIMUM_EDITION)}`);
-    return;
+    return resolvedByElement;
   }
   const editions = file.syntax === "editions";
   const featureSet = builtin.getMessage("google.protobuf.FeatureSet")!;
@@ -47,8 +52,13 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
     return loc ? loc.path : optionsPath;
   };
 
-  /** The element's features laid over its parent's, after checking the ones it sets. */
+  /** The element's features laid over its parent's, after checking the ones it sets; kept for later checks. */
   const resolve = (parent: ResolvedFeatures, holder: Holder, target: Target, optionsPath: number[]): ResolvedFeatures => {
+    const resolved = check(parent, holder, target, optionsPath);
+    resolvedByElement.set(holder, resolved);
+    return resolved;
+  };
+  const check = (parent: ResolvedFeatures, holder: Holder, target: Target, optionsPath: number[]): ResolvedFeatures => {
     const own = holder.options?.["features"] as Record<string, unknown> | undefined;
     if (!own) return parent;
     if (!editions) {
@@ -75,10 +85,11 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
         report(at, `Feature field \`${f.name}\` must resolve to a known value, found ${f.enum.byNumber.get(0) ?? "0"}`);
       }
     }
-    return mergeFeatures(parent, holder.options);
+    checkFeatureExtensions(own, pool, { number: TARGET[target], name: target }, edition, (no, message) => report(featurePath(optionsPath, target, no), message));
+    return mergeFeatureExtensions(mergeFeatures(parent, holder.options), holder.options?.["features"] as OptionsMessage | undefined, pool);
   };
 
-  const fileFeatures = resolve(featureDefaults(edition), file, "file", [8]);
+  const fileFeatures = resolve(withFeatureExtensionDefaults(featureDefaults(edition), pool, edition), file, "file", [8]);
   if (editions && fileFeatures.fieldPresence === FieldPresence.LEGACY_REQUIRED) report(featurePath([8], "file", 1), "Required presence can't be specified by default.");
   if (editions && file.options?.["javaStringCheckUtf8"] === true) {
     report([8], "File option java_string_check_utf8 is not allowed under editions. Use the (pb.java).utf8_validation feature to control this behavior.");
@@ -116,7 +127,7 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
     const features = resolve(fileFeatures, s, "service", [6, i, 3]);
     s.method.forEach((m, j) => resolve(features, m, "method", [6, i, 2, j, 4]));
   });
-  if (!editions) return;
+  if (!editions) return resolvedByElement;
 
   const isClosed = (typeName: string | undefined) => {
     const entry = typeName ? ctx.table.get(typeName.slice(1)) : undefined;
@@ -155,6 +166,7 @@ export function validateFeatures(ctx: LinkContext, builtin: Registry): void {
     }
     if ((!isMessage || mapMessage) && own["messageEncoding"] !== undefined) report(at, "Only message fields can specify message encoding.");
   }
+  return resolvedByElement;
 }
 
 /** protoc's check of JSON names under `json_format = ALLOW`: default names must differ, and custom ones too. */

@@ -6,6 +6,7 @@ import { formatDouble, formatFloat } from "./format-number.js";
 import { parseFloatToken } from "./parser.js";
 import { SymbolTable, type SymbolEntry } from "./symbol-table.js";
 import { enumIsClosed } from "./features.js";
+import { isExported, visibilityError } from "./visibility.js";
 import { PendingOptions, type HasPendingOptions } from "./parsed-options.js";
 
 const MAX_FIELD_NUMBER = 536870911;
@@ -81,7 +82,7 @@ function error(ctx: LinkContext, path: number[], message: string): void {
 }
 
 /** Resolves a type reference; reports and returns undefined when it cannot. */
-function resolveType(ctx: LinkContext, name: string, scope: string, path: number[], typesOnly: boolean): { fullName: string; kind: string } | undefined {
+function resolveType(ctx: LinkContext, name: string, scope: string, path: number[], typesOnly: boolean, usage?: string): { fullName: string; kind: string } | undefined {
   const found = ctx.table.resolve(name, scope, typesOnly);
   if (!found) {
     error(ctx, path, `"${name}" is not defined.`);
@@ -93,6 +94,11 @@ function resolveType(ctx: LinkContext, name: string, scope: string, path: number
   }
   if (!ctx.visible.has(found.entry.file.name!)) {
     error(ctx, path, `"${found.fullName}" seems to be defined in "${found.entry.file.name}", which is not imported by "${ctx.file.name}".  To use it here, please add the necessary import.`);
+    return undefined;
+  }
+  const isType = found.entry.kind === "message" || found.entry.kind === "enum";
+  if (isType && found.entry.file !== ctx.file && !isExported(found.entry)) {
+    error(ctx, path, visibilityError(found.entry, found.fullName, ctx.file.name!, usage));
     return undefined;
   }
   return { fullName: found.fullName, kind: found.entry.kind };
@@ -110,7 +116,7 @@ export function linkFile(ctx: LinkContext): void {
   const linkField = (f: FieldDescriptorProto, scope: string, path: number[], isExtension: boolean) => {
     const fullName = scope ? `${scope}.${f.name}` : f.name!;
     if (f.extendee !== undefined) {
-      const target = resolveType(ctx, f.extendee, fullName, [...path, 2], false);
+      const target = resolveType(ctx, f.extendee, fullName, [...path, 2], false, "target of extend");
       if (target) {
         if (target.kind !== "message") error(ctx, [...path, 2], `"${f.extendee}" is not a message type.`);
         f.extendee = "." + target.fullName;

@@ -1,6 +1,7 @@
 import { FieldType } from "@tsgrpc/protobuf";
 import { BinaryWriter, WireType, addUnknown, writeField } from "@tsgrpc/protobuf/codegen-support";
 import type { DescriptorProto, FieldInfo, FileDescriptorProto, MessageInfo, OptionsMessage, Registry } from "@tsgrpc/protobuf";
+import { canonicalizeFeatureExtensions } from "./feature-extensions.js";
 import type { LinkContext } from "./linker.js";
 import { PendingOptions, type HasPendingOptions, type UninterpretedOption } from "./parsed-options.js";
 import { bytesToString } from "./string-literal.js";
@@ -90,6 +91,8 @@ export function interpretOptions(ctx: LinkContext, builtin: Registry, pool: Regi
         ctx.diagnostics.push({ file: ctx.file.name!, ...at, message: e.message });
       }
     }
+    const features = options["features"] as OptionsMessage | undefined;
+    if (features) canonicalizeFeatureExtensions(features, pool);
     el.holder.options = options;
     delete el.holder[PendingOptions];
   }

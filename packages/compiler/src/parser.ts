@@ -1,20 +1,21 @@
-import { FieldLabel } from "@tsgrpc/protobuf";
+import { FieldLabel, SymbolVisibility } from "@tsgrpc/protobuf";
 import type { DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto } from "@tsgrpc/protobuf";
 import { pendingOptions } from "./parsed-options.js";
 import { TokenType } from "./tokenizer.js";
+import { Edition } from "@tsgrpc/protobuf/codegen-support";
 import { EDITION_BY_NAME, F, MAX_RANGE_SENTINEL } from "./parser/constants.js";
 import { generateSyntheticOneofs, isMessageSetWireFormat, newEnum, newMessage } from "./parser/descriptor-builders.js";
-import { RangeParser } from "./parser/range-parser.js";
+import { ImportParser } from "./parser/import-parser.js";
 import { Loc } from "./parser/source-location.js";
 
 export { newFile, parseFloatToken, parseIntegerToken } from "./parser/descriptor-builders.js";
 
 /**
- * A recursive-descent parser for proto2 and proto3, built after protoc's: it produces an unlinked
+ * A recursive-descent parser for proto2, proto3 and editions, built after protoc's: it produces an unlinked
  * FileDescriptorProto (type names as written, options uninterpreted) and source code info in protoc's order.
  * The layers below it (parser/) read tokens, options, fields and ranges; this one reads declarations.
  */
-export class Parser extends RangeParser {
+export class Parser extends ImportParser {
   /** Parses the whole file; false when there were errors (all of them are in the diagnostics). */
   parse(file: FileDescriptorProto): boolean {
     if (this.lookingAtType(TokenType.Start)) {
@@ -83,15 +84,17 @@ export class Parser extends RangeParser {
 
   protected parseTopLevelStatement(file: FileDescriptorProto, root: Loc): boolean {
     if (this.tryConsumeEndOfDeclaration(";", null)) return true;
+    const visibility = this.parseVisibility();
+    if (visibility === null) return false;
     if (this.lookingAt("message")) {
       const loc = new Loc(this, root, [F.file.messageType, file.messageType.length]);
-      const m = newMessage();
+      const m = newMessage(visibility);
       file.messageType.push(m);
       return this.withLoc(loc, () => this.parseMessageDefinition(m, loc));
     }
     if (this.lookingAt("enum")) {
       const loc = new Loc(this, root, [F.file.enumType, file.enumType.length]);
-      const e = newEnum();
+      const e = newEnum(visibility);
       file.enumType.push(e);
       return this.withLoc(loc, () => this.parseEnumDefinition(e, loc));
     }
@@ -113,6 +116,20 @@ export class Parser extends RangeParser {
     }
     this.error('Expected top-level statement (e.g. "message").');
     return false;
+  }
+
+  /**
+   * Edition 2024's `export` or `local` before a message or enum: undefined when absent (or when the file is of an
+   * earlier edition, where protoc reads neither as a keyword), null after an error.
+   */
+  protected parseVisibility(): SymbolVisibility | undefined | null {
+    if (this.syntax !== "editions" || this.edition < Edition.EDITION_2024) return undefined;
+    const visibility = this.tryConsume("export") ? SymbolVisibility.EXPORT : this.tryConsume("local") ? SymbolVisibility.LOCAL : undefined;
+    if (visibility !== undefined && !this.lookingAt("message") && !this.lookingAt("enum")) {
+      this.error("'local' and 'export' visibility modifiers are valid only on 'message' and 'enum'");
+      return null;
+    }
+    return visibility;
   }
 
   protected parseMessageDefinition(message: DescriptorProto, messageLoc: Loc): boolean {
@@ -144,15 +161,17 @@ export class Parser extends RangeParser {
 
   protected parseMessageStatement(message: DescriptorProto, messageLoc: Loc): boolean {
     if (this.tryConsumeEndOfDeclaration(";", null)) return true;
+    const visibility = this.parseVisibility();
+    if (visibility === null) return false;
     if (this.lookingAt("message")) {
       const loc = new Loc(this, messageLoc, [F.message.nestedType, message.nestedType.length]);
-      const m = newMessage();
+      const m = newMessage(visibility);
       message.nestedType.push(m);
       return this.withLoc(loc, () => this.parseMessageDefinition(m, loc));
     }
     if (this.lookingAt("enum")) {
       const loc = new Loc(this, messageLoc, [F.message.enumType, message.enumType.length]);
-      const e = newEnum();
+      const e = newEnum(visibility);
       message.enumType.push(e);
       return this.withLoc(loc, () => this.parseEnumDefinition(e, loc));
     }
@@ -400,23 +419,4 @@ export class Parser extends RangeParser {
     });
   }
 
-  protected parseImport(file: FileDescriptorProto, root: Loc): boolean {
-    const loc = new Loc(this, root, [F.file.dependency, file.dependency.length]);
-    return this.withLoc(loc, () => {
-      if (!this.consume("import")) return false;
-      if (this.lookingAt("public")) {
-        const l = new Loc(this, root, [F.file.publicDependency, file.publicDependency.length]);
-        this.withLoc(l, () => this.consume("public"));
-        file.publicDependency.push(file.dependency.length);
-      } else if (this.lookingAt("weak")) {
-        const l = new Loc(this, root, [F.file.weakDependency, file.weakDependency.length]);
-        this.withLoc(l, () => this.consume("weak"));
-        file.weakDependency.push(file.dependency.length);
-      }
-      const name = this.consumeString("Expected a string naming the file to import.");
-      if (name === undefined) return false;
-      file.dependency.push(name);
-      return this.consumeEndOfDeclaration(";", loc);
-    });
-  }
 }

@@ -7,14 +7,24 @@ export { createClient, type Client, type ClientMethod, type ClientInterceptor, t
 export type { CallOptions } from "./client/call-options.js";
 export type { Transport } from "./client/transport.js";
 export type { GrpcWebTransport, GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+export type { ConnectTransport, ConnectTransportOptions } from "./client/connect-transport.js";
 export * from "./error-details.js";
 export type { StatusDetail } from "./protocol/status-details.js";
 
 import { GrpcWebTransport, type GrpcWebTransportOptions } from "./client/grpc-web-transport.js";
+import { ConnectTransport, type ConnectTransportOptions } from "./client/connect-transport.js";
 
 /** A gRPC-Web transport for `createClient`: `createClient(UserService, createGrpcWebTransport({ baseUrl: "" }))`. */
 export function createGrpcWebTransport(options: GrpcWebTransportOptions): GrpcWebTransport {
   return new GrpcWebTransport(options);
+}
+
+/**
+ * A Connect protocol transport for `createClient`, over fetch (browsers and Node):
+ * `createClient(UserService, createConnectTransport({ baseUrl: "", useBinaryFormat: true, useHttpGet: true }))`.
+ */
+export function createConnectTransport(options: ConnectTransportOptions): ConnectTransport {
+  return new ConnectTransport(options);
 }
 
 // grpc.health.v1, so that a page can show whether the server is serving (Health.Watch is server streaming).

@@ -157,7 +157,8 @@ test("CORS: preflights of allowed origins are granted, others refused; refused o
   const ok = await preflight("http://localhost:5173");
   assert.equal(ok.status, 204);
   assert.equal(ok.headers.get("access-control-allow-origin"), "http://localhost:5173");
-  assert.equal(ok.headers.get("access-control-allow-methods"), "POST");
+  // GET too: the server also speaks Connect, whose NO_SIDE_EFFECTS methods take GET.
+  assert.equal(ok.headers.get("access-control-allow-methods"), "GET, POST");
   assert.match(ok.headers.get("access-control-allow-headers") ?? "", /x-trace/);
   assert.equal((await preflight("https://app.example.com")).status, 204);
   for (const origin of ["https://evil.test", "http://localhost.evil.test", "https://example.com.evil.test"]) {

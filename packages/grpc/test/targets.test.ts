@@ -131,3 +131,17 @@ test("a registered resolver: its addresses, asked again after a connection fails
   }
   assert.throws(() => registerResolver({ scheme: "Not A Scheme", create: () => ({ resolve: async () => ({ addresses: [] }) }) }), /not a URI scheme/);
 });
+
+test("canonicalTarget (gRFC A66's grpc.target): a target without a scheme gets dns:///, one with a scheme is kept", () => {
+  const canonical = (target: string) => {
+    const channel = createChannel(target);
+    channel.close();
+    return channel.canonicalTarget;
+  };
+  assert.equal(canonical("localhost:50051"), "dns:///localhost:50051");
+  assert.equal(canonical("[::1]:50051"), "dns:///[::1]:50051");
+  assert.equal(canonical("example.com"), "dns:///example.com");
+  for (const kept of ["dns:///localhost:50051", "dns://8.8.8.8/example.com:443", "DNS:///upper:1", "ipv4:127.0.0.1:1,127.0.0.2:2", "ipv6:[::1]:1", "unix:/tmp/x.sock", "unix:///tmp/x.sock"]) {
+    assert.equal(canonical(kept), kept);
+  }
+});

@@ -24,6 +24,7 @@ async function bundle(contents: string): Promise<string[]> {
 test("@tsgrpc/grpc/web bundles for browsers with no node: module and no Node-only file of the package", async () => {
   const inputs = await bundle(`export * from "@tsgrpc/grpc/web";`);
   assert.ok(inputs.some((file) => file.endsWith("client/grpc-web-transport.js")));
+  assert.ok(inputs.some((file) => file.endsWith("client/connect-transport.js")));
   assert.deepEqual(inputs.filter((file) => /^node:|\/(server|channel|client-call|propagation|compression)[^/]*\.js$/.test(file)), []);
 });
 

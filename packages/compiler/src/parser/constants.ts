@@ -17,7 +17,7 @@ export const EDITION_BY_NAME: Record<string, number> = {
 
 // Field numbers in descriptor.proto, used as source code info paths.
 export const F = {
-  file: { package: 2, dependency: 3, messageType: 4, enumType: 5, service: 6, extension: 7, options: 8, publicDependency: 10, weakDependency: 11, syntax: 12, edition: 14 },
+  file: { package: 2, dependency: 3, messageType: 4, enumType: 5, service: 6, extension: 7, options: 8, publicDependency: 10, weakDependency: 11, syntax: 12, edition: 14, optionDependency: 15 },
   message: { name: 1, field: 2, nestedType: 3, enumType: 4, extensionRange: 5, extension: 6, options: 7, oneofDecl: 8, reservedRange: 9, reservedName: 10 },
   field: { name: 1, extendee: 2, number: 3, label: 4, type: 5, typeName: 6, defaultValue: 7, options: 8, jsonName: 10 },
   range: { start: 1, end: 2, options: 3 },

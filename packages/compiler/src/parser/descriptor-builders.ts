@@ -1,16 +1,20 @@
 import { FieldLabel, FieldType } from "@tsgrpc/protobuf";
-import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto } from "@tsgrpc/protobuf";
+import type { DescriptorProto, EnumDescriptorProto, FieldDescriptorProto, FileDescriptorProto, SymbolVisibility } from "@tsgrpc/protobuf";
 import { pendingOptions } from "../parsed-options.js";
 
 /** Empty descriptors, every repeated field present: what the parser fills in. */
 export function newFile(name: string): FileDescriptorProto {
-  return { name, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [] };
+  return { name, dependency: [], publicDependency: [], weakDependency: [], messageType: [], enumType: [], service: [], extension: [], optionDependency: [] };
 }
-export function newMessage(): DescriptorProto {
-  return { field: [], extension: [], nestedType: [], enumType: [], extensionRange: [], oneofDecl: [], reservedRange: [], reservedName: [] };
+export function newMessage(visibility?: SymbolVisibility): DescriptorProto {
+  const m: DescriptorProto = { field: [], extension: [], nestedType: [], enumType: [], extensionRange: [], oneofDecl: [], reservedRange: [], reservedName: [] };
+  if (visibility !== undefined) m.visibility = visibility;
+  return m;
 }
-export function newEnum(): EnumDescriptorProto {
-  return { value: [], reservedRange: [], reservedName: [] };
+export function newEnum(visibility?: SymbolVisibility): EnumDescriptorProto {
+  const e: EnumDescriptorProto = { value: [], reservedRange: [], reservedName: [] };
+  if (visibility !== undefined) e.visibility = visibility;
+  return e;
 }
 
 /** An integer token (decimal, 0x hex or 0 octal) as a bigint. */

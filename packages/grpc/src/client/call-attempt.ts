@@ -9,6 +9,8 @@ import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import type { Channel } from "./channel.js";
+import type { AttemptTracer } from "./call-tracer.js";
+import { HEADER_SIZE } from "../protocol/envelope.js";
 
 /** How an attempt ended, beyond its status: what the retry logic needs to know. */
 export interface AttemptOutcome {
@@ -61,6 +63,8 @@ export class CallAttempt implements CallStreamEvents {
     private readonly owner: AttemptOwner,
     /** Attempts of the call before this one (sent as grpc-previous-rpc-attempts). */
     readonly previousAttempts: number,
+    /** Told of this attempt's messages and end, when the call has a tracer (CallOptions.tracer). */
+    private readonly tracer?: AttemptTracer,
   ) {}
 
   start(): void {
@@ -101,7 +105,12 @@ export class CallAttempt implements CallStreamEvents {
     if (!stream || stream.destroyed || this.writeEnded) return true;
     const requests = this.owner.requests;
     let ok = true;
-    while (this.sent < requests.length) ok = stream.write(requests[this.sent++]!) && ok;
+    const tracer = this.tracer;
+    while (this.sent < requests.length) {
+      const envelope = requests[this.sent++]!;
+      ok = stream.write(envelope) && ok;
+      if (tracer) tracer.messageSent(envelope.length - HEADER_SIZE);
+    }
     if (this.owner.requestsEnded) {
       this.writeEnded = true;
       stream.end();
@@ -137,10 +146,14 @@ export class CallAttempt implements CallStreamEvents {
     this.stream?.resume();
   }
 
-  /** Drops the attempt (another committed, the call ended): RST_STREAM(CANCEL), and nothing more is reported. */
-  cancel(): void {
+  /**
+   * Drops the attempt (another committed, the call ended): RST_STREAM(CANCEL), and nothing more is reported to the
+   * call; the tracer hears `status` (the call's, when it ended with one) or CANCELLED.
+   */
+  cancel(status?: GrpcError): void {
     if (this.ended) return;
     this.ended = true;
+    this.tracer?.ended(status ?? new GrpcError(Status.CANCELLED, "The attempt was dropped"));
     this.releaseWait?.();
     this.opened();
     if (this.stream && !this.stream.destroyed) this.stream.close(constants.NGHTTP2_CANCEL);
@@ -161,6 +174,7 @@ export class CallAttempt implements CallStreamEvents {
     try {
       if (Number(this.responseHeaders?.[":status"]) !== 200) return;
       for (const envelope of this.reader!.push(chunk)) {
+        this.tracer?.messageReceived(envelope.data.length);
         this.owner.attemptMessage(this, decodeMessage(this.owner.output as never, envelope, this.encoding, this.owner.maxReceiveMessageSize, "response"));
       }
     } catch (e) {
@@ -215,6 +229,7 @@ export class CallAttempt implements CallStreamEvents {
     this.ended = true;
     this.releaseWait?.();
     this.opened();
+    this.tracer?.ended(status);
     this.owner.attemptEnded(this, status, outcome);
   }
 }

@@ -1,5 +1,6 @@
 import type { Encoding } from "../protocol/compression.js";
 import { Metadata } from "../metadata.js";
+import type { CallTracer } from "./call-tracer.js";
 
 export interface CallOptions {
   /** Milliseconds the call may take (sent as grpc-timeout). */
@@ -17,6 +18,8 @@ export interface CallOptions {
   propagate?: boolean;
   onHeader?: (headers: Metadata) => void;
   onTrailer?: (trailers: Metadata) => void;
+  /** Hears about each attempt of the call on a Channel (gRFC A66's stats hook; see CallTracer). Set by interceptors. */
+  tracer?: CallTracer;
 }
 
 /** The call's own deadline, in ms since the epoch: the earlier of `deadline` and `timeout`, undefined without either. */

@@ -81,6 +81,8 @@ const RESOLUTION_BACKOFF = { initial: 1000, multiplier: 1.6, max: 120_000 };
 export class Channel implements Transport {
   /** The `:authority` calls carry: the target's host and port (`localhost` for a unix socket). */
   readonly authority: string;
+  /** The target in gRPC's canonical form (`dns:///localhost:50051` for `localhost:50051`): gRFC A66's `grpc.target`. */
+  readonly canonicalTarget: string;
   readonly maxReceiveMessageSize: number;
   readonly maxSendMessageSize: number;
   readonly maxAttemptsLimit: number;
@@ -131,9 +133,10 @@ export class Channel implements Transport {
 
   /** Throws InvalidTargetError for a target the naming spec does not allow, ServiceConfigError for a bad default config. */
   constructor(readonly target: string, private readonly options: ChannelOptions = {}) {
-    const { resolver, authority } = resolverFor(target, options);
+    const { resolver, authority, canonicalTarget } = resolverFor(target, options);
     this.resolver = resolver;
     this.authority = authority;
+    this.canonicalTarget = canonicalTarget;
     this.config = new ChannelConfig(options.defaultServiceConfig, options.disableResolverServiceConfig === true);
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
     this.maxSendMessageSize = options.maxSendMessageSize ?? Infinity;

@@ -208,7 +208,8 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
 
   private startAttempt(transparent = false): void {
     if (this.status !== undefined) return;
-    const attempt = new CallAttempt(this, this.attemptsMade++);
+    const tracer = this.options.tracer?.attemptStarted({ target: this.channel.canonicalTarget, previousAttempts: this.attemptsMade, transparent });
+    const attempt = new CallAttempt(this, this.attemptsMade++, tracer);
     if (!transparent) this.started++;
     this.attempts.push(attempt);
     if (this.noMoreAttempts && !this.committed) this.commit(attempt);
@@ -345,7 +346,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     this.removeAbortListener?.();
     this.removeAbortListener = undefined;
     this.releaseConfigWait?.();
-    for (const a of this.attempts) a.cancel();
+    for (const a of this.attempts) a.cancel(status ?? undefined);
     this.attempts = [];
     this.releaseBuffer();
     this.attemptStarted?.();

@@ -37,6 +37,8 @@ export interface ClientCallInfo {
   readonly method: MethodDefinition;
   readonly requests: AsyncIterable<object> | Iterable<object>;
   readonly options: CallOptions & { metadata: Metadata };
+  /** The channel's target in gRPC's canonical form (`dns:///localhost:50051`); none on gRPC-Web. */
+  readonly target?: string | undefined;
 }
 
 export type ClientCallHandler = (call: ClientCallInfo) => AsyncIterable<object>;
@@ -70,13 +72,14 @@ function readOnlyMetadata(client: CallOptions["metadata"], call: CallOptions["me
  */
 export function createClient<S extends ServiceDefinition>(service: S, transport: Transport, clientOptions: ClientOptions = {}): Client<S> {
   const { interceptors = [], ...defaults } = clientOptions;
+  const target = transport.canonicalTarget;
   const base: ClientCallHandler = (c) => transport.stream(c.method, c.requests as Requests<object>, c.options);
   const handler = interceptors.reduceRight<ClientCallHandler>((next, interceptor) => interceptor(next), base);
   const client: Record<string, unknown> = {};
   for (const [name, method] of Object.entries(service.methods)) {
     const call = (requests: Requests<object>, options?: CallOptions) => {
       const metadata = toMetadata(defaults.metadata).merge(toMetadata(options?.metadata));
-      return handler({ method, requests, options: { ...defaults, ...options, metadata } });
+      return handler({ method, requests, options: { ...defaults, ...options, metadata }, target });
     };
     switch (method.kind) {
       case "unary":

@@ -1,17 +1,16 @@
 import type { MessageInit } from "@tsgrpc/protobuf";
 import { type MethodDefinition } from "@tsgrpc/protobuf";
 import { base64Encode } from "@tsgrpc/protobuf/codegen-support";
-import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
 import { encodeEnvelope, EnvelopeReader } from "../protocol/envelope.js";
 import { Base64StreamDecoder, grpcWebContentType, parseTrailersBlock, type GrpcWebFormat } from "../protocol/grpc-web.js";
 import { statusFromHttp } from "../protocol/http-status.js";
 import { statusFromFields } from "../protocol/status-fields.js";
-import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
-import { type CallOptions, ownDeadline, toMetadata } from "./call-options.js";
+import { type CallOptions, toMetadata } from "./call-options.js";
+import { FetchCall, fetchStream, type ReadFlow } from "./fetch-call.js";
 import { type ResponseSink, SingleResponse } from "./response-sink.js";
 import type { Requests, Transport } from "./transport.js";
 
@@ -55,20 +54,8 @@ export class GrpcWebTransport implements Transport {
   }
 
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
-    // Backpressure: while the reader is behind, the body is not read (and the browser stops reading the socket).
-    let resume: (() => void) | undefined;
-    const flow = { paused: undefined as Promise<void> | undefined };
-    const abandon = new AbortController();
-    const queue = new AsyncQueue<O>(
-      16,
-      () => (flow.paused = new Promise<void>((r) => (resume = r))),
-      () => {
-        flow.paused = undefined;
-        resume?.();
-      },
-      () => abandon.abort(),
-    );
-    void this.run(method, requests, options, queue, { flow, abandoned: abandon.signal });
+    const { queue, flow, abandoned } = fetchStream<O>();
+    void this.run(method, requests, options, queue, { flow, abandoned });
     return queue;
   }
 
@@ -77,35 +64,14 @@ export class GrpcWebTransport implements Transport {
     requests: Requests<I>,
     options: CallOptions,
     sink: ResponseSink<O>,
-    streaming: { flow: { paused: Promise<void> | undefined }; abandoned: AbortSignal } | undefined,
+    streaming: { flow: ReadFlow; abandoned: AbortSignal } | undefined,
   ): Promise<void> {
-    // Aborted by the caller's signal, the deadline or an abandoned stream; the first reason is the call's status.
-    const controller = new AbortController();
-    const stop = (error: GrpcError) => controller.signal.aborted || controller.abort(error);
-    const stoppedWith = () => (controller.signal.aborted ? (controller.signal.reason as GrpcError) : undefined);
-    const cleanup: (() => void)[] = [];
-    const listen = (signal: AbortSignal | undefined, error: () => GrpcError) => {
-      if (!signal) return;
-      if (signal.aborted) return stop(error());
-      const onAbort = () => stop(error());
-      signal.addEventListener("abort", onAbort, { once: true });
-      cleanup.push(() => signal.removeEventListener("abort", onAbort));
-    };
-    listen(options.signal, () => new GrpcError(Status.CANCELLED, "Cancelled by the caller"));
-    listen(streaming?.abandoned, () => new GrpcError(Status.CANCELLED, "The response stream was abandoned"));
-    const deadline = ownDeadline(options);
+    const call = new FetchCall(options, streaming?.abandoned);
     try {
       if (method.kind === "client_streaming" || method.kind === "bidi_streaming") {
         throw new GrpcError(Status.UNIMPLEMENTED, `${method.path}: gRPC-Web carries one request per call; client- and bidirectional-streaming methods need gRPC over HTTP/2`);
       }
-      const stopped = stoppedWith();
-      if (stopped) throw stopped;
-      if (deadline !== undefined) {
-        const left = deadline - Date.now();
-        if (left <= 0) throw new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded before the call started");
-        const timer = new DeadlineTimer(deadline, () => stop(new GrpcError(Status.DEADLINE_EXCEEDED, "Deadline exceeded")));
-        cleanup.push(() => timer.clear());
-      }
+      call.begin();
       const request = single(requests);
       const headers: Record<string, string> = {
         "content-type": grpcWebContentType(this.format),
@@ -113,28 +79,15 @@ export class GrpcWebTransport implements Transport {
         "x-grpc-web": "1",
         "x-user-agent": USER_AGENT,
       };
-      if (deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(deadline - Date.now());
+      if (call.deadline !== undefined) headers["grpc-timeout"] = encodeTimeout(call.deadline - Date.now());
       if (options.metadata !== undefined) toMetadata(options.metadata).toHeaders(headers);
       const envelope = encodeEnvelope(method.input.encode(request as I));
-      let response: Response;
-      try {
-        response = await this.fetch(`${this.baseUrl}${method.path}`, {
-          method: "POST",
-          headers,
-          body: this.format === "text" ? base64Encode(envelope) : envelope,
-          signal: controller.signal,
-          credentials: this.options.credentials,
-          mode: "cors",
-        });
-      } catch (e) {
-        throw stoppedWith() ?? new GrpcError(Status.UNAVAILABLE, `${this.baseUrl} could not be reached: ${(e as Error).message}`);
-      }
+      const body = this.format === "text" ? base64Encode(envelope) : envelope;
+      const response = await call.fetch(this.fetch, `${this.baseUrl}${method.path}`, { method: "POST", headers, body, credentials: this.options.credentials, mode: "cors" }, this.baseUrl);
       const status = await this.receive(method, response, sink, streaming?.flow, options);
-      sink.end(status ?? undefined);
+      call.end(sink, status ?? undefined);
     } catch (e) {
-      sink.end(stoppedWith() ?? GrpcError.from(e, false));
-    } finally {
-      for (const f of cleanup) f();
+      call.end(sink, e);
     }
   }
 
@@ -143,7 +96,7 @@ export class GrpcWebTransport implements Transport {
     method: MethodDefinition<any, O>,
     response: Response,
     sink: ResponseSink<O>,
-    flow: { paused: Promise<void> | undefined } | undefined,
+    flow: ReadFlow | undefined,
     options: CallOptions,
   ): Promise<GrpcError | null> {
     const headers = Object.fromEntries(response.headers);

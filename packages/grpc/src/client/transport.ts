@@ -8,6 +8,8 @@ export type Requests<T> = AsyncIterable<MessageInit<T>> | Iterable<MessageInit<T
  * browsers). `createClient` takes either.
  */
 export interface Transport {
+  /** The target in gRPC's canonical form, for a transport that has one (a Channel); interceptors see it as `target`. */
+  readonly canonicalTarget?: string;
   /** Starts a call with any number of requests; its responses are read as a stream that ends with the status. */
   stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O>;
   /** One request, one response: the path of unary calls that no interceptor sees. */

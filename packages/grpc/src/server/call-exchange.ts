@@ -28,4 +28,6 @@ export interface CallExchange extends ByteSink {
   endTrailersOnly(headers: HeaderMap): void;
   /** The status went out while the request is still arriving: read and drop the rest, then close. */
   discardRest(): void;
+  /** Runs the handler's code, when a call tracer wants it run in a context of its own (see TracedExchange). */
+  readonly runHandler?: <T>(fn: () => T) => T;
 }

@@ -27,6 +27,8 @@ export interface Route {
   handler: ServerCallHandler;
   /** For a unary or server-streaming method with no interceptors: the handler itself, called directly. */
   direct?: (request: object, ctx: ServerContext) => unknown;
+  /** Marked `idempotency_level = NO_SIDE_EFFECTS`: Connect may call it with GET. */
+  noSideEffects?: boolean;
 }
 
 /** The headers of a response that is only a status (an immediate error). */
@@ -146,7 +148,7 @@ export class RunningCall {
           }
           const req = request;
           const handle = () => direct(req, this.ctx);
-          runInCall(this.ctx, () => void (streaming ? this.respond(handle as () => AsyncIterable<object> | Iterable<object>) : this.respondOnce(handle)));
+          this.inCall(() => void (streaming ? this.respond(handle as () => AsyncIterable<object> | Iterable<object>) : this.respondOnce(handle)));
         },
         () => {},
       );
@@ -154,7 +156,14 @@ export class RunningCall {
     }
     const requests = new AsyncQueue<object>(16, () => exchange.pauseRequest(), () => exchange.resumeRequest(), undefined);
     this.readRequests((m) => requests.push(m), () => requests.end(), (e) => requests.end(e));
-    runInCall(this.ctx, () => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+    this.inCall(() => void this.respond(() => route.handler({ method: route.method, ctx: this.ctx, requests })));
+  }
+
+  /** Runs the handler's code as part of the call (and in the call tracer's context, when there is one). */
+  private inCall(fn: () => void): void {
+    const run = this.exchange.runHandler;
+    if (run) run(() => runInCall(this.ctx, fn));
+    else runInCall(this.ctx, fn);
   }
 
   /** The unary fast path: one handler call, one response, no streams or generators in between. */

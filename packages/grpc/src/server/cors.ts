@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from "node:http";
 import type { HeaderMap } from "./call-exchange.js";
 
-/** Which web pages may call the server's gRPC-Web endpoint from a browser (a page of the server's own origin always may). */
+/** Which web pages may call the server over gRPC-Web and Connect from a browser (a page of the server's own origin always may). */
 export interface CorsOptions {
   /**
    * Origins allowed besides the server's own: exact (`https://app.example.com`), with a wildcard for a port
@@ -53,14 +53,28 @@ export class CorsPolicy {
     return granted;
   }
 
-  /** The answer to a preflight (OPTIONS) request: status 204 with the grants, or 403 for an origin not allowed. */
-  preflight(headers: IncomingHttpHeaders, secure: boolean): { status: number; headers: HeaderMap } {
+  /**
+   * The answer to a preflight (OPTIONS) request: status 204 with the grants, or 403 for an origin not allowed. `get`:
+   * GET is allowed too (Connect's GET for methods without side effects).
+   */
+  preflight(headers: IncomingHttpHeaders, secure: boolean, get = false): { status: number; headers: HeaderMap } {
     const granted = this.grant(headers, secure);
     if (!granted) return { status: 403, headers: { vary: "Origin", "content-type": "text/plain" } };
-    const answer: HeaderMap = { ...granted, "access-control-allow-methods": "POST", "access-control-max-age": this.maxAge };
+    const answer: HeaderMap = { ...granted, "access-control-allow-methods": get ? "GET, POST" : "POST", "access-control-max-age": this.maxAge };
     const asked = headers["access-control-request-headers"];
     // Any metadata may be sent: allow whatever the page asks for (grpc-timeout, x-grpc-web, x-user-agent, custom keys).
     if (asked) answer["access-control-allow-headers"] = String(asked);
     return { status: 204, headers: answer };
   }
+}
+
+/**
+ * `headers` with, for a cross-origin caller granted `cors`, the list of response headers its script may read besides
+ * the CORS-safelisted ones: `always` (a protocol's status fields) and every metadata name in `metadata`.
+ */
+export function withExposedHeaders(headers: HeaderMap, cors: HeaderMap, metadata: HeaderMap, always: string[]): HeaderMap {
+  if (!cors["access-control-allow-origin"]) return headers;
+  const names = new Set(always);
+  for (const name of Object.keys(metadata)) if (!name.startsWith("access-control-") && name !== "content-type" && name !== "vary") names.add(name);
+  return { ...headers, "access-control-expose-headers": [...names].join(", ") };
 }

@@ -1,67 +1,13 @@
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
-import type { Readable, Writable } from "node:stream";
-import type { ServerStream } from "@tsgrpc/http2";
 import { encodeTrailersFrame, grpcWebContentType, Base64StreamDecoder, type GrpcWebFormat } from "../protocol/grpc-web.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 import { waitForDrain } from "../protocol/write-message.js";
 import type { CallExchange, HeaderMap } from "./call-exchange.js";
-import { closeAfterStatus } from "./http2-exchange.js";
-import { EngineDuplex } from "./engine-duplex.js";
+import type { HttpExchange } from "./http-exchange.js";
+import { withExposedHeaders } from "./cors.js";
 
-/** The HTTP request and response under a gRPC-Web call: the same shape over HTTP/1.1 and HTTP/2. */
-export interface WebHttp {
-  readonly body: Readable;
-  readonly out: Writable;
-  readonly socket: Socket | undefined;
-  /** Sends the response status and headers; `end`: and no body. */
-  respond(status: number, headers: HeaderMap, end: boolean): void;
-  /** The status is out but the request is still arriving: drop the rest. */
-  discardRest(): void;
-}
-
-export function webOverHttp2(stream: ServerHttp2Stream): WebHttp {
-  return {
-    body: stream,
-    out: stream,
-    socket: stream.session?.socket as Socket | undefined,
-    respond: (status, headers, end) => stream.respond({ ":status": status, ...headers }, { endStream: end }),
-    discardRest: () => closeAfterStatus(stream),
-  };
-}
-
-export function webOverEngine(stream: ServerStream): WebHttp {
-  const body = new EngineDuplex(stream);
-  return {
-    body,
-    out: body,
-    socket: stream.socket,
-    respond: (status, headers, end) => stream.respond({ ":status": status, ...headers }, end),
-    discardRest: () => stream.discardRest(),
-  };
-}
-
-export function webOverHttp1(req: IncomingMessage, res: ServerResponse): WebHttp {
-  return {
-    body: req,
-    out: res,
-    socket: req.socket,
-    respond: (status, headers, end) => {
-      res.writeHead(status, headers);
-      if (end) res.end();
-    },
-    discardRest: () => req.resume(),
-  };
-}
-
-/** Response headers a browser script may read besides the CORS-safelisted ones: the status and all metadata. */
-function exposedHeaders(headers: HeaderMap): string {
-  const names = new Set(["grpc-status", "grpc-message", "grpc-status-details-bin"]);
-  for (const name of Object.keys(headers)) if (!name.startsWith("access-control-") && name !== "content-type" && name !== "vary") names.add(name);
-  return [...names].join(", ");
-}
+const GRPC_STATUS_FIELDS = ["grpc-status", "grpc-message", "grpc-status-details-bin"];
 
 /**
  * A gRPC-Web call (PROTOCOL-WEB.md): the status travels in the body as the last frame (flag 0x80), in text format the
@@ -72,7 +18,7 @@ export class GrpcWebExchange implements CallExchange {
   private readonly decoder: Base64StreamDecoder | undefined;
 
   constructor(
-    private readonly http: WebHttp,
+    private readonly http: HttpExchange,
     private readonly format: GrpcWebFormat,
     /** CORS response headers for this caller (empty for a same-origin or non-browser caller). */
     private readonly cors: HeaderMap,
@@ -131,8 +77,7 @@ export class GrpcWebExchange implements CallExchange {
 
   private headers(extra: HeaderMap): HeaderMap {
     const headers: HeaderMap = { "content-type": grpcWebContentType(this.format), ...extra, ...this.cors };
-    if (this.cors["access-control-allow-origin"]) headers["access-control-expose-headers"] = exposedHeaders(extra);
-    return headers;
+    return withExposedHeaders(headers, this.cors, extra, GRPC_STATUS_FIELDS);
   }
 
   sendHeaders(headers: HeaderMap): void {

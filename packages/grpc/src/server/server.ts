@@ -6,11 +6,13 @@ import type { MethodDefinition, ServiceDefinition } from "@tsgrpc/protobuf";
 import { IdMap, ServerConnection, type ServerStream } from "@tsgrpc/http2";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { grpcWebFormat } from "../protocol/grpc-web.js";
 import type { CallExchange } from "./call-exchange.js";
-import { type CallLimits, type Route, RunningCall, statusOnly } from "./call-runner.js";
+import { type CallLimits, type Route, RunningCall } from "./call-runner.js";
 import { CorsPolicy, type CorsOptions } from "./cors.js";
-import { GrpcWebExchange, webOverEngine, webOverHttp1, webOverHttp2, type WebHttp } from "./grpc-web-exchange.js";
+import { httpOverEngine, httpOverHttp1, httpOverNodeHttp2 } from "./http-exchange.js";
+import { Router, type HttpHandler } from "./router.js";
+import { ConnectAdapter } from "./connect/connect-adapter.js";
+import { hasNoSideEffects } from "../protocol/no-side-effects.js";
 import { EngineDuplex } from "./engine-duplex.js";
 import { EngineExchange } from "./engine-exchange.js";
 import { compatRequestResponse } from "./engine-http-compat.js";
@@ -22,6 +24,7 @@ import { limitSessionAge } from "./node-session-lifecycle.js";
 import type { ServerCall, ServerCallHandler, ServerInterceptor, ServiceImplementation } from "./handler-types.js";
 import type { ServerContext } from "./server-context.js";
 import type { HealthService } from "../health/health-service.js";
+import type { ServerCallTracerFactory } from "./call-tracer.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -42,13 +45,21 @@ export interface ServerOptions {
    * need `cors`.
    */
   grpcWeb?: boolean;
-  /** Which other origins' pages may call over gRPC-Web (default: only the server's own origin). */
+  /**
+   * Serve the Connect protocol (connectrpc.com/docs/protocol: unary POST and GET with proto or JSON bodies, streaming
+   * with envelopes) on the same port, over HTTP/1.1 and HTTP/2 (default true, as gRPC-Web here and every protocol in
+   * connect-es's server). It takes only requests to a method's path, so an `httpHandler`'s own JSON routes are never
+   * claimed; GET only for unary methods marked `idempotency_level = NO_SIDE_EFFECTS`.
+   */
+  connect?: boolean;
+  /** Which other origins' pages may call over gRPC-Web and Connect (default: only the server's own origin). */
   cors?: CorsOptions;
   /**
-   * Serves the requests that are neither gRPC nor gRPC-Web (a web page, a probe), with node's HTTP request and response
-   * API over either HTTP version. Without it they get 404 (a POST of another content-type: 415).
+   * Serves the requests that no protocol takes (a web page, a probe), with node's HTTP request and response API over
+   * either HTTP version. Without it they get 404 (on a method's path: 405 for another HTTP method, 415 for a POST of
+   * another content-type).
    */
-  httpHandler?: (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
+  httpHandler?: HttpHandler;
   /**
    * Which HTTP/2 implementation serves gRPC: "tsgrpc", the engine of @tsgrpc/http2 (the default), or "node",
    * node:http2. HTTP/1.1 always goes to node's HTTP/1.1 server.
@@ -79,6 +90,11 @@ export interface ServerOptions {
    * one NAT or proxy: they share an address.
    */
   connectionLimits?: ConnectionLimits;
+  /**
+   * gRFC A66's stats hook (see ServerCallTracer): called for every call the server gets, to follow its messages and
+   * status. Set by observability plugins such as @tsgrpc/opentelemetry's `openTelemetryServer(...).callTracer`.
+   */
+  callTracer?: ServerCallTracerFactory;
   /** Where unexpected handler errors are reported (they reach the client only as UNKNOWN). Default: console.error. */
   logError?: (message: string, error: unknown) => void;
 }
@@ -123,14 +139,9 @@ function normalize(method: MethodDefinition, impl: Function): ServerCallHandler 
   }
 }
 
-const GRPC_CONTENT_TYPE = /^application\/grpc(\+proto)?\s*(;|$)/i;
-
 function peerAddress(socket: Socket | undefined): string {
   return socket ? `${socket.remoteAddress}:${socket.remotePort}` : "unknown";
 }
-
-/** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
-const WEB_UNSUPPORTED = "gRPC-Web carries one request message per call (browsers cannot stream a request body): client- and bidirectional-streaming methods need gRPC over HTTP/2";
 
 /**
  * A gRPC server: gRPC over HTTP/2 (h2c, or TLS with ALPN), and gRPC-Web over HTTP/1.1 and HTTP/2, on one port. Add
@@ -150,8 +161,7 @@ export class Server {
   private readonly http2: Http2Server;
   private readonly http1: Http1Server;
   private readonly limits: CallLimits;
-  private readonly cors: CorsPolicy;
-  private readonly secure: boolean;
+  private readonly router: Router;
   private shuttingDown = false;
 
   private readonly callDone = (call: RunningCall) => this.calls.delete(call.id);
@@ -163,8 +173,11 @@ export class Server {
       maxReceiveMessageSize: options.maxReceiveMessageSize ?? DEFAULT_MAX_RECEIVE,
       maxSendMessageSize: options.maxSendMessageSize ?? Infinity,
     };
-    this.cors = new CorsPolicy(options.cors);
-    this.secure = options.tls !== undefined;
+    const cors = new CorsPolicy(options.cors);
+    const secure = options.tls !== undefined;
+    const enabled = { grpcWeb: options.grpcWeb ?? true, connect: options.connect ?? true };
+    const connect = new ConnectAdapter({ cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
+    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
     // Neither node:http2 nor node:http listens itself: the listener hands each of them the connections that speak its protocol.
     this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });
@@ -201,7 +214,9 @@ export class Server {
       const handler = interceptors.reduceRight<ServerCallHandler>((next, interceptor) => interceptor(next), normalize(method, bound));
       // Unary and server-streaming calls with no interceptor to see them skip the stream machinery.
       const direct = (method.kind === "unary" || method.kind === "server_streaming") && interceptors.length === 0;
-      this.routes.set(method.path, direct ? { method, handler, direct: bound as (r: object, c: ServerContext) => unknown } : { method, handler });
+      const route: Route = { method, handler, noSideEffects: hasNoSideEffects(service, method) };
+      if (direct) route.direct = bound as (r: object, c: ServerContext) => unknown;
+      this.routes.set(method.path, route);
     }
     return this;
   }
@@ -241,39 +256,28 @@ export class Server {
 
   private onEngineStream(stream: ServerStream, peer: string): void {
     const headers = stream.headers as IncomingHttpHeaders;
-    const method = headers[":method"] ?? "";
-    const path = headers[":path"] ?? "";
-    const contentType = headers["content-type"] ?? "";
-    if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
-      this.startCall(new EngineExchange(stream), path, headers, peer, false);
-    } else if (this.isWebRequest(method, contentType)) {
-      this.onWebRequest(webOverEngine(stream), method, path, headers, peer);
-    } else if (this.options.httpHandler) {
-      this.options.httpHandler(...compatRequestResponse(new EngineDuplex(stream)));
-    } else {
-      const status = method === "POST" ? 415 : method === "GET" ? 404 : 405;
-      stream.respond({ ":status": status, ...(status === 405 && { allow: "POST" }) }, true);
-      stream.discardRest();
-    }
+    this.router.dispatch({
+      method: headers[":method"] ?? "",
+      path: headers[":path"] ?? "",
+      headers,
+      peer,
+      grpcExchange: () => new EngineExchange(stream),
+      http: () => httpOverEngine(stream),
+      handOver: (handler) => handler(...compatRequestResponse(new EngineDuplex(stream))),
+    });
   }
 
   private onStream(stream: ServerHttp2Stream, headers: IncomingHttpHeaders, rawHeaders: string[]): void {
     stream.on("error", () => {});
-    const method = headers[":method"] ?? "";
-    const path = headers[":path"] ?? "";
-    const contentType = headers["content-type"] ?? "";
-    const peer = (stream.session && this.peers.get(stream.session)) ?? "unknown";
-    if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
-      this.startCall(new Http2Exchange(stream), path, headers, peer, false);
-    } else if (this.isWebRequest(method, contentType)) {
-      this.onWebRequest(webOverHttp2(stream), method, path, headers, peer);
-    } else if (this.options.httpHandler) {
-      this.options.httpHandler(new Http2ServerRequest(stream, headers, {}, rawHeaders), new Http2ServerResponse(stream));
-    } else {
-      // Not gRPC: an HTTP error, so that a plain HTTP/2 client does not mistake a 200 for success.
-      const status = method === "POST" ? 415 : method === "GET" ? 404 : 405;
-      stream.respond({ ":status": status, ...(status === 405 && { allow: "POST" }) }, { endStream: true });
-    }
+    this.router.dispatch({
+      method: headers[":method"] ?? "",
+      path: headers[":path"] ?? "",
+      headers,
+      peer: (stream.session && this.peers.get(stream.session)) ?? "unknown",
+      grpcExchange: () => new Http2Exchange(stream),
+      http: () => httpOverNodeHttp2(stream),
+      handOver: (handler) => handler(new Http2ServerRequest(stream, headers, {}, rawHeaders), new Http2ServerResponse(stream)),
+    });
   }
 
   private onHttp1Request(req: IncomingMessage, res: ServerResponse): void {
@@ -284,55 +288,18 @@ export class Server {
       if (this.shuttingDown) this.closeIdleHttp1();
     });
     if (this.shuttingDown) res.shouldKeepAlive = false;
-    const method = req.method ?? "";
-    const contentType = req.headers["content-type"] ?? "";
-    if (this.isWebRequest(method, contentType)) {
-      this.onWebRequest(webOverHttp1(req, res), method, req.url ?? "", req.headers, this.peers.get(socket) ?? "unknown");
-    } else if (this.options.httpHandler) {
-      this.options.httpHandler(req, res);
-    } else if (method === "POST" && GRPC_CONTENT_TYPE.test(contentType)) {
-      res.writeHead(505, { "content-type": "text/plain" }).end("gRPC needs HTTP/2 (gRPC-Web works over HTTP/1.1)\n");
-    } else {
-      res.writeHead(method === "POST" ? 415 : 404).end();
-    }
+    this.router.dispatch({
+      method: req.method ?? "",
+      path: req.url ?? "",
+      headers: req.headers,
+      peer: this.peers.get(socket) ?? "unknown",
+      grpcExchange: () => undefined,
+      http: () => httpOverHttp1(req, res),
+      handOver: (handler) => handler(req, res),
+    });
   }
 
-  /** A gRPC-Web call, or the CORS preflight a browser sends before one. */
-  private isWebRequest(method: string, contentType: string): boolean {
-    if (this.options.grpcWeb === false) return false;
-    return method === "OPTIONS" || (method === "POST" && grpcWebFormat(contentType) !== undefined);
-  }
-
-  private onWebRequest(http: WebHttp, method: string, path: string, headers: IncomingHttpHeaders, peer: string): void {
-    if (method === "OPTIONS") {
-      const answer = this.cors.preflight(headers, this.secure);
-      http.respond(answer.status, answer.headers, true);
-      return;
-    }
-    const cors = this.cors.grant(headers, this.secure);
-    const format = grpcWebFormat(headers["content-type"] ?? "");
-    if (cors === undefined || format === "unsupported" || format === undefined) {
-      // Refused before it runs: an origin that is not allowed (the browser would hide the answer anyway), or a codec
-      // other than proto.
-      const [status, code, message] = cors === undefined
-        ? [403, Status.PERMISSION_DENIED, `Origin ${headers.origin} is not allowed to call this server`]
-        : [415, Status.UNIMPLEMENTED, `Unsupported content-type "${headers["content-type"]}"`];
-      http.respond(status, { ...cors, "content-type": "text/plain", ...statusOnly(code, message) }, true);
-      http.discardRest();
-      return;
-    }
-    this.startCall(new GrpcWebExchange(http, format, cors), path, headers, peer, true);
-  }
-
-  private startCall(exchange: CallExchange, path: string, headers: IncomingHttpHeaders, peer: string, web: boolean): void {
-    const refuse = (status: Status, message: string) => {
-      exchange.endTrailersOnly(statusOnly(status, message));
-      exchange.discardRest();
-    };
-    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
-    const route = this.routes.get(path);
-    if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${path}`);
-    if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
+  private startCall(exchange: CallExchange, route: Route, headers: IncomingHttpHeaders, peer: string): void {
     const call = new RunningCall(this.nextCallId(), exchange, headers, peer, route, this.limits, this.callDone, this.logError);
     this.calls.set(call.id, call);
     call.start();

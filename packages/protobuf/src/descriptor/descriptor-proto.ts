@@ -21,7 +21,21 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "extension": [],
       "nestedType": [],
       "enumType": [],
-      "extensionRange": [],
+      "extensionRange": [
+        {
+          "start": 536000000,
+          "end": 536000001,
+          "options": {
+            "declaration": [
+              {
+                "number": 536000000,
+                "fullName": ".buf.descriptor.v1.buf_file_descriptor_set_extension",
+                "type": ".buf.descriptor.v1.FileDescriptorSetExtension"
+              }
+            ]
+          }
+        }
+      ],
       "oneofDecl": [],
       "reservedRange": [],
       "reservedName": [],
@@ -63,6 +77,13 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "weak_dependency",
           "number": 11,
           "jsonName": "weakDependency"
+        },
+        {
+          "label": 3,
+          "type": 9,
+          "name": "option_dependency",
+          "number": 15,
+          "jsonName": "optionDependency"
         },
         {
           "label": 3,
@@ -216,6 +237,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "reserved_name",
           "number": 10,
           "jsonName": "reservedName"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.SymbolVisibility",
+          "name": "visibility",
+          "number": 11,
+          "type": 14,
+          "jsonName": "visibility"
         }
       ],
       "extension": [],
@@ -404,6 +433,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       ],
       "extensionRange": [
         {
+          "start": 990,
+          "end": 999
+        },
+        {
           "start": 1000,
           "end": 536870912
         }
@@ -585,12 +618,12 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               "number": 1
             },
             {
-              "name": "LABEL_REQUIRED",
-              "number": 2
-            },
-            {
               "name": "LABEL_REPEATED",
               "number": 3
+            },
+            {
+              "name": "LABEL_REQUIRED",
+              "number": 2
             }
           ],
           "reservedRange": [],
@@ -670,6 +703,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "reserved_name",
           "number": 5,
           "jsonName": "reservedName"
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.SymbolVisibility",
+          "name": "visibility",
+          "number": 6,
+          "type": 14,
+          "jsonName": "visibility"
         }
       ],
       "extension": [],
@@ -773,8 +814,15 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "enumType": [],
       "extensionRange": [],
       "oneofDecl": [],
-      "reservedRange": [],
-      "reservedName": [],
+      "reservedRange": [
+        {
+          "start": 4,
+          "end": 5
+        }
+      ],
+      "reservedName": [
+        "stream"
+      ],
       "name": "ServiceDescriptorProto"
     },
     {
@@ -856,7 +904,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "java_multiple_files",
           "number": 10,
           "defaultValue": "false",
-          "jsonName": "javaMultipleFiles"
+          "jsonName": "javaMultipleFiles",
+          "options": {
+            "featureSupport": {
+              "editionIntroduced": 998,
+              "editionRemoved": 1001,
+              "removalError": "This behavior is enabled by default in editions 2024 and above. To disable it, you can set `features.(pb.java).nest_in_file_class = YES` on individual messages, enums, or services."
+            }
+          }
         },
         {
           "label": 1,
@@ -919,14 +974,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
         {
           "label": 1,
           "type": 8,
-          "name": "php_generic_services",
-          "number": 42,
-          "defaultValue": "false",
-          "jsonName": "phpGenericServices"
-        },
-        {
-          "label": 1,
-          "type": 8,
           "name": "deprecated",
           "number": 23,
           "defaultValue": "false",
@@ -938,7 +985,13 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "cc_enable_arenas",
           "number": 31,
           "defaultValue": "true",
-          "jsonName": "ccEnableArenas"
+          "jsonName": "ccEnableArenas",
+          "options": {
+            "featureSupport": {
+              "editionRemoved": 1002,
+              "removalError": "cc_enable_arenas is enabled by default in every edition and overrides are ignored.This option is removed in editions 2026 and above."
+            }
+          }
         },
         {
           "label": 1,
@@ -1031,6 +1084,19 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       ],
       "extensionRange": [
         {
+          "start": 990,
+          "end": 999,
+          "options": {
+            "declaration": [
+              {
+                "number": 990,
+                "fullName": ".pb.file.cpp",
+                "type": ".pb.file.CppFileOptions"
+              }
+            ]
+          }
+        },
+        {
           "start": 1000,
           "end": 536870912
         }
@@ -1038,11 +1104,17 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "oneofDecl": [],
       "reservedRange": [
         {
+          "start": 42,
+          "end": 43
+        },
+        {
           "start": 38,
           "end": 39
         }
       ],
-      "reservedName": [],
+      "reservedName": [
+        "php_generic_services"
+      ],
       "name": "FileOptions"
     },
     {
@@ -1109,6 +1181,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "nestedType": [],
       "enumType": [],
       "extensionRange": [
+        {
+          "start": 990,
+          "end": 999
+        },
         {
           "start": 1000,
           "end": 536870912
@@ -1197,7 +1273,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "name": "weak",
           "number": 10,
           "defaultValue": "false",
-          "jsonName": "weak"
+          "jsonName": "weak",
+          "options": {
+            "deprecated": true
+          }
         },
         {
           "label": 1,
@@ -1317,6 +1396,13 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               "number": 4,
               "type": 14,
               "jsonName": "editionRemoved"
+            },
+            {
+              "label": 1,
+              "type": 9,
+              "name": "removal_error",
+              "number": 5,
+              "jsonName": "removalError"
             }
           ],
           "extension": [],
@@ -1437,6 +1523,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       ],
       "extensionRange": [
         {
+          "start": 990,
+          "end": 999
+        },
+        {
           "start": 1000,
           "end": 536870912
         }
@@ -1478,6 +1568,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "nestedType": [],
       "enumType": [],
       "extensionRange": [
+        {
+          "start": 990,
+          "end": 999
+        },
         {
           "start": 1000,
           "end": 536870912
@@ -1536,6 +1630,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "nestedType": [],
       "enumType": [],
       "extensionRange": [
+        {
+          "start": 990,
+          "end": 999
+        },
         {
           "start": 1000,
           "end": 536870912
@@ -1599,6 +1697,19 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "enumType": [],
       "extensionRange": [
         {
+          "start": 990,
+          "end": 999,
+          "options": {
+            "declaration": [
+              {
+                "number": 998,
+                "fullName": ".pb.enumvalue.json",
+                "type": ".pb.enumvalue.JsonEnumValueOptions"
+              }
+            ]
+          }
+        },
+        {
           "start": 1000,
           "end": 536870912
         }
@@ -1639,6 +1750,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "nestedType": [],
       "enumType": [],
       "extensionRange": [
+        {
+          "start": 990,
+          "end": 999
+        },
         {
           "start": 1000,
           "end": 536870912
@@ -1709,6 +1824,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
         }
       ],
       "extensionRange": [
+        {
+          "start": 990,
+          "end": 999
+        },
         {
           "start": 1000,
           "end": 536870912
@@ -1823,9 +1942,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               4,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -1839,7 +1955,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
                 "edition": 1000,
                 "value": "EXPLICIT"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1855,9 +1974,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               6,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -1867,7 +1983,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
                 "edition": 999,
                 "value": "OPEN"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1883,9 +2002,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               4,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -1895,7 +2011,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
                 "edition": 999,
                 "value": "PACKED"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1911,9 +2030,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               4,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -1923,7 +2039,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
                 "edition": 999,
                 "value": "VERIFY"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1939,15 +2058,15 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               4,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
                 "value": "LENGTH_PREFIXED"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1964,9 +2083,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               6,
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1000
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -1976,7 +2092,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
                 "edition": 999,
                 "value": "ALLOW"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1000
+            }
           }
         },
         {
@@ -1999,9 +2118,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               8,
               9
             ],
-            "featureSupport": {
-              "editionIntroduced": 1001
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -2010,8 +2126,15 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               {
                 "edition": 1001,
                 "value": "STYLE2024"
+              },
+              {
+                "edition": 1002,
+                "value": "STYLE2026"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1001
+            }
           }
         },
         {
@@ -2026,9 +2149,6 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
             "targets": [
               1
             ],
-            "featureSupport": {
-              "editionIntroduced": 1001
-            },
             "editionDefaults": [
               {
                 "edition": 900,
@@ -2037,8 +2157,45 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               {
                 "edition": 1001,
                 "value": "EXPORT_TOP_LEVEL"
+              },
+              {
+                "edition": 1002,
+                "value": "STRICT"
               }
-            ]
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1001
+            }
+          }
+        },
+        {
+          "label": 1,
+          "typeName": ".google.protobuf.FeatureSet.ProtoLimitsFeature.EnforceProtoLimits",
+          "name": "enforce_proto_limits",
+          "number": 9,
+          "type": 14,
+          "jsonName": "enforceProtoLimits",
+          "options": {
+            "retention": 2,
+            "targets": [
+              6,
+              3,
+              4,
+              5
+            ],
+            "editionDefaults": [
+              {
+                "edition": 900,
+                "value": "LEGACY_NO_EXPLICIT_LIMITS"
+              },
+              {
+                "edition": 1002,
+                "value": "PROTO_LIMITS2026"
+              }
+            ],
+            "featureSupport": {
+              "editionIntroduced": 1002
+            }
           }
         }
       ],
@@ -2087,6 +2244,37 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           ],
           "reservedName": [],
           "name": "VisibilityFeature"
+        },
+        {
+          "field": [],
+          "extension": [],
+          "nestedType": [],
+          "enumType": [
+            {
+              "value": [
+                {
+                  "name": "PROTO_LIMITS_UNKNOWN",
+                  "number": 0
+                },
+                {
+                  "name": "LEGACY_NO_EXPLICIT_LIMITS",
+                  "number": 1
+                },
+                {
+                  "name": "PROTO_LIMITS2026",
+                  "number": 2
+                }
+              ],
+              "reservedRange": [],
+              "reservedName": [],
+              "name": "EnforceProtoLimits"
+            }
+          ],
+          "extensionRange": [],
+          "oneofDecl": [],
+          "reservedRange": [],
+          "reservedName": [],
+          "name": "ProtoLimitsFeature"
         }
       ],
       "enumType": [
@@ -2226,6 +2414,10 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
             {
               "name": "STYLE_LEGACY",
               "number": 2
+            },
+            {
+              "name": "STYLE2026",
+              "number": 3
             }
           ],
           "reservedRange": [],
@@ -2236,7 +2428,51 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "extensionRange": [
         {
           "start": 1000,
-          "end": 9995
+          "end": 9995,
+          "options": {
+            "declaration": [
+              {
+                "number": 1000,
+                "fullName": ".pb.cpp",
+                "type": ".pb.CppFeatures"
+              },
+              {
+                "number": 1001,
+                "fullName": ".pb.java",
+                "type": ".pb.JavaFeatures"
+              },
+              {
+                "number": 1002,
+                "fullName": ".pb.go",
+                "type": ".pb.GoFeatures"
+              },
+              {
+                "number": 1003,
+                "fullName": ".pb.python",
+                "type": ".pb.PythonFeatures"
+              },
+              {
+                "number": 1004,
+                "fullName": ".pb.csharp",
+                "type": ".pb.CSharpFeatures"
+              },
+              {
+                "number": 1100,
+                "fullName": ".imp.impress_feature_set",
+                "type": ".imp.ImpressFeatureSet"
+              },
+              {
+                "number": 9989,
+                "fullName": ".pb.java_mutable",
+                "type": ".pb.JavaMutableFeatures"
+              },
+              {
+                "number": 9990,
+                "fullName": ".pb.proto1",
+                "type": ".pb.Proto1Features"
+              }
+            ]
+          }
         },
         {
           "start": 9995,
@@ -2409,7 +2645,21 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
         }
       ],
       "enumType": [],
-      "extensionRange": [],
+      "extensionRange": [
+        {
+          "start": 536000000,
+          "end": 536000001,
+          "options": {
+            "declaration": [
+              {
+                "number": 536000000,
+                "fullName": ".buf.descriptor.v1.buf_source_code_info_extension",
+                "type": ".buf.descriptor.v1.SourceCodeInfoExtension"
+              }
+            ]
+          }
+        }
+      ],
       "oneofDecl": [],
       "reservedRange": [],
       "reservedName": [],
@@ -2460,11 +2710,39 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
               "name": "end",
               "number": 4,
               "jsonName": "end"
+            },
+            {
+              "label": 1,
+              "typeName": ".google.protobuf.GeneratedCodeInfo.Annotation.Semantic",
+              "name": "semantic",
+              "number": 5,
+              "type": 14,
+              "jsonName": "semantic"
             }
           ],
           "extension": [],
           "nestedType": [],
-          "enumType": [],
+          "enumType": [
+            {
+              "value": [
+                {
+                  "name": "NONE",
+                  "number": 0
+                },
+                {
+                  "name": "SET",
+                  "number": 1
+                },
+                {
+                  "name": "ALIAS",
+                  "number": 2
+                }
+              ],
+              "reservedRange": [],
+              "reservedName": [],
+              "name": "Semantic"
+            }
+          ],
           "extensionRange": [],
           "oneofDecl": [],
           "reservedRange": [],
@@ -2508,6 +2786,14 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
           "number": 1001
         },
         {
+          "name": "EDITION_2026",
+          "number": 1002
+        },
+        {
+          "name": "EDITION_UNSTABLE",
+          "number": 9999
+        },
+        {
           "name": "EDITION_1_TEST_ONLY",
           "number": 1
         },
@@ -2535,18 +2821,38 @@ export const DESCRIPTOR_PROTO: FileDescriptorProto = {
       "reservedRange": [],
       "reservedName": [],
       "name": "Edition"
+    },
+    {
+      "value": [
+        {
+          "name": "VISIBILITY_UNSET",
+          "number": 0
+        },
+        {
+          "name": "VISIBILITY_LOCAL",
+          "number": 1
+        },
+        {
+          "name": "VISIBILITY_EXPORT",
+          "number": 2
+        }
+      ],
+      "reservedRange": [],
+      "reservedName": [],
+      "name": "SymbolVisibility"
     }
   ],
   "service": [],
   "extension": [],
+  "optionDependency": [],
   "package": "google.protobuf",
   "options": {
-    "goPackage": "google.golang.org/protobuf/types/descriptorpb",
     "javaPackage": "com.google.protobuf",
     "javaOuterClassname": "DescriptorProtos",
-    "csharpNamespace": "Google.Protobuf.Reflection",
-    "objcClassPrefix": "GPB",
+    "optimizeFor": 1,
+    "goPackage": "google.golang.org/protobuf/types/descriptorpb",
     "ccEnableArenas": true,
-    "optimizeFor": 1
+    "objcClassPrefix": "GPB",
+    "csharpNamespace": "Google.Protobuf.Reflection"
   }
 };

@@ -28,6 +28,8 @@ export interface FileDescriptorProto {
   sourceCodeInfo?: SourceCodeInfo | undefined;
   syntax?: string | undefined;
   edition?: number | undefined;
+  /** Files imported with `import option` (edition 2024): for their custom options only. */
+  optionDependency: string[];
 }
 
 export interface DescriptorProto {
@@ -41,6 +43,8 @@ export interface DescriptorProto {
   options?: OptionsMessage | undefined;
   reservedRange: DescriptorProto_ReservedRange[];
   reservedName: string[];
+  /** `export` or `local` as written (edition 2024), else undefined. */
+  visibility?: SymbolVisibility | undefined;
 }
 
 export interface DescriptorProto_ExtensionRange {
@@ -108,6 +112,15 @@ export interface EnumDescriptorProto {
   options?: OptionsMessage | undefined;
   reservedRange: EnumDescriptorProto_EnumReservedRange[];
   reservedName: string[];
+  /** `export` or `local` as written (edition 2024), else undefined. */
+  visibility?: SymbolVisibility | undefined;
+}
+
+/** descriptor.proto's SymbolVisibility: the keyword a message or enum was declared with. */
+export enum SymbolVisibility {
+  UNSET = 0,
+  LOCAL = 1,
+  EXPORT = 2,
 }
 
 export interface EnumDescriptorProto_EnumReservedRange {

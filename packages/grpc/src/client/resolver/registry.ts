@@ -1,7 +1,7 @@
 import { dnsResolverFactory } from "./dns-resolver.js";
 import type { Resolver, ResolverFactory, ResolverOptions } from "./resolver.js";
 import { staticResolverFactories } from "./static-resolvers.js";
-import { InvalidTargetError, parseTarget } from "./target.js";
+import { canonicalTarget, InvalidTargetError, parseTarget } from "./target.js";
 
 const factories = new Map<string, ResolverFactory>([dnsResolverFactory, ...staticResolverFactories].map((f) => [f.scheme, f]));
 
@@ -14,11 +14,14 @@ export function registerResolver(factory: ResolverFactory): void {
   factories.set(factory.scheme, factory);
 }
 
-/** The resolver for a channel's target, and the `:authority` its calls carry; a bad target throws InvalidTargetError. */
-export function resolverFor(target: string, options: ResolverOptions): { resolver: Resolver; authority: string } {
+/**
+ * The resolver for a channel's target, the `:authority` its calls carry and the target in canonical form; a bad target
+ * throws InvalidTargetError.
+ */
+export function resolverFor(target: string, options: ResolverOptions): { resolver: Resolver; authority: string; canonicalTarget: string } {
   const parsed = parseTarget(target, (scheme) => factories.has(scheme));
   const factory = factories.get(parsed.scheme);
   if (!factory) throw new InvalidTargetError(target, `no resolver for "${parsed.scheme}:"`);
   const resolver = factory.create(parsed, options);
-  return { resolver, authority: factory.defaultAuthority?.(parsed) ?? parsed.endpoint };
+  return { resolver, authority: factory.defaultAuthority?.(parsed) ?? parsed.endpoint, canonicalTarget: canonicalTarget(parsed) };
 }

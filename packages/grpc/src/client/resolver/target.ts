@@ -21,6 +21,14 @@ export class InvalidTargetError extends Error {
   }
 }
 
+/**
+ * The target in gRPC's canonical form (gRFC A66's `grpc.target`): as written when it names its scheme, else
+ * `dns:///` and the target (`localhost:50051` is `dns:///localhost:50051`).
+ */
+export function canonicalTarget(parsed: ParsedTarget): string {
+  return parsed.target.toLowerCase().startsWith(`${parsed.scheme}:`) ? parsed.target : `dns:///${parsed.target}`;
+}
+
 /** gRPC's default port when a target gives none (doc/naming.md). */
 export const DEFAULT_PORT = 443;
 
