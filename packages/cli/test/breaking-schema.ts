@@ -379,8 +379,9 @@ export const MUTATIONS: Mutation[] = [
 
 export const ED = "acme/ed/v1/ed.proto";
 export const PLAIN = "acme/ed/v1/plain.proto";
+export const LANG = "acme/ed/v1/lang.proto";
 
-/** An edition 2023 schema: features set at file, message, field and enum level. */
+/** An edition 2023 schema: features set at file, message, field and enum level, the C++ and Java ones too. */
 export const EDITIONS_BASE: Files = {
   [ED]: `edition = "2023";
 
@@ -433,6 +434,25 @@ enum Kind {
   KIND_A = 1;
 }
 `,
+  [LANG]: `edition = "2023";
+
+package acme.ed.v1;
+
+import "google/protobuf/cpp_features.proto";
+import "google/protobuf/java_features.proto";
+
+option features.utf8_validation = NONE;
+
+message Lang {
+  string raw = 1 [features.(pb.cpp).string_type = CORD];
+  string text = 2 [features.(pb.java).utf8_validation = VERIFY];
+  string plain = 3;
+  bytes data = 4 [ctype = CORD];
+  message Inner {
+    string deep = 1;
+  }
+}
+`,
 };
 
 export const EDITIONS_MUTATIONS: Mutation[] = [
@@ -454,6 +474,11 @@ export const EDITIONS_MUTATIONS: Mutation[] = [
   { name: "editions: packed encoding restored", safe: true, mutate: sub(ED, " [features.repeated_field_encoding = EXPANDED]", "") },
   { name: "editions: default changed", mutate: sub(ED, "[default = 5]", "[default = 6]") },
   { name: "editions: field moved out of a oneof", mutate: all(sub(ED, "    string right = 13;\n", ""), sub(ED, "  Sub sub = 10;", "  Sub sub = 10;\n  string right = 13;")) },
+  { name: "editions: C++ string type feature removed", mutate: sub(LANG, " [features.(pb.cpp).string_type = CORD]", "") },
+  { name: "editions: C++ string type feature added", mutate: sub(LANG, "string plain = 3;", "string plain = 3 [features.(pb.cpp).string_type = CORD];") },
+  { name: "editions: ctype changed", mutate: sub(LANG, "[ctype = CORD]", "[ctype = STRING]") },
+  { name: "editions: Java UTF8 validation feature removed", mutate: sub(LANG, " [features.(pb.java).utf8_validation = VERIFY]", "") },
+  { name: "editions: Java UTF8 validation set on a file", mutate: sub(LANG, "option features.utf8_validation = NONE;", "option features.utf8_validation = NONE;\noption features.(pb.java).utf8_validation = VERIFY;") },
   { name: "editions to proto3", mutate: sub(PLAIN, 'edition = "2023";', 'syntax = "proto3";') },
   {
     name: "editions to proto2",
