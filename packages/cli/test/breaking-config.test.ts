@@ -8,9 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
-import { messageType, getDescriptorRegistry } from "@tsgrpc/protobuf/codegen-support";
-import type { FileDescriptorProto } from "@tsgrpc/protobuf";
-import { breaking, BreakingConfigError, breakingRulesFor, BufConfigError, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
+import { breaking, BreakingConfigError, breakingRulesFor, BufConfigError, decodeDescriptorSet, defaultBreakingConfig, parseBufYaml, type BreakingFileInput, type LintFinding } from "@tsgrpc/compiler";
 import { all, BASE, BETA, LEGACY, MUTATIONS, OTHER, PET, sub, TYPES, type Files } from "./breaking-schema.js";
 import { breakingArgs, bufBreaking, bufImage, bufMissing, bufRun, compileTree, prefetchBuf, writeTree, type BufFinding } from "./lint-harness.js";
 
@@ -104,14 +102,12 @@ test("breaking: imports are compared unless excluded (buf's --exclude-imports)",
   assert.ok(excluded.length < compared.length);
 });
 
-const decodeSet = (bytes: Uint8Array) => (messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!).decode(bytes) as { file: FileDescriptorProto[] }).file;
-
 /** `buf build` of both sides of a pair into images (with or without source info) in the pair dir, as breaking takes them. */
 function images(dir: string, sourceInfo: boolean): { current: BreakingFileInput[]; previous: BreakingFileInput[] } {
   const build = (side: string) => {
     const out = join(dir, `${side}${sourceInfo ? "" : "-bare"}.binpb`);
     copyFileSync(bufImage(join(dir, side), sourceInfo ? [] : ["--exclude-source-info"]), out);
-    return decodeSet(readFileSync(out)).map((proto) => ({ proto }));
+    return decodeDescriptorSet(readFileSync(out));
   };
   return { current: build("current"), previous: build("previous") };
 }
