@@ -112,20 +112,23 @@ function images(dir: string, sourceInfo: boolean): { current: BreakingFileInput[
   return { current: build("current"), previous: build("previous") };
 }
 
-const IMAGE_MUTATIONS = ["int default changed", "string default changed", "enum default changed", "default after another option changed", "default on its own line changed", "default written without spaces changed", "delete a field", "map value type changed", "file deleted", "enum value renamed", "field moved into a oneof", "RPC deleted", "file option go_package changed"];
+const IMAGE_MUTATIONS = ["int default changed", "string default changed", "enum default changed", "default after another option changed", "default on its own line changed", "default written without spaces changed", "delete a field", "map value type changed", "file deleted", "enum value renamed", "field moved into a oneof", "RPC deleted", "file option go_package changed", "message moved to another file of its package, a field of it deleted"];
 
-test("breaking: descriptor sets from buf build, with source info (exact columns) and without (findings at 1:1)", { skip }, () => {
-  const config = v2({ use: ["FILE", "PACKAGE", "WIRE_JSON", "WIRE"] });
-  const cfg = parseBufYaml(config).modules[0]!.breaking;
+test("breaking: descriptor sets from buf build, with source info (exact columns) and without (findings at 1:1), with and without ignores", { skip }, () => {
+  const use = ["FILE", "PACKAGE", "WIRE_JSON", "WIRE"];
+  const configs = [v2({ use }), v2({ use, ignore: ["acme/beta"], ignore_only: { FIELD_SAME_DEFAULT: ["acme/legacy/v1/legacy.proto"], FIELD_NO_DELETE: ["acme/pet/v1/types.proto"] } })];
   for (const name of IMAGE_MUTATIONS) {
     const dir = pairOf(MUTATIONS.find((m) => m.name === name)!.mutate(BASE));
     for (const sourceInfo of [true, false]) {
       const { current, previous } = images(dir, sourceInfo);
       const suffix = sourceInfo ? "" : "-bare";
-      const found = bufRun(dir, ["breaking", `current${suffix}.binpb`, "--against", `previous${suffix}.binpb`, "--error-format", "json", "--config", config]).stdout.split("\n").filter(Boolean).map((l) => ({ path: "", ...(JSON.parse(l) as Partial<BufFinding>) }) as BufFinding);
-      assert.ok(found.length > 0, name);
-      if (!sourceInfo) assert.ok(found.every((f) => f.start_line === 1 && f.start_column === 1), `${name}: buf without source info`);
-      assert.deepEqual(mine(breaking(current, previous, cfg)), theirs(found), `${name} (${sourceInfo ? "with" : "without"} source info)`);
+      configs.forEach((config, i) => {
+        const args = ["breaking", `current${suffix}.binpb`, "--against", `previous${suffix}.binpb`, "--error-format", "json", "--config", config];
+        const found = bufRun(dir, args).stdout.split("\n").filter(Boolean).map((l) => ({ path: "", ...(JSON.parse(l) as Partial<BufFinding>) }) as BufFinding);
+        if (i === 0) assert.ok(found.length > 0, name);
+        if (!sourceInfo) assert.ok(found.every((f) => f.start_line === 1 && f.start_column === 1), `${name}: buf without source info`);
+        assert.deepEqual(mine(breaking(current, previous, parseBufYaml(config).modules[0]!.breaking)), theirs(found), `${name} (${sourceInfo ? "with" : "without"} source info) under ${config}`);
+      });
     }
   }
 });

@@ -330,6 +330,7 @@ export const MUTATIONS: Mutation[] = [
   { name: "top-level message deleted", mutate: sub(TYPES, "message Tag {\n  string label = 1;\n}\n", "") },
   { name: "nested message moved to the top level", mutate: all(sub(PET, "    message Room {\n      int32 number = 1;\n    }\n", ""), sub(PET, "message GetPetRequest {", "message Room {\n  int32 number = 1;\n}\n\nmessage GetPetRequest {")) },
   { name: "message moved to another file of its package", mutate: all(sub(TYPES, "message Tag {\n  string label = 1;\n}\n", ""), sub(PET, "message GetPetRequest {", "message Tag {\n  string label = 1;\n}\n\nmessage GetPetRequest {")) },
+  { name: "message moved to another file of its package, a field of it deleted", mutate: all(sub(TYPES, "message Collar {\n  string color = 1;\n}\n", ""), sub(PET, "message GetPetRequest {", "message Collar {\n}\n\nmessage GetPetRequest {")) },
   { name: "message moved to another package", mutate: all(sub(TYPES, "message Tag {\n  string label = 1;\n}\n", ""), sub(OTHER, "enum Species {", "message Tag {\n  string label = 1;\n}\n\nenum Species {")) },
   { name: "reserved range shrunk", mutate: sub(PET, "reserved 20 to 25, 30;", "reserved 20 to 22, 30;") },
   { name: "reserved range deleted", mutate: sub(PET, "reserved 20 to 25, 30;", "reserved 20 to 25;") },
