@@ -36,22 +36,7 @@ export function corpusWorkspace(): CorpusWorkspace {
   const files = new Map<string, Set<string>>(ROOTS.map((r) => [r, new Set()]));
   for (const e of entries) files.get(e.include[0]!.split("/")[1]!)!.add(e.file);
   // Their imports too, from whichever root has them.
-  for (;;) {
-    let added = false;
-    for (const [root, set] of files)
-      for (const f of [...set]) {
-        const text = readFileSync(join(CORPUS, "protos", root, f), "utf8");
-        for (const m of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm)) {
-          const dep = m[1]!;
-          const owner = ROOTS.find((r) => existsSync(join(CORPUS, "protos", r, dep)));
-          if (owner && !files.get(owner)!.has(dep)) {
-            files.get(owner)!.add(dep);
-            added = true;
-          }
-        }
-      }
-    if (!added) break;
-  }
+  addCorpusImports(files);
   // buf refuses message sets (a proto1 feature protoc still compiles): those files stay out.
   for (const [root, set] of files)
     for (const f of [...set])
@@ -76,4 +61,28 @@ export function corpusWorkspace(): CorpusWorkspace {
     // Files importing a dropped one would fail next: drop them in the next round through buf's own errors.
   }
   return { dir, modules: ROOTS.map((path) => ({ path, files: [...files.get(path)!].sort() })), excluded };
+}
+
+/**
+ * Adds to `files` (corpus root -> files in it) every file they import, transitively, from whichever of those roots
+ * has it (imports no root has, such as buf's own well-known types, are left to the compilers).
+ */
+export function addCorpusImports(files: Map<string, Set<string>>): void {
+  const roots = [...files.keys()];
+  for (;;) {
+    let added = false;
+    for (const [root, set] of files)
+      for (const f of [...set]) {
+        const text = readFileSync(join(CORPUS, "protos", root, f), "utf8");
+        for (const m of text.matchAll(/^\s*import\s+(?:public\s+|weak\s+)?"([^"]+)"/gm)) {
+          const dep = m[1]!;
+          const owner = roots.find((r) => existsSync(join(CORPUS, "protos", r, dep)));
+          if (owner && !files.get(owner)!.has(dep)) {
+            files.get(owner)!.add(dep);
+            added = true;
+          }
+        }
+      }
+    if (!added) return;
+  }
 }

@@ -5,11 +5,11 @@
  */
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { Compiler, lint, parseBufYaml, type LintFileInput } from "@tsgrpc/compiler";
+import { Compiler, lint, parseBufYaml, type BreakingFileInput, type LintFileInput } from "@tsgrpc/compiler";
 
 export const BUF = fileURLToPath(new URL("../../../../node_modules/.bin/buf", import.meta.url));
 export const CLI = fileURLToPath(new URL("../../bin/tsgrpc.js", import.meta.url));
@@ -21,6 +21,8 @@ export interface BufFinding {
   start_column: number;
   type: string;
   message: string;
+  end_line?: number;
+  end_column?: number;
 }
 
 /** Every .proto file under `dir` (links followed) with its text: what buf's output depends on, with the config. */
@@ -30,16 +32,23 @@ function contentHash(dir: string, config: string): string {
     for (const name of readdirSync(d).sort()) {
       const full = join(d, name);
       if (statSync(full).isDirectory()) walk(full, `${rel}${name}/`);
-      else if (name.endsWith(".proto") || name === "buf.yaml") hash.update(`${rel}${name}\0`).update(readFileSync(full)).update("\0");
+      else if (name.endsWith(".proto") || name.endsWith(".binpb") || name === "buf.yaml") hash.update(`${rel}${name}\0`).update(readFileSync(full)).update("\0");
     }
   };
   walk(dir, "");
   return hash.digest("hex");
 }
 
-/** `buf ARGS` in `dir` (a lint: exit 0 or 100), its output cached as bufLint's is. */
-export function bufRun(dir: string, args: string[]): { status: number; stdout: string } {
-  const cached = join(CACHE, createHash("sha256").update(BUF).update(JSON.stringify(args)).update(contentHash(dir, "")).digest("hex"));
+/** Where a run of buf is cached: buf, its arguments, and the content of `dir` and of the `also` dirs it reads. */
+const cacheFile = (dir: string, args: string[], also: string[] = []) => {
+  const hash = createHash("sha256").update(BUF).update(JSON.stringify(args)).update(contentHash(dir, ""));
+  for (const d of also) hash.update(contentHash(d, ""));
+  return join(CACHE, hash.digest("hex"));
+};
+
+/** `buf ARGS` in `dir` (a lint or breaking: exit 0 or 100), its output cached as bufLint's is; `also`: other dirs it reads. */
+export function bufRun(dir: string, args: string[], also: string[] = []): { status: number; stdout: string } {
+  const cached = cacheFile(dir, args, also);
   if (existsSync(cached)) return JSON.parse(readFileSync(cached, "utf8")) as { status: number; stdout: string };
   const run = spawnSync(BUF, args, { cwd: dir, encoding: "utf8", maxBuffer: 1 << 26 });
   if (run.status !== 0 && run.status !== 100) throw new Error(`buf ${args[0]} failed (${run.status}): ${run.stderr}${run.stdout}`);
@@ -53,8 +62,8 @@ export function bufRun(dir: string, args: string[]): { status: number; stdout: s
  * Runs `buf ARGS` for many (dir, args) at once, `concurrency` at a time, filling the cache bufRun reads: buf spends
  * most of a run waiting, so a handful in parallel take the time of one or two.
  */
-export async function prefetchBuf(jobs: { dir: string; args: string[] }[], concurrency = 4): Promise<void> {
-  const queue = jobs.map((j) => ({ ...j, cached: join(CACHE, createHash("sha256").update(BUF).update(JSON.stringify(j.args)).update(contentHash(j.dir, "")).digest("hex")) })).filter((j) => !existsSync(j.cached));
+export async function prefetchBuf(jobs: { dir: string; args: string[]; also?: string[] }[], concurrency = 4): Promise<void> {
+  const queue = jobs.map((j) => ({ ...j, cached: cacheFile(j.dir, j.args, j.also) })).filter((j) => !existsSync(j.cached));
   mkdirSync(CACHE, { recursive: true });
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
@@ -135,3 +144,43 @@ export function linkFile(path: string, target: string): void {
 }
 
 export const readJson = <T>(path: string) => JSON.parse(readFileSync(path, "utf8")) as T;
+
+/**
+ * `buf breaking` of `pair/current` against `pair/previous` (run in `current` with `--against ../previous`, so that
+ * the arguments, and the cache key, do not depend on where the pair is), as findings; a finding about a file that is
+ * gone has no path in buf's output: "" here. `config`: buf.yaml text for --config (none: buf's defaults).
+ */
+export function breakingArgs(config?: string, extra: string[] = []): string[] {
+  return ["breaking", "--against", "../previous", "--error-format", "json", ...(config === undefined ? [] : ["--config", config]), ...extra];
+}
+export function bufBreaking(pair: string, config?: string, extra: string[] = []): BufFinding[] {
+  return bufRun(join(pair, "current"), breakingArgs(config, extra), [join(pair, "previous")])
+    .stdout.split("\n")
+    .filter(Boolean)
+    .map((l) => {
+      const f = JSON.parse(l) as Partial<BufFinding>;
+      return { ...f, path: f.path ?? "" } as BufFinding;
+    });
+}
+
+/** The files of a module root compiled by tsgrpc, with their imports (marked), as breaking takes them. */
+export function compileTree(root: string, files: string[]): BreakingFileInput[] {
+  const compiler = new Compiler({ includePaths: [root] });
+  const targets = new Set(files);
+  return compiler.withImports(compiler.compile(files)).map((proto) => ({ proto, isImport: !targets.has(proto.name!) }));
+}
+
+/** A breaking finding as compared: where it starts and ends, its rule and message. */
+export const breakingKey = (path: string, line: number, column: number, endLine: number, endColumn: number, rule: string, message: string) =>
+  `${path}:${line}:${column}-${endLine}:${endColumn}:${rule}:${message}`;
+
+/** `buf build ARGS -o FILE` of `dir` (a module), cached as buf's outputs are; returns the image file's path. */
+export function bufImage(dir: string, args: string[] = []): string {
+  const image = `${cacheFile(dir, ["build", ...args])}.binpb`;
+  if (existsSync(image)) return image;
+  mkdirSync(CACHE, { recursive: true });
+  const run = spawnSync(BUF, ["build", ...args, "-o", `${image}.tmp#format=binpb`], { cwd: dir, encoding: "utf8" });
+  if (run.status !== 0) throw new Error(`buf build failed (${run.status}): ${run.stderr}`);
+  renameSync(`${image}.tmp`, image);
+  return image;
+}

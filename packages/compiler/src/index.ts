@@ -6,4 +6,5 @@ export { lint, defaultLintConfig, configuredRules, expandRuleName, closestRuleNa
 export { parseBufYaml, BufConfigError, type BufConfig, type BufModuleConfig, type BreakingConfig } from "./buf-config/buf-yaml.js";
 export { format, type FormatResult } from "./format/index.js";
 export { closeNames, didYouMean } from "./close-names.js";
+export { breaking, defaultBreakingConfig, configuredBreakingRules, expandBreakingName, closestBreakingName, BreakingConfigError, BREAKING_RULES, BREAKING_CATEGORIES, breakingRulesFor, type BreakingFileInput, type BreakingRule, type BreakingOptions } from "./breaking/index.js";
 export { featureOptionTexts } from "./feature-option-text.js";

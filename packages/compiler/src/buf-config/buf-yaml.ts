@@ -5,12 +5,13 @@
  */
 import { closestName, closestRuleName, defaultLintConfig, expandRuleName, rulesFor, type ConfigVersion, type LintConfig } from "../lint/index.js";
 import { parseYaml, YamlError, type YamlValue } from "./yaml.js";
+import { breakingRulesFor, closestBreakingName, expandBreakingName } from "../breaking/index.js";
 
 export class BufConfigError extends Error {
   override name = "BufConfigError";
 }
 
-/** buf.yaml's `breaking:` section (rule IDs are checked by the breaking checker, which knows its own rules). */
+/** buf.yaml's `breaking:` section (`use` is never empty once read: FILE by default, nothing with v2's disable_builtin). */
 export interface BreakingConfig {
   version: ConfigVersion;
   use: string[];
@@ -156,14 +157,28 @@ function readBreaking(where: string, v: YamlValue | undefined, version: ConfigVe
   const obj = section(where, v);
   checkKeys(where, obj, version === "v2" ? [...BREAKING_KEYS, "disable_builtin"] : BREAKING_KEYS);
   const use = strings(`${where}.use`, obj["use"]);
-  return {
+  const config: BreakingConfig = {
     version,
-    use: use.length ? use : ["FILE"],
+    // v2's disable_builtin turns every built-in rule off (buf's plugins would be left, and tsgrpc has none).
+    use: bool(`${where}.disable_builtin`, obj["disable_builtin"]) ? [] : use.length ? use : ["FILE"],
     except: strings(`${where}.except`, obj["except"]),
     ignore: ignorePaths(`${where}.ignore`, obj["ignore"], version, root),
     ignoreOnly: ignoreOnly(`${where}.ignore_only`, obj["ignore_only"], version, root),
     ignoreUnstablePackages: bool(`${where}.ignore_unstable_packages`, obj["ignore_unstable_packages"]) ?? false,
   };
+  // Every rule and category named must exist in this version: an error with the closest name.
+  for (const [key, names] of [["use", config.use], ["except", config.except], ["ignore_only", Object.keys(config.ignoreOnly)]] as const)
+    for (const n of names) {
+      try {
+        expandBreakingName(n, version, key);
+      } catch {
+        const other: ConfigVersion = version === "v1" ? "v2" : "v1";
+        const elsewhere = breakingRulesFor(other).some((r) => r.id === n) ? ` (it is a rule of ${other} configs only)` : "";
+        const close = elsewhere ? undefined : closestBreakingName(n, version);
+        throw new BufConfigError(`${where}.${key}: unknown rule or category "${n}"${elsewhere}${close ? `; did you mean "${close}"?` : ""}`);
+      }
+    }
+  return config;
 }
 
 const V1_KEYS = ["version", "name", "deps", "build", "lint", "breaking"];

@@ -1,4 +1,7 @@
-import type { DescriptorProto, EnumDescriptorProto, EnumValueDescriptorProto, FieldDescriptorProto, FileDescriptorProto, MethodDescriptorProto, OneofDescriptorProto, ServiceDescriptorProto, SourceCodeInfo_Location } from "@tsgrpc/protobuf";
+import type { FileDescriptorProto, SourceCodeInfo_Location } from "@tsgrpc/protobuf";
+import { type ElementFile, enumsOf, enumValuesOf, fieldsOf, messagesOf, methodsOf, oneofsOf, servicesOf, type EnumEl, type EnumValueEl, type FieldEl, type MessageEl, type MethodEl, type OneofEl, type ServiceEl } from "./elements.js";
+
+export type { EnumEl, EnumValueEl, FieldEl, MessageEl, MethodEl, OneofEl, ServiceEl } from "./elements.js";
 
 /** A file given to lint: its descriptor (with source code info) and what the compiler knows about its imports. */
 export interface LintFileInput {
@@ -47,54 +50,6 @@ export class Locations {
   }
 }
 
-export interface MessageEl {
-  file: LintFileInput;
-  proto: DescriptorProto;
-  path: number[];
-  fullName: string;
-  isMapEntry: boolean;
-}
-export interface FieldEl {
-  file: LintFileInput;
-  proto: FieldDescriptorProto;
-  path: number[];
-  /** The message the field is declared in (undefined for a top-level extension). */
-  parent: MessageEl | undefined;
-}
-export interface OneofEl {
-  file: LintFileInput;
-  proto: OneofDescriptorProto;
-  path: number[];
-  parent: MessageEl;
-  fields: FieldDescriptorProto[];
-}
-export interface EnumEl {
-  file: LintFileInput;
-  proto: EnumDescriptorProto;
-  path: number[];
-}
-export interface EnumValueEl {
-  file: LintFileInput;
-  proto: EnumValueDescriptorProto;
-  path: number[];
-  parent: EnumEl;
-}
-export interface ServiceEl {
-  file: LintFileInput;
-  proto: ServiceDescriptorProto;
-  path: number[];
-  fullName: string;
-}
-export interface MethodEl {
-  file: LintFileInput;
-  proto: MethodDescriptorProto;
-  path: number[];
-  service: ServiceEl;
-  fullName: string;
-}
-
-const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
-
 /** What one rule sees: every file (imports included), the files it checks, its options, and where to report. */
 export class LintContext {
   constructor(
@@ -109,76 +64,56 @@ export class LintContext {
   ) {}
 
   /** Reports at the location of `path` in `file`; without a path (or with one that has no location) at 1:1. */
-  report(file: LintFileInput, path: readonly number[] | undefined, message: string): void {
+  report(file: ElementFile, path: readonly number[] | undefined, message: string): void {
     const loc = path ? this.locations(file.proto).get(path) : undefined;
-    const name = file.proto.name!;
-    if (!loc) {
-      this.out.push({ file: name, line: 1, column: 1, endLine: 1, endColumn: 1, rule: this.rule, message });
-      return;
-    }
-    const [line, column, a, b] = loc.span as [number, number, number, number?];
-    const [endLine, endColumn] = b === undefined ? [line, a] : [a, b];
-    this.out.push({ file: name, line: line + 1, column: column + 1, endLine: endLine + 1, endColumn: endColumn + 1, rule: this.rule, message, path: [...path!] });
+    this.out.push(findingAt(file.proto.name!, loc, path, this.rule, message));
   }
 
-  hasLocation(file: LintFileInput, path: readonly number[]): boolean {
+  hasLocation(file: ElementFile, path: readonly number[]): boolean {
     return this.locations(file.proto).get(path) !== undefined;
   }
 
-  leadingComments(file: LintFileInput, path: readonly number[]): string | undefined {
+  leadingComments(file: ElementFile, path: readonly number[]): string | undefined {
     const loc = this.locations(file.proto).get(path);
     return loc ? (loc.leadingComments ?? "") : undefined;
   }
 
   messages(): MessageEl[] {
-    const out: MessageEl[] = [];
-    for (const file of this.targets) {
-      const visit = (m: DescriptorProto, path: number[], scope: string) => {
-        const el: MessageEl = { file, proto: m, path, fullName: join(scope, m.name!), isMapEntry: m.options?.["mapEntry"] === true };
-        out.push(el);
-        m.nestedType.forEach((n, i) => visit(n, [...path, 3, i], el.fullName));
-      };
-      file.proto.messageType.forEach((m, i) => visit(m, [4, i], file.proto.package ?? ""));
-    }
-    return out;
+    return messagesOf(this.targets);
   }
 
   /** Fields and extensions, those nested in messages included. */
   fields(): FieldEl[] {
-    const out: FieldEl[] = [];
-    for (const m of this.messages()) {
-      m.proto.field.forEach((f, i) => out.push({ file: m.file, proto: f, path: [...m.path, 2, i], parent: m }));
-      m.proto.extension.forEach((f, i) => out.push({ file: m.file, proto: f, path: [...m.path, 6, i], parent: m }));
-    }
-    for (const file of this.targets) file.proto.extension.forEach((f, i) => out.push({ file, proto: f, path: [7, i], parent: undefined }));
-    return out;
+    return fieldsOf(this.targets);
   }
 
   oneofs(): OneofEl[] {
-    const out: OneofEl[] = [];
-    for (const m of this.messages())
-      m.proto.oneofDecl.forEach((o, i) => out.push({ file: m.file, proto: o, path: [...m.path, 8, i], parent: m, fields: m.proto.field.filter((f) => f.oneofIndex === i) }));
-    return out;
+    return oneofsOf(this.targets);
   }
 
   enums(): EnumEl[] {
-    const out: EnumEl[] = [];
-    for (const file of this.targets) file.proto.enumType.forEach((e, i) => out.push({ file, proto: e, path: [5, i] }));
-    for (const m of this.messages()) m.proto.enumType.forEach((e, i) => out.push({ file: m.file, proto: e, path: [...m.path, 4, i] }));
-    return out;
+    return enumsOf(this.targets);
   }
 
   enumValues(): EnumValueEl[] {
-    return this.enums().flatMap((e) => e.proto.value.map((v, i) => ({ file: e.file, proto: v, path: [...e.path, 2, i], parent: e })));
+    return enumValuesOf(this.targets);
   }
 
   services(): ServiceEl[] {
-    return this.targets.flatMap((file) => file.proto.service.map((s, i) => ({ file, proto: s, path: [6, i], fullName: join(file.proto.package ?? "", s.name!) })));
+    return servicesOf(this.targets);
   }
 
   methods(): MethodEl[] {
-    return this.services().flatMap((s) => s.proto.method.map((m, j) => ({ file: s.file, proto: m, path: [...s.path, 2, j], service: s, fullName: `${s.fullName}.${m.name!}` })));
+    return methodsOf(this.targets);
   }
+}
+
+/** A finding at a source location (1-based, end included as buf gives it), or at 1:1 of the file without one. */
+export function findingAt(file: string, loc: SourceCodeInfo_Location | undefined, path: readonly number[] | undefined, rule: string, message: string): LintFinding {
+  if (!loc) return { file, line: 1, column: 1, endLine: 1, endColumn: 1, rule, message };
+  const [line, column, a, b] = loc.span as [number, number, number, number?];
+  const [endLine, endColumn] = b === undefined ? [line, a] : [a, b];
+  return { file, line: line + 1, column: column + 1, endLine: endLine + 1, endColumn: endColumn + 1, rule, message, path: [...path!] };
 }
 
 /** A type name as buf shows it: without the leading dot. */
