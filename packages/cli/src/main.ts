@@ -40,6 +40,10 @@ const COMMANDS: Record<string, Command> = {
     summary: ".proto files in canonical layout (buf format's)",
     load: async () => import("./format-command.js").then((m) => ({ run: m.runFormat, usage: m.FORMAT_USAGE })),
   },
+  breaking: {
+    summary: "check .proto files against an earlier version with buf's breaking-change rules",
+    load: async () => import("./breaking-command.js").then((m) => ({ run: m.runBreaking, usage: m.BREAKING_USAGE })),
+  },
   openapi: {
     summary: "an OpenAPI 3.1 document for the (google.api.http) REST routes of .proto files",
     load: async () => import("./openapi-command.js").then((m) => ({ run: m.runOpenApi, usage: m.OPENAPI_USAGE })),

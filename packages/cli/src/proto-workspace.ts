@@ -5,7 +5,7 @@
  */
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { BufConfigError, Compiler, parseBufYaml, type BufConfig, type BufModuleConfig, type LintFileInput } from "@tsgrpc/compiler";
+import { BufConfigError, CompileError, Compiler, parseBufYaml, type BufConfig, type BufModuleConfig, type LintFileInput } from "@tsgrpc/compiler";
 import { CliError, UsageError } from "./errors.js";
 
 /** One module to check: its root, the files of it to check, and its buf.yaml sections. */
@@ -70,8 +70,12 @@ export function protoFiles(root: string, excludes: readonly string[]): string[] 
 export function directoryModules(dir: string, configFlag: string | undefined, top?: string): ProtoModule[] {
   const abs = resolve(dir);
   const configDir = findConfigDir(abs, top);
-  const config = readConfig(configFlag, configDir);
-  const workspace = configDir ?? abs;
+  let config = readConfig(configFlag, configDir);
+  // A buf.yaml above `dir` whose modules neither hold `dir` nor lie inside it is another workspace's: `dir` is then a
+  // module of its own, as buf takes it.
+  const inside = (a: string, b: string) => !relative(b, a).startsWith("..");
+  if (config && configFlag === undefined && configDir !== abs && !config.modules.some((m) => inside(abs, resolve(configDir!, m.path)) || inside(resolve(configDir!, m.path), abs))) config = undefined;
+  const workspace = config ? (configDir ?? abs) : abs;
   const modules = config?.modules ?? [DEFAULT_MODULE()];
   return modules.map((m) => {
     const root = resolve(workspace, m.path);
@@ -101,6 +105,12 @@ export function modulesFor(inputs: readonly string[], configFlag: string | undef
   return [...out.values()];
 }
 
+/** Where a file of the modules is, from the current directory (its import name when no module root has it). */
+function shownFile(roots: readonly string[], name: string): string {
+  const root = roots.find((r) => existsSync(join(r, name)));
+  return root ? relative(process.cwd(), join(root, name)).split(sep).join("/") : name;
+}
+
 /**
  * Compiles every module first (a file that does not compile throws the CompileError before anything is checked),
  * each with the other modules' roots as import paths: per module, its files and their imports, the imports marked.
@@ -109,7 +119,14 @@ export function compileModules(modules: readonly ProtoModule[]): { module: Proto
   const roots = modules.map((m) => m.root);
   return modules.map((module) => {
     const compiler = new Compiler({ includePaths: [module.root, ...roots.filter((r) => r !== module.root)] });
-    const compiled = compiler.compile(module.targets);
+    let compiled;
+    try {
+      compiled = compiler.compile(module.targets);
+    } catch (e) {
+      // Diagnostics name files as buf does: where they are, from the current directory.
+      if (e instanceof CompileError) throw new CompileError(e.diagnostics.map((d) => ({ ...d, file: shownFile(roots, d.file) })));
+      throw e;
+    }
     const targets = new Set(compiled.map((f) => f.name!));
     const files = compiler.withImports(compiled).map((proto) => ({ proto, isImport: !targets.has(proto.name!), unusedDependency: compiler.unusedDependencies.get(proto.name!) ?? [] }));
     return { module, files };

@@ -39,9 +39,9 @@ const odd: OddRequest[] = [
   { name: "a wrong content-type", method: "POST", path: GET_USER, headers: { "content-type": "text/plain" }, expected: { status: 415, allow: undefined, grpcStatus: undefined } },
   { name: "no content-type", method: "POST", path: GET_USER, headers: {}, expected: { status: 415, allow: undefined, grpcStatus: undefined } },
   {
-    name: "a gRPC-Web call to a client-streaming method",
+    name: "a gRPC-Web call to a method the server does not have",
     method: "POST",
-    path: "/userservice.UserService/BulkCreateUsers",
+    path: "/userservice.UserService/Nope",
     headers: { "content-type": "application/grpc-web+proto" },
     expected: { status: 200, allow: undefined, grpcStatus: "12" },
   },
