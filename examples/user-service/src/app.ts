@@ -1,5 +1,5 @@
 import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
-import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
+import type { Server, ServerCallTracerFactory, ServerInterceptor } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
@@ -31,6 +31,8 @@ export interface AppOptions extends Omit<UserServiceOptions, "store"> {
    * may). Default: pages served from this machine, `http://localhost:*` and `http://127.0.0.1:*`.
    */
   allowedOrigins?: string[];
+  /** The server's per-call stats hook (ServerOptions.callTracer, as @tsgrpc/opentelemetry makes): it sees each call's request headers. */
+  callTracer?: ServerCallTracerFactory;
 }
 
 export const DEFAULT_ALLOWED_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
@@ -71,6 +73,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: { allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
     httpHandler: options.consoleDir === undefined ? undefined : webConsole(options.consoleDir),
     rest: { rules: REST_RULES },
+    callTracer: options.callTracer,
   });
   const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server

@@ -1,14 +1,12 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
 import { chromium, type Browser, type Page } from "playwright-core";
 import type { CallLogEntry } from "../src/call-log.js";
 import { startApp, type Running } from "./helpers.js";
+import { servePage, type PageServer } from "./page-server.js";
 
 // The web console and gRPC-Web in a real browser: Debian's chromium, headless, driven by playwright-core.
 const CHROMIUM = "/usr/bin/chromium";
@@ -154,23 +152,10 @@ test("web console: stopping the watch cancels the stream on the server; closing 
 });
 
 /** A page of another origin on its own tiny server: `script` is bundled into it by esbuild. */
-async function foreignPage(host: string, script: string): Promise<{ page: Page; server: Server }> {
-  const bundle = await build({
-    stdin: { contents: script, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    write: false,
-    logLevel: "silent",
-  });
-  const js = bundle.outputFiles[0]!.text;
-  const server = createServer((req, res) => {
-    if (req.url === "/app.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
-    else res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>foreign</title><script src="/app.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+async function foreignPage(host: string, script: string): Promise<{ page: Page; server: PageServer }> {
+  const server = await servePage(script);
   const page = await newPage();
-  await page.goto(`http://${host}:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`http://${host}:${server.port}/`);
   await page.waitForFunction(() => "calls" in globalThis, undefined, WAIT);
   return { page, server };
 }
