@@ -27,7 +27,7 @@ export interface AppOptions extends Omit<UserServiceOptions, "store"> {
   /** The built web console to serve at `/` (see web-console.ts); none without it. */
   consoleDir?: string;
   /**
-   * The other origins whose pages may call the service over gRPC-Web (the console, on the server's own origin, always
+   * The other origins whose pages may call the service from a browser (the console, on the server's own origin, always
    * may). Default: pages served from this machine, `http://localhost:*` and `http://127.0.0.1:*`.
    */
   allowedOrigins?: string[];
