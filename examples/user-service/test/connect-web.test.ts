@@ -1,9 +1,9 @@
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { base64Encode, getDescriptorRegistry, messageType } from "@tsgrpc/protobuf/codegen-support";
 import { file_user_service } from "../src/gen/user_service_pb.js";
+import { browserTestSkip, launchChromium } from "./chromium.js";
 import { until } from "./helpers.js";
 import { servePage, type PageServer } from "./page-server.js";
 import { callLog, killStarted, start, type Started } from "./server-process.js";
@@ -12,8 +12,7 @@ import { callLog, killStarted, start, type Started } from "./server-process.js";
 // Connect transport, bundled by esbuild into a page of another (allowed) origin in headless Chromium, calls the
 // UserService in JSON and in binary. It needs the schema in @bufbuild/protobuf's form: the page builds it at run time
 // from user_service.proto's descriptor (the one the generated code carries) with createFileRegistry.
-const CHROMIUM = "/usr/bin/chromium";
-const skip = existsSync(CHROMIUM) ? false : `no ${CHROMIUM} (apt-get install chromium)`;
+const skip = browserTestSkip(false);
 
 const FileDescriptorSet = messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!);
 const descriptorsOf = (file: object) => base64Encode(FileDescriptorSet.encode({ file: [file] }));
@@ -82,7 +81,7 @@ before(async () => {
   server = await start(["--db", ":memory:"]);
   base = `http://127.0.0.1:${server.port}`;
   pageServer = await servePage(PAGE);
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchChromium();
   page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${pageServer.port}/`);
   await page.waitForFunction(() => "calls" in globalThis);

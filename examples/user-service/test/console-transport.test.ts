@@ -1,16 +1,13 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
+import { browserTestSkip, CONSOLE_DIR, launchChromium, pageErrors } from "./chromium.js";
 import { startApp, until, type Running } from "./helpers.js";
 
 // The web console's protocol switch in headless Chromium: with each choice the page lists, creates (and shows the
 // server's field violations), and watches users, and the server sees every call the page makes arrive over the chosen
 // protocol (the content-type of each request, as the server's call tracer gets it).
-const CHROMIUM = "/usr/bin/chromium";
-const CONSOLE_DIR = fileURLToPath(new URL("../console/", import.meta.url));
-const skip = !existsSync(CHROMIUM) ? `no ${CHROMIUM} (apt-get install chromium)` : !existsSync(`${CONSOLE_DIR}app.js`) ? "the console is not built (npm run build)" : false;
+const skip = browserTestSkip(true);
 const WAIT = { timeout: 15_000 };
 
 const USERS = "/userservice.UserService/";
@@ -36,7 +33,7 @@ before(async () => {
     consoleDir: CONSOLE_DIR,
     callTracer: ({ path, headers }) => void seen.push({ path, contentType: String(headers["content-type"]) }),
   });
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchChromium();
 });
 
 const opened: Page[] = [];
@@ -60,9 +57,7 @@ const REFUSED_CREATE = "Failed to load resource: the server responded with a sta
 async function openConsole(): Promise<{ page: Page; errors: string[] }> {
   const page = await browser.newPage();
   opened.push(page);
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && m.text() !== REFUSED_CREATE && errors.push(m.text()));
+  const errors = pageErrors(page, (text) => text === REFUSED_CREATE);
   const from = seen.length;
   await page.goto(`http://127.0.0.1:${running.port}/`);
   await page.waitForSelector("#live li[data-id='1']", WAIT);
