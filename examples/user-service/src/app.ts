@@ -1,5 +1,6 @@
 import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
-import type { Server, ServerCallTracerFactory, ServerInterceptor } from "@tsgrpc/grpc";
+import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
+import type { ServerCallTracerFactory } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
