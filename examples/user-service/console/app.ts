@@ -1,12 +1,13 @@
-// The UserService web console: a page of the server's own origin that calls it over gRPC-Web with @tsgrpc/grpc/web.
-import { BadRequest, type CallOptions, createClient, createGrpcWebTransport, findDetail, GrpcError, Health, ServingStatus, Status } from "@tsgrpc/grpc/web";
+// The UserService web console: a page of the server's own origin that calls it with @tsgrpc/grpc/web, over gRPC-Web or
+// Connect as chosen in the page (transport-choice.ts).
+import { BadRequest, type CallOptions, createClient, findDetail, GrpcError, Health, ServingStatus, Status } from "@tsgrpc/grpc/web";
 import { UserService, UserStatus, type User } from "../src/gen/user_service_pb.js";
-
-const transport = createGrpcWebTransport({ baseUrl: "" });
-const users = createClient(UserService, transport);
-const health = createClient(Health, transport);
+import { transportChoice } from "./transport-choice.js";
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const transport = transportChoice($<HTMLSelectElement>("transport"), reconnect);
+const users = createClient(UserService, transport);
+const health = createClient(Health, transport);
 const messageOf = (e: unknown) => (e instanceof GrpcError ? `${Status[e.code]}: ${e.rawMessage}` : String(e));
 const RETRY_MS = 2000;
 
@@ -17,7 +18,8 @@ function callOptions(kind: "unary" | "stream", signal?: AbortSignal): CallOption
 }
 const LIVE_ITEMS = 100;
 
-// ---- Health: Health.Watch on the whole server, re-watched after a failure.
+// ---- Health: Health.Watch on the whole server, re-watched after a failure, and at once when reconnect() cancels it.
+let healthWatch = new AbortController();
 async function watchHealth(): Promise<void> {
   const shown = $("health");
   const show = (status: string) => {
@@ -25,13 +27,14 @@ async function watchHealth(): Promise<void> {
     shown.textContent = status.replace("_", " ").toLowerCase();
   };
   for (;;) {
+    const { signal } = healthWatch;
     try {
-      for await (const { status } of health.watch({ service: "" })) show(ServingStatus[status] ?? "UNKNOWN");
+      for await (const { status } of health.watch({ service: "" }, { signal })) show(ServingStatus[status] ?? "UNKNOWN");
       show("UNREACHABLE");
     } catch {
-      show("UNREACHABLE");
+      if (!signal.aborted) show("UNREACHABLE");
     }
-    await new Promise((r) => setTimeout(r, RETRY_MS));
+    if (!signal.aborted) await new Promise((r) => setTimeout(r, RETRY_MS));
   }
 }
 
@@ -180,12 +183,17 @@ $("role-filter").addEventListener("change", () => {
   void watch();
 });
 
-$("auth").addEventListener("submit", (event) => event.preventDefault());
-$("token").addEventListener("change", () => {
+/** Another token or protocol: the streams open now are cancelled and made again, and the list is fetched again. */
+function reconnect(): void {
+  healthWatch.abort();
+  healthWatch = new AbortController();
   stopWatching();
   void watch();
   void showPage(page.token);
-});
+}
+
+$("auth").addEventListener("submit", (event) => event.preventDefault());
+$("token").addEventListener("change", reconnect);
 
 void watchHealth();
 void showPage("");

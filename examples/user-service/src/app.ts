@@ -1,5 +1,6 @@
 import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
 import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
+import type { ServerCallTracerFactory } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
 import { callLog, type CallLogEntry } from "./call-log.js";
 import { UserService } from "./gen/user_service_pb.js";
@@ -27,10 +28,12 @@ export interface AppOptions extends Omit<UserServiceOptions, "store"> {
   /** The built web console to serve at `/` (see web-console.ts); none without it. */
   consoleDir?: string;
   /**
-   * The other origins whose pages may call the service over gRPC-Web (the console, on the server's own origin, always
+   * The other origins whose pages may call the service from a browser (the console, on the server's own origin, always
    * may). Default: pages served from this machine, `http://localhost:*` and `http://127.0.0.1:*`.
    */
   allowedOrigins?: string[];
+  /** The server's per-call stats hook (ServerOptions.callTracer, as @tsgrpc/opentelemetry makes): it sees each call's request headers. */
+  callTracer?: ServerCallTracerFactory;
 }
 
 export const DEFAULT_ALLOWED_ORIGINS = ["http://localhost:*", "http://127.0.0.1:*"];
@@ -71,6 +74,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     cors: { allowedOrigins: options.allowedOrigins ?? DEFAULT_ALLOWED_ORIGINS },
     httpHandler: options.consoleDir === undefined ? undefined : webConsole(options.consoleDir),
     rest: { rules: REST_RULES },
+    callTracer: options.callTracer,
   });
   const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
   server

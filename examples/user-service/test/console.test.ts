@@ -1,20 +1,17 @@
 import { test, before, after, afterEach } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdirSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { fileURLToPath } from "node:url";
-import { build } from "esbuild";
-import { chromium, type Browser, type Page } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import type { CallLogEntry } from "../src/call-log.js";
+import { browserTestSkip, CONSOLE_DIR, launchChromium, pageErrors } from "./chromium.js";
 import { startApp, type Running } from "./helpers.js";
+import { servePage, type PageServer } from "./page-server.js";
 
 // The web console and gRPC-Web in a real browser: Debian's chromium, headless, driven by playwright-core.
-const CHROMIUM = "/usr/bin/chromium";
-const CONSOLE_DIR = fileURLToPath(new URL("../console/", import.meta.url));
 const SCREENSHOT = fileURLToPath(new URL("../../../../docs/web-console.png", import.meta.url));
-const skip = !existsSync(CHROMIUM) ? `no ${CHROMIUM} (apt-get install chromium)` : !existsSync(`${CONSOLE_DIR}app.js`) ? "the console is not built (npm run build)" : false;
+const skip = browserTestSkip(true);
 
 const WAIT = { timeout: 15_000 };
 let running: Running;
@@ -36,7 +33,7 @@ before(async () => {
       return unsubscribe();
     };
   };
-  browser = await chromium.launch({ executablePath: CHROMIUM });
+  browser = await launchChromium();
 });
 
 /** Pages a test opened: closed after it, whether it passed or not, so that the next one starts with no watchers. */
@@ -65,9 +62,7 @@ async function until(what: string, condition: () => boolean, ms = 10_000): Promi
 
 async function openConsole(): Promise<Page> {
   const page = await newPage();
-  const errors: string[] = [];
-  page.on("pageerror", (e) => errors.push(e.message));
-  page.on("console", (m) => m.type() === "error" && errors.push(m.text()));
+  const errors = pageErrors(page);
   await page.goto(`http://127.0.0.1:${running.port}/`);
   await page.waitForSelector("#users tbody tr", WAIT);
   await page.waitForSelector("#live li[data-id='1']", WAIT);
@@ -154,23 +149,10 @@ test("web console: stopping the watch cancels the stream on the server; closing 
 });
 
 /** A page of another origin on its own tiny server: `script` is bundled into it by esbuild. */
-async function foreignPage(host: string, script: string): Promise<{ page: Page; server: Server }> {
-  const bundle = await build({
-    stdin: { contents: script, resolveDir: fileURLToPath(new URL(".", import.meta.url)), loader: "js" },
-    bundle: true,
-    format: "iife",
-    platform: "browser",
-    write: false,
-    logLevel: "silent",
-  });
-  const js = bundle.outputFiles[0]!.text;
-  const server = createServer((req, res) => {
-    if (req.url === "/app.js") res.writeHead(200, { "content-type": "text/javascript" }).end(js);
-    else res.writeHead(200, { "content-type": "text/html" }).end('<!doctype html><title>foreign</title><script src="/app.js"></script>');
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+async function foreignPage(host: string, script: string): Promise<{ page: Page; server: PageServer }> {
+  const server = await servePage(script);
   const page = await newPage();
-  await page.goto(`http://${host}:${(server.address() as AddressInfo).port}/`);
+  await page.goto(`http://${host}:${server.port}/`);
   await page.waitForFunction(() => "calls" in globalThis, undefined, WAIT);
   return { page, server };
 }
