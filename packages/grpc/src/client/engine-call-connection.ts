@@ -1,4 +1,5 @@
 import { connect as connectTcp, isIP, type Socket } from "node:net";
+import type { CallCounts } from "../stats/call-counts.js";
 import { connect as connectTls, type ConnectionOptions as TlsOptions } from "node:tls";
 import type { OutgoingHttpHeaders } from "node:http2";
 import { ClientConnection, type ClientStream } from "@tsgrpc/http2";
@@ -57,6 +58,7 @@ function watchFirstAnswer(socket: Socket, target: string): { error?: Error } {
 }
 
 class EngineCallConnection implements CallConnection {
+  subchannelCalls: CallCounts | undefined = undefined;
   private gone: (() => void) | undefined;
   private readonly keepalive: KeepalivePinger;
 

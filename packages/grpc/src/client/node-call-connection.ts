@@ -1,4 +1,5 @@
 import { connect, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
+import type { CallCounts } from "../stats/call-counts.js";
 import { connect as connectTcp } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { waitForDrain } from "../protocol/write-message.js";
@@ -29,6 +30,7 @@ export function connectNode(address: Address, authority: string, tls: SecureClie
 }
 
 class NodeCallConnection implements CallConnection {
+  subchannelCalls: CallCounts | undefined = undefined;
   private readonly keepalive: KeepalivePinger;
   /** Why the session was closed, when we closed it (keepalive). */
   private failure: Error | undefined;

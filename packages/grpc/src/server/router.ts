@@ -12,6 +12,7 @@ import type { ServerCallTracerFactory } from "./call-tracer.js";
 import { GrpcWebExchange } from "./grpc-web-exchange.js";
 import { TracedExchange } from "./traced-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
+import type { ServerStats } from "./server-stats.js";
 
 export type HttpHandler = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
 
@@ -40,6 +41,8 @@ export interface RouterOptions extends EnabledProtocols {
   httpHandler?: HttpHandler;
   /** Sees every call the router takes, before any refusal (so that unknown methods are counted too). */
   callTracer?: ServerCallTracerFactory;
+  /** Counts the calls the router refuses itself (the server counts those it runs). */
+  stats: ServerStats;
 }
 
 /** The streaming kinds gRPC-Web cannot carry: a browser sends a request body whole, so one request message per call. */
@@ -138,12 +141,13 @@ export class Router {
   /** A gRPC or gRPC-Web call: an unknown method, or a kind the protocol cannot carry, is refused with a gRPC status. */
   private runOrRefuse(exchange: CallExchange, request: IncomingRequest, web: boolean): void {
     exchange = this.traced(exchange, request.path, request.headers);
+    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
+    const route = this.routes.get(request.path);
     const refuse = (status: Status, message: string) => {
+      this.options.stats.refused(route?.stats, status);
       exchange.endTrailersOnly(statusOnly(status, message));
       exchange.discardRest();
     };
-    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
-    const route = this.routes.get(request.path);
     if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${request.path}`);
     if (web && (route.method.kind === "client_streaming" || route.method.kind === "bidi_streaming")) return refuse(Status.UNIMPLEMENTED, WEB_UNSUPPORTED);
     this.startCall(exchange, route, request.headers, request.peer);
