@@ -8,20 +8,22 @@ import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
 const sum = (xs: readonly number[]) => xs.reduce((a, b) => a + b, 0);
 
-/** A UserService whose GetUser for id 999 blocks until cancelled, telling `entered` when it starts. */
-function blockingServer(): { server: Server; entered: Promise<AbortSignal> } {
+/** A UserService whose GetUser for id 999 blocks until cancelled; `entered()` settles with the signal of the next such call. */
+function blockingServer(): { server: Server; entered: () => Promise<AbortSignal> } {
   const impl = userServiceImpl();
-  let enter!: (signal: AbortSignal) => void;
-  const entered = new Promise<AbortSignal>((resolve) => (enter = resolve));
+  const waiting: ((signal: AbortSignal) => void)[] = [];
   const server = createServer().add(UserService, {
     ...impl,
     getUser: (req, ctx) => {
-      if ((req as Record<string, unknown>)["id"] === 999) enter(ctx.signal);
+      if ((req as Record<string, unknown>)["id"] === 999) waiting.shift()?.(ctx.signal);
       return impl.getUser(req, ctx);
     },
   });
-  return { server, entered };
+  return { server, entered: () => new Promise((resolve) => waiting.push(resolve)) };
 }
+
+/** Settles once the server has counted the call whose signal this is (it counts the call right after aborting it). */
+const counted = (signal: AbortSignal) => new Promise((resolve) => (signal.aborted ? setImmediate(resolve) : signal.addEventListener("abort", () => setImmediate(resolve))));
 
 test("server.stats() and channel.stats() count each RPC kind, OK and failing calls, cancellations, and calls in flight", async () => {
   const { server, entered } = blockingServer();
@@ -29,6 +31,9 @@ test("server.stats() and channel.stats() count each RPC kind, OK and failing cal
   const channel = createChannel(`127.0.0.1:${port}`);
   const client = createClient(UserService, channel) as Record<string, any>;
   try {
+    // Before any call: nothing counted, no subchannel yet.
+    assert.deepEqual(channel.stats(), { target: `dns:///127.0.0.1:${port}`, state: "IDLE", calls: { started: 0, succeeded: 0, failed: 0, inFlight: 0, lastCallStarted: undefined }, methods: [], subchannels: [] });
+    assert.deepEqual(server.stats().calls, { started: 0, succeeded: 0, failed: 0, inFlight: 0, lastCallStarted: undefined });
     const before = Date.now();
     await client.getUser({ id: 1 }); // unary OK
     await assert.rejects(client.getUser({ id: 2 }), /NOT_FOUND/); // unary failing
@@ -39,8 +44,9 @@ test("server.stats() and channel.stats() count each RPC kind, OK and failing cal
 
     // A call in flight: the handler has started, and neither side has a status yet.
     const abort = new AbortController();
+    const nextCall = entered();
     const blocked = client.getUser({ id: 999 }, { signal: abort.signal });
-    const serverSignal = await entered;
+    const serverSignal = await nextCall;
     let s = server.stats();
     assert.equal(s.calls.inFlight, 1);
     assert.equal(s.streamsOpen, 1);
@@ -49,20 +55,28 @@ test("server.stats() and channel.stats() count each RPC kind, OK and failing cal
     assert.equal(channel.stats().methods.find((m) => m.method === "/userservice.UserService/GetUser")!.inFlight, 1);
 
     // Cancelled by the client: CANCELLED on both sides (the server counts it as the call ends, after its signal aborts).
-    const serverEnded = new Promise((resolve) => serverSignal.addEventListener("abort", () => setImmediate(resolve)));
+    const serverEnded = counted(serverSignal);
     abort.abort();
     await assert.rejects(blocked, /CANCELLED/);
     await serverEnded;
+
+    // Past its deadline: DEADLINE_EXCEEDED for the client; the server ends it with DEADLINE_EXCEEDED too, or with
+    // CANCELLED when the client's RST_STREAM arrives before its own timer fires (the two deadlines race).
+    const late = entered();
+    await assert.rejects(client.getUser({ id: 999 }, { timeout: 100 }), /DEADLINE_EXCEEDED/);
+    await counted(await late);
 
     s = server.stats();
     const method = (name: string) => s.methods.find((m) => m.method === `/userservice.UserService/${name}`)!;
     assert.deepEqual(
       { started: s.calls.started, succeeded: s.calls.succeeded, failed: s.calls.failed, inFlight: s.calls.inFlight },
-      { started: 7, succeeded: 4, failed: 3, inFlight: 0 },
+      { started: 8, succeeded: 4, failed: 4, inFlight: 0 },
     );
     assert.ok(s.calls.lastCallStarted!.getTime() >= before && s.calls.lastCallStarted!.getTime() <= Date.now());
-    assert.deepEqual(method("GetUser").byStatus, { OK: 1, NOT_FOUND: 1, CANCELLED: 1 });
-    assert.deepEqual([method("GetUser").started, method("GetUser").succeeded, method("GetUser").failed], [3, 1, 2]);
+    const { DEADLINE_EXCEEDED = 0, CANCELLED = 0, ...others } = method("GetUser").byStatus;
+    assert.deepEqual(others, { OK: 1, NOT_FOUND: 1 });
+    assert.ok(CANCELLED >= 1 && DEADLINE_EXCEEDED + CANCELLED === 2, `${CANCELLED} CANCELLED, ${DEADLINE_EXCEEDED} DEADLINE_EXCEEDED`);
+    assert.deepEqual([method("GetUser").started, method("GetUser").succeeded, method("GetUser").failed], [4, 1, 3]);
     for (const name of ["WatchUsers", "BulkCreateUsers", "UserChat"]) assert.deepEqual(method(name).byStatus, { OK: 1 }, name);
     assert.deepEqual(method("CreateUser").started, 0);
     const other = s.methods.find((m) => m.method === "other")!;
@@ -77,14 +91,14 @@ test("server.stats() and channel.stats() count each RPC kind, OK and failing cal
     const c = channel.stats();
     assert.equal(c.target, `dns:///127.0.0.1:${port}`);
     assert.equal(c.state, "READY");
-    assert.deepEqual([c.calls.started, c.calls.succeeded, c.calls.failed, c.calls.inFlight], [7, 4, 3, 0]);
+    assert.deepEqual([c.calls.started, c.calls.succeeded, c.calls.failed, c.calls.inFlight], [8, 4, 4, 0]);
     const cm = (path: string) => c.methods.find((m) => m.method === path)!;
-    assert.deepEqual([cm("/userservice.UserService/GetUser").succeeded, cm("/userservice.UserService/GetUser").failed], [1, 2]);
+    assert.deepEqual([cm("/userservice.UserService/GetUser").succeeded, cm("/userservice.UserService/GetUser").failed], [1, 3]);
     assert.equal(cm("/grpc.health.v1.Health/Check").failed, 1);
     // pick_first's one subchannel carried every attempt.
     assert.equal(c.subchannels.length, 1);
     assert.deepEqual([c.subchannels[0]!.address, c.subchannels[0]!.state], [`127.0.0.1:${port}`, "READY"]);
-    assert.deepEqual([c.subchannels[0]!.calls.started, c.subchannels[0]!.calls.succeeded, c.subchannels[0]!.calls.failed], [7, 4, 3]);
+    assert.deepEqual([c.subchannels[0]!.calls.started, c.subchannels[0]!.calls.succeeded, c.subchannels[0]!.calls.failed], [8, 4, 4]);
   } finally {
     channel.close();
     await server.shutdown(100);
