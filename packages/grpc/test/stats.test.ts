@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { Admin, createAdminService, createChannel, createClient, createServer, Health, LATENCY_BUCKETS, latencyQuantile, serverStatsSnapshot, type Server } from "../src/index.js";
+import { Admin, createAdminService, createChannel, createClient, createGrpcWebTransport, createServer, Health, LATENCY_BUCKETS, latencyQuantile, serverStatsSnapshot, type Server } from "../src/index.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
 
 // server.stats() and channel.stats(): channelz's call counts, per method, for every kind of call, OK or failing,
@@ -151,6 +151,29 @@ test("the admin service serves server.stats() over gRPC (tsgrpc.admin.v1.Admin/G
     assert.ok(Math.abs(stats.timestamp!.getTime() - Date.now()) < 60_000);
   } finally {
     channel.close();
+    await server.shutdown(100);
+  }
+});
+
+// Connect calls are counted where the router starts them too (startCall), once the Connect adapter (a stub for now,
+// another engineer's) runs them.
+test("server.stats() counts gRPC-Web calls like gRPC ones, and gRPC-Web's refusals", async () => {
+  const server = createServer().add(UserService, userServiceImpl());
+  const port = await server.listen("127.0.0.1:0");
+  try {
+    const web = createClient(UserService, createGrpcWebTransport({ baseUrl: `http://127.0.0.1:${port}` })) as Record<string, any>;
+    await web.getUser({ id: 1 });
+    await assert.rejects(web.getUser({ id: 2 }), /NOT_FOUND/);
+    // A kind gRPC-Web cannot carry (the gRPC-Web client would not send it): the router refuses it.
+    const refused = await fetch(`http://127.0.0.1:${port}/userservice.UserService/BulkCreateUsers`, { method: "POST", headers: { "content-type": "application/grpc-web+proto" }, body: new Uint8Array(0) });
+    assert.equal(refused.headers.get("grpc-status"), "12");
+    await refused.arrayBuffer();
+    await web.getUser({ id: 1 });
+    const s = server.stats();
+    assert.deepEqual(s.methods.find((m) => m.method === "/userservice.UserService/GetUser")!.byStatus, { OK: 2, NOT_FOUND: 1 });
+    assert.deepEqual(s.methods.find((m) => m.method === "/userservice.UserService/BulkCreateUsers")!.byStatus, { UNIMPLEMENTED: 1 });
+    assert.deepEqual([s.calls.started, s.calls.succeeded, s.calls.failed, s.calls.inFlight], [4, 2, 2, 0]);
+  } finally {
     await server.shutdown(100);
   }
 });
