@@ -1,5 +1,4 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
-import type { CallCounts } from "../stats/call-counts.js";
 import type { MethodDefinition, MessageInit } from "@tsgrpc/protobuf";
 import { AsyncQueue } from "../async-queue.js";
 import { GrpcError } from "../grpc-error.js";
@@ -15,6 +14,7 @@ import { CallAttempt, type AttemptOutcome, type AttemptOwner } from "./call-atte
 import type { ResponseSink } from "./response-sink.js";
 import type { HedgingPolicy, RetryPolicy } from "./service-config/service-config.js";
 import { RetryBackoff, parsePushback } from "./retry/retry-timing.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
 

@@ -1,11 +1,11 @@
 import { connect as connectTcp, isIP, type Socket } from "node:net";
-import type { CallCounts } from "../stats/call-counts.js";
 import { connect as connectTls, type ConnectionOptions as TlsOptions } from "node:tls";
 import type { OutgoingHttpHeaders } from "node:http2";
 import { ClientConnection, type ClientStream } from "@tsgrpc/http2";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
 import { describeAddress, type Address } from "./resolver/address.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 /** The TLS server name (SNI) for an authority: its host, unless that is an IP address (SNI carries names only). */
 export function serverNameOf(authority: string): string | undefined {

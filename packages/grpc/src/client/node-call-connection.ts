@@ -1,5 +1,4 @@
 import { connect, type ClientHttp2Session, type ClientHttp2Stream, type OutgoingHttpHeaders, type SecureClientSessionOptions } from "node:http2";
-import type { CallCounts } from "../stats/call-counts.js";
 import { connect as connectTcp } from "node:net";
 import { connect as connectTls } from "node:tls";
 import { waitForDrain } from "../protocol/write-message.js";
@@ -7,6 +6,7 @@ import { serverNameOf } from "./engine-call-connection.js";
 import type { Address } from "./resolver/address.js";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 /**
  * A channel connection on node:http2 to one address (TCP or a unix socket), with `authority` on every request and
