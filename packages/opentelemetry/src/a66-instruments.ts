@@ -1,5 +1,5 @@
 import type { Counter, Histogram, Meter } from "@opentelemetry/api";
-import { LATENCY_BUCKETS } from "@tsgrpc/grpc";
+import { LATENCY_BUCKETS } from "@tsgrpc/grpc/web";
 
 // gRFC A66 (OpenTelemetry Metrics): the instruments, their units, and the bucket boundaries it recommends for the
 // default views, given as advice (an SDK view may still set others).
