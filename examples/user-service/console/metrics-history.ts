@@ -46,7 +46,8 @@ export class MetricsHistory {
     this.previous = answer;
     const now = answer.timestamp?.getTime() ?? Date.now();
     const then = before?.timestamp?.getTime();
-    if (!before || then === undefined || now <= then) return;
+    // The first answer, or counts that went back (the server restarted): a new baseline, no interval.
+    if (!before || then === undefined || now <= then || answer.calls.started < before.calls.started) return;
     const seconds = (now - then) / 1000;
     const perMethod = new Map<string, number>();
     const perStatus = new Map<string, number>();
