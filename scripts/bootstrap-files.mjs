@@ -5,7 +5,7 @@
 // - packages/protobuf/src/wkt/gen/: the well-known types, which `@tsgrpc/protobuf/wkt` exports;
 // - packages/grpc/src/gen/: google.rpc (status, error details, codes; `@tsgrpc/grpc/rpc`), google.api (HTTP rules
 //   for REST routes, HttpBody), grpc.health.v1 and
-//   grpc.reflection v1 and v1alpha.
+//   grpc.reflection v1 and v1alpha, and tsgrpc.admin.v1.
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Compiler } from "@tsgrpc/compiler";
@@ -14,7 +14,7 @@ import { getDescriptorRegistry, Registry } from "@tsgrpc/protobuf/codegen-suppor
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const WKT = ["any", "api", "descriptor", "duration", "empty", "field_mask", "source_context", "struct", "timestamp", "type", "wrappers"].map((n) => `google/protobuf/${n}.proto`);
-const GRPC = ["google/rpc/status.proto", "google/rpc/error_details.proto", "google/rpc/code.proto", "google/api/http.proto", "google/api/annotations.proto", "google/api/httpbody.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto"];
+const GRPC = ["google/rpc/status.proto", "google/rpc/error_details.proto", "google/rpc/code.proto", "google/api/http.proto", "google/api/annotations.proto", "google/api/httpbody.proto", "grpc/health/v1/health.proto", "grpc/reflection/v1/reflection.proto", "grpc/reflection/v1alpha/reflection.proto", "tsgrpc/admin/v1/admin.proto"];
 
 /** Every bootstrap file: its path from the repository root, and its content. */
 export function bootstrapFiles() {

@@ -13,8 +13,8 @@ const TICKS_PER_SECOND = 100; // USER_HZ on Linux
  * everything the server prints (V8's GC traces, with `--trace-gc-nvp` among `nodeArgs`). NAME "grpc-go" is the Go
  * program of servers/grpc-go.mjs instead (built on demand; throws if it cannot be: check buildGrpcGo() first).
  */
-export async function startServer(name, port, cpu, { nodeArgs = [], onOutput } = {}) {
-  let command = [process.execPath, ...nodeArgs, join(here, "../server.mjs"), name, "--port", String(port)];
+export async function startServer(name, port, cpu, { nodeArgs = [], onOutput, benchDir = join(here, "..") } = {}) {
+  let command = [process.execPath, ...nodeArgs, join(benchDir, "server.mjs"), name, "--port", String(port)];
   if (name === "grpc-go") {
     const built = buildGrpcGo();
     if (!built.binary) throw new Error(`grpc-go: ${built.skipped}`);

@@ -1,5 +1,5 @@
-// Builds the web console into dist/console: app.ts bundled and minified by esbuild for browsers, the page and its
-// stylesheet copied. Runs after `tsc -b` (which type-checks the console), as part of `npm run build`.
+// Builds the web console into dist/console: its pages' scripts (app.ts, the users page; metrics.ts, the metrics page)
+// bundled and minified by esbuild for browsers, the pages and their stylesheets copied. Runs after `tsc -b` (which type-checks the console), as part of `npm run build`.
 import { copyFileSync, mkdirSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -9,8 +9,8 @@ const out = fileURLToPath(new URL("../dist/console/", import.meta.url));
 
 mkdirSync(out, { recursive: true });
 await build({
-  entryPoints: [`${source}app.ts`],
-  outfile: `${out}app.js`,
+  entryPoints: [`${source}app.ts`, `${source}metrics.ts`],
+  outdir: out,
   bundle: true,
   minify: true,
   format: "esm",
@@ -19,4 +19,4 @@ await build({
   sourcemap: "linked",
   logLevel: "warning",
 });
-for (const file of ["index.html", "style.css", "favicon.svg"]) copyFileSync(`${source}${file}`, `${out}${file}`);
+for (const file of ["index.html", "style.css", "metrics.html", "metrics.css", "favicon.svg"]) copyFileSync(`${source}${file}`, `${out}${file}`);

@@ -1,4 +1,4 @@
-import { createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
+import { Admin, createAdminService, createServer, Health, createHealthService, createReflectionService, ServerReflectionV1, ServerReflectionV1Alpha, ServingStatus, type HealthService } from "@tsgrpc/grpc";
 import type { Server, ServerInterceptor } from "@tsgrpc/grpc";
 import type { ServerCallTracerFactory } from "@tsgrpc/grpc";
 import { bearerAuth, type Principal } from "./auth.js";
@@ -53,7 +53,7 @@ export interface App {
 
 const SERVICE = UserService.typeName;
 
-/** The UserService server: store, service, interceptors, health and reflection, wired together. */
+/** The UserService server: store, service, interceptors, health, reflection and the admin service (call counts), wired together. */
 export async function createApp(options: AppOptions): Promise<App> {
   const opened = await openStore(options.db);
   const store = options.worker && opened instanceof SqliteUserStore ? new WorkerRelayStore(opened) : opened;
@@ -76,12 +76,14 @@ export async function createApp(options: AppOptions): Promise<App> {
     rest: { rules: REST_RULES },
     callTracer: options.callTracer,
   });
-  const reflection = createReflectionService([UserService, Health, ServerReflectionV1, ServerReflectionV1Alpha]);
+  const reflection = createReflectionService([UserService, Health, Admin, ServerReflectionV1, ServerReflectionV1Alpha]);
   server
     .add(UserService, await createUserService({ ...options, store, chatRoom, shutdown: stopping.signal }))
     .add(Health, health.implementation)
     .add(ServerReflectionV1, reflection.implementation)
-    .add(ServerReflectionV1Alpha, reflection.implementation);
+    .add(ServerReflectionV1Alpha, reflection.implementation)
+    // Unauthenticated like health and reflection (the token guards UserService only): it shows call counts, no data.
+    .add(Admin, createAdminService(server));
 
   // SERVING while the store answers.
   const check = async () => {

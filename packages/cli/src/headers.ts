@@ -34,3 +34,6 @@ function metadataOf(args: ParsedArgs, flags: string[]): Metadata {
 
 export const reflectionMetadata = (args: ParsedArgs) => metadataOf(args, ["-H", "--reflect-header"]);
 export const rpcMetadata = (args: ParsedArgs) => metadataOf(args, ["-H", "--rpc-header"]);
+/** The header flag of commands that make one kind of call only (stats). */
+export const HEADER_FLAGS: readonly FlagSpec[] = [HEADER];
+export const headerMetadata = (args: ParsedArgs) => metadataOf(args, ["-H"]);

@@ -28,6 +28,10 @@ const COMMANDS: Record<string, Command> = {
     summary: "call a method with a JSON request, print the JSON responses",
     load: async () => import("./call-command.js").then((m) => ({ run: m.runCall, usage: m.CALL_USAGE })),
   },
+  stats: {
+    summary: "a server's call counts per method: started, OK, failed, in flight, latency (its admin service)",
+    load: async () => import("./stats-command.js").then((m) => ({ run: m.runStats, usage: m.STATS_USAGE })),
+  },
   bench: {
     summary: "load-test a method: requests/s, latency percentiles and histogram, status codes",
     load: async () => import("./bench-command.js").then((m) => ({ run: m.runBench, usage: m.BENCH_USAGE })),

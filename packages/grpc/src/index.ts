@@ -5,6 +5,12 @@ export { createServer, type Server, type ServerOptions } from "./server/server.j
 export type { ConnectionLimits } from "./server/connection-limits.js";
 export type { ServerContext, PeerIdentity } from "./server/server-context.js";
 export type { ServerCallTracer, ServerCallTracerFactory, ServerCallInfo } from "./server/call-tracer.js";
+export type { ServerStatsSnapshot, MethodStatsSnapshot } from "./server/server-stats.js";
+export type { ChannelStatsSnapshot, ChannelMethodStats, SubchannelStats } from "./client/channel-stats.js";
+export type { CallCountsSnapshot } from "./stats/call-counts.js";
+export { LATENCY_BUCKETS, latencyQuantile } from "./stats/latency-histogram.js";
+export { createAdminService, Admin } from "./admin/admin-service.js";
+export { serverStatsSnapshot } from "./admin/stats-message.js";
 export type { ServerInterceptor, ServerCall, ServerCallHandler, ServiceImplementation, UnaryHandler, ServerStreamingHandler, ClientStreamingHandler, BidiStreamingHandler } from "./server/handler-types.js";
 export { createChannel, type Channel, type ChannelOptions } from "./client/channel.js";
 export { registerResolver } from "./client/resolver/registry.js";

@@ -29,3 +29,11 @@ export function createConnectTransport(options: ConnectTransportOptions): Connec
 
 // grpc.health.v1, so that a page can show whether the server is serving (Health.Watch is server streaming).
 export { Health, HealthCheckResponse_ServingStatus as ServingStatus } from "./gen/grpc/health/v1/health_pb.js";
+
+// tsgrpc.admin.v1, so that a page can show a server's call counts (Admin.GetServerStats), and the latency quantiles
+// of its histograms.
+export { Admin } from "./gen/tsgrpc/admin/v1/admin_pb.js";
+export { serverStatsSnapshot } from "./admin/stats-message.js";
+export type { ServerStatsSnapshot, MethodStatsSnapshot } from "./server/server-stats.js";
+export type { CallCountsSnapshot } from "./stats/call-counts.js";
+export { LATENCY_BUCKETS, latencyQuantile } from "./stats/latency-histogram.js";

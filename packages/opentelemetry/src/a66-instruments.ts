@@ -1,12 +1,10 @@
 import type { Counter, Histogram, Meter } from "@opentelemetry/api";
+import { LATENCY_BUCKETS } from "@tsgrpc/grpc/web";
 
 // gRFC A66 (OpenTelemetry Metrics): the instruments, their units, and the bucket boundaries it recommends for the
 // default views, given as advice (an SDK view may still set others).
 
-export const LATENCY_BUCKETS = [
-  0, 0.00001, 0.00005, 0.0001, 0.0003, 0.0006, 0.0008, 0.001, 0.002, 0.003, 0.004, 0.005, 0.006, 0.008, 0.01, 0.013, 0.016, 0.02, 0.025, 0.03, 0.04,
-  0.05, 0.065, 0.08, 0.1, 0.13, 0.16, 0.2, 0.25, 0.3, 0.4, 0.5, 0.65, 0.8, 1, 2, 5, 10, 20, 50, 100,
-];
+export { LATENCY_BUCKETS };
 export const SIZE_BUCKETS = [0, 1024, 2048, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864, 268435456, 1073741824, 4294967296];
 
 /** The attribute names (A66 "Attributes"). */
@@ -17,7 +15,7 @@ export const TARGET = "grpc.target";
 export const OTHER_METHOD = "other";
 
 function latency(meter: Meter, name: string, description: string): Histogram {
-  return meter.createHistogram(name, { unit: "s", description, advice: { explicitBucketBoundaries: LATENCY_BUCKETS } });
+  return meter.createHistogram(name, { unit: "s", description, advice: { explicitBucketBoundaries: [...LATENCY_BUCKETS] } });
 }
 
 function size(meter: Meter, name: string, description: string): Histogram {

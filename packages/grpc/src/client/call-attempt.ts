@@ -153,6 +153,7 @@ export class CallAttempt implements CallStreamEvents {
   cancel(status?: GrpcError): void {
     if (this.ended) return;
     this.ended = true;
+    this.connection?.subchannelCalls?.callEnded(false);
     this.tracer?.ended(status ?? new GrpcError(Status.CANCELLED, "The attempt was dropped"));
     this.releaseWait?.();
     this.opened();
@@ -227,6 +228,7 @@ export class CallAttempt implements CallStreamEvents {
   private end(status: GrpcError | null, outcome: AttemptOutcome): void {
     if (this.ended) return;
     this.ended = true;
+    this.connection?.subchannelCalls?.callEnded(status === null);
     this.releaseWait?.();
     this.opened();
     this.tracer?.ended(status);

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders, OutgoingHttpHeaders } from "node:http2";
+import type { CallCounts } from "../stats/call-counts.js";
 
 /** What a call hears from its HTTP/2 stream. */
 export interface CallStreamEvents {
@@ -35,6 +36,8 @@ export interface CallStream {
 export interface CallConnection {
   /** Whether new calls may start on it (connected, not closing). */
   readonly usable: boolean;
+  /** The counts of the subchannel it belongs to, which the attempts on it add to (set by the subchannel). */
+  subchannelCalls: CallCounts | undefined;
   /** Opens a stream for a call; throws when the connection cannot take one. */
   open(headers: OutgoingHttpHeaders, events: CallStreamEvents): CallStream;
   /** One more call in flight / one fewer: the connection keeps the process alive while any is, and lets it exit

@@ -21,6 +21,7 @@ import type { MethodConfig } from "./service-config/service-config.js";
 import type { RetryThrottle } from "./retry/retry-throttle.js";
 import { IdleTimer } from "./idle-timer.js";
 import { RetryBufferBudget } from "./retry/retry-buffer.js";
+import { ChannelStats, type ChannelStatsSnapshot } from "./channel-stats.js";
 import type { Requests, Transport } from "./transport.js";
 
 export interface ChannelOptions extends ResolverOptions {
@@ -89,6 +90,10 @@ export class Channel implements Transport {
   readonly retriesDisabled: boolean;
   /** @internal */
   readonly retryBuffer: RetryBufferBudget;
+  /** @internal The channel's call counts, which its calls add to. */
+  readonly callStats = new ChannelStats();
+  /** The balancer's subchannels that are not shut down, for `stats()`. */
+  private readonly subchannels = new Set<Subchannel>();
 
   private readonly resolver: Resolver;
   private readonly connectivity = new Connectivity("IDLE");
@@ -281,7 +286,12 @@ export class Channel implements Transport {
     createSubchannel: (address, onChange, options) => {
       const serviceName = this.config.current.serviceConfig.healthCheckServiceName;
       const health = options?.healthCheck && serviceName !== undefined && !this.options.disableHealthCheck ? { serviceName, secure: this.secure } : undefined;
-      return new Subchannel(address, this.open, onChange, health);
+      const subchannel = new Subchannel(address, this.open, (s) => {
+        if (s.state === "SHUTDOWN") this.subchannels.delete(s);
+        onChange(s);
+      }, health);
+      this.subchannels.add(subchannel);
+      return subchannel;
     },
     updateState: (state, picker) => {
       if (this.closed) return;
@@ -310,8 +320,23 @@ export class Channel implements Transport {
     this.setState("IDLE", this.idlePicker);
   }
 
-  /** @internal A call started on `connection`: while any is in flight, the connection keeps the process alive. */
+  /**
+   * The channel's call counts now (channelz's CallCounts: started, succeeded, failed, in flight, last call started),
+   * in all and per method, and each subchannel's state and the attempts it carried.
+   */
+  stats(): ChannelStatsSnapshot {
+    return {
+      target: this.canonicalTarget,
+      state: this.connectivity.state,
+      calls: this.callStats.calls.snapshot(),
+      methods: this.callStats.methodSnapshots(),
+      subchannels: [...this.subchannels].map((s) => ({ address: s.key, state: s.state, calls: s.calls.snapshot() })),
+    };
+  }
+
+  /** @internal An attempt started on `connection`: while any is in flight, the connection keeps the process alive. */
   callStarted(connection: CallConnection): void {
+    connection.subchannelCalls?.callStarted(Date.now());
     this.callsInFlight++;
     connection.callStarted();
   }

@@ -14,6 +14,7 @@ import { CallAttempt, type AttemptOutcome, type AttemptOwner } from "./call-atte
 import type { ResponseSink } from "./response-sink.js";
 import type { HedgingPolicy, RetryPolicy } from "./service-config/service-config.js";
 import { RetryBackoff, parsePushback } from "./retry/retry-timing.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 const USER_AGENT = "grpc-typescript-tsgrpc/0.1.0";
 
@@ -59,6 +60,8 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   private baseHeaders: OutgoingHttpHeaders | undefined;
   /** Takes the call out of the channel's wait for its first resolution, when it ends before that. */
   private releaseConfigWait: (() => void) | undefined;
+  /** The method's counts in the channel's stats. */
+  private readonly methodCalls: CallCounts;
 
   constructor(
     readonly channel: Channel,
@@ -71,6 +74,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
     this.responses = sink ?? new AsyncQueue<O>(16, () => this.forAttempts((a) => a.pause()), () => this.forAttempts((a) => a.resume()), () => this.cancel("The response stream was abandoned"));
     this.maxReceiveMessageSize = channel.maxReceiveMessageSize;
     this.maxSendMessageSize = channel.maxSendMessageSize;
+    this.methodCalls = channel.callStats.callStarted(method.path);
     this.start(requests);
   }
 
@@ -340,6 +344,7 @@ export class ClientCall<I extends object, O extends object> implements AttemptOw
   private finish(status: GrpcError | null, trailers?: IncomingHttpHeaders): void {
     if (this.status !== undefined) return;
     this.status = status;
+    this.channel.callStats.callEnded(this.methodCalls, status === null);
     this.timer?.clear();
     clearTimeout(this.hedgeTimer);
     clearTimeout(this.nextAttemptTimer);

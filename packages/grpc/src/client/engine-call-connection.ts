@@ -5,6 +5,7 @@ import { ClientConnection, type ClientStream } from "@tsgrpc/http2";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
 import { describeAddress, type Address } from "./resolver/address.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 /** The TLS server name (SNI) for an authority: its host, unless that is an IP address (SNI carries names only). */
 export function serverNameOf(authority: string): string | undefined {
@@ -57,6 +58,7 @@ function watchFirstAnswer(socket: Socket, target: string): { error?: Error } {
 }
 
 class EngineCallConnection implements CallConnection {
+  subchannelCalls: CallCounts | undefined = undefined;
   private gone: (() => void) | undefined;
   private readonly keepalive: KeepalivePinger;
 

@@ -6,6 +6,7 @@ import { serverNameOf } from "./engine-call-connection.js";
 import type { Address } from "./resolver/address.js";
 import type { CallConnection, CallStream, CallStreamEvents } from "./call-stream.js";
 import { KeepalivePinger, type ChannelKeepalive } from "./keepalive.js";
+import type { CallCounts } from "../stats/call-counts.js";
 
 /**
  * A channel connection on node:http2 to one address (TCP or a unix socket), with `authority` on every request and
@@ -29,6 +30,7 @@ export function connectNode(address: Address, authority: string, tls: SecureClie
 }
 
 class NodeCallConnection implements CallConnection {
+  subchannelCalls: CallCounts | undefined = undefined;
   private readonly keepalive: KeepalivePinger;
   /** Why the session was closed, when we closed it (keepalive). */
   private failure: Error | undefined;

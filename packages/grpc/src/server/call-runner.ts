@@ -16,6 +16,7 @@ import type { CallExchange, HeaderMap } from "./call-exchange.js";
 import type { ServerCallHandler } from "./handler-types.js";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { ServerContext, runInCall } from "./server-context.js";
+import type { MethodStats } from "./server-stats.js";
 
 export interface CallLimits {
   maxReceiveMessageSize: number;
@@ -29,6 +30,8 @@ export interface Route {
   direct?: (request: object, ctx: ServerContext) => unknown;
   /** Marked `idempotency_level = NO_SIDE_EFFECTS`: Connect may call it with GET. */
   noSideEffects?: boolean;
+  /** The method's counts in the server's stats. */
+  stats: MethodStats;
 }
 
 /** The headers of a response that is only a status (an immediate error). */
@@ -53,6 +56,8 @@ export class RunningCall {
   private readonly requestEncoding: Encoding;
   private readonly acceptEncodingHeader: string | string[] | undefined;
   private readonly timeoutHeader: string | undefined;
+  /** When the call started (performance.now()), for its duration in the server's stats. */
+  readonly startedAt = performance.now();
 
   /** Made first, then `start`ed: the server files the call under `id` in between, so that one ending at once is not left behind. */
   constructor(
@@ -61,9 +66,9 @@ export class RunningCall {
     private readonly exchange: CallExchange,
     headers: IncomingHttpHeaders,
     peer: string,
-    private readonly route: Route,
+    readonly route: Route,
     private readonly limits: CallLimits,
-    private readonly onDone: (call: RunningCall) => void,
+    private readonly onDone: (call: RunningCall, status: Status) => void,
     private readonly logError: (message: string, error: unknown) => void,
   ) {
     const timeoutHeader = headers["grpc-timeout"];
@@ -261,11 +266,11 @@ export class RunningCall {
     this.finished = true;
     this.timer?.clear();
     if (error) this.ctx.abort(error);
-    this.onDone(this);
+    const code = error?.code ?? Status.OK;
+    this.onDone(this, code);
     const { exchange } = this;
     if (exchange.closed) return;
     this.batcher?.flush(); // messages the handler sent before it ended go first (and with them the headers)
-    const code = error?.code ?? Status.OK;
     const message = error?.rawMessage ?? "";
     const trailers = statusOnly(code, message);
     if (error?.details.length) trailers["grpc-status-details-bin"] = encodeStatusDetails(code, message, error.details);

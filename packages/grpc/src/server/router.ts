@@ -13,6 +13,7 @@ import { GrpcWebExchange } from "./grpc-web-exchange.js";
 import type { RestAdapter } from "./rest/rest-adapter.js";
 import { TracedExchange } from "./traced-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
+import type { ServerStats } from "./server-stats.js";
 
 export type HttpHandler = (request: IncomingMessage | Http2ServerRequest, response: ServerResponse | Http2ServerResponse) => void;
 
@@ -41,6 +42,8 @@ export interface RouterOptions extends EnabledProtocols {
   httpHandler?: HttpHandler;
   /** Sees every call the router takes, before any refusal (so that unknown methods are counted too). */
   callTracer?: ServerCallTracerFactory;
+  /** Counts the calls the router refuses itself (the server counts those it runs). */
+  stats: ServerStats;
 }
 
 /** Connect's GET: unary methods marked NO_SIDE_EFFECTS. */
@@ -156,12 +159,13 @@ export class Router {
    */
   private runOrRefuse(exchange: CallExchange, request: IncomingRequest): void {
     exchange = this.traced(exchange, request.path, request.headers);
+    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
+    const route = this.routes.get(request.path);
     const refuse = (status: Status, message: string) => {
+      this.options.stats.refused(route?.stats, status);
       exchange.endTrailersOnly(statusOnly(status, message));
       exchange.discardRest();
     };
-    // No refusal for shutting down: a call that arrives now raced the GOAWAY (which took it), and is served.
-    const route = this.routes.get(request.path);
     if (!route) return refuse(Status.UNIMPLEMENTED, `Method not found: ${request.path}`);
     this.startCall(exchange, route, request.headers, request.peer);
   }

@@ -28,6 +28,7 @@ import type { ServerCallTracerFactory } from "./call-tracer.js";
 import { parseHttpRules, type RestRuleJson } from "../rest/http-rule.js";
 import { RestAdapter } from "./rest/rest-adapter.js";
 import { RestRoutes } from "./rest/rest-routes.js";
+import { ServerStats, type ServerStatsSnapshot } from "./server-stats.js";
 
 export interface ServerOptions {
   interceptors?: ServerInterceptor[];
@@ -177,8 +178,12 @@ export class Server {
   /** The google.api.http routes of the services added (undefined with `rest: false`). */
   private readonly restRoutes: RestRoutes | undefined;
   private shuttingDown = false;
+  private readonly callStats = new ServerStats();
 
-  private readonly callDone = (call: RunningCall) => this.calls.delete(call.id);
+  private readonly callDone = (call: RunningCall, status: Status) => {
+    this.calls.delete(call.id);
+    this.callStats.ended(call.route.stats, status, call.startedAt);
+  };
   private readonly logError: (message: string, error: unknown) => void;
 
   constructor(private readonly options: ServerOptions = {}) {
@@ -194,7 +199,7 @@ export class Server {
     const restOptions = options.rest ?? true;
     this.restRoutes = restOptions === false ? undefined : new RestRoutes(parseHttpRules(restOptions === true ? [] : (restOptions.rules ?? [])));
     const rest = new RestAdapter(this.restRoutes ?? new RestRoutes(), { cors, secure, maxReceiveMessageSize: this.limits.maxReceiveMessageSize });
-    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer }, connect, rest, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
+    this.router = new Router(this.routes, { ...enabled, cors, secure, httpHandler: options.httpHandler, callTracer: options.callTracer, stats: this.callStats }, connect, rest, (exchange, route, headers, peer) => this.startCall(exchange, route, headers, peer));
     const settings = { maxConcurrentStreams: options.maxConcurrentStreams ?? 1000, maxHeaderListSize: options.maxMetadataSize ?? 16 * 1024 };
     // Neither node:http2 nor node:http listens itself: the listener hands each of them the connections that speak its protocol.
     this.http2 = createHttp2Server({ settings, maxSessionMemory: 64 });
@@ -231,7 +236,7 @@ export class Server {
       const handler = interceptors.reduceRight<ServerCallHandler>((next, interceptor) => interceptor(next), normalize(method, bound));
       // Unary and server-streaming calls with no interceptor to see them skip the stream machinery.
       const direct = (method.kind === "unary" || method.kind === "server_streaming") && interceptors.length === 0;
-      const route: Route = { method, handler, noSideEffects: hasNoSideEffects(service, method) };
+      const route: Route = { method, handler, noSideEffects: hasNoSideEffects(service, method), stats: this.callStats.forMethod(method.path) };
       if (direct) route.direct = bound as (r: object, c: ServerContext) => unknown;
       this.routes.set(method.path, route);
     }
@@ -320,7 +325,16 @@ export class Server {
   private startCall(exchange: CallExchange, route: Route, headers: IncomingHttpHeaders, peer: string): void {
     const call = new RunningCall(this.nextCallId(), exchange, headers, peer, route, this.limits, this.callDone, this.logError);
     this.calls.set(call.id, call);
+    this.callStats.started(route.stats, call.startedAt);
     call.start();
+  }
+
+  /**
+   * The server's call counts now (channelz's CallCounts: started, succeeded, failed, in flight, last call started),
+   * in all and per method (with each status's count and a latency histogram), and its open connections and streams.
+   */
+  stats(): ServerStatsSnapshot {
+    return this.callStats.snapshot({ connections: this.sessions.size + this.connections.size + this.http1Sockets.size, streams: this.calls.size });
   }
 
   /** A number no call in progress has (they are 31-bit, and wrap around after 2^31 calls). */

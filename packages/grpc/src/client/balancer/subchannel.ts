@@ -4,6 +4,7 @@ import type { ConnectivityState } from "./load-balancer.js";
 import { watchHealth } from "./health-watch.js";
 import { ServingStatus } from "../../health/health-service.js";
 import { Status } from "../../status.js";
+import { CallCounts } from "../../stats/call-counts.js";
 
 /** gRPC's connection backoff (doc/connection-backoff.md): 1 s, x1.6 per failure, ±20% jitter, at most 120 s. */
 const BACKOFF = { initial: 1000, multiplier: 1.6, jitter: 0.2, max: 120_000 };
@@ -31,6 +32,8 @@ export class Subchannel {
   /** Why the last attempt failed. */
   lastError: Error | undefined;
   readonly key: string;
+  /** The attempts this subchannel's connections carried (channelz's subchannel CallCounts). */
+  readonly calls = new CallCounts();
   private failures = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private healthFailures = 0;
@@ -76,6 +79,7 @@ export class Subchannel {
       clearTimeout(giveUp);
       this.failures = 0;
       this.connection = connection;
+      connection.subchannelCalls = this.calls;
       connection.onGone(() => {
         if (this.connection !== connection || this.state === "SHUTDOWN") return;
         this.connection = undefined;
