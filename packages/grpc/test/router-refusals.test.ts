@@ -111,3 +111,22 @@ test("odd requests over HTTP/1.1 get the same answers, and the keep-alive connec
     agent.destroy();
   }
 });
+
+test("a method's path stays the RPC server's with an httpHandler, and refusals carry CORS headers for allowed origins", async () => {
+  let handled = 0;
+  const server = createServer({ cors: { allowedOrigins: ["https://app.example"] }, httpHandler: (_req, res) => (handled++, res.writeHead(200).end("page")) }).add(UserService, userServiceImpl());
+  const port = await server.listen("127.0.0.1:0");
+  try {
+    // A Connect GET of a method without NO_SIDE_EFFECTS: 405, not the page server's answer.
+    const get = await fetch(`http://127.0.0.1:${port}${GET_USER}?connect=v1&encoding=json&message=%7B%7D`, { headers: { origin: "https://app.example" } });
+    assert.deepEqual([get.status, get.headers.get("allow"), get.headers.get("access-control-allow-origin")], [405, "POST", "https://app.example"]);
+    const wrongType = await fetch(`http://127.0.0.1:${port}${GET_USER}`, { method: "POST", headers: { "content-type": "text/plain", origin: "https://app.example" }, body: "x" });
+    assert.deepEqual([wrongType.status, wrongType.headers.get("access-control-allow-origin")], [415, "https://app.example"]);
+    const other = await fetch(`http://127.0.0.1:${port}${GET_USER}`, { method: "PUT", headers: { origin: "https://evil.example" } });
+    assert.deepEqual([other.status, other.headers.get("access-control-allow-origin")], [405, null]);
+    assert.equal((await fetch(`http://127.0.0.1:${port}/index.html`)).status, 200);
+    assert.equal(handled, 1, "only the page went to the httpHandler");
+  } finally {
+    await server.shutdown(100);
+  }
+});

@@ -100,7 +100,8 @@ export class Router {
       }
     }
     if (this.serveRest(request)) return;
-    if (options.httpHandler) return request.handOver(options.httpHandler);
+    // A method's path is the RPC server's, whatever came to it: the httpHandler gets only the paths that are no method.
+    if (options.httpHandler && !this.routes.has(pathOnly(request.path))) return request.handOver(options.httpHandler);
     this.refuse(request);
   }
 
@@ -116,9 +117,11 @@ export class Router {
   private refuse(request: IncomingRequest): void {
     const route = this.routes.get(pathOnly(request.path));
     const http = request.http();
-    if (!route) http.respond(404, {}, true);
-    else if (request.method !== "POST") http.respond(405, { allow: this.options.connect && takesGet(route) ? "GET, POST" : "POST" }, true);
-    else http.respond(415, {}, true);
+    // An allowed page's script may read why (a cross-origin refusal without CORS headers is a bare network error).
+    const cors = this.options.cors.grant(request.headers, this.options.secure) ?? {};
+    if (!route) http.respond(404, cors, true);
+    else if (request.method !== "POST") http.respond(405, { ...cors, allow: this.options.connect && takesGet(route) ? "GET, POST" : "POST" }, true);
+    else http.respond(415, cors, true);
     http.discardRest();
   }
 

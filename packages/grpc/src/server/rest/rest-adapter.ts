@@ -40,13 +40,13 @@ export class RestAdapter {
     const match = this.routes.match(request.method, path);
     if (!match) return false;
     const http = request.http();
+    const cors = this.options.cors.grant(request.headers, this.options.secure);
     if (match.kind === "method") {
-      http.respond(405, { allow: match.allow.join(", ") }, true);
+      http.respond(405, { ...cors, allow: match.allow.join(", ") }, true);
       http.discardRest();
       return true;
     }
     const { served, bindings } = match;
-    const cors = this.options.cors.grant(request.headers, this.options.secure);
     const query = new URLSearchParams(q < 0 ? "" : request.path.slice(q + 1));
     const contentType = request.headers["content-type"];
     const exchange = sink.traced(new RestExchange(http, served.route.method, { route: served.rest, bindings, query, contentType }, cors ?? {}, this.options.maxReceiveMessageSize), served.route.method.path);
