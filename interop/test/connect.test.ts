@@ -5,7 +5,7 @@ import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
 import { Code, ConnectError, createClient as createConnectClient } from "@connectrpc/connect";
-import { compressionGzip, createConnectTransport } from "@connectrpc/connect-node";
+import { compressionBrotli, compressionGzip, createConnectTransport } from "@connectrpc/connect-node";
 import { Compiler } from "@tsgrpc/compiler";
 import { BadRequest, createServer, GrpcError, Metadata, packDetail, Status, type ServerCallTracerFactory, type ServerContext, type ServerInterceptor } from "@tsgrpc/grpc";
 import { createServiceDefinition } from "@tsgrpc/protobuf";
@@ -31,6 +31,7 @@ function answer(req: Req, ctx: ServerContext): { text: string } {
     throw new GrpcError(Status.INVALID_ARGUMENT, "invalid text: ünïcode & 100%", { details, metadata: new Metadata({ "x-why": "asked to" }) });
   }
   if (req.text.startsWith("zip")) ctx.responseCompression = "gzip";
+  if (req.text.startsWith("brotli")) ctx.responseCompression = "br";
   ctx.responseHeaders.set("x-served-by", "tsgrpc");
   ctx.responseTrailers.set("x-tags", req.tags.join(",") || "-");
   return { text: `echo: ${req.text}` };
@@ -88,7 +89,7 @@ function seeHttpMethods(target = server): string[] {
   return seen;
 }
 
-function client(httpVersion: "1.1" | "2", useBinaryFormat: boolean, extra: { useHttpGet?: boolean; sendCompression?: typeof compressionGzip; compressMinBytes?: number; baseUrl?: string } = {}) {
+function client(httpVersion: "1.1" | "2", useBinaryFormat: boolean, extra: { useHttpGet?: boolean; sendCompression?: typeof compressionGzip | typeof compressionBrotli; compressMinBytes?: number; baseUrl?: string } = {}) {
   return createConnectClient(BufEchoService, createConnectTransport({ baseUrl, httpVersion, useBinaryFormat, ...extra } as never)) as any;
 }
 
@@ -165,6 +166,16 @@ for (const httpVersion of ["1.1", "2"] as const) {
     assert.equal(e.code, Code.DeadlineExceeded);
     const reason = await aborted;
     assert.ok(reason instanceof GrpcError && [Status.DEADLINE_EXCEEDED, Status.CANCELLED].includes(reason.code), String(reason));
+  });
+
+  test(`connect-node -> tsgrpc (HTTP/${httpVersion}): Brotli both ways ("br", Node's zlib)`, async () => {
+    for (const binary of [true, false]) {
+      const echo = client(httpVersion, binary, { sendCompression: compressionBrotli, compressMinBytes: 0 });
+      let headers: Headers | undefined;
+      const r = await echo.echo({ text: "brotli me" }, { onHeader: (h: Headers) => (headers = h) });
+      assert.equal(r.text, "echo: brotli me");
+      assert.equal(headers?.get("content-encoding"), "br");
+    }
   });
 
   test(`connect-node -> tsgrpc (HTTP/${httpVersion}): gzip both ways, unary (content-encoding) and streaming (connect-content-encoding)`, async () => {

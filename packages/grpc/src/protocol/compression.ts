@@ -1,9 +1,9 @@
-import { deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
+import { brotliCompressSync, brotliDecompressSync, deflateSync, gunzipSync, gzipSync, inflateSync } from "node:zlib";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
 
-/** The message encodings tsgrpc speaks (grpc-encoding / grpc-accept-encoding), besides "identity". */
-export const SUPPORTED_ENCODINGS = ["gzip", "deflate"] as const;
+/** The message encodings tsgrpc speaks (grpc-encoding / grpc-accept-encoding), besides "identity"; "br" is Brotli (Connect's name for it). */
+export const SUPPORTED_ENCODINGS = ["gzip", "deflate", "br"] as const;
 export type Encoding = (typeof SUPPORTED_ENCODINGS)[number] | "identity";
 export const ACCEPT_ENCODING = ["identity", ...SUPPORTED_ENCODINGS].join(",");
 
@@ -14,6 +14,7 @@ export function isSupportedEncoding(name: string): name is Encoding {
 export function compress(encoding: Encoding, data: Uint8Array): Uint8Array {
   if (encoding === "gzip") return gzipSync(data);
   if (encoding === "deflate") return deflateSync(data);
+  if (encoding === "br") return brotliCompressSync(data);
   return data;
 }
 
@@ -25,7 +26,7 @@ export function decompress(encoding: Encoding, data: Uint8Array, maxLength: numb
   if (encoding === "identity") throw new GrpcError(Status.INTERNAL, "Compressed flag set on a message with no grpc-encoding");
   try {
     const options = { maxOutputLength: Math.max(1, maxLength) };
-    return encoding === "gzip" ? gunzipSync(data, options) : inflateSync(data, options);
+    return encoding === "gzip" ? gunzipSync(data, options) : encoding === "br" ? brotliDecompressSync(data, options) : inflateSync(data, options);
   } catch (e) {
     if ((e as { code?: string }).code === "ERR_BUFFER_TOO_LARGE" || (e as RangeError).name === "RangeError") {
       throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Decompressed message larger than max (${maxLength})`);

@@ -29,7 +29,7 @@ function peerIdentityOf(socket: Socket | TLSSocket | undefined): PeerIdentity | 
 /** What a handler knows about its call, and how it shapes the response's headers and trailers. */
 export class ServerContext {
   /** Compress response messages with this encoding, when the client accepts it ("identity": no compression). */
-  responseCompression: "identity" | "gzip" | "deflate" = "identity";
+  responseCompression: "identity" | "gzip" | "deflate" | "br" = "identity";
   // Made on first use: most calls never touch them, and a server makes one context per call.
   private controller: AbortController | undefined;
   private abortReason: unknown;
