@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { createApp } from "./app.js";
 import { parseTokens } from "./auth.js";
 import { LISTENING, runPrimary, SHUTDOWN } from "./cluster-primary.js";
+import { openStore } from "./open-store.js";
 
 const USAGE = "usage: npm start -- [--port N] [--host HOST] [--db PATH|:memory:|postgres://USER:PASSWORD@HOST:PORT/DB] [--workers N|auto] [--shutdown-grace SECONDS] [--auth TOKENS.json] [--allow-origin ORIGIN]... [--quiet]";
 const CONSOLE_DIR = fileURLToPath(new URL("../console", import.meta.url));
@@ -113,7 +114,10 @@ async function serve(): Promise<void> {
 
 if (opts.workers > 1 && cluster.isPrimary) {
   // Several cores: this process only forks the workers, relays between them and stops them (cluster-primary.ts).
-  runPrimary(opts.workers, (port) => console.log(banner(port)));
+  // A SQLite file is created and migrated here, once, before the workers open it: workers racing to switch a new
+  // file to WAL could fail to start ("database is locked", which the busy timeout does not cover).
+  if (!/^postgres(ql)?:\/\//.test(opts.db)) await (await openStore(opts.db)).close();
+  runPrimary(opts.workers, opts.graceMs, (port) => console.log(banner(port)));
 } else {
   await serve();
 }
