@@ -10,7 +10,8 @@
 // the load must then return that many body bytes. Each row gets warm-ups (which size its runs to --seconds), then
 // --runs measured runs taken round-robin across the rows (each round starting one row further on); figures are
 // medians: calls/s, p50/p99 latency (h2load's per-request log) and server CPU per call (µs, /proc/PID/stat utime +
-// stime over the run; 10 ms ticks). The 1-minute load average is read at the start of every run.
+// stime over the run; 10 ms ticks). The 1-minute load average is read at the start of every run, and what other
+// processes took of core 0 during it (its /proc/stat busy time less the server's).
 //   node bench/protocols.mjs [--runs 3] [--seconds 3] [--only id,id] [--quick] [--cpu-prof DIR]
 // --quick: one run of 1 s per row, results not saved. --cpu-prof DIR: servers run under `node --cpu-prof` (profiles
 // in DIR, summarized at the end: self time per call by function and by file; use with --only ONE-ROW).
@@ -99,6 +100,12 @@ if (only) for (const id of only) if (!ROWS.some((r) => r.id === id)) throw new E
 const rows = ROWS.filter((r) => !only || only.has(r.id));
 
 const loadAverage = () => readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+/** The server core's busy time so far, in seconds (user, nice, system, irq, softirq, steal of its /proc/stat line). */
+function coreBusySeconds(cpu) {
+  const line = readFileSync("/proc/stat", "utf8").split("\n").find((l) => l.startsWith(`cpu${cpu} `));
+  const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) / 100; // USER_HZ
+}
 
 /** One request made as h2load will make it: { status (HTTP), grpcStatus, body }. */
 function fetchOnce(port, row) {
@@ -179,11 +186,16 @@ try {
     const server = servers.get(row.server);
     const load = loadAverage()[0];
     const before = cpuSeconds(server.pid);
+    const coreBefore = coreBusySeconds(SERVER_CPU);
+    const wallBefore = performance.now();
     const result = await h2load({ ...row.load, n }, { cpu: LOAD_CPU, timeoutMs: RUN_TIMEOUT_MS });
     const cpu = cpuSeconds(server.pid) - before;
+    // What other processes took of the server's core during the run (its busy time less the server's), in cores.
+    const wall = (performance.now() - wallBefore) / 1000;
+    const others = Math.max(0, coreBusySeconds(SERVER_CPU) - coreBefore - cpu) / wall;
     server.requests += n;
     if (result.failed || result.data !== n * row.size) throw new Error(`${row.id}: ${result.succeeded}/${n} succeeded, ${result.data} body bytes for ${n} x ${row.size} (statuses ${result.statuses})`);
-    return { rate: result.rate, p50Ms: result.p50Ms, p99Ms: result.p99Ms, usPerCall: (cpu / n) * 1e6, load };
+    return { rate: result.rate, p50Ms: result.p50Ms, p99Ms: result.p99Ms, usPerCall: (cpu / n) * 1e6, load, others, serverCores: cpu / wall };
   };
   // Warm-ups: a fixed count, then about a second at the rate that showed; the measured runs last about --seconds.
   for (const row of rows) {
@@ -195,7 +207,8 @@ try {
     for (let k = 0; k < rows.length; k++) {
       const row = rows[(r + k) % rows.length];
       row.runs.push(await run(row, row.n));
-      process.stderr.write(`  round ${r + 1}: ${row.id} ${Math.round(row.runs.at(-1).rate)} calls/s, ${row.runs.at(-1).usPerCall.toFixed(1)} µs CPU per call (load ${row.runs.at(-1).load})\n`);
+      const last = row.runs.at(-1);
+      process.stderr.write(`  round ${r + 1}: ${row.id} ${Math.round(last.rate)} calls/s, ${last.usPerCall.toFixed(1)} µs CPU per call (load ${last.load}, others on core ${SERVER_CPU}: ${last.others.toFixed(2)})\n`);
     }
   }
 } catch (e) {
@@ -217,10 +230,10 @@ const loads = rows.flatMap((r) => r.runs.map((x) => x.load));
 const lines = [
   `GetUser (user ${USER_ID}), ${IN_FLIGHT} calls in flight, medians of ${RUNS} run(s) of about ${SECONDS} s each; ${started.toISOString()} to ${new Date().toISOString()}, Node ${process.version}.`,
   `Load average (1, 5, 15 min) at the start ${loadAtStart.join(" ")}, at the end ${loadAtEnd.join(" ")}; 1-minute load at the runs' starts ${fmt(Math.min(...loads), 2)}-${fmt(Math.max(...loads), 2)}.`,
-  `Servers on core 0, h2load on core 1. HTTP/2 rows: h2load, ${H2_CONNECTIONS} connections x ${IN_FLIGHT / H2_CONNECTIONS} streams; HTTP/1.1 rows: h2load --h1, ${IN_FLIGHT} keep-alive connections, one request at a time each.`,
+  `"Server cores": the server's CPU time over the run's wall time (below about 0.9 the server was not the bound: the load generator's core, shared with other processes, or latency was). "Others on core 0": the share of the servers' core that other processes took during a run (its /proc/stat busy time less the server's). Servers on core 0, h2load on core 1. HTTP/2 rows: h2load, ${H2_CONNECTIONS} connections x ${IN_FLIGHT / H2_CONNECTIONS} streams; HTTP/1.1 rows: h2load --h1, ${IN_FLIGHT} keep-alive connections, one request at a time each.`,
   "",
-  "| row | server | protocol | HTTP | calls per run | calls/s | p50 ms | p99 ms | server CPU µs/call | runs: calls/s | runs: µs/call | load (1 min) |",
-  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |",
+  "| row | server | protocol | HTTP | calls per run | calls/s | p50 ms | p99 ms | server CPU µs/call | runs: calls/s | runs: µs/call | server cores (median) | runs: load (1 min) | runs: others on core 0 |",
+  "| --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | --- | --- |",
   ...rows.map((r) =>
     [
       r.id,
@@ -234,7 +247,9 @@ const lines = [
       fmt(med(r, "usPerCall")),
       r.runs.map((x) => Math.round(x.rate)).join(", "),
       r.runs.map((x) => fmt(x.usPerCall)).join(", "),
+      fmt(med(r, "serverCores"), 2),
       r.runs.map((x) => fmt(x.load, 2)).join(", "),
+      r.runs.map((x) => fmt(x.others, 2)).join(", "),
     ].join(" | ").replace(/^/, "| ").replace(/$/, " |"),
   ),
 ];
