@@ -1,4 +1,4 @@
-// connect-node (@connectrpc/connect-node, gRPC protocol only) serving the benchmark UserService over node:http2,
+// connect-node (@connectrpc/connect-node; the gRPC protocol only unless `protocols` says otherwise) serving the benchmark UserService over node:http2,
 // with @bufbuild/protobuf messages (the users are held as protobuf-es messages, as a connect application would).
 import { createServer } from "node:http2";
 import { create } from "@bufbuild/protobuf";
@@ -7,7 +7,8 @@ import { connectNodeAdapter } from "@connectrpc/connect-node";
 import { buf } from "../lib/schema.mjs";
 import { STREAM_MESSAGES, users } from "../lib/data.mjs";
 
-export async function start(port) {
+/** `protocols` turns connect-node's other protocols on (servers/connect-protocols.mjs: `{ connect: true }`). */
+export async function start(port, protocols = {}) {
   const service = buf.getService("userservice.UserService");
   const UserSchema = buf.getMessage("userservice.User");
   const messages = users.map((u) => create(UserSchema, u));
@@ -15,6 +16,7 @@ export async function start(port) {
     grpc: true,
     grpcWeb: false,
     connect: false,
+    ...protocols,
     routes(router) {
       router.service(service, {
         async getUser(req) {

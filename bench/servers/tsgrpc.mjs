@@ -4,10 +4,13 @@ import { createServer, GrpcError, Status } from "@tsgrpc/grpc";
 import { tsgrpc as pb } from "../lib/schema.mjs";
 import { STREAM_MESSAGES, users } from "../lib/data.mjs";
 
-/** `overrides` replaces some handlers (servers/tsgrpc-prepared.mjs); `options` adds server options (tsgrpc-otel-*.mjs). */
-export async function start(port, http2Engine = "tsgrpc", overrides = {}, options = {}) {
+/**
+ * `overrides` replaces some handlers (servers/tsgrpc-prepared.mjs); `options` adds server options (tsgrpc-otel-*.mjs);
+ * `service` is another definition of the same UserService (servers/tsgrpc-protocols.mjs: GetUser marked NO_SIDE_EFFECTS).
+ */
+export async function start(port, http2Engine = "tsgrpc", overrides = {}, options = {}, service = pb.UserService) {
   const server = createServer({ http2Engine, ...options });
-  server.add(pb.UserService, {
+  server.add(service, {
     async getUser(req) {
       const user = users[req.id - 1];
       if (!user) throw new GrpcError(Status.NOT_FOUND, `User ${req.id} not found`);
