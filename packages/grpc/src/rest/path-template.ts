@@ -104,6 +104,7 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true });
 
 /** Percent-decodes `text` (strict UTF-8), leaving escapes of reserved characters as they are when asked; undefined when malformed. */
 function decode(text: string, keepReserved: boolean): string | undefined {
+  if (!text.includes("%")) return text; // most segments: nothing to decode
   try {
     if (!keepReserved) return decodeURIComponent(text);
     return text.replace(/(?:%[0-9A-Fa-f]{2})+/g, (run) => {
