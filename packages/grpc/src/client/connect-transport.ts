@@ -7,9 +7,9 @@ import { encodeEnvelope, EnvelopeReader } from "../protocol/envelope.js";
 import { methodHasNoSideEffects } from "../protocol/no-side-effects.js";
 import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
-import { FetchCall, fetchStream, type ReadFlow } from "./fetch-call.js";
-import { type ResponseSink, SingleResponse } from "./response-sink.js";
-import type { Requests, Transport } from "./transport.js";
+import { FetchCall, FetchTransport, type ReadFlow } from "./fetch-call.js";
+import type { ResponseSink } from "./response-sink.js";
+import type { Requests } from "./transport.js";
 
 export interface ConnectTransportOptions {
   /** The server's URL: `https://api.example.com`, or a path prefix (`/api`) on the page's own origin. */
@@ -47,32 +47,21 @@ const END_STREAM_FLAG = 0x02;
  * end-of-stream JSON. fetch sends a request body whole, so client- and bidirectional-streaming calls are half-duplex:
  * every request is sent, then the responses are read. Messages are not compressed.
  */
-export class ConnectTransport implements Transport {
+export class ConnectTransport extends FetchTransport {
   private readonly baseUrl: string;
   private readonly codec: "proto" | "json";
   private readonly maxReceiveMessageSize: number;
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(private readonly options: ConnectTransportOptions) {
+    super();
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.codec = options.useBinaryFormat ? "proto" : "json";
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O> {
-    const sink = new SingleResponse<O>();
-    void this.run(method, [request], options, sink, undefined);
-    return sink.promise;
-  }
-
-  stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
-    const { queue, flow, abandoned } = fetchStream<O>();
-    void this.run(method, requests, options, queue, { flow, abandoned });
-    return queue;
-  }
-
-  private async run<I extends object, O extends object>(
+  protected async run<I extends object, O extends object>(
     method: MethodDefinition<I, O>,
     requests: Requests<I>,
     options: CallOptions,

@@ -3,7 +3,9 @@ import { GrpcError } from "../grpc-error.js";
 import { DeadlineTimer } from "../protocol/deadline-timer.js";
 import { Status } from "../status.js";
 import { type CallOptions, ownDeadline } from "./call-options.js";
-import type { ResponseSink } from "./response-sink.js";
+import type { MessageInit, MethodDefinition } from "@tsgrpc/protobuf";
+import { type ResponseSink, SingleResponse } from "./response-sink.js";
+import type { Requests, Transport } from "./transport.js";
 
 /** Whether the reader of a response stream is behind: while `paused` is set, the transport stops reading the body. */
 export interface ReadFlow {
@@ -99,4 +101,30 @@ export class FetchCall {
     signal.addEventListener("abort", onAbort, { once: true });
     this.cleanup.push(() => signal.removeEventListener("abort", onAbort));
   }
+}
+
+/**
+ * What the fetch-based transports (gRPC-Web, Connect) share: a unary call is one request into a single-response sink,
+ * a streaming call feeds a queue whose reads pace the response body; each transport's `run` does the exchange.
+ */
+export abstract class FetchTransport implements Transport {
+  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O> {
+    const sink = new SingleResponse<O>();
+    void this.run(method, [request], options, sink, undefined);
+    return sink.promise;
+  }
+
+  stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
+    const { queue, flow, abandoned } = fetchStream<O>();
+    void this.run(method, requests, options, queue, { flow, abandoned });
+    return queue;
+  }
+
+  protected abstract run<I extends object, O extends object>(
+    method: MethodDefinition<I, O>,
+    requests: Requests<I>,
+    options: CallOptions,
+    sink: ResponseSink<O>,
+    streaming: { flow: ReadFlow; abandoned: AbortSignal } | undefined,
+  ): Promise<void>;
 }

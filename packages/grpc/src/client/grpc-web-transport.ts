@@ -10,9 +10,9 @@ import { statusFromFields } from "../protocol/status-fields.js";
 import { encodeTimeout } from "../protocol/timeout.js";
 import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
-import { FetchCall, fetchStream, type ReadFlow } from "./fetch-call.js";
-import { type ResponseSink, SingleResponse } from "./response-sink.js";
-import type { Requests, Transport } from "./transport.js";
+import { FetchCall, FetchTransport, type ReadFlow } from "./fetch-call.js";
+import type { ResponseSink } from "./response-sink.js";
+import type { Requests } from "./transport.js";
 
 export interface GrpcWebTransportOptions {
   /** The server's URL: `https://api.example.com`, or a path prefix (`/api`) on the page's own origin. */
@@ -34,32 +34,21 @@ const USER_AGENT = "grpc-web-javascript/tsgrpc-0.1.0";
  * unary and server-streaming calls. A browser cannot stream a request body, so a call carries exactly one request;
  * client and bidirectional streaming are refused with UNIMPLEMENTED before anything is sent.
  */
-export class GrpcWebTransport implements Transport {
+export class GrpcWebTransport extends FetchTransport {
   private readonly baseUrl: string;
   private readonly format: GrpcWebFormat;
   private readonly maxReceiveMessageSize: number;
   private readonly fetch: typeof globalThis.fetch;
 
   constructor(private readonly options: GrpcWebTransportOptions) {
+    super();
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.format = options.format ?? "binary";
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
     this.fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 
-  unary<I extends object, O extends object>(method: MethodDefinition<I, O>, request: MessageInit<I>, options: CallOptions): Promise<O> {
-    const sink = new SingleResponse<O>();
-    void this.run(method, [request], options, sink, undefined);
-    return sink.promise;
-  }
-
-  stream<I extends object, O extends object>(method: MethodDefinition<I, O>, requests: Requests<I>, options: CallOptions): AsyncIterable<O> {
-    const { queue, flow, abandoned } = fetchStream<O>();
-    void this.run(method, requests, options, queue, { flow, abandoned });
-    return queue;
-  }
-
-  private async run<I extends object, O extends object>(
+  protected async run<I extends object, O extends object>(
     method: MethodDefinition<I, O>,
     requests: Requests<I>,
     options: CallOptions,
