@@ -8,10 +8,8 @@
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { h2load } from "./lib/h2load.mjs";
-import { fetchOnce } from "./lib/preflight.mjs";
-import { cpuSeconds, startServer } from "./lib/process.mjs";
 import { scenarios } from "./lib/scenarios.mjs";
+import { serverCpuAb } from "./lib/server-cpu-ab.mjs";
 import { median } from "./lib/stats.mjs";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,8 +19,6 @@ const { values } = parseArgs({ options: { before: { type: "string" }, n: { type:
 if (!values.before) throw new Error("--before DIR is needed: a build of the tree before the stats");
 const n = Number(values.n);
 const RUNS = Number(values.runs);
-const SERVER_CPU = 0;
-const LOAD_CPU = 1;
 const PORT = 50340;
 const VARIANTS = [
   ["before the stats", join(resolve(values.before), "bench")],
@@ -32,48 +28,13 @@ const VARIANTS = [
 const dir = mkdtempSync(join(tmpdir(), "tsgrpc-stats-bench-"));
 const getUser = scenarios(dir).find((s) => s.id === "get-user");
 const target = getUser.grpc;
-const servers = [];
 try {
-  for (const [i, [label, benchDir]] of VARIANTS.entries()) {
-    const port = PORT + i;
-    const server = await startServer("tsgrpc", port, SERVER_CPU, benchDir ? { benchDir } : {});
-    servers.push(server);
-    const answer = await fetchOnce(port, target, false);
-    if (answer.status !== "0" || !target.ok(answer.body)) throw new Error(`${label} gave a wrong answer (status ${answer.status})`);
-    const load = { url: `http://127.0.0.1:${port}${target.path}`, body: target.body, headers: target.headers, clients: getUser.clients, streams: getUser.streams };
-    const check = (r, requests) => {
-      if (r.failed || r.data !== requests * answer.body.length) throw new Error(`${label} answered errors: ${r.succeeded}/${requests} (${r.statuses})`);
-    };
-    Object.assign(server, { label, load, check, usPerCall: [], rates: [] });
-  }
-  const warmUp = Math.ceil(n / 5);
-  for (const s of servers) s.check(await h2load({ ...s.load, n: warmUp }, { cpu: LOAD_CPU }), warmUp);
-  for (let r = 0; r < RUNS; r++) {
-    for (let k = 0; k < servers.length; k++) {
-      const s = servers[(r + k) % servers.length];
-      const before = cpuSeconds(s.pid);
-      const result = await h2load({ ...s.load, n }, { cpu: LOAD_CPU });
-      s.check(result, n);
-      s.usPerCall.push(((cpuSeconds(s.pid) - before) / n) * 1e6);
-      s.rates.push(result.rate);
-    }
-  }
-  const base = median(servers[0].usPerCall);
-  const lines = [
-    `GetUser, ${getUser.clients} connections x ${getUser.streams} streams, ${n} calls per run, median of ${RUNS} (${new Date().toISOString()})`,
-    "",
-    "| server | CPU µs per call (median) | vs before | runs (µs per call) | calls/s (median) |",
-    "| --- | --- | --- | --- | --- |",
-    ...servers.map((s) => {
-      const us = median(s.usPerCall);
-      return `| ${s.label} | ${us.toFixed(2)} | ${((us / base - 1) * 100).toFixed(1)}% | ${s.usPerCall.map((v) => v.toFixed(2)).join(", ")} | ${Math.round(median(s.rates))} |`;
-    }),
-  ];
+  const variants = VARIANTS.map(([label, benchDir]) => [label, "tsgrpc", benchDir ? { benchDir } : {}]);
+  const lines = await serverCpuAb({ variants, target, shape: getUser, n, runs: RUNS, port: PORT, baseName: "before" });
   lines.push("", `The counting alone (ServerStats.started + ended, clock reads included): ${countingAloneNs().toFixed(0)} ns per call, median of 5 rounds of 5 million.`);
   console.log(lines.join("\n"));
   writeFileSync(new URL("./results/stats.md", import.meta.url), lines.join("\n") + "\n");
 } finally {
-  for (const s of servers) await s.stop();
   rmSync(dir, { recursive: true, force: true });
 }
 
