@@ -178,9 +178,10 @@ service Service {
   rpc Get(Req) returns (Req) { option (google.api.http).get = "/v1/things/{id}"; }
   rpc Put(Req) returns (Req) { option (google.api.http) = { put: "/v1/things/{id}" body: "*" }; }
   rpc Patch(Req) returns (Req) { option (google.api.http) = { patch: "/v1/things/{id}" body: "sub" }; }
+  rpc Rename(Req) returns (Req) { option (google.api.http) = { put: "/v1/renames/{book_id}" body: "*" }; }
 }
 message Sub { string s = 1; }
-message Req { string id = 1; Sub sub = 2; bool flag = 3; int32 count = 4; }
+message Req { string id = 1; Sub sub = 2; bool flag = 3; int32 count = 4; string book_id = 5; }
 `);
   const invalid = (name: string, method: string, url: string, body: string | undefined, why: RegExp) =>
     assert.throws(() => transcode(routes.get(name)!, method, url, body), (e: Error) => e instanceof GrpcError && e.code === Status.INVALID_ARGUMENT && why.test(e.message), url);
@@ -198,6 +199,10 @@ message Req { string id = 1; Sub sub = 2; bool flag = 3; int32 count = 4; }
   assert.throws(() => transcode(routes.get("Get")!, "GET", "/v1/things/1?count=many"), /count/);
   // The path has the last word over the body.
   assert.deepEqual(transcode(routes.get("Put")!, "PUT", "/v1/things/7", '{"id": "8", "count": 3}'), { id: "7", count: 3 });
+  // A body field under its JSON name is still the field the path binds (the path wins), and one query parameter
+  // given under both names is given twice.
+  assert.deepEqual(transcode(routes.get("Rename")!, "PUT", "/v1/renames/7", '{"bookId": "8", "count": 1}'), { book_id: "7", count: 1 });
+  invalid("Get", "GET", "/v1/things/1?book_id=a&bookId=b", undefined, /"book_id" is set twice/);
   // JSON names work as parameter names too.
   assert.deepEqual(transcode(routes.get("Patch")!, "PATCH", "/v1/things/1?count=4", '{"s": "y"}'), { id: "1", sub: { s: "y" }, count: 4 });
 });

@@ -10,6 +10,10 @@ import { SchemaSet, type Schema } from "./json-schema.js";
 
 const OPENAPI_METHODS = new Set(["GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "TRACE"]);
 
+/** A google.api.HttpBody goes as its own bytes and content type, whatever they are. */
+const HTTP_BODY_CONTENT = { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } };
+const isHttpBody = (message: MessageInfo | undefined) => message?.typeName === "google.api.HttpBody";
+
 const STATUS_SCHEMA: Schema = {
   type: "object",
   description: "google.rpc.Status: the gRPC status code, a message for developers, and typed details.",
@@ -69,7 +73,7 @@ function operation(route: RestRoute, index: number, schemas: SchemaSet, comments
   if (route.body.kind !== "all") for (const [name, field] of queryFields(m.input, route, "", "", new Set())) parameters.push({ name, in: "query", required: false, schema: schemas.field(field) });
 
   let requestBody: Schema | undefined;
-  const bodyContent = (schema: Schema, message: MessageInfo | undefined) => (message?.typeName === "google.api.HttpBody" ? { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } : { "application/json": { schema } });
+  const bodyContent = (schema: Schema, message: MessageInfo | undefined) => (isHttpBody(message) ? HTTP_BODY_CONTENT : { "application/json": { schema } });
   if (route.body.kind === "field") requestBody = { required: true, content: bodyContent(schemas.field(route.body.field), route.body.field.message) };
   else if (route.body.kind === "all") {
     // The whole request, less the top-level fields the path binds.
@@ -83,7 +87,7 @@ function operation(route: RestRoute, index: number, schemas: SchemaSet, comments
   }
   const out = route.responseBody ? schemas.field(route.responseBody) : schemas.message(m.output);
   const responseType = route.responseBody ? route.responseBody.message : m.output;
-  const okContent = responseType?.typeName === "google.api.HttpBody" ? { "*/*": { schema: { type: "string", contentMediaType: "application/octet-stream" } } } : m.serverStreaming ? { "application/x-ndjson": { schema: { type: "object", description: 'One line per message: {"result": message}; a failure after the first message ends the stream with {"error": google.rpc.Status}.', properties: { result: out, error: { $ref: "#/components/schemas/google.rpc.Status" } } } } } : { "application/json": { schema: out } };
+  const okContent = isHttpBody(responseType) ? HTTP_BODY_CONTENT : m.serverStreaming ? { "application/x-ndjson": { schema: { type: "object", description: 'One line per message: {"result": message}; a failure after the first message ends the stream with {"error": google.rpc.Status}.', properties: { result: out, error: { $ref: "#/components/schemas/google.rpc.Status" } } } } } : { "application/json": { schema: out } };
   const service = m.path.split("/")[1]!;
   const description = comments(`${service}.${m.name}`);
   return {

@@ -46,22 +46,48 @@ function fieldsOf(message: MessageInfo, name: string): FieldInfo[] | undefined {
   return out;
 }
 
-/** Sets `value` at the fields' path in `target`, keyed by proto field names; a repeated leaf collects values. */
-function setPath(target: JsonObject, fields: FieldInfo[], value: JsonValue, name: string): void {
+/** The object holding `field`'s key in `obj` under its proto name, the JSON-name spelling (a body's) moved there. */
+function slot(obj: JsonObject, field: FieldInfo): JsonObject {
+  if (field.jsonName !== field.name && obj[field.jsonName] !== undefined) {
+    obj[field.name] ??= obj[field.jsonName]!;
+    delete obj[field.jsonName];
+  }
+  return obj;
+}
+
+/**
+ * The object the last of `fields` goes in, the messages on the way made as needed. A value that is not an object on
+ * the way is replaced when `overwrite` (the path's bindings), else an error naming `name` (a query parameter).
+ */
+function parentOf(target: JsonObject, fields: readonly FieldInfo[], name: string, overwrite: boolean): JsonObject {
   let obj = target;
   for (const f of fields.slice(0, -1)) {
-    const next = obj[f.name];
-    if (next !== undefined && (typeof next !== "object" || next === null || Array.isArray(next))) throw invalid(`${name}: "${f.name}" is set twice`);
-    obj = (obj[f.name] ??= {}) as JsonObject;
+    const next = slot(obj, f)[f.name];
+    const isObject = typeof next === "object" && next !== null && !Array.isArray(next);
+    if (!isObject && next !== undefined && !overwrite) throw invalid(`${name}: "${f.name}" is set twice`);
+    obj = (isObject ? next : (obj[f.name] = {})) as JsonObject;
   }
+  return slot(obj, fields.at(-1)!);
+}
+
+/** Sets a query parameter's value; a repeated field collects values, a singular one set twice is an error. */
+function setQueryValue(target: JsonObject, fields: FieldInfo[], value: JsonValue, name: string): void {
+  const obj = parentOf(target, fields, name, false);
   const leaf = fields.at(-1)!;
   if (leaf.repeated) ((obj[leaf.name] ??= []) as JsonValue[]).push(value);
   else if (obj[leaf.name] !== undefined) throw invalid(`${name}: "${leaf.name}" is set twice`);
   else obj[leaf.name] = value;
 }
 
+const UTF8 = new TextDecoder("utf-8", { fatal: true });
+
 function parseJsonBody(body: RestBody): JsonValue {
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(body.bytes);
+  let text: string;
+  try {
+    text = UTF8.decode(body.bytes);
+  } catch {
+    throw invalid("the request body is not UTF-8");
+  }
   try {
     return JSON.parse(text) as JsonValue;
   } catch (e) {
@@ -99,17 +125,12 @@ export function restRequestJson(route: RestRoute, bindings: Map<string, string>,
     if (route.body.kind === "field" && fields[0] === route.body.field) throw invalid(`query parameter "${name}": the body sets that field`);
     const leaf = fields.at(-1)!;
     if (!isScalarLike(leaf) || leaf.map) throw invalid(`query parameter "${name}": "${path}" is a message field; set its fields ("${path}.FIELD")`);
-    setPath(out, fields, jsonValueOf(leaf, text, `query parameter "${name}"`), `query parameter "${name}"`);
+    setQueryValue(out, fields, jsonValueOf(leaf, text, `query parameter "${name}"`), `query parameter "${name}"`);
   }
   for (const [path, text] of bindings) {
     const fields = route.pathFields.get(path)!;
     // The path has the last word: a body that sets the same field is overridden, as transcoders do.
-    let obj = out;
-    for (const f of fields.slice(0, -1)) {
-      const next = obj[f.name];
-      obj = (obj[f.name] = typeof next === "object" && next !== null && !Array.isArray(next) ? next : {}) as JsonObject;
-    }
-    obj[fields.at(-1)!.name] = jsonValueOf(fields.at(-1)!, text, `path variable "${path}"`);
+    parentOf(out, fields, path, true)[fields.at(-1)!.name] = jsonValueOf(fields.at(-1)!, text, `path variable "${path}"`);
   }
   return out;
 }

@@ -11,6 +11,7 @@ import { detectProtocol, type EnabledProtocols } from "./detect-protocol.js";
 import type { ServerCallTracerFactory } from "./call-tracer.js";
 import { GrpcWebExchange } from "./grpc-web-exchange.js";
 import type { RestAdapter } from "./rest/rest-adapter.js";
+import { splitTarget } from "./request-target.js";
 import { TracedExchange } from "./traced-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
 import type { ServerStats } from "./server-stats.js";
@@ -51,12 +52,6 @@ function takesGet(route: Route): boolean {
   return route.noSideEffects === true && route.method.kind === "unary";
 }
 
-/** The path without its query. */
-function pathOnly(target: string): string {
-  const q = target.indexOf("?");
-  return q < 0 ? target : target.slice(0, q);
-}
-
 /**
  * The server's one router, which every listener calls: it finds the route of a request's path, tells its protocol
  * from the method and content-type, and hands it to that protocol's adapter (gRPC, gRPC-Web, Connect; then REST, for
@@ -81,6 +76,8 @@ export class Router {
 
   dispatch(request: IncomingRequest): void {
     const { options } = this;
+    const { path, query } = splitTarget(request.path);
+    const route = this.routes.get(path);
     switch (detectProtocol(request.method, request.headers["content-type"] ?? "", options)) {
       case "grpc":
         return this.serveGrpc(request);
@@ -88,34 +85,29 @@ export class Router {
         return this.serveGrpcWeb(request);
       case "preflight":
         return this.preflight(request);
-      case "connect": {
-        const route = this.routes.get(pathOnly(request.path));
-        if (route) return this.serveConnect(request, route, false);
+      case "connect":
+        if (route) return this.serveConnect(request, path, route, false);
         break;
-      }
-      case "connect-get": {
-        const route = this.routes.get(pathOnly(request.path));
-        if (route && takesGet(route)) return this.serveConnect(request, route, true);
+      case "connect-get":
+        if (route && takesGet(route)) return this.serveConnect(request, path, route, true);
         break;
-      }
     }
-    if (this.serveRest(request)) return;
+    if (this.serveRest(request, path, query)) return;
     // A method's path is the RPC server's, whatever came to it: the httpHandler gets only the paths that are no method.
-    if (options.httpHandler && !this.routes.has(pathOnly(request.path))) return request.handOver(options.httpHandler);
-    this.refuse(request);
+    if (options.httpHandler && !route) return request.handOver(options.httpHandler);
+    this.refuse(request, route);
   }
 
   /** A REST route's request (google.api.http): true when a route's path took it. */
-  private serveRest(request: IncomingRequest): boolean {
-    return this.rest.serve(request, {
+  private serveRest(request: IncomingRequest, path: string, query: string): boolean {
+    return this.rest.serve(request, path, query, {
       traced: (exchange, grpcPath) => this.traced(exchange, grpcPath, request.headers),
       start: (exchange, route, headers) => this.startCall(exchange, route, headers, request.peer),
     });
   }
 
   /** The HTTP answer to a request no protocol takes (see the class comment). */
-  private refuse(request: IncomingRequest): void {
-    const route = this.routes.get(pathOnly(request.path));
+  private refuse(request: IncomingRequest, route: Route | undefined): void {
     const http = request.http();
     // An allowed page's script may read why (a cross-origin refusal without CORS headers is a bare network error).
     const cors = this.options.cors.grant(request.headers, this.options.secure) ?? {};
@@ -173,11 +165,11 @@ export class Router {
     this.startCall(exchange, route, request.headers, request.peer);
   }
 
-  private serveConnect(request: IncomingRequest, route: Route, get: boolean): void {
+  private serveConnect(request: IncomingRequest, path: string, route: Route, get: boolean): void {
     const format = get ? undefined : connectFormat(request.headers["content-type"] ?? "");
     this.connect.serve(request.http(), request, route, format, {
       // The tracer sees the call before any refusal, with the request's own headers (as for gRPC).
-      traced: (exchange) => this.traced(exchange, pathOnly(request.path), request.headers),
+      traced: (exchange) => this.traced(exchange, path, request.headers),
       start: (exchange, headers) => this.startCall(exchange, route, headers, request.peer),
     });
   }

@@ -1,4 +1,5 @@
 import { base64Decode } from "@tsgrpc/protobuf/codegen-support";
+import { splitTarget } from "../request-target.js";
 import { GrpcError } from "../../grpc-error.js";
 import { Status } from "../../status.js";
 import type { ConnectFormat } from "./connect-format.js";
@@ -30,9 +31,9 @@ function percentDecode(text: string): Uint8Array {
 /** The query parameters of a GET target, by name (first value wins). */
 function queryOf(target: string): Map<string, string> {
   const params = new Map<string, string>();
-  const q = target.indexOf("?");
-  if (q < 0) return params;
-  for (const pair of target.slice(q + 1).split("&")) {
+  const { query } = splitTarget(target);
+  if (!query) return params;
+  for (const pair of query.split("&")) {
     const eq = pair.indexOf("=");
     const name = eq < 0 ? pair : pair.slice(0, eq);
     if (!params.has(name)) params.set(name, eq < 0 ? "" : pair.slice(eq + 1));

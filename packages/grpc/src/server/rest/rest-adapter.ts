@@ -32,11 +32,9 @@ export class RestAdapter {
     private readonly options: { cors: CorsPolicy; secure: boolean; maxReceiveMessageSize: number },
   ) {}
 
-  /** Takes the request if a route's path matches (false: no route has it). */
-  serve(request: { method: string; path: string; headers: IncomingHttpHeaders; http(): HttpExchange }, sink: RestCallSink): boolean {
+  /** Takes the request if a route's path matches `path` (false: no route has it); `query` is the target's query. */
+  serve(request: { method: string; headers: IncomingHttpHeaders; http(): HttpExchange }, path: string, query: string, sink: RestCallSink): boolean {
     if (this.routes.size === 0) return false;
-    const q = request.path.indexOf("?");
-    const path = q < 0 ? request.path : request.path.slice(0, q);
     const match = this.routes.match(request.method, path);
     if (!match) return false;
     const http = request.http();
@@ -47,9 +45,8 @@ export class RestAdapter {
       return true;
     }
     const { served, bindings } = match;
-    const query = new URLSearchParams(q < 0 ? "" : request.path.slice(q + 1));
     const contentType = request.headers["content-type"];
-    const exchange = sink.traced(new RestExchange(http, served.route.method, { route: served.rest, bindings, query, contentType }, cors ?? {}, this.options.maxReceiveMessageSize), served.route.method.path);
+    const exchange = sink.traced(new RestExchange(http, served.route.method, { route: served.rest, bindings, query: new URLSearchParams(query), contentType }, cors ?? {}, this.options.maxReceiveMessageSize), served.route.method.path);
     if (cors === undefined) {
       exchange.endTrailersOnly(statusOnly(Status.PERMISSION_DENIED, `Origin ${request.headers.origin} is not allowed to call this server`));
       exchange.discardRest();

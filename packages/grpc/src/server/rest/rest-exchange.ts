@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { JsonValue, MethodDefinition } from "@tsgrpc/protobuf";
+import { HttpBody } from "../../gen/google/api/httpbody_pb.js";
 import { GrpcError } from "../../grpc-error.js";
 import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { encodeEnvelope, EnvelopeReader } from "../../protocol/envelope.js";
@@ -14,15 +15,16 @@ import type { HttpExchange } from "../http-exchange.js";
 import { restStatusJson } from "./rest-status-json.js";
 
 const NDJSON = "application/x-ndjson";
-const HTTP_BODY = "google.api.HttpBody";
-
-/** A response sent as it is (google.api.HttpBody, whole or as the response_body field): its bytes and content type. */
-function httpBodyOf(route: RestRoute, response: object): { contentType: string; data: Uint8Array } | undefined {
-  const field = route.responseBody;
-  if (field) return field.message?.typeName === HTTP_BODY ? ((response as Record<string, unknown>)[field.localName] as { contentType: string; data: Uint8Array } | undefined) ?? { contentType: "", data: new Uint8Array(0) } : undefined;
-  return route.method.output.typeName === HTTP_BODY ? (response as { contentType: string; data: Uint8Array }) : undefined;
-}
 const JSON_TYPE = "application/json";
+const EMPTY_BODY: HttpBody = { contentType: "", data: new Uint8Array(0), extensions: [] };
+
+/** A response sent as it is: a google.api.HttpBody, whole or as the response_body field. */
+function httpBodyOf(route: RestRoute, response: object): HttpBody | undefined {
+  const field = route.responseBody;
+  if (!field) return route.method.output.typeName === HttpBody.typeName ? (response as HttpBody) : undefined;
+  if (field.message?.typeName !== HttpBody.typeName) return undefined;
+  return ((response as Record<string, unknown>)[field.localName] as HttpBody | undefined) ?? EMPTY_BODY;
+}
 
 /** What a REST request brought besides its body: the route it matched, what the path bound, and the query. */
 export interface RestRequest {
