@@ -2,7 +2,6 @@ import type { Socket } from "node:net";
 import { encodeTrailersFrame, grpcWebContentType, Base64StreamDecoder, type GrpcWebFormat } from "../protocol/grpc-web.js";
 import { GrpcError } from "../grpc-error.js";
 import { Status } from "../status.js";
-import { waitForDrain } from "../protocol/write-message.js";
 import type { CallExchange, HeaderMap } from "./call-exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
 import { withExposedHeaders } from "./cors.js";
@@ -31,24 +30,22 @@ export class GrpcWebExchange implements CallExchange {
   }
 
   get closed(): boolean {
-    return this.http.out.destroyed || this.http.out.writableEnded;
+    return this.http.closed;
   }
 
   get needsDrain(): boolean {
-    return this.http.out.writableNeedDrain;
+    return this.http.needsDrain;
   }
 
   drained(): Promise<void> {
-    return waitForDrain(this.http.out);
+    return this.http.drained();
   }
 
   readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
-    const { body, out } = this.http;
     const decoder = this.decoder;
-    body.on(
-      "data",
+    this.http.read(
       decoder
-        ? (chunk: Buffer) => {
+        ? (chunk) => {
             let bytes: Uint8Array;
             try {
               bytes = decoder.push(chunk);
@@ -58,21 +55,20 @@ export class GrpcWebExchange implements CallExchange {
             onData(bytes);
           }
         : onData,
+      () => {
+        if (decoder && decoder.pending > 0) onError(new GrpcError(Status.INTERNAL, "The grpc-web-text body ends in the middle of a base64 group"));
+        else onEnd();
+      },
+      onClose,
     );
-    body.on("end", () => {
-      if (decoder && decoder.pending > 0) onError(new GrpcError(Status.INTERNAL, "The grpc-web-text body ends in the middle of a base64 group"));
-      else onEnd();
-    });
-    body.on("error", () => {});
-    out.on("close", onClose);
   }
 
   pauseRequest(): void {
-    this.http.body.pause();
+    this.http.pause();
   }
 
   resumeRequest(): void {
-    this.http.body.resume();
+    this.http.resume();
   }
 
   private headers(extra: HeaderMap): HeaderMap {
@@ -85,17 +81,17 @@ export class GrpcWebExchange implements CallExchange {
   }
 
   write(bytes: Uint8Array): void {
-    this.http.out.write(this.encode(bytes));
+    this.http.write(this.encode(bytes));
   }
 
   end(trailers: HeaderMap, last?: Uint8Array): void {
     const frame = encodeTrailersFrame(trailers);
     if (this.format === "text") {
       const body = last ? Buffer.concat([last, frame]) : frame;
-      this.http.out.end(this.encode(body));
+      this.http.end(this.encode(body));
     } else {
-      if (last) this.http.out.write(last);
-      this.http.out.end(frame);
+      if (last) this.http.write(last);
+      this.http.end(frame);
     }
   }
 

@@ -122,7 +122,7 @@ export class Router {
     if (!exchange) {
       const http = request.http();
       http.respond(505, { "content-type": "text/plain" }, false);
-      http.out.end("gRPC needs HTTP/2 (gRPC-Web works over HTTP/1.1)\n");
+      http.end("gRPC needs HTTP/2 (gRPC-Web works over HTTP/1.1)\n");
       http.discardRest();
       return;
     }

@@ -9,13 +9,13 @@ import { Status } from "../status.js";
 import type { CallExchange } from "./call-exchange.js";
 import { type CallLimits, type Route, RunningCall } from "./call-runner.js";
 import { CorsPolicy, type CorsOptions } from "./cors.js";
-import { httpOverEngine, httpOverHttp1, httpOverNodeHttp2 } from "./http-exchange.js";
+import { httpOverNodeHttp1, httpOverNodeHttp2 } from "./node-http-exchange.js";
+import { httpOverEngine } from "./engine-http-exchange.js";
 import { Router, type HttpHandler } from "./router.js";
 import { ConnectAdapter } from "./connect/connect-adapter.js";
 import { hasNoSideEffects } from "../protocol/no-side-effects.js";
-import { EngineDuplex } from "./engine-duplex.js";
 import { EngineExchange } from "./engine-exchange.js";
-import { compatRequestResponse } from "./engine-http-compat.js";
+import { compatRequestResponse } from "./http-compat.js";
 import { Http2Exchange } from "./http2-exchange.js";
 import { createListener } from "./listener.js";
 import { limitConnections, type ConnectionLimits } from "./connection-limits.js";
@@ -279,14 +279,16 @@ export class Server {
 
   private onEngineStream(stream: ServerStream, peer: string): void {
     const headers = stream.headers as IncomingHttpHeaders;
+    const method = headers[":method"] ?? "";
+    const path = headers[":path"] ?? "";
     this.router.dispatch({
-      method: headers[":method"] ?? "",
-      path: headers[":path"] ?? "",
+      method,
+      path,
       headers,
       peer,
       grpcExchange: () => new EngineExchange(stream),
       http: () => httpOverEngine(stream),
-      handOver: (handler) => handler(...compatRequestResponse(new EngineDuplex(stream))),
+      handOver: (handler) => handler(...compatRequestResponse(httpOverEngine(stream), { method, url: path, headers, httpVersion: "2.0" })),
     });
   }
 
@@ -317,7 +319,7 @@ export class Server {
       headers: req.headers,
       peer: this.peers.get(socket) ?? "unknown",
       grpcExchange: () => undefined,
-      http: () => httpOverHttp1(req, res),
+      http: () => httpOverNodeHttp1(req, res),
       handOver: (handler) => handler(req, res),
     });
   }

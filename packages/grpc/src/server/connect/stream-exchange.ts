@@ -4,7 +4,6 @@ import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { GrpcError } from "../../grpc-error.js";
 import { ACCEPT_ENCODING, compress, decompress, type Encoding } from "../../protocol/compression.js";
 import { encodeEnvelope, EnvelopeReader } from "../../protocol/envelope.js";
-import { waitForDrain } from "../../protocol/write-message.js";
 import { Status } from "../../status.js";
 import type { CallExchange, HeaderMap } from "../call-exchange.js";
 import { withExposedHeaders } from "../cors.js";
@@ -43,46 +42,40 @@ export class ConnectStreamExchange implements CallExchange {
   }
 
   get closed(): boolean {
-    return this.http.out.destroyed || this.http.out.writableEnded;
+    return this.http.closed;
   }
 
   get needsDrain(): boolean {
-    return this.http.out.writableNeedDrain;
+    return this.http.needsDrain;
   }
 
   drained(): Promise<void> {
-    return waitForDrain(this.http.out);
+    return this.http.drained();
   }
 
   readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
-    const { body, out } = this.http;
-    if (this.format.codec === "proto") {
-      body.on("data", onData);
-    } else {
-      const requests = new EnvelopeReader(this.limit);
-      body.on("data", (chunk: Buffer) => {
-        try {
-          for (const envelope of requests.push(chunk)) {
-            if (envelope.flags > 1) throw new GrpcError(Status.INVALID_ARGUMENT, `Unexpected request envelope flags 0x${envelope.flags.toString(16)}`);
-            const plain = envelope.compressed ? decompress(this.requestEncoding, envelope.data, this.limit) : envelope.data;
-            onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain)));
-          }
-        } catch (e) {
-          onError(e);
+    if (this.format.codec === "proto") return this.http.read(onData, onEnd, onClose);
+    const requests = new EnvelopeReader(this.limit);
+    const onChunk = (chunk: Uint8Array) => {
+      try {
+        for (const envelope of requests.push(chunk)) {
+          if (envelope.flags > 1) throw new GrpcError(Status.INVALID_ARGUMENT, `Unexpected request envelope flags 0x${envelope.flags.toString(16)}`);
+          const plain = envelope.compressed ? decompress(this.requestEncoding, envelope.data, this.limit) : envelope.data;
+          onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain)));
         }
-      });
-    }
-    body.on("end", onEnd);
-    body.on("error", () => {});
-    out.on("close", onClose);
+      } catch (e) {
+        onError(e);
+      }
+    };
+    this.http.read(onChunk, onEnd, onClose);
   }
 
   pauseRequest(): void {
-    this.http.body.pause();
+    this.http.pause();
   }
 
   resumeRequest(): void {
-    this.http.body.resume();
+    this.http.resume();
   }
 
   private responseHeaders(metadata: HeaderMap): HeaderMap {
@@ -97,7 +90,7 @@ export class ConnectStreamExchange implements CallExchange {
   }
 
   write(bytes: Uint8Array): void {
-    this.http.out.write(this.transcode(bytes));
+    this.http.write(this.transcode(bytes));
   }
 
   /** Response envelopes from the runner (binary messages) in the call's codec. */
@@ -113,13 +106,13 @@ export class ConnectStreamExchange implements CallExchange {
 
   end(trailers: HeaderMap, last?: Uint8Array): void {
     if (last) this.write(last);
-    this.http.out.end(endStreamEnvelope(trailers));
+    this.http.end(endStreamEnvelope(trailers));
   }
 
   /** A status before any message: an HTTP 200 whose body is only the end-of-stream message (with all metadata). */
   endTrailersOnly(fields: HeaderMap): void {
     this.http.respond(200, this.responseHeaders({}), false);
-    this.http.out.end(endStreamEnvelope(fields));
+    this.http.end(endStreamEnvelope(fields));
   }
 
   discardRest(): void {

@@ -8,6 +8,7 @@ import { Status } from "../../status.js";
 import type { CallExchange, HeaderMap } from "../call-exchange.js";
 import { withExposedHeaders } from "../cors.js";
 import type { HttpExchange } from "../http-exchange.js";
+import { readWholeBody } from "../read-whole-body.js";
 import { callStatus, withoutGrpcFields } from "./call-status.js";
 import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { connectErrorJson } from "./connect-error-json.js";
@@ -48,7 +49,7 @@ export class ConnectUnaryExchange implements CallExchange {
   }
 
   get closed(): boolean {
-    return this.http.out.destroyed || this.http.out.writableEnded;
+    return this.http.closed;
   }
 
   /** The response is gathered whole: nothing waits for the network. */
@@ -59,45 +60,28 @@ export class ConnectUnaryExchange implements CallExchange {
   }
 
   readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
-    const { body, out } = this.http;
     const { queryMessage, compression } = this.request;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (failed) return;
-      failed = true;
-      onError(e);
-    };
-    body.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      if (queryMessage) return fail(new GrpcError(Status.INVALID_ARGUMENT, "A Connect GET request must not have a body"));
-      size += chunk.length;
-      if (size > this.limit) return fail(new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (more than ${this.limit} bytes)`));
-      chunks.push(chunk);
-    });
-    body.on("end", () => {
-      if (failed) return;
+    const onBody = (body: Uint8Array | undefined) => {
       try {
-        const data = queryMessage ?? Buffer.concat(chunks);
+        if (queryMessage && body) throw new GrpcError(Status.INVALID_ARGUMENT, "A Connect GET request must not have a body");
+        const data = queryMessage ?? body ?? new Uint8Array(0);
         const plain = compression === "identity" ? data : decompress(compression, data, this.limit);
         if (plain.length > this.limit) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (${plain.length} vs. ${this.limit})`);
         onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain)));
       } catch (e) {
-        return fail(e);
+        return onError(e);
       }
       onEnd();
-    });
-    body.on("error", () => {});
-    out.on("close", onClose);
+    };
+    readWholeBody(this.http, this.limit, onBody, onError, onClose);
   }
 
   pauseRequest(): void {
-    this.http.body.pause();
+    this.http.pause();
   }
 
   resumeRequest(): void {
-    this.http.body.resume();
+    this.http.resume();
   }
 
   sendHeaders(headers: HeaderMap): void {
@@ -148,7 +132,7 @@ export class ConnectUnaryExchange implements CallExchange {
   private respond(status: number, headers: HeaderMap, metadata: HeaderMap, body: Uint8Array): void {
     headers["content-length"] = String(body.length);
     this.http.respond(status, withExposedHeaders(headers, this.cors, metadata, ["content-encoding"]), false);
-    this.http.out.end(body);
+    this.http.end(body);
   }
 
   discardRest(): void {

@@ -4,7 +4,6 @@ import { HttpBody } from "../../gen/google/api/httpbody_pb.js";
 import { GrpcError } from "../../grpc-error.js";
 import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { encodeEnvelope, EnvelopeReader } from "../../protocol/envelope.js";
-import { waitForDrain } from "../../protocol/write-message.js";
 import { restRequestJson, restResponseJson } from "../../rest/request-mapping.js";
 import type { RestRoute } from "../../rest/http-rule.js";
 import { Status } from "../../status.js";
@@ -12,6 +11,7 @@ import type { CallExchange, HeaderMap } from "../call-exchange.js";
 import { callStatus, withoutGrpcFields } from "../connect/call-status.js";
 import { withExposedHeaders } from "../cors.js";
 import type { HttpExchange } from "../http-exchange.js";
+import { readWholeBody } from "../read-whole-body.js";
 import { restStatusJson } from "./rest-status-json.js";
 
 const NDJSON = "application/x-ndjson";
@@ -61,15 +61,15 @@ export class RestExchange implements CallExchange {
   }
 
   get closed(): boolean {
-    return this.http.out.destroyed || this.http.out.writableEnded;
+    return this.http.closed;
   }
 
   get needsDrain(): boolean {
-    return this.http.out.writableNeedDrain;
+    return this.http.needsDrain;
   }
 
   drained(): Promise<void> {
-    return waitForDrain(this.http.out);
+    return this.http.drained();
   }
 
   private get streaming(): boolean {
@@ -77,33 +77,17 @@ export class RestExchange implements CallExchange {
   }
 
   readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
-    const { body, out } = this.http;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let failed = false;
-    const fail = (e: unknown) => {
-      if (!failed) onError(e);
-      failed = true;
-    };
-    body.on("data", (chunk: Buffer) => {
-      if (failed) return;
-      size += chunk.length;
-      if (size > this.limit) return fail(new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (more than ${this.limit} bytes)`));
-      chunks.push(chunk);
-    });
-    body.on("end", () => {
-      if (failed) return;
+    const onBody = (body: Uint8Array | undefined) => {
       try {
         const { route, bindings, query, contentType } = this.request;
-        const json = restRequestJson(route, bindings, query, chunks.length ? { bytes: Buffer.concat(chunks), contentType } : undefined);
+        const json = restRequestJson(route, bindings, query, body ? { bytes: body, contentType } : undefined);
         onData(encodeEnvelope(this.method.input.encode(this.fromJson(json))));
       } catch (e) {
-        return fail(e);
+        return onError(e);
       }
       onEnd();
-    });
-    body.on("error", () => {});
-    out.on("close", onClose);
+    };
+    readWholeBody(this.http, this.limit, onBody, onError, onClose);
   }
 
   /** The request message from its JSON; a field of the wrong type is INVALID_ARGUMENT, naming it. */
@@ -116,11 +100,11 @@ export class RestExchange implements CallExchange {
   }
 
   pauseRequest(): void {
-    this.http.body.pause();
+    this.http.pause();
   }
 
   resumeRequest(): void {
-    this.http.body.resume();
+    this.http.resume();
   }
 
   sendHeaders(headers: HeaderMap): void {
@@ -149,7 +133,7 @@ export class RestExchange implements CallExchange {
       if (messages.length) this.single = messages.at(-1);
       return;
     }
-    if (messages.length) this.http.out.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
+    if (messages.length) this.http.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
   }
 
   end(trailers: HeaderMap, last?: Uint8Array): void {
@@ -158,7 +142,7 @@ export class RestExchange implements CallExchange {
     if (this.streaming) {
       if (!this.started) return this.endTrailersOnly(trailers);
       const tail = status.code === Status.OK ? "" : JSON.stringify({ error: restStatusJson(status.code, status.message, status.details) }) + "\n";
-      this.http.out.end(tail);
+      this.http.end(tail);
       return;
     }
     if (status.code !== Status.OK) return this.endTrailersOnly({ ...this.headers, ...trailers });
@@ -166,7 +150,7 @@ export class RestExchange implements CallExchange {
     const raw = httpBodyOf(this.request.route, this.single);
     const body = raw ? Buffer.from(raw.data) : Buffer.from(JSON.stringify(this.json(this.single)));
     this.start(raw ? raw.contentType || "application/octet-stream" : JSON_TYPE, 200, { "content-length": String(body.length) });
-    this.http.out.end(body);
+    this.http.end(body);
   }
 
   /** A status before any response: the error as google.rpc.Status JSON, with the HTTP status of its code. */
@@ -175,12 +159,12 @@ export class RestExchange implements CallExchange {
     this.headers = { ...this.headers, ...status.metadata };
     if (status.code === Status.OK) {
       this.start(this.streaming ? NDJSON : JSON_TYPE);
-      this.http.out.end(this.streaming ? "" : "{}");
+      this.http.end(this.streaming ? "" : "{}");
       return;
     }
     const body = Buffer.from(JSON.stringify(restStatusJson(status.code, status.message, status.details)));
     this.start(JSON_TYPE, httpStatusOf(status.code), { "content-length": String(body.length) });
-    this.http.out.end(body);
+    this.http.end(body);
   }
 
   discardRest(): void {
