@@ -1,4 +1,4 @@
-import { createServer as createHttp1Server, type IncomingMessage, type Server as Http1Server, type ServerResponse } from "node:http";
+import type { IncomingMessage, ServerResponse } from "node:http";
 import { createServer as createHttp2Server, Http2ServerRequest, Http2ServerResponse } from "node:http2";
 import type { Http2Server, IncomingHttpHeaders, SecureServerOptions, ServerHttp2Session, ServerHttp2Stream } from "node:http2";
 import type { AddressInfo, Server as NetServer, Socket } from "node:net";
@@ -18,6 +18,10 @@ import { EngineExchange } from "./engine-exchange.js";
 import { compatRequestResponse } from "./http-compat.js";
 import { Http2Exchange } from "./http2-exchange.js";
 import { createListener } from "./listener.js";
+import { Http1Engine } from "./http1/http1-engine.js";
+import type { Http1Exchange } from "./http1/http1-exchange.js";
+import type { Http1Listener } from "./http1/http1-listener.js";
+import { NodeHttp1 } from "./http1/node-http1.js";
 import { limitConnections, type ConnectionLimits } from "./connection-limits.js";
 import { jitteredAge } from "./connection-age.js";
 import { limitSessionAge } from "./node-session-lifecycle.js";
@@ -73,11 +77,19 @@ export interface ServerOptions {
    * another content-type).
    */
   httpHandler?: HttpHandler;
-  /**
-   * Which HTTP/2 implementation serves gRPC: "tsgrpc", the engine of @tsgrpc/http2 (the default), or "node",
-   * node:http2. HTTP/1.1 always goes to node's HTTP/1.1 server.
-   */
+  /** Which HTTP/2 implementation serves gRPC: "tsgrpc", the engine of @tsgrpc/http2 (the default), or "node", node:http2. */
   http2Engine?: "tsgrpc" | "node";
+  /**
+   * Which HTTP/1.1 implementation serves gRPC-Web, Connect, REST and the httpHandler over HTTP/1.1: "tsgrpc", its own
+   * (the default; the httpHandler gets node's request and response API in the subset http-compat.ts keeps), or
+   * "node", node:http (its full API).
+   */
+  http1Engine?: "tsgrpc" | "node";
+  /**
+   * tsgrpc's HTTP/1.1 engine: an idle connection is closed after `keepAliveMs` (default 5 s, as node:http), and a
+   * request head still incomplete `headersMs` after its first bytes gets 408 (default 60 s, as node:http).
+   */
+  http1Timeouts?: { keepAliveMs?: number; headersMs?: number };
   /**
    * Keepalive (gRPC doc/keepalive.md), on tsgrpc's engine. Our PINGs: one every `timeMs` (default off), and the
    * connection is closed when one goes unanswered for `timeoutMs` (default 20 s). The client's PINGs (enforcement, as
@@ -167,12 +179,11 @@ export class Server {
   private lastCallId = 0;
   private readonly sessions = new Set<ServerHttp2Session>();
   private readonly connections = new Set<ServerConnection>();
-  private readonly http1Sockets = new Map<Socket, number>(); // socket -> requests in progress
   // Read once per connection, while it is open: a call's log line may need it after a disconnect.
   private readonly peers = new WeakMap<object, string>(); // HTTP/2 session or HTTP/1.1 socket -> "ip:port"
   private readonly listener: NetServer;
   private readonly http2: Http2Server;
-  private readonly http1: Http1Server;
+  private readonly http1: Http1Listener;
   private readonly limits: CallLimits;
   private readonly router: Router;
   /** The google.api.http routes of the services added (undefined with `rest: false`). */
@@ -212,15 +223,23 @@ export class Server {
       session.on("error", () => {});
     });
     this.http2.on("stream", (stream: ServerHttp2Stream, headers: IncomingHttpHeaders, _flags: number, rawHeaders: string[]) => this.onStream(stream, headers, rawHeaders));
-    this.http1 = createHttp1Server({ maxHeaderSize: options.maxMetadataSize ?? 16 * 1024 }, (req, res) => this.onHttp1Request(req, res));
+    const maxHeadSize = options.maxMetadataSize ?? 16 * 1024;
+    this.http1 =
+      options.http1Engine === "node"
+        ? new NodeHttp1(maxHeadSize, (req, res) => this.onNodeHttp1Request(req, res))
+        : new Http1Engine({
+            maxHeadSize,
+            keepAliveTimeoutMs: options.http1Timeouts?.keepAliveMs ?? 5_000,
+            headersTimeoutMs: options.http1Timeouts?.headersMs ?? 60_000,
+            onRequest: (exchange, socket) => this.onHttp1Request(exchange, socket),
+          });
     const engine = options.http2Engine ?? "tsgrpc";
     this.listener = createListener(options.tls, {
       http2: (socket) => (engine === "node" ? this.http2.emit("connection", socket) : this.acceptEngineConnection(socket, settings)),
       http1: (socket) => {
         this.peers.set(socket, peerAddress(socket));
-        this.http1Sockets.set(socket, 0);
-        socket.on("close", () => this.http1Sockets.delete(socket));
-        this.http1.emit("connection", socket);
+        this.http1.accept(socket);
+        if (this.shuttingDown) this.http1.closeWhenDone();
       },
     });
     if (options.connectionLimits) limitConnections(this.listener, options.connectionLimits);
@@ -305,14 +324,21 @@ export class Server {
     });
   }
 
-  private onHttp1Request(req: IncomingMessage, res: ServerResponse): void {
-    const socket = req.socket;
-    this.http1Sockets.set(socket, (this.http1Sockets.get(socket) ?? 0) + 1);
-    res.on("close", () => {
-      this.http1Sockets.set(socket, (this.http1Sockets.get(socket) ?? 1) - 1);
-      if (this.shuttingDown) this.closeIdleHttp1();
+  private onHttp1Request(exchange: Http1Exchange, socket: Socket): void {
+    const { method, target, headers, version } = exchange.request;
+    this.router.dispatch({
+      method,
+      path: target,
+      headers,
+      peer: this.peers.get(socket) ?? "unknown",
+      grpcExchange: () => undefined,
+      http: () => exchange,
+      handOver: (handler) => handler(...compatRequestResponse(exchange, { method, url: target, headers, httpVersion: version })),
     });
-    if (this.shuttingDown) res.shouldKeepAlive = false;
+  }
+
+  private onNodeHttp1Request(req: IncomingMessage, res: ServerResponse): void {
+    const socket = req.socket;
     this.router.dispatch({
       method: req.method ?? "",
       path: req.url ?? "",
@@ -336,7 +362,7 @@ export class Server {
    * in all and per method (with each status's count and a latency histogram), and its open connections and streams.
    */
   stats(): ServerStatsSnapshot {
-    return this.callStats.snapshot({ connections: this.sessions.size + this.connections.size + this.http1Sockets.size, streams: this.calls.size });
+    return this.callStats.snapshot({ connections: this.sessions.size + this.connections.size + this.http1.size, streams: this.calls.size });
   }
 
   /** A number no call in progress has (they are 31-bit, and wrap around after 2^31 calls). */
@@ -344,11 +370,6 @@ export class Server {
     do this.lastCallId = this.lastCallId === 0x7fffffff ? 1 : this.lastCallId + 1;
     while (this.calls.has(this.lastCallId));
     return this.lastCallId;
-  }
-
-  /** Closes the HTTP/1.1 connections that have no request in progress. */
-  private closeIdleHttp1(): void {
-    for (const [socket, busy] of this.http1Sockets) if (busy <= 0) socket.destroySoon();
   }
 
   /**
@@ -361,7 +382,7 @@ export class Server {
     const closed = new Promise<void>((resolve) => this.listener.close(() => resolve()));
     for (const s of this.sessions) s.close(); // one GOAWAY: see limitSessionAge for why not two
     for (const c of this.connections) c.close();
-    this.closeIdleHttp1();
+    this.http1.closeWhenDone();
     const grace = new Promise<void>((resolve) => setTimeout(resolve, graceMs).unref());
     await Promise.race([closed, grace]);
     this.forceShutdown();
@@ -375,7 +396,7 @@ export class Server {
     for (const call of this.calls.values()) call.cancel();
     for (const s of this.sessions) s.destroy();
     for (const c of this.connections) c.destroy();
-    for (const socket of this.http1Sockets.keys()) socket.destroy();
+    this.http1.destroy();
     if (this.listener.listening) this.listener.close();
   }
 }

@@ -1,0 +1,239 @@
+import { STATUS_CODES } from "node:http";
+import type { Socket } from "node:net";
+import { bodyDecoder, type BodyDecoder } from "./body-decoder.js";
+import { Http1Error } from "./http1-error.js";
+import { Http1Exchange, type Http1Host } from "./http1-exchange.js";
+import { parseRequestHead } from "./request-head.js";
+
+export interface Http1ConnectionOptions {
+  /** Largest request head (request line and header fields), in bytes: larger is 431. */
+  maxHeadSize: number;
+  /** A request whose head has been read, with its exchange; its body follows through the exchange. */
+  onRequest(exchange: Http1Exchange): void;
+  /** The connection closed. */
+  onClose(connection: Http1Connection): void;
+  /** A coarse clock (ms) for the timeouts. */
+  now(): number;
+}
+
+/** Input held (read past the current request while its response is still being made) before the socket is paused. */
+const MAX_HELD = 64 * 1024;
+/** Responses up to this size go out as one copied buffer. */
+const COPY_LIMIT = 16 * 1024;
+/** After a response that left the request body unread, how long the connection lingers (reading and dropping) before it is destroyed. */
+const LINGER_MS = 2000;
+
+/**
+ * One HTTP/1.1 connection of tsgrpc's engine: it parses requests off the socket one at a time, hands each to
+ * `onRequest` with its exchange, feeds it the body, and starts on the next request (pipelined or not) once the
+ * response has ended, so that responses go out in request order. The socket is paused while a reader holds too much
+ * body, while input read ahead of the current response piles up, and while the client is not reading responses.
+ * A malformed request is answered with its 4xx status and the connection closed.
+ */
+export class Http1Connection implements Http1Host {
+  /** Input not yet parsed. */
+  private input: Buffer | undefined;
+  private exchange: Http1Exchange | undefined;
+  private body: BodyDecoder | undefined;
+  private processing = false;
+  private again = false;
+  private paused = false;
+  /** No more requests are read: the connection closes once the current response is out. */
+  closing = false;
+  private ended = false;
+  /** When the connection last finished a response or opened (the server's coarse clock), for the keep-alive timeout. */
+  idleSince: number;
+  /** When the first bytes of an incomplete request head arrived, for the header timeout. */
+  headSince: number | undefined;
+
+  constructor(
+    readonly socket: Socket,
+    private readonly options: Http1ConnectionOptions,
+  ) {
+    this.idleSince = options.now();
+    socket.on("data", (chunk: Buffer) => this.onData(chunk));
+    socket.on("drain", () => this.process());
+    socket.on("error", () => {});
+    socket.on("close", () => {
+      this.exchange?.abort();
+      this.options.onClose(this);
+    });
+  }
+
+  /** No request in progress and nothing of one received. */
+  get idle(): boolean {
+    return this.exchange === undefined && this.input === undefined;
+  }
+
+  /** Whether a request is being served. */
+  get busy(): boolean {
+    return this.exchange !== undefined;
+  }
+
+  /** Closes once the current response (if any) is out; an idle connection closes now. */
+  closeWhenDone(): void {
+    this.closing = true;
+    if (this.exchange === undefined) this.endSocket();
+  }
+
+  /** The header timeout passed with a request head still incomplete: 408, and close. */
+  timeOutHead(): void {
+    this.refuse(new Http1Error(408, "The request head took too long to arrive"));
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.ended) return; // lingering after a close: read and drop
+    this.input = this.input === undefined ? chunk : Buffer.concat([this.input, chunk]);
+    this.process();
+  }
+
+  /** Takes what it can of the input: the current request's body, else the next request's head. */
+  private process(): void {
+    if (this.processing) {
+      this.again = true;
+      return;
+    }
+    this.processing = true;
+    try {
+      do {
+        this.again = false;
+        this.step();
+      } while (this.again && !this.ended);
+    } catch (e) {
+      if (e instanceof Http1Error) this.refuse(e);
+      else throw e;
+    } finally {
+      this.processing = false;
+    }
+  }
+
+  private step(): void {
+    let at = 0;
+    const input = this.input;
+    try {
+      while (input !== undefined && at < input.length && !this.ended) {
+        const exchange = this.exchange;
+        if (exchange !== undefined) {
+          if (!this.body!.done) {
+            if (exchange.bodyBlocked) return this.pause();
+            const took = this.body!.push(input, at, (chunk) => exchange.receive(chunk));
+            at += took;
+            if (this.body!.done) exchange.receiveEnd();
+            else if (took === 0) break;
+            continue;
+          }
+          // Read ahead of the current response (a pipelined request): held until the response is out.
+          if (input.length - at > MAX_HELD) return this.pause();
+          break;
+        }
+        if (this.closing) {
+          at = input.length; // nothing more is served on a closing connection
+          break;
+        }
+        if (this.socket.writableNeedDrain) return this.pause(); // the client is not reading its responses
+        const parsed = parseRequestHead(input, at, this.options.maxHeadSize);
+        if (parsed === undefined) {
+          this.headSince ??= this.options.now();
+          break;
+        }
+        this.headSince = undefined;
+        at = parsed.bodyStart;
+        const { head } = parsed;
+        if (head.close) this.closing = true;
+        const next = new Http1Exchange(this, head);
+        this.exchange = next;
+        this.body = bodyDecoder(head.framing);
+        // The body's bytes already here go first, so that a small request is whole when it is dispatched.
+        at += this.body.push(input, at, (chunk) => next.receive(chunk));
+        if (this.body.done) next.receiveEnd();
+        this.options.onRequest(next);
+      }
+    } finally {
+      if (this.input === input) this.input = input === undefined || at >= input.length ? undefined : at === 0 ? input : input.subarray(at);
+    }
+    if (this.paused && !this.ended) this.resumeSocket();
+  }
+
+  private pause(): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.socket.pause();
+  }
+
+  private resumeSocket(): void {
+    this.paused = false;
+    this.socket.resume();
+  }
+
+  // ---- Http1Host, for the current exchange.
+
+  /** The parts as one write: copied into one buffer when small (a writev of several costs more than the copy), else corked. */
+  send(parts: (string | Uint8Array)[]): void {
+    const socket = this.socket;
+    if (socket.destroyed) return;
+    if (parts.length === 1) {
+      socket.write(parts[0]!, "latin1");
+      return;
+    }
+    let size = 0;
+    for (const part of parts) size += part.length; // the strings are heads and chunk framing: latin1, a byte a character
+    if (size <= COPY_LIMIT) {
+      const out = Buffer.allocUnsafe(size);
+      let at = 0;
+      for (const part of parts) {
+        if (typeof part === "string") at += out.write(part, at, "latin1");
+        else {
+          out.set(part, at);
+          at += part.length;
+        }
+      }
+      socket.write(out);
+      return;
+    }
+    socket.cork();
+    for (const part of parts) socket.write(part, "latin1");
+    socket.uncork();
+  }
+
+  responseEnded(exchange: Http1Exchange): void {
+    if (exchange !== this.exchange) return;
+    if (!exchange.bodyDone || exchange.closesConnection) {
+      // The rest of an unread body cannot be told from the next request: close (lingering, so that what the client
+      // still sends does not turn into a reset that loses the response).
+      this.closing = true;
+      this.endSocket();
+      return;
+    }
+    this.exchange = undefined;
+    this.body = undefined;
+    this.idleSince = this.options.now();
+    if (this.closing) return this.endSocket();
+    this.process();
+  }
+
+  bodyWanted(): void {
+    if (this.paused) this.process();
+  }
+
+  /** Answers a request the engine refuses, and closes. */
+  private refuse(error: Http1Error): void {
+    if (this.ended) return;
+    if (this.exchange === undefined || !this.exchange.headersSent) {
+      const body = `${error.message}\n`;
+      this.send([`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`]);
+    }
+    this.exchange?.abort();
+    this.closing = true;
+    this.endSocket();
+  }
+
+  /** Ends our side once what is written has gone; the client's remaining bytes are read and dropped for a while. */
+  private endSocket(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.input = undefined;
+    this.socket.end();
+    if (this.paused) this.resumeSocket();
+    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
+  }
+}

@@ -1,0 +1,73 @@
+import type { Socket } from "node:net";
+import { Http1Connection } from "./http1-connection.js";
+import type { Http1Exchange } from "./http1-exchange.js";
+import type { Http1Listener } from "./http1-listener.js";
+
+export interface Http1EngineOptions {
+  /** Largest request head, in bytes (431 past it). */
+  maxHeadSize: number;
+  /** An idle connection (no request in progress) is closed after this long (ms). */
+  keepAliveTimeoutMs: number;
+  /** A request head still incomplete this long after its first bytes gets 408 and the connection closes (ms). */
+  headersTimeoutMs: number;
+  onRequest(exchange: Http1Exchange, socket: Socket): void;
+}
+
+/**
+ * tsgrpc's own HTTP/1.1 server: the connections the listener hands it, and the timeouts that keep idle and slow
+ * clients from holding them (swept by one timer, on a coarse clock, while any connection is open).
+ */
+export class Http1Engine implements Http1Listener {
+  private readonly connections = new Set<Http1Connection>();
+  private clock = Date.now();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  constructor(private readonly options: Http1EngineOptions) {}
+
+  get size(): number {
+    return this.connections.size;
+  }
+
+  accept(socket: Socket): void {
+    const connection = new Http1Connection(socket, {
+      maxHeadSize: this.options.maxHeadSize,
+      onRequest: (exchange) => this.options.onRequest(exchange, socket),
+      onClose: (c) => {
+        this.connections.delete(c);
+        if (this.connections.size === 0) this.stopSweeping();
+      },
+      now: () => this.clock,
+    });
+    this.connections.add(connection);
+    this.startSweeping();
+  }
+
+  closeWhenDone(): void {
+    for (const connection of this.connections) connection.closeWhenDone();
+  }
+
+  destroy(): void {
+    for (const connection of this.connections) connection.socket.destroy();
+  }
+
+  private startSweeping(): void {
+    if (this.sweeper) return;
+    this.clock = Date.now();
+    const every = Math.max(10, Math.min(1000, Math.floor(Math.min(this.options.keepAliveTimeoutMs, this.options.headersTimeoutMs) / 4)));
+    this.sweeper = setInterval(() => this.sweep(), every).unref();
+  }
+
+  private stopSweeping(): void {
+    clearInterval(this.sweeper);
+    this.sweeper = undefined;
+  }
+
+  private sweep(): void {
+    const now = (this.clock = Date.now());
+    const { keepAliveTimeoutMs, headersTimeoutMs } = this.options;
+    for (const connection of this.connections) {
+      if (connection.headSince !== undefined && now - connection.headSince >= headersTimeoutMs) connection.timeOutHead();
+      else if (connection.idle && now - connection.idleSince >= keepAliveTimeoutMs) connection.socket.destroy();
+    }
+  }
+}
