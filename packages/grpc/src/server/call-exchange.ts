@@ -28,6 +28,18 @@ export interface CallExchange extends ByteSink {
   endTrailersOnly(headers: HeaderMap): void;
   /** The status went out while the request is still arriving: read and drop the rest, then close. */
   discardRest(): void;
+  /**
+   * An exchange that makes the request message itself (REST, transcoding it from JSON, a query and a path) may hand it
+   * over as an object, instead of in an envelope the runner would decode again; bytes then never come through
+   * `readRequest`. Its size limit is the exchange's to apply.
+   */
+  readMessages?(onMessage: (message: object) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void;
+  /**
+   * An exchange that turns the response into something other than protobuf bytes may take a unary call's response as
+   * the handler's object (before `end`, which then comes without `last`), instead of an envelope it would decode again.
+   * It throws for a message it cannot convert, which fails the call.
+   */
+  takeResponse?(message: object): void;
   /** Runs the handler's code, when a call tracer wants it run in a context of its own (see TracedExchange). */
   readonly runHandler?: <T>(fn: () => T) => T;
 }

@@ -103,12 +103,13 @@ export class RunningCall {
    */
   private readRequests(onMessage: (m: object) => void, onEnd: () => void, onFail: (e: GrpcError) => void): void {
     const { route, limits } = this;
-    const reader = new EnvelopeReader(limits.maxReceiveMessageSize);
     const fail = (e: unknown) => {
       const error = GrpcError.from(e, false);
       onFail(error);
       this.finish(error);
     };
+    if (this.exchange.readMessages) return this.readMessages(onMessage, onEnd, fail);
+    const reader = new EnvelopeReader(limits.maxReceiveMessageSize);
     this.exchange.readRequest(
       (chunk) => {
         if (this.finished) return;
@@ -124,6 +125,25 @@ export class RunningCall {
         this.requestEnded = true;
         if (reader.pending > 0) fail(new GrpcError(Status.INTERNAL, "The request ended in the middle of a message"));
         else if (!this.finished) onEnd();
+      },
+      () => {
+        if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
+      },
+      (e) => {
+        if (!this.finished) fail(e);
+      },
+    );
+  }
+
+  /** readRequests for an exchange that hands over request messages as objects. */
+  private readMessages(onMessage: (m: object) => void, onEnd: () => void, fail: (e: unknown) => void): void {
+    this.exchange.readMessages!(
+      (message) => {
+        if (!this.finished) onMessage(message);
+      },
+      () => {
+        this.requestEnded = true;
+        if (!this.finished) onEnd();
       },
       () => {
         if (!this.finished) fail(new GrpcError(Status.CANCELLED, "The client cancelled the call"));
@@ -176,6 +196,12 @@ export class RunningCall {
     try {
       const response = (await handle()) as object;
       if (this.finished) return;
+      if (this.exchange.takeResponse && !(response instanceof PreparedMessage) && this.limits.maxSendMessageSize === Infinity) {
+        this.exchange.takeResponse(response);
+        this.sendHeaders();
+        this.finish(undefined);
+        return;
+      }
       // Headers, the message and the end of the stream in one go; the trailers follow when the stream asks.
       const envelope = this.responseEnvelope(response);
       this.sendHeaders();

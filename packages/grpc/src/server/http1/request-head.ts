@@ -20,13 +20,18 @@ export interface RequestHead {
   expectsContinue: boolean;
 }
 
-/** method SP request-target SP HTTP-version; the method a token, the target visible ASCII. */
-const REQUEST_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+) ([\x21-\x7e]+) HTTP\/(\d)\.(\d)$/;
-/** field-name ":" field-value with its OWS (no space before the colon, no obs-fold); the value is trimmed apart. */
-const FIELD_LINE = /^([!#$%&'*+\-.^_`|~0-9A-Za-z]+):(.*)$/s;
-/** What a field value may not hold: controls other than HTAB (CR, LF and NUL among them) and DEL. */
-const BAD_VALUE = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** RFC 9110 5.6.2's tchar: the bytes of a method or a field name. */
+const TOKEN = byteTable("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
+/** What a field value may hold (RFC 9110 5.5): HTAB, SP, VCHAR and obs-text; not CR, LF, NUL, other controls or DEL. */
+const FIELD_VALUE = byteTable("\t", [0x20, 0x7e], [0x80, 0xff]);
 const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
+
+function byteTable(chars: string, ...ranges: [number, number][]): Uint8Array {
+  const table = new Uint8Array(256);
+  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
+  for (const [from, to] of ranges) table.fill(1, from, to + 1);
+  return table;
+}
 
 /** Fields of which node:http keeps the first and drops repeats (its IncomingMessage rules). */
 const SINGLE = new Set([
@@ -50,8 +55,7 @@ export function parseRequestHead(bytes: Buffer, start: number, maxSize: number):
     return undefined;
   }
   if (end - start > maxSize) throw new Http1Error(431, "The request's header section is too large");
-  const lines = bytes.toString("latin1", start, end).split("\r\n");
-  return { head: headOf(lines), bodyStart: end + 4 };
+  return { head: headOf(bytes, start, end + 2), bodyStart: end + 4 };
 }
 
 function hasBareLf(bytes: Buffer, start: number): boolean {
@@ -59,28 +63,47 @@ function hasBareLf(bytes: Buffer, start: number): boolean {
   return false;
 }
 
-function headOf(lines: string[]): RequestHead {
-  const line = REQUEST_LINE.exec(lines[0]!);
-  if (!line) throw new Http1Error(400, "Malformed request line");
-  const [, method, rawTarget, major, minor] = line as unknown as [string, string, string, string, string];
-  if (major !== "1") throw new Http1Error(505, `HTTP/${major}.${minor} is not served on an HTTP/1.1 connection`);
-  const version = minor === "0" ? "1.0" : "1.1";
-  const headers: IncomingHttpHeaders = Object.create(null) as IncomingHttpHeaders;
+/** The head in bytes[start, end): its lines, each ending in CRLF, scanned byte by byte (no line strings, no regular expressions). */
+function headOf(bytes: Buffer, start: number, end: number): RequestHead {
+  // request-line = method SP request-target SP HTTP-version CRLF
+  const text = bytes.toString("latin1", start, end); // one string: the parts below are slices of it
+  let at = start;
+  while (TOKEN[bytes[at]!] === 1) at++;
+  if (at === start || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
+  const method = text.slice(0, at - start);
+  const targetStart = ++at;
+  while (bytes[at]! > 0x20 && bytes[at]! < 0x7f) at++;
+  if (at === targetStart || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
+  const rawTarget = text.slice(targetStart - start, at - start);
+  const version = versionAt(bytes, at + 1);
+  at += 11; // SP "HTTP/x.y" CRLF
+  const headers: IncomingHttpHeaders = {};
   let lengths = 0;
   let hosts = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const field = FIELD_LINE.exec(lines[i]!);
-    if (!field) throw new Http1Error(400, "Malformed header field line");
-    const name = field[1]!.toLowerCase();
-    const value = trimOws(field[2]!);
-    if (BAD_VALUE.test(value)) throw new Http1Error(400, `Invalid character in the value of ${name}`);
+  while (at < end) {
+    const nameStart = at;
+    let upper = false;
+    for (let c = bytes[at]!; TOKEN[c] === 1; c = bytes[++at]!) if (c >= 0x41 && c <= 0x5a) upper = true;
+    if (at === nameStart || bytes[at] !== 0x3a) throw new Http1Error(400, "Malformed header field line");
+    const raw = text.slice(nameStart - start, at - start);
+    const name = upper ? raw.toLowerCase() : raw;
+    at++;
+    while (bytes[at] === 0x20 || bytes[at] === 0x09) at++;
+    const valueStart = at;
+    let valueEnd = at;
+    for (let c = bytes[at]!; c !== 0x0d; c = bytes[++at]!) {
+      if (FIELD_VALUE[c] !== 1) throw new Http1Error(400, `Invalid character in the value of ${name}`);
+      if (c !== 0x20 && c !== 0x09) valueEnd = at + 1;
+    }
+    if (bytes[at + 1] !== 0x0a) throw new Http1Error(400, `Invalid character in the value of ${name}`);
+    at += 2;
     if (name === "content-length") lengths++;
     else if (name === "host") hosts++;
-    add(headers, name, value);
+    add(headers, name, text.slice(valueStart - start, valueEnd - start));
   }
   if (lengths > 1) throw new Http1Error(400, "More than one Content-Length");
   if (version === "1.1" && hosts !== 1) throw new Http1Error(400, hosts === 0 ? "An HTTP/1.1 request needs a Host header" : "More than one Host header");
-  const connection = (headers.connection ?? "").toLowerCase();
+  const connection = headers.connection?.toLowerCase() ?? "";
   const expect = headers.expect?.toLowerCase();
   if (expect !== undefined && expect !== "100-continue") throw new Http1Error(417, `Expectation "${headers.expect}" is not supported`);
   return {
@@ -94,9 +117,32 @@ function headOf(lines: string[]): RequestHead {
   };
 }
 
+/** "HTTP/1.y" CRLF at `at`: "1.0", or "1.1" for any 1.y from 1.1 up; another major version is 505. */
+function versionAt(bytes: Buffer, at: number): "1.0" | "1.1" {
+  const major = bytes[at + 5]!;
+  const minor = bytes[at + 7]!;
+  const http = bytes[at] === 0x48 && bytes[at + 1] === 0x54 && bytes[at + 2] === 0x54 && bytes[at + 3] === 0x50 && bytes[at + 4] === 0x2f;
+  if (!http || !isDigit(major) || bytes[at + 6] !== 0x2e || !isDigit(minor) || bytes[at + 8] !== 0x0d || bytes[at + 9] !== 0x0a) {
+    throw new Http1Error(400, "Malformed request line");
+  }
+  if (major !== 0x31) throw new Http1Error(505, `HTTP/${String.fromCharCode(major)}.${String.fromCharCode(minor)} is not served on an HTTP/1.1 connection`);
+  return minor === 0x30 ? "1.0" : "1.1";
+}
+
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Adds a field as node:http does. The object is a plain one (a null-prototype one is several times slower to fill):
+ * what a name finds on Object.prototype (constructor, toString, __proto__) is not a field, and __proto__ is defined,
+ * not assigned.
+ */
 function add(headers: IncomingHttpHeaders, name: string, value: string): void {
-  const had = headers[name];
-  if (had === undefined) headers[name] = name === "set-cookie" ? [value] : value;
+  const found: unknown = headers[name];
+  const had = typeof found === "string" || Array.isArray(found) ? found : undefined;
+  if (had === undefined) {
+    if (name === "__proto__") Object.defineProperty(headers, name, { value, enumerable: true, writable: true, configurable: true });
+    else headers[name] = name === "set-cookie" ? [value] : value;
+  }
   else if (name === "set-cookie") (had as string[]).push(value);
   else if (SINGLE.has(name)) return;
   else headers[name] = `${had}${name === "cookie" ? "; " : ", "}${value}`;
@@ -127,17 +173,6 @@ function framingOf(headers: IncomingHttpHeaders, version: "1.0" | "1.1"): BodyFr
   const n = Number(length);
   return n === 0 ? { kind: "none" } : { kind: "length", length: n };
 }
-
-/** Drops leading and trailing SP and HTAB (RFC 9110 5.5's OWS), and nothing else (0xA0 is a value byte). */
-function trimOws(value: string): string {
-  let from = 0;
-  let to = value.length;
-  while (from < to && isOws(value.charCodeAt(from))) from++;
-  while (to > from && isOws(value.charCodeAt(to - 1))) to--;
-  return from === 0 && to === value.length ? value : value.slice(from, to);
-}
-
-const isOws = (c: number) => c === 0x20 || c === 0x09;
 
 function hasToken(list: string, token: string): boolean {
   return list !== "" && list.split(",").some((t) => t.trim() === token);

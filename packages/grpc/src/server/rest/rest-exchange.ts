@@ -16,6 +16,7 @@ import { restStatusJson } from "./rest-status-json.js";
 
 const NDJSON = "application/x-ndjson";
 const JSON_TYPE = "application/json";
+const NO_QUERY = new URLSearchParams();
 const EMPTY_BODY: HttpBody = { contentType: "", data: new Uint8Array(0), extensions: [] };
 
 /** A response sent as it is: a google.api.HttpBody, whole or as the response_body field. */
@@ -30,7 +31,8 @@ function httpBodyOf(route: RestRoute, response: object): HttpBody | undefined {
 export interface RestRequest {
   route: RestRoute;
   bindings: Map<string, string>;
-  query: URLSearchParams;
+  /** The target's query, undecoded ("" for none). */
+  query: string;
   contentType: string | undefined;
 }
 
@@ -45,8 +47,8 @@ export class RestExchange implements CallExchange {
   private headers: HeaderMap = {};
   private readonly responses = new EnvelopeReader(Infinity);
   private started = false;
-  /** A unary call's response, kept until the status says it may go. */
-  private single: object | undefined;
+  /** A unary call's response body, kept until the status says it may go. */
+  private single: { contentType: string; body: Uint8Array } | undefined;
 
   constructor(
     private readonly http: HttpExchange,
@@ -76,18 +78,25 @@ export class RestExchange implements CallExchange {
     return this.method.kind === "server_streaming";
   }
 
-  readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+  /** The request message, made from the body, the query and the path once the body has arrived. */
+  readMessages(onMessage: (message: object) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
     const onBody = (body: Uint8Array | undefined) => {
+      let message: object;
       try {
         const { route, bindings, query, contentType } = this.request;
-        const json = restRequestJson(route, bindings, query, body ? { bytes: body, contentType } : undefined);
-        onData(encodeEnvelope(this.method.input.encode(this.fromJson(json))));
+        message = this.fromJson(restRequestJson(route, bindings, query ? new URLSearchParams(query) : NO_QUERY, body ? { bytes: body, contentType } : undefined));
       } catch (e) {
         return onError(e);
       }
+      onMessage(message);
       onEnd();
     };
     readWholeBody(this.http, this.limit, onBody, onError, onClose);
+  }
+
+  /** The request in an envelope, for a call runner that reads bytes (through a call tracer). */
+  readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+    this.readMessages((message) => onData(encodeEnvelope(this.method.input.encode(message))), onEnd, onClose, onError);
   }
 
   /** The request message from its JSON; a field of the wrong type is INVALID_ARGUMENT, naming it. */
@@ -127,10 +136,18 @@ export class RestExchange implements CallExchange {
     return restResponseJson(this.request.route, this.method.output.toJson(message));
   }
 
+  /** A unary response, converted now (so that a message that cannot be fails the call): the body `end` sends. */
+  takeResponse(message: object): void {
+    const raw = httpBodyOf(this.request.route, message);
+    this.single = raw
+      ? { contentType: raw.contentType || "application/octet-stream", body: raw.data }
+      : { contentType: JSON_TYPE, body: Buffer.from(JSON.stringify(this.json(message))) };
+  }
+
   write(bytes: Uint8Array): void {
     const messages = this.messages(bytes);
     if (!this.streaming) {
-      if (messages.length) this.single = messages.at(-1);
+      if (messages.length) this.takeResponse(messages.at(-1)!);
       return;
     }
     if (messages.length) this.http.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
@@ -147,9 +164,8 @@ export class RestExchange implements CallExchange {
     }
     if (status.code !== Status.OK) return this.endTrailersOnly({ ...this.headers, ...trailers });
     if (this.single === undefined) return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": "The handler sent no response message" });
-    const raw = httpBodyOf(this.request.route, this.single);
-    const body = raw ? Buffer.from(raw.data) : Buffer.from(JSON.stringify(this.json(this.single)));
-    this.start(raw ? raw.contentType || "application/octet-stream" : JSON_TYPE, 200, { "content-length": String(body.length) });
+    const { contentType, body } = this.single;
+    this.start(contentType, 200, { "content-length": String(body.length) });
     this.http.end(body);
   }
 
