@@ -3,7 +3,9 @@
 //   tsgrpc (servers/tsgrpc-protocols.mjs, one process, one port): Connect JSON POST, Connect GET, Connect binary
 //     POST, REST `GET /v1/users/1` (a rest.rules route) over HTTP/1.1 and over HTTP/2, gRPC;
 //   connect-node (servers/connect-protocols.mjs): Connect JSON POST and Connect binary POST;
-//   node:http (servers/rest.mjs): `GET /users/1`, JSON, HTTP/1.1.
+//   node:http (servers/rest.mjs): `GET /users/1`, JSON, HTTP/1.1;
+//   the floor (servers/floor-http1.mjs): a bare net socket that answers `GET /users/1` without parsing or checking
+//     anything, the least any Node HTTP/1.1 server can cost here (the kernel's share of each read and write included).
 // Servers are pinned to core 0 and h2load to core 1. HTTP/2 rows: h2load, 4 connections x 16 streams; HTTP/1.1 rows:
 // `h2load --h1`, 64 keep-alive connections with one request at a time each (no pipelining). Both are 64 calls in
 // flight. Every row is checked first (one request, decoded, must be GetUser's answer for user 1); every request of
@@ -23,7 +25,7 @@ import { join } from "node:path";
 import { isDeepStrictEqual, parseArgs } from "node:util";
 import { h2load } from "./lib/h2load.mjs";
 import { unframe } from "./lib/preflight.mjs";
-import { cpuSeconds, startServer } from "./lib/process.mjs";
+import { cpuSeconds, freePort, startServer } from "./lib/process.mjs";
 import { median } from "./lib/stats.mjs";
 import { tsgrpc as pb } from "./lib/schema.mjs";
 import { users } from "./lib/data.mjs";
@@ -68,7 +70,7 @@ const okGrpc = (body) => {
   return messages.length === 1 && okProto(messages[0]);
 };
 
-const SERVERS = { tsgrpc: "tsgrpc-protocols", "connect-node": "connect-protocols", "node:http": "rest" };
+const SERVERS = { tsgrpc: "tsgrpc-protocols", "connect-node": "connect-protocols", "node:http": "rest", floor: "floor-http1" };
 /** The rows: which server, how the request is made, and how its answer is checked. */
 const ROWS = [
   { id: "tsgrpc-connect-json", server: "tsgrpc", what: "Connect JSON, POST", http: "h2", method: "POST", path: PATH, headers: CONNECT_JSON, body: requestJson, ok: okJson },
@@ -80,6 +82,7 @@ const ROWS = [
   { id: "connect-node-json", server: "connect-node", what: "Connect JSON, POST", http: "h2", method: "POST", path: PATH, headers: CONNECT_JSON, body: requestJson, ok: okJson },
   { id: "connect-node-proto", server: "connect-node", what: "Connect binary (application/proto), POST", http: "h2", method: "POST", path: PATH, headers: CONNECT_PROTO, body: requestProto, ok: okProto },
   { id: "node-http-rest", server: "node:http", what: "plain JSON `GET /users/1` (bench/servers/rest.mjs)", http: "h1", method: "GET", path: `/users/${USER_ID}`, headers: [], ok: okJson },
+  { id: "floor-http1", server: "floor", what: "the floor: a bare net socket answering `GET /users/1` (bench/servers/floor-http1.mjs)", http: "h1", method: "GET", path: `/users/${USER_ID}`, headers: [], ok: okJson },
 ];
 /** The issue's goals: [label, numerator row, denominator row, goal]. */
 const GOALS = [
@@ -93,6 +96,8 @@ const OTHER_RATIOS = [
   ["tsgrpc Connect GET / connect-node Connect JSON POST", "tsgrpc-connect-get", "connect-node-json"],
   ["tsgrpc Connect JSON POST / tsgrpc gRPC", "tsgrpc-connect-json", "tsgrpc-grpc"],
   ["tsgrpc REST (HTTP/1.1) / tsgrpc gRPC", "tsgrpc-rest-h1", "tsgrpc-grpc"],
+  ["the floor (bare net socket, HTTP/1.1) / node:http JSON (HTTP/1.1)", "floor-http1", "node-http-rest"],
+  ["tsgrpc REST (HTTP/1.1) / the floor (bare net socket, HTTP/1.1)", "tsgrpc-rest-h1", "floor-http1"],
 ];
 
 const only = values.only ? new Set(values.only.split(",")) : undefined;
@@ -160,11 +165,11 @@ const started = new Date();
 const loadAtStart = loadAverage();
 
 try {
-  let port = 50_420;
   for (const name of new Set(rows.map((r) => r.server))) {
     const nodeArgs = profileDir ? ["--cpu-prof", `--cpu-prof-dir=${profileDir}`] : [];
+    const port = await freePort();
     const server = await startServer(SERVERS[name], port, SERVER_CPU, { nodeArgs });
-    servers.set(name, Object.assign(server, { port: port++, requests: 0 }));
+    servers.set(name, Object.assign(server, { port, requests: 0 }));
   }
   for (const row of rows) {
     const server = servers.get(row.server);

@@ -3,7 +3,7 @@
 // Prints "listening on PORT" once it accepts connections; stops on SIGINT or SIGTERM.
 import { parseArgs } from "node:util";
 
-const SERVERS = ["tsgrpc", "tsgrpc-prepared", "tsgrpc-node", "tsgrpc-otel-noop", "tsgrpc-otel-sdk", "grpc-js", "grpc-js-static", "connect", "connect-protocols", "tsgrpc-protocols", "bare", "rest"];
+const SERVERS = ["tsgrpc", "tsgrpc-prepared", "tsgrpc-node", "tsgrpc-otel-noop", "tsgrpc-otel-sdk", "grpc-js", "grpc-js-static", "connect", "connect-protocols", "tsgrpc-protocols", "bare", "rest", "floor-http1"];
 
 const { values, positionals } = parseArgs({ allowPositionals: true, options: { port: { type: "string", default: "50051" } } });
 const name = positionals[0];

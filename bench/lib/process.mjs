@@ -1,5 +1,6 @@
 // Benchmark servers and clients as child processes pinned to a core, and what /proc says about them.
 import { spawn } from "node:child_process";
+import { createServer as createNetServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -71,6 +72,18 @@ export function runClient(file, args, cpu, timeoutMs = 180_000) {
       clearTimeout(timer);
       if (code !== 0) reject(new Error(`client ${file} ${args.join(" ")} exited with ${code}`));
       else resolve(JSON.parse(out));
+    });
+  });
+}
+
+/** A loopback port no one listens on or connects from now (a fixed one can collide with a client's ephemeral port). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createNetServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
     });
   });
 }

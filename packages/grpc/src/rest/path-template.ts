@@ -16,6 +16,8 @@ export type TemplateSegment = { kind: "literal"; text: string } | { kind: "one" 
 export interface TemplateVariable {
   /** The field path, e.g. ["sub", "subfield"]. */
   fieldPath: string[];
+  /** The field path as written ("sub.subfield"): the key of what it captured. */
+  key: string;
   /** The segments it captures: [start, end) into the template's segments. */
   start: number;
   end: number;
@@ -79,7 +81,7 @@ export function parseTemplate(source: string): PathTemplate {
       const start = segments.length;
       if (eq < 0) segments.push({ kind: "one" });
       else for (const s of inner.slice(eq + 1).split("/")) literal(s, `in variable "${path}"`);
-      variables.push({ fieldPath, start, end: segments.length });
+      variables.push({ fieldPath, key: path, start, end: segments.length });
       i = close + 1;
     } else {
       const next = body.indexOf("/", i);
@@ -156,9 +158,9 @@ export function matchTemplate(template: PathTemplate, path: string): Map<string,
   for (const v of template.variables) {
     const end = v.end === segments.length && endsWithRest ? parts.length : v.end;
     const single = end - v.start === 1 && segments[v.start]!.kind === "one";
-    const value = decode(parts.slice(v.start, end).join("/"), !single);
+    const value = decode(end - v.start === 1 ? parts[v.start]! : parts.slice(v.start, end).join("/"), !single);
     if (value === undefined) return undefined;
-    out.set(v.fieldPath.join("."), value);
+    out.set(v.key, value);
   }
   return out;
 }
