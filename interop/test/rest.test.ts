@@ -147,23 +147,29 @@ test("server streaming as newline-delimited JSON, an error after the first messa
   assert.deepEqual(out, [{ result: { ...BOOK_JSON, name: "shelves/1/books/1" } }, { error: { code: Status.UNAVAILABLE, message: "the shelf fell over", details: [] } }]);
 });
 
-test("HttpBody responses go out as their own content type; HTTP/2 clients get the same routes", async () => {
+test("HttpBody responses go out as their own content type; HTTP/2 clients get the same routes, HEAD included", async () => {
   const cover = await fetch(`${base}/v1/shelves/1/books/2/cover`);
   assert.equal(cover.headers.get("content-type"), "image/svg+xml");
   assert.equal(await cover.text(), "<svg/>");
   const session = http2Connect(base);
-  try {
-    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-      const stream = session.request({ ":method": "GET", ":path": "/v1/shelves/2/books/8" });
+  const request = (method: string) =>
+    new Promise<{ status: number; length: string | undefined; body: string }>((resolve, reject) => {
+      const stream = session.request({ ":method": method, ":path": "/v1/shelves/2/books/8" });
       let body = "";
       let status = 0;
-      stream.on("response", (h) => (status = Number(h[":status"])));
+      let length: string | undefined;
+      stream.on("response", (h) => ([status, length] = [Number(h[":status"]), h["content-length"] as string | undefined]));
       stream.on("data", (d) => (body += d));
-      stream.on("end", () => resolve({ status, body }));
+      stream.on("end", () => resolve({ status, length, body }));
       stream.on("error", reject);
     });
-    assert.equal(status, 200);
-    assert.equal(JSON.parse(body).name, "shelves/2/books/8");
+  try {
+    const get = await request("GET");
+    assert.equal(get.status, 200);
+    assert.equal(JSON.parse(get.body).name, "shelves/2/books/8");
+    // RFC 9110 9.3.2: HEAD is GET's answer without its content.
+    assert.deepEqual(await request("HEAD"), { status: 200, length: get.length, body: "" });
+    assert.equal(get.length, String(Buffer.byteLength(get.body)));
   } finally {
     session.close();
   }
@@ -185,7 +191,7 @@ test("errors are google.rpc.Status JSON with the HTTP status of their code, deta
 test("requests a route cannot take: 405 with Allow, 404 off the templates, 400 naming the parameter or field, 429 past the size limit", async () => {
   const put = await fetch(`${base}/v1/shelves/1/books/2`, { method: "PUT", body: "{}" });
   assert.equal(put.status, 405);
-  assert.equal(put.headers.get("allow"), "DELETE, GET, PATCH");
+  assert.equal(put.headers.get("allow"), "DELETE, GET, HEAD, PATCH");
   assert.equal((await fetch(`${base}/v1/shelves/1/books/2/extra`)).status, 404);
   assert.equal((await fetch(`${base}/v1/shelves//books/2`)).status, 404);
   const cases: [string, RequestInit, number, RegExp][] = [

@@ -21,6 +21,8 @@ test("the first bytes name the protocol, or wait until they can", () => {
     ["OPTIONS * HTTP/1.0\n", "http1"],
     ["\r\n\r\nGET /x HTTP/1.1\r\n", "http1"],
     ["GET / HTTP/1.1", undefined],
+    ["POST /x HTTP/1.1\r", undefined], // cut between the request line's CR and LF
+    ["POST /x HTTP/1.1\r\r", "http2"],
     ["GET /some/long/path?and=query", undefined],
     ["GE", undefined],
     ["INVALID CONNECTION PREFACE\r\n\r\n", "http2"],

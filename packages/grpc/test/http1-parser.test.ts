@@ -50,6 +50,7 @@ test("HTTP/1.0, keep-alive and close, absolute-form targets, empty lines first, 
   assert.deepEqual(head("POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: Chunked\r\n\r\n").framing, { kind: "chunked" });
   assert.deepEqual(head("POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n").framing, { kind: "none" });
   assert.equal(head("POST / HTTP/1.1\r\nHost: a\r\nExpect: 100-Continue\r\nContent-Length: 3\r\n\r\n").expectsContinue, true);
+  assert.equal(head("POST / HTTP/1.1\r\nHost: a\r\nExpect: something-else\r\n\r\n").unmetExpectation, true);
   const parsed = parseRequestHead(b("XXGET / HTTP/1.1\r\nHost: a\r\n\r\nbody"), 2, MAX)!;
   assert.equal(parsed.bodyStart, 29);
   const weird = head("GET / HTTP/1.1\r\nHost: a\r\n__proto__: x\r\nconstructor: y\r\ntoString: z\r\ntostring: w\r\n\r\n");
@@ -81,6 +82,8 @@ test("malformed heads get the status RFC 9112 asks for", () => {
     ["GET / HTTP/2.0\r\nHost: a\r\n\r\n", 505],
     ["GET / HTTP/0.9\r\nHost: a\r\n\r\n", 505],
     ["GET / http/1.1\r\nHost: a\r\n\r\n", 400],
+    ["OPTIONS !/ HTTP/1.1\r\nHost: a\r\n\r\n", 400], // neither a path, an absolute URI nor * (found by fuzzing)
+    ["CONNECT example.com:443 HTTP/1.1\r\nHost: a\r\n\r\n", 400],
     ["POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n", 400],
     ["POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\n", 400],
     ["POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\n", 400],
@@ -93,7 +96,8 @@ test("malformed heads get the status RFC 9112 asks for", () => {
     ["POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: identity\r\n\r\n", 400],
     ["POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400], // chunked twice
     ["POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400],
-    ["POST / HTTP/1.1\r\nHost: a\r\nExpect: something-else\r\n\r\n", 417],
+    ["get / HTTP/1.1\r\nHost: a\r\n\r\n", 501], // methods are case-sensitive: an unknown one
+    ["FOO / HTTP/1.1\r\nHost: a\r\n\r\n", 501],
   ];
   for (const [text, expected] of cases) assert.equal(refusal(text), expected, JSON.stringify(text));
   assert.equal(refusal(`GET /${"a".repeat(100)} HTTP/1.1\r\nHost: a\r\n\r\n`, 64), 431);

@@ -28,7 +28,7 @@ function startsWith(bytes: Buffer, prefix: Buffer): boolean | undefined {
 const PREFACE_START = Buffer.from("PRI ");
 /** RFC 9112 3: method SP request-target SP HTTP-version, the method a token (RFC 9110 5.6.2). */
 const REQUEST_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [^\s]+ HTTP\/1\.[01]\r?$/;
-/** What an unfinished request line can look like: a method so far, or a method and a space and more. */
-const REQUEST_LINE_START = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,32}|[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [^\r\n]*)$/;
+/** What an unfinished request line can look like: a method so far, or a method and a space and more (up to its CR). */
+const REQUEST_LINE_START = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,32}|[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [^\r\n]*\r?)$/;
 /** A request line still unfinished after this many bytes is left to node:http. */
 const MAX_REQUEST_LINE = 8192;

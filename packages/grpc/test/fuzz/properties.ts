@@ -16,6 +16,7 @@ import { decodeStatusMessage, encodeStatusMessage } from "../../src/protocol/sta
 import { statusFromFields } from "../../src/protocol/status-fields.js";
 import { HealthCheckResponse } from "../../src/gen/grpc/health/v1/health_pb.js";
 import { chunked, mutated, throwsOnly, type FuzzProperty } from "@tsgrpc/testing";
+import { http1Properties } from "./http1-properties.js";
 
 const grpcCodes = (e: Error) => assert.ok([Status.INTERNAL, Status.RESOURCE_EXHAUSTED].includes((e as GrpcError).code), `code ${(e as GrpcError).code}`);
 const payloads = fc.array(fc.uint8Array({ maxLength: 40 }), { maxLength: 5 });
@@ -230,4 +231,5 @@ export const properties: FuzzProperty[] = [
       assert.equal(decodeStatusMessage(wire), message);
     },
   },
+  ...http1Properties,
 ];

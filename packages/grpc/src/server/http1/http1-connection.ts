@@ -146,7 +146,8 @@ export class Http1Connection implements Http1Host {
         // The body's bytes already here go first, so that a small request is whole when it is dispatched.
         at += this.body.push(input, at, (chunk) => next.receive(chunk));
         if (this.body.done) next.receiveEnd();
-        this.options.onRequest(next);
+        if (head.unmetExpectation) next.refuseExpectation();
+        else this.options.onRequest(next);
       }
     } finally {
       if (this.input === input) this.input = input === undefined || at >= input.length ? undefined : at === 0 ? input : input.subarray(at);

@@ -164,6 +164,14 @@ export class Http1Exchange implements HttpExchange {
     this.onClose();
   }
 
+  /** An expectation the server does not meet: 417, and the body (sent anyway, or not) dropped. */
+  refuseExpectation(): void {
+    this.discardRest();
+    const body = `Expectation "${this.request.headers.expect}" is not supported\n`;
+    this.respond(417, { "content-type": "text/plain; charset=utf-8", "content-length": String(Buffer.byteLength(body)) }, false);
+    this.end(body);
+  }
+
   // ---- The response (HttpExchange's writing side).
 
   respond(status: number, headers: HeaderMap, end: boolean): void {

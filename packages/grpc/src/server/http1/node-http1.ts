@@ -16,7 +16,9 @@ export class NodeHttp1 implements Http1Listener {
       const socket = req.socket;
       this.sockets.set(socket, (this.sockets.get(socket) ?? 0) + 1);
       res.on("close", () => {
-        this.sockets.set(socket, (this.sockets.get(socket) ?? 1) - 1);
+        // A response closes after its socket when the client went away mid-request: the socket is gone, not re-added.
+        const busy = this.sockets.get(socket);
+        if (busy !== undefined) this.sockets.set(socket, busy - 1);
         if (this.closing) this.closeIdle();
       });
       if (this.closing) res.shouldKeepAlive = false;

@@ -1,4 +1,4 @@
-import type { IncomingHttpHeaders } from "node:http";
+import { METHODS, type IncomingHttpHeaders } from "node:http";
 import { Http1Error } from "./http1-error.js";
 
 /** How a request's body is framed (RFC 9112 6.3). */
@@ -18,12 +18,16 @@ export interface RequestHead {
   close: boolean;
   /** `Expect: 100-continue`: the client waits for an interim 100 before it sends the body. */
   expectsContinue: boolean;
+  /** An expectation other than 100-continue: answered 417 (RFC 9110 10.1.1), the request not served. */
+  unmetExpectation: boolean;
 }
 
 /** RFC 9110 5.6.2's tchar: the bytes of a method or a field name. */
 const TOKEN = byteTable("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
 /** What a field value may hold (RFC 9110 5.5): HTAB, SP, VCHAR and obs-text; not CR, LF, NUL, other controls or DEL. */
 const FIELD_VALUE = byteTable("\t", [0x20, 0x7e], [0x80, 0xff]);
+/** The methods served (node:http's, llhttp's list); others are 501 (RFC 9110 9.1), lower-case ones included (methods are case-sensitive). */
+const KNOWN_METHODS = new Set(METHODS);
 const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
 
 function byteTable(chars: string, ...ranges: [number, number][]): Uint8Array {
@@ -71,6 +75,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
   while (TOKEN[bytes[at]!] === 1) at++;
   if (at === start || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
   const method = text.slice(0, at - start);
+  if (!KNOWN_METHODS.has(method)) throw new Http1Error(501, `Method ${method} is not implemented`);
   const targetStart = ++at;
   while (bytes[at]! > 0x20 && bytes[at]! < 0x7f) at++;
   if (at === targetStart || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
@@ -105,7 +110,6 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
   if (version === "1.1" && hosts !== 1) throw new Http1Error(400, hosts === 0 ? "An HTTP/1.1 request needs a Host header" : "More than one Host header");
   const connection = headers.connection?.toLowerCase() ?? "";
   const expect = headers.expect?.toLowerCase();
-  if (expect !== undefined && expect !== "100-continue") throw new Http1Error(417, `Expectation "${headers.expect}" is not supported`);
   return {
     method,
     target: rawTarget.charCodeAt(0) === 0x2f ? rawTarget : originForm(rawTarget),
@@ -114,6 +118,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
     framing: framingOf(headers, version),
     close: version === "1.0" ? !hasToken(connection, "keep-alive") : hasToken(connection, "close"),
     expectsContinue: expect === "100-continue" && version === "1.1",
+    unmetExpectation: expect !== undefined && expect !== "100-continue",
   };
 }
 
@@ -148,10 +153,14 @@ function add(headers: IncomingHttpHeaders, name: string, value: string): void {
   else headers[name] = `${had}${name === "cookie" ? "; " : ", "}${value}`;
 }
 
-/** An absolute-form target (RFC 9112 3.2.2) as the path and query the router reads; "*" (OPTIONS) as it is. */
+/**
+ * A target that is not origin-form (RFC 9112 3.2): an absolute-form one as the path and query the router reads, "*"
+ * (asterisk-form) as it is; anything else (authority-form is CONNECT's, which this server does not proxy) is 400.
+ */
 function originForm(target: string): string {
+  if (target === "*") return target;
   const authority = ABSOLUTE_FORM.exec(target);
-  if (!authority) return target;
+  if (!authority) throw new Http1Error(400, "The request target is not a path, an absolute URI or *");
   const rest = target.slice(authority[0].length);
   return rest.startsWith("/") ? rest : `/${rest}`;
 }

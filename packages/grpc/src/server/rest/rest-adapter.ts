@@ -46,7 +46,7 @@ export class RestAdapter {
     }
     const { served, bindings } = match;
     const contentType = request.headers["content-type"];
-    const exchange = sink.traced(new RestExchange(http, served.route.method, { route: served.rest, bindings, query, contentType }, cors ?? {}, this.options.maxReceiveMessageSize), served.route.method.path);
+    const exchange = sink.traced(new RestExchange(http, served.route.method, { route: served.rest, bindings, query, contentType, head: request.method === "HEAD" }, cors ?? {}, this.options.maxReceiveMessageSize), served.route.method.path);
     if (cors === undefined) {
       exchange.endTrailersOnly(statusOnly(Status.PERMISSION_DENIED, `Origin ${request.headers.origin} is not allowed to call this server`));
       exchange.discardRest();

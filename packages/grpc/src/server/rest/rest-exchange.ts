@@ -33,6 +33,8 @@ export interface RestRequest {
   bindings: Map<string, string>;
   /** The target's query, undecoded ("" for none). */
   query: string;
+  /** A HEAD request (served by a GET route): the response's headers without its body (RFC 9110 9.3.2). */
+  head: boolean;
   contentType: string | undefined;
 }
 
@@ -150,7 +152,7 @@ export class RestExchange implements CallExchange {
       if (messages.length) this.takeResponse(messages.at(-1)!);
       return;
     }
-    if (messages.length) this.http.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
+    if (messages.length && !this.request.head) this.http.write(messages.map((m) => JSON.stringify({ result: this.json(m) }) + "\n").join(""));
   }
 
   end(trailers: HeaderMap, last?: Uint8Array): void {
@@ -159,14 +161,14 @@ export class RestExchange implements CallExchange {
     if (this.streaming) {
       if (!this.started) return this.endTrailersOnly(trailers);
       const tail = status.code === Status.OK ? "" : JSON.stringify({ error: restStatusJson(status.code, status.message, status.details) }) + "\n";
-      this.http.end(tail);
+      this.finishBody(tail);
       return;
     }
     if (status.code !== Status.OK) return this.endTrailersOnly({ ...this.headers, ...trailers });
     if (this.single === undefined) return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": "The handler sent no response message" });
     const { contentType, body } = this.single;
     this.start(contentType, 200, { "content-length": String(body.length) });
-    this.http.end(body);
+    this.finishBody(body);
   }
 
   /** A status before any response: the error as google.rpc.Status JSON, with the HTTP status of its code. */
@@ -175,12 +177,17 @@ export class RestExchange implements CallExchange {
     this.headers = { ...this.headers, ...status.metadata };
     if (status.code === Status.OK) {
       this.start(this.streaming ? NDJSON : JSON_TYPE);
-      this.http.end(this.streaming ? "" : "{}");
+      this.finishBody(this.streaming ? "" : "{}");
       return;
     }
     const body = Buffer.from(JSON.stringify(restStatusJson(status.code, status.message, status.details)));
     this.start(JSON_TYPE, httpStatusOf(status.code), { "content-length": String(body.length) });
-    this.http.end(body);
+    this.finishBody(body);
+  }
+
+  /** Ends the response with its last bytes, or without them for HEAD (whose headers are GET's, content-length too). */
+  private finishBody(last: Uint8Array | string): void {
+    this.http.end(this.request.head ? undefined : last);
   }
 
   discardRest(): void {

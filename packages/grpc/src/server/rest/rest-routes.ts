@@ -48,16 +48,22 @@ export class RestRoutes {
     this.routes.sort((a, b) => specificity(b.rest) - specificity(a.rest));
   }
 
-  /** The route for an HTTP method and a request target (path and query), if any takes it. */
+  /**
+   * The route for an HTTP method and a request path, if any takes it. A GET route takes HEAD too (RFC 9110 9.1: a
+   * server supports HEAD wherever it supports GET); the adapter then sends the headers alone.
+   */
   match(httpMethod: string, path: string): RestMatch | undefined {
-    const allow = new Set<string>();
+    let allow: Set<string> | undefined;
     for (const served of this.routes) {
       const bindings = matchTemplate(served.rest.template, path);
       if (!bindings) continue;
-      if (served.rest.httpMethod === httpMethod || served.rest.httpMethod === "*") return { kind: "found", served, bindings };
-      allow.add(served.rest.httpMethod);
+      const taken = served.rest.httpMethod;
+      if (taken === httpMethod || taken === "*" || (taken === "GET" && httpMethod === "HEAD")) return { kind: "found", served, bindings };
+      allow ??= new Set();
+      allow.add(taken);
+      if (taken === "GET") allow.add("HEAD");
     }
-    return allow.size ? { kind: "method", allow: [...allow].sort() } : undefined;
+    return allow ? { kind: "method", allow: [...allow].sort() } : undefined;
   }
 
   /** Every HTTP method some route takes (what a CORS preflight may allow). */
