@@ -713,6 +713,35 @@ for (const engine of ENGINES) {
 
   // ---- 6. Response framing ----
 
+  // ---- 8. Half-closing clients ----
+
+  test(`a client that half-closes after its requests gets every answer, then the close ${on}`, { timeout: 20_000 }, async () => {
+    await withServer(engine, {}, async (s) => {
+      // `printf 'GET ...' | nc host port` and HTTP/1.0-era tools end their side once the request is out: the answers
+      // must still come (a socket that closes when its reading side ends would drop them).
+      const c = await s.open();
+      await c.write(Buffer.concat([restGet(1), connectPost("GetUser", { id: 1 })]));
+      c.endWriting();
+      assertAda(await c.read(), "the first answer after the client's FIN");
+      assertAda(await c.read("POST"), "the pipelined second answer");
+      assert.equal((await c.closedByServer()).length, 0);
+      await stillServing(s);
+    });
+  });
+
+  test(`a client that half-closes in the middle of a request body: the call ends and the connection closes ${on}`, { timeout: 20_000 }, async () => {
+    await withServer(engine, {}, async (s) => {
+      const started = s.server.stats().calls.started;
+      const c = await s.open();
+      await c.write(rawRequest("POST", "/userservice.UserService/CreateUser", { "Content-Type": "application/json", "Content-Length": "1000" }, '{"username":"cut'));
+      await waitFor(() => s.server.stats().calls.started === started + 1, "the call to start");
+      c.endWriting();
+      await c.closedByServer();
+      await waitFor(() => s.server.stats().calls.inFlight === 0 && s.server.stats().connectionsOpen === 0, "the call to end and the connection to go");
+      await stillServing(s);
+    });
+  });
+
   test(`HEAD on a REST GET route: GET's headers, Content-Length included, and no body (the response after it parses) ${on}`, { timeout: 20_000 }, async () => {
     await withServer(engine, {}, async (s) => {
       const c = await s.open();

@@ -249,6 +249,11 @@ export class RawHttp1 {
     return this.buffer;
   }
 
+  /** Ends the client's side (a half-close: FIN after what was written); reading goes on. */
+  endWriting(): void {
+    this.socket.end();
+  }
+
   close(): void {
     this.socket.destroy();
   }
