@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { gzipSync } from "node:zlib";
-import { createServer, type Server, type ServerOptions } from "../src/index.js";
+import { createServer, type Server, type ServerInterceptor, type ServerOptions } from "../src/index.js";
 import { encodeEnvelope } from "../src/protocol/envelope.js";
 import { UserService, userServiceImpl } from "./user-service-fixture.js";
 import { chunked, RawHttp1, rawRequest, type RawResponse } from "./support/raw-http1.js";
@@ -716,7 +716,13 @@ for (const engine of ENGINES) {
   // ---- 8. Half-closing clients ----
 
   test(`a client that half-closes after its requests gets every answer, then the close ${on}`, { timeout: 20_000 }, async () => {
-    await withServer(engine, {}, async (s) => {
+    // Handlers that answer a little later than the client's FIN arrives (an answer made at once is written before the
+    // socket sees the FIN, and would pass even where the FIN closed the socket).
+    const later: ServerInterceptor = (next) => async function* (call) {
+      await new Promise((r) => setTimeout(r, 50));
+      yield* next(call);
+    };
+    await withServer(engine, { interceptors: [later] }, async (s) => {
       // `printf 'GET ...' | nc host port` and HTTP/1.0-era tools end their side once the request is out: the answers
       // must still come (a socket that closes when its reading side ends would drop them).
       const c = await s.open();
