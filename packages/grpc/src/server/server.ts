@@ -9,8 +9,8 @@ import { Status } from "../status.js";
 import type { CallExchange } from "./call-exchange.js";
 import { type CallLimits, type Route, RunningCall } from "./call-runner.js";
 import { CorsPolicy, type CorsOptions } from "./cors.js";
-import { httpOverNodeHttp1, httpOverNodeHttp2 } from "./node-http-exchange.js";
-import { httpOverEngine } from "./engine-http-exchange.js";
+import { NodeHttp1Exchange, NodeHttp2Exchange } from "./node-http-exchange.js";
+import { EngineHttpExchange } from "./engine-http-exchange.js";
 import { Router, type HttpHandler } from "./router.js";
 import { ConnectAdapter } from "./connect/connect-adapter.js";
 import { hasNoSideEffects } from "../protocol/no-side-effects.js";
@@ -306,8 +306,8 @@ export class Server {
       headers,
       peer,
       grpcExchange: () => new EngineExchange(stream),
-      http: () => httpOverEngine(stream),
-      handOver: (handler) => handler(...compatRequestResponse(httpOverEngine(stream), { method, url: path, headers, httpVersion: "2.0" })),
+      http: () => new EngineHttpExchange(stream),
+      handOver: (handler) => handler(...compatRequestResponse(new EngineHttpExchange(stream), { method, url: path, headers, httpVersion: "2.0" })),
     });
   }
 
@@ -319,7 +319,7 @@ export class Server {
       headers,
       peer: (stream.session && this.peers.get(stream.session)) ?? "unknown",
       grpcExchange: () => new Http2Exchange(stream),
-      http: () => httpOverNodeHttp2(stream),
+      http: () => new NodeHttp2Exchange(stream),
       handOver: (handler) => handler(new Http2ServerRequest(stream, headers, {}, rawHeaders), new Http2ServerResponse(stream)),
     });
   }
@@ -345,7 +345,7 @@ export class Server {
       headers: req.headers,
       peer: this.peers.get(socket) ?? "unknown",
       grpcExchange: () => undefined,
-      http: () => httpOverNodeHttp1(req, res),
+      http: () => new NodeHttp1Exchange(req, res),
       handOver: (handler) => handler(req, res),
     });
   }
