@@ -41,8 +41,6 @@ export class Http1Connection implements Http1Host {
   /** No more requests are read: the connection closes once the current response is out. */
   closing = false;
   private ended = false;
-  /** The client ended its side: no more input, and the connection ends once the requests received are answered. */
-  private peerEnded = false;
   /** When the connection last finished a response or opened (the server's coarse clock), for the keep-alive timeout. */
   idleSince: number;
   /** When the first bytes of an incomplete request head arrived, for the header timeout. */
@@ -53,10 +51,8 @@ export class Http1Connection implements Http1Host {
     private readonly options: Http1ConnectionOptions,
   ) {
     this.idleSince = options.now();
-    // A client may end its side once its request is out (a half-close): the responses still go (node:http's server
-    // does the same), so the end of the input is this connection's to handle, not the socket's to close at once.
-    socket.allowHalfOpen = true;
-    socket.on("end", () => this.onPeerEnd());
+    // The client's FIN ends the connection and cancels what is in flight (the socket's default, allowHalfOpen false):
+    // it is how browsers and fetch abort a request, and TCP does not tell that from a half-close.
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
     socket.on("drain", () => this.process());
     socket.on("error", () => {});
@@ -110,18 +106,6 @@ export class Http1Connection implements Http1Host {
       else throw e;
     } finally {
       this.processing = false;
-    }
-    if (this.peerEnded && this.exchange === undefined) this.endSocket();
-  }
-
-  /** The client half-closed: a request cut short is abandoned, whole ones are answered, then the connection ends. */
-  private onPeerEnd(): void {
-    this.peerEnded = true;
-    if (this.exchange !== undefined && !this.exchange.bodyDone) {
-      this.exchange.abort();
-      this.endSocket();
-    } else if (this.exchange === undefined) {
-      this.endSocket();
     }
   }
 

@@ -24,7 +24,6 @@ export class NodeHttp1 implements Http1Listener {
       if (this.closing) res.shouldKeepAlive = false;
       onRequest(req, res);
     });
-    (this.server as { httpAllowHalfOpen?: boolean }).httpAllowHalfOpen = true;
   }
 
   get size(): number {
@@ -32,8 +31,6 @@ export class NodeHttp1 implements Http1Listener {
   }
 
   accept(socket: Socket): void {
-    // A client's half-close still gets its answers (http.Server's httpAllowHalfOpen, on a socket that allows it).
-    socket.allowHalfOpen = true;
     this.sockets.set(socket, 0);
     socket.on("close", () => this.sockets.delete(socket));
     this.server.emit("connection", socket);
