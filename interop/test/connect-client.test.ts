@@ -1,6 +1,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
-import { createServer as createHttpServer } from "node:http";
+import { createServer as createHttpServer, type IncomingHttpHeaders, type IncomingMessage } from "node:http";
+import { gunzipSync } from "node:zlib";
 import type { AddressInfo } from "node:net";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
@@ -167,3 +168,145 @@ test("tsgrpc's Connect transport: leaving a server stream early cancels the call
   const reason = await done;
   assert.ok(reason instanceof GrpcError && reason.code === Status.CANCELLED, String(reason));
 });
+
+/** What a server got: each request's target, headers and body bytes, as they came over the wire. */
+type RawRequest = { url: string; headers: IncomingHttpHeaders; body: Buffer };
+
+/** Records each request's raw body while the handler reads it (connect-node reads a request by async iteration). */
+function recordRaw(req: IncomingMessage, into: RawRequest[]): void {
+  const chunks: Buffer[] = [];
+  const record: RawRequest = { url: req.url ?? "", headers: req.headers, body: Buffer.alloc(0) };
+  into.push(record);
+  const iterate = req[Symbol.asyncIterator].bind(req);
+  req[Symbol.asyncIterator] = async function* () {
+    for await (const chunk of iterate()) {
+      chunks.push(chunk);
+      record.body = Buffer.concat(chunks);
+      yield chunk;
+    }
+  } as never;
+}
+
+/** A stream's envelopes: [flags, payload] each. */
+function envelopes(bytes: Uint8Array): [number, Buffer][] {
+  const out: [number, Buffer][] = [];
+  for (let at = 0; at < bytes.length; ) {
+    const length = Buffer.from(bytes.buffer, bytes.byteOffset + at + 1, 4).readUInt32BE(0);
+    out.push([bytes[at]!, Buffer.from(bytes.subarray(at + 5, at + 5 + length))]);
+    at += 5 + length;
+  }
+  return out;
+}
+
+test("tsgrpc's Connect transport -> connect-node with sendCompression gzip: the server gets gzip (unary body, GET query, stream messages); its gzip responses are decoded", async () => {
+  const raw: RawRequest[] = [];
+  // connect-node compresses every response the client accepts (compressMinBytes 0: small ones too).
+  const handler = connectNodeAdapter({ grpc: false, grpcWeb: false, compressMinBytes: 0, routes: (router) => void router.service(BufEchoService, impl as never) });
+  const server = createHttpServer((req, res) => {
+    recordRaw(req, raw);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  /** Each response, as fetch gave it to the transport, and a copy to read the body of. */
+  const responses: { headers: Headers; copy: Response }[] = [];
+  const recordingFetch: typeof fetch = async (url, init) => {
+    const response = await fetch(url, init);
+    responses.push({ headers: response.headers, copy: response.clone() });
+    return response;
+  };
+  try {
+    for (const useBinaryFormat of [true, false]) {
+      raw.length = 0;
+      responses.length = 0;
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+      const client = createClient(EchoService, createConnectTransport({ baseUrl: url, useBinaryFormat, useHttpGet: true, sendCompression: "gzip", compressMinBytes: 0, fetch: recordingFetch })) as any;
+      const type = EchoService.methods.echo!.input as any;
+      const asSent = (bytes: Buffer) => (useBinaryFormat ? type.decode(bytes) : type.fromJsonString(bytes.toString()));
+
+      assert.equal((await client.echo({ text: "zip me" })).text, "echo: zip me");
+      const [post] = raw.splice(0);
+      assert.equal(post!.headers["content-encoding"], "gzip");
+      assert.equal(post!.headers["accept-encoding"], "gzip");
+      assert.equal(asSent(gunzipSync(post!.body)).text, "zip me");
+      assert.equal(responses[0]!.headers.get("content-encoding"), "gzip"); // and fetch undid it
+
+      // A GET's message goes compressed in the query, in base64 (connect-es does the same).
+      assert.equal((await client.lookup({ text: "zip by get" })).text, "echo: zip by get");
+      const query = new URLSearchParams(raw.splice(0)[0]!.url.split("?")[1]);
+      assert.deepEqual([query.get("compression"), query.get("base64")], ["gzip", "1"]);
+      assert.equal(asSent(gunzipSync(Buffer.from(query.get("message")!, "base64url"))).text, "zip by get");
+
+      // Streams: connect-content-encoding, and each message flagged compressed; the server's messages come back so too.
+      const collected = await client.collect(items({ text: "a" }, { text: "b" }));
+      assert.deepEqual([collected.text, collected.index], ["a+b", 2]);
+      const streamed: string[] = [];
+      for await (const m of client.expand({ text: "s", count: 2 })) streamed.push(`${m.text}${m.index}`);
+      assert.deepEqual(streamed, ["s0", "s1"]);
+      for (const request of raw.splice(0)) {
+        assert.equal(request.headers["connect-content-encoding"], "gzip");
+        assert.equal(request.headers["connect-accept-encoding"], "gzip");
+        const sent = envelopes(request.body);
+        assert.ok(sent.length > 0 && sent.every(([flags]) => flags === 1), `flags: ${sent.map(([f]) => f)}`);
+        assert.ok(sent.every(([, payload]) => asSent(gunzipSync(payload)).text));
+      }
+      const expand = responses.at(-1)!;
+      assert.equal(expand.headers.get("connect-content-encoding"), "gzip");
+      const received = envelopes(new Uint8Array(await expand.copy.arrayBuffer()));
+      // Two compressed messages, then the end of the stream, compressed too (0x02 | 0x01): connect-node compresses it.
+      assert.deepEqual(received.map(([flags]) => flags), [1, 1, 3]);
+    }
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test("tsgrpc's Connect transport: without sendCompression nothing is compressed; a small message stays uncompressed (compressMinBytes, 1024 by default)", async () => {
+  const raw: RawRequest[] = [];
+  const handler = connectNodeAdapter({ grpc: false, grpcWeb: false, routes: (router) => void router.service(BufEchoService, impl as never) });
+  const server = createHttpServer((req, res) => {
+    recordRaw(req, raw);
+    handler(req, res);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const plain = createClient(EchoService, createConnectTransport({ baseUrl: url, useBinaryFormat: true })) as any;
+    const gzip = createClient(EchoService, createConnectTransport({ baseUrl: url, useBinaryFormat: true, sendCompression: "gzip" })) as any;
+    assert.equal((await plain.echo({ text: "x".repeat(2000) })).text, `echo: ${"x".repeat(2000)}`);
+    assert.equal((await gzip.echo({ text: "small" })).text, "echo: small");
+    assert.equal((await gzip.echo({ text: "y".repeat(2000) })).text, `echo: ${"y".repeat(2000)}`);
+    assert.deepEqual(raw.map((r) => r.headers["content-encoding"] ?? "none"), ["none", "none", "gzip"]);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test("tsgrpc's Connect transport: a compressed stream message that expands past maxReceiveMessageSize is RESOURCE_EXHAUSTED", async () => {
+  const handler = connectNodeAdapter({ grpc: false, grpcWeb: false, compressMinBytes: 0, routes: (router) => void router.service(BufEchoService, impl as never) });
+  const server = createHttpServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const client = createClient(EchoService, createConnectTransport({ baseUrl: url, useBinaryFormat: true, maxReceiveMessageSize: 1000 })) as any;
+    // 100 KB of "a" is a few hundred bytes gzipped: under the limit on the wire, far over it once decompressed.
+    const e = await callError((async () => { for await (const _ of client.expand({ text: "a".repeat(100_000), count: 1 })); })());
+    assert.equal(e.code, Status.RESOURCE_EXHAUSTED, e.message);
+    assert.match(e.message, /Decompressed message larger than max \(1000\)/);
+  } finally {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+});
+
+test("tsgrpc's Connect transport refuses a sendCompression this runtime cannot do (Brotli: Node 20's CompressionStream has none)", { skip: canBrotli() && "this runtime's CompressionStream speaks Brotli" }, () => {
+  assert.throws(() => createConnectTransport({ baseUrl, sendCompression: "br" }), /Compression "br" is not supported here: this runtime's CompressionStream speaks gzip/);
+  assert.throws(() => createConnectTransport({ baseUrl, acceptCompression: ["gzip", "br"] }), /Compression "br" is not supported here/);
+});
+
+function canBrotli(): boolean {
+  try {
+    new CompressionStream("brotli" as never);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,6 +1,7 @@
 import { test, after } from "node:test";
 import assert from "node:assert/strict";
 import { request as http1Request } from "node:http";
+import { connect as http2Connect } from "node:http2";
 import { fileURLToPath } from "node:url";
 import { createFileRegistry, fromBinary } from "@bufbuild/protobuf";
 import { FileDescriptorSetSchema } from "@bufbuild/protobuf/wkt";
@@ -203,6 +204,7 @@ for (const httpVersion of ["1.1", "2"] as const) {
 // Hand-made requests: what a broken or hostile client sends.
 const ECHO = "/tsgrpc.connecttest.EchoService/Echo";
 const LOOKUP = "/tsgrpc.connecttest.EchoService/Lookup";
+const COLLECT = "/tsgrpc.connecttest.EchoService/Collect";
 
 async function post(path: string, body: string | Uint8Array, headers: Record<string, string> = {}) {
   const res = await fetch(`${baseUrl}${path}`, { method: "POST", body, headers: { "content-type": "application/json", ...headers } });
@@ -249,6 +251,55 @@ test("a JSON body with an unknown field or a wrong type is invalid_argument nami
   assert.equal(wrongType.status, 400);
   assert.equal(wrongType.json.code, "invalid_argument");
   assert.match(wrongType.json.message, /count/);
+});
+
+test("a binary body or envelope that is not a valid message is invalid_argument: HTTP 400 for unary, the end-of-stream error for a stream (connect-go's answer; gRPC's stays INTERNAL)", async () => {
+  const truncated = Uint8Array.of(0x0a, 0x05, 0x61); // field 1 promises 5 bytes and has 1
+  const unary = await post(ECHO, truncated, { "content-type": "application/proto" });
+  assert.equal(unary.status, 400);
+  assert.equal(unary.json.code, "invalid_argument");
+  assert.match(unary.json.message, /Failed to parse the request/);
+  const envelope = Uint8Array.of(0, 0, 0, 0, truncated.length, ...truncated);
+  const res = await fetch(`${baseUrl}${COLLECT}`, { method: "POST", body: envelope, headers: { "content-type": "application/connect+proto" } });
+  assert.equal(res.status, 200);
+  const body = new Uint8Array(await res.arrayBuffer());
+  assert.equal(body[0], 0x02); // only the end-of-stream message
+  const endStream = JSON.parse(new TextDecoder().decode(body.subarray(5)));
+  assert.equal(endStream.error.code, "invalid_argument");
+  assert.match(endStream.error.message, /Failed to parse the request/);
+  // The same envelope over gRPC, on the same port: INTERNAL, as grpc-go and grpc-java answer.
+  const session = http2Connect(baseUrl);
+  try {
+    const stream = session.request({ ":method": "POST", ":path": ECHO, "content-type": "application/grpc", te: "trailers" });
+    // The status comes in the trailers, or in the headers of a trailers-only response.
+    const status = new Promise<unknown>((resolve) => {
+      stream.on("response", (headers) => headers["grpc-status"] !== undefined && resolve(headers["grpc-status"]));
+      stream.on("trailers", (trailers) => resolve(trailers["grpc-status"]));
+    });
+    stream.resume();
+    stream.end(envelope);
+    assert.equal(await status, String(Status.INTERNAL));
+  } finally {
+    session.close();
+  }
+});
+
+test("connect-node -> tsgrpc: a request whose string field is not UTF-8 is invalid_argument to connect-node's client, unary and streaming", async () => {
+  // The same service as connect-node sees it with EchoRequest.text as bytes: the client sends what tsgrpc cannot parse.
+  const loose = structuredClone(files);
+  loose.find((f) => f.name === "echo.proto")!.messageType![0]!.field![0]!.type = 12; // TYPE_BYTES
+  const looseSet = messageType(getDescriptorRegistry().getMessage("google.protobuf.FileDescriptorSet")!).encode({ file: loose });
+  const LooseEchoService = createFileRegistry(fromBinary(FileDescriptorSetSchema, looseSet)).getService("tsgrpc.connecttest.EchoService")!;
+  const notUtf8 = Uint8Array.of(0xff, 0xfe);
+  for (const httpVersion of ["1.1", "2"] as const) {
+    const echo = createConnectClient(LooseEchoService, createConnectTransport({ baseUrl, httpVersion, useBinaryFormat: true })) as any;
+    const unary = await connectError(echo.echo({ text: notUtf8 }));
+    const streaming = await connectError(echo.collect(items({ text: notUtf8 })));
+    for (const e of [unary, streaming]) {
+      assert.equal(e.code, Code.InvalidArgument, `HTTP/${httpVersion}: ${e.message}`);
+      assert.match(e.rawMessage, /UTF-8/);
+    }
+  }
 });
 
 test("a 10 MB JSON body past the message size limit is resource_exhausted (HTTP 429), and the server keeps serving", async () => {
@@ -316,7 +367,8 @@ test("the server's call tracer sees Connect calls as gRPC's: messages, status, a
     await send('{"text":"x"}');
     await send('{"text":"fail"}');
     await send('{"text":"x"}', { "connect-protocol-version": "9" });
-    assert.deepEqual(seen, ["Echo in,out OK", "Echo in INVALID_ARGUMENT", "Echo  INVALID_ARGUMENT"]);
+    await fetch(`${tracedUrl}${ECHO}`, { method: "POST", body: Uint8Array.of(0x0a, 0x05, 0x61), headers: { "content-type": "application/proto" } }).then((r) => r.text());
+    assert.deepEqual(seen, ["Echo in,out OK", "Echo in INVALID_ARGUMENT", "Echo  INVALID_ARGUMENT", "Echo in INVALID_ARGUMENT"]);
   } finally {
     await traced.shutdown(100);
   }

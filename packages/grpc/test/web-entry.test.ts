@@ -25,6 +25,8 @@ test("@tsgrpc/grpc/web bundles for browsers with no node: module and no Node-onl
   const inputs = await bundle(`export * from "@tsgrpc/grpc/web";`);
   assert.ok(inputs.some((file) => file.endsWith("client/grpc-web-transport.js")));
   assert.ok(inputs.some((file) => file.endsWith("client/connect-transport.js")));
+  // The Connect transport's compression is the Compression Streams API's, not node:zlib's (protocol/compression.js).
+  assert.ok(inputs.some((file) => file.endsWith("protocol/web-compression.js")));
   assert.deepEqual(inputs.filter((file) => /^node:|\/(server|channel|client-call|propagation|compression)[^/]*\.js$/.test(file)), []);
 });
 

@@ -2,16 +2,24 @@ import type { MessageInit, MethodDefinition } from "@tsgrpc/protobuf";
 import { base64Encode } from "@tsgrpc/protobuf/codegen-support";
 import { GrpcError } from "../grpc-error.js";
 import { Metadata } from "../metadata.js";
+import { concatBytes } from "../protocol/concat-bytes.js";
 import { errorFromConnect, parseJson } from "../protocol/connect-error.js";
 import { encodeEnvelope, EnvelopeReader } from "../protocol/envelope.js";
 import { methodHasNoSideEffects } from "../protocol/no-side-effects.js";
 import { Status } from "../status.js";
 import { type CallOptions, toMetadata } from "./call-options.js";
 import { FetchCall, FetchTransport, type ReadFlow } from "./fetch-call.js";
+import { FetchCompression, type FetchCompressionOptions } from "./fetch-compression.js";
 import type { ResponseSink } from "./response-sink.js";
 import type { Requests } from "./transport.js";
 
-export interface ConnectTransportOptions {
+/**
+ * Compression (`sendCompression`, `compressMinBytes`, `acceptCompression`) is Connect's: a unary request's body whole
+ * (content-encoding; a GET's message in its query, compression=), a stream's messages one by one
+ * (connect-content-encoding). A unary response's content-encoding is HTTP's, undone by fetch itself (a browser
+ * advertises its own accept-encoding); a stream's messages are decompressed here.
+ */
+export interface ConnectTransportOptions extends FetchCompressionOptions {
   /** The server's URL: `https://api.example.com`, or a path prefix (`/api`) on the page's own origin. */
   baseUrl: string;
   /** Binary protobuf bodies (`application/proto`) instead of JSON (`application/json`, the default, as connect-es's). */
@@ -39,22 +47,26 @@ function metadataOf(headers: Headers, trailers: boolean): Metadata {
   return Metadata.fromHeaders(fields);
 }
 
+const COMPRESSED_FLAG = 0x01;
 const END_STREAM_FLAG = 0x02;
 
 /**
  * The Connect protocol (connectrpc.com/docs/protocol) over `fetch`, for browsers and Node alike: unary calls as one POST
  * (or a GET, with `useHttpGet`, for NO_SIDE_EFFECTS methods) and streaming calls as envelopes ending in the
  * end-of-stream JSON. fetch sends a request body whole, so client- and bidirectional-streaming calls are half-duplex:
- * every request is sent, then the responses are read. Messages are not compressed.
+ * every request is sent, then the responses are read. Messages are compressed as the options ask (see
+ * ConnectTransportOptions).
  */
 export class ConnectTransport extends FetchTransport {
   private readonly baseUrl: string;
   private readonly codec: "proto" | "json";
   private readonly maxReceiveMessageSize: number;
   private readonly fetch: typeof globalThis.fetch;
+  private readonly compression: FetchCompression;
 
   constructor(private readonly options: ConnectTransportOptions) {
     super();
+    this.compression = new FetchCompression(options);
     this.baseUrl = options.baseUrl.replace(/\/+$/, "");
     this.codec = options.useBinaryFormat ? "proto" : "json";
     this.maxReceiveMessageSize = options.maxReceiveMessageSize ?? 4 * 1024 * 1024;
@@ -75,24 +87,45 @@ export class ConnectTransport extends FetchTransport {
       for await (const request of requests as AsyncIterable<MessageInit<I>>) messages.push(this.encode(method, request));
       const headers: Record<string, string> = {};
       if (options.metadata !== undefined) toMetadata(options.metadata).toHeaders(headers);
-      if (call.deadline !== undefined) headers["connect-timeout-ms"] = String(Math.max(1, Math.ceil(call.deadline - Date.now())));
-      const send = (query: string, init: RequestInit) =>
-        call.fetch(this.fetch, `${this.baseUrl}${method.path}${query}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, credentials: this.options.credentials, mode: "cors" }, this.baseUrl);
+      const send = (query: string, init: RequestInit) => {
+        // The time left when the request goes (after any compression).
+        if (call.deadline !== undefined) headers["connect-timeout-ms"] = String(Math.max(1, Math.ceil(call.deadline - Date.now())));
+        return call.fetch(this.fetch, `${this.baseUrl}${method.path}${query}`, { ...init, headers: { ...headers, ...(init.headers as Record<string, string>) }, credentials: this.options.credentials, mode: "cors" }, this.baseUrl);
+      };
       if (method.kind === "unary") {
         if (messages.length !== 1) throw new GrpcError(Status.INTERNAL, `A unary call needs one request message, got ${messages.length}`);
-        const response = this.options.useHttpGet && methodHasNoSideEffects(method)
-          ? await send(`?${this.getQuery(messages[0]!)}`, { method: "GET" })
-          : await send("", { method: "POST", headers: { "content-type": `application/${this.codec}`, "connect-protocol-version": "1" }, body: messages[0]! });
-        sink.push(await this.receiveUnary(method, response, options));
+        const [query, init] = await this.unaryRequest(method, messages[0]!);
+        sink.push(await this.receiveUnary(method, await send(query, init), options));
       } else {
-        const body = concat(messages.map((m) => encodeEnvelope(m)));
-        const response = await send("", { method: "POST", headers: { "content-type": `application/connect+${this.codec}`, "connect-protocol-version": "1" }, body });
-        await this.receiveStream(method, response, sink, streaming?.flow, options);
+        await this.receiveStream(method, await send("", await this.streamRequest(messages)), sink, streaming?.flow, options);
       }
       call.end(sink);
     } catch (e) {
       call.end(sink, e);
     }
+  }
+
+  /** A unary call's request: a POST of the message (compressed whole), or a GET with it in the query. */
+  private async unaryRequest(method: MethodDefinition<any, any>, message: Uint8Array): Promise<[query: string, init: RequestInit]> {
+    const { data, compressed } = await this.compression.message(message);
+    const encoding = compressed ? this.compression.send : undefined;
+    if (this.options.useHttpGet && methodHasNoSideEffects(method)) return [`?${this.getQuery(data, encoding)}`, { method: "GET" }];
+    const headers: Record<string, string> = { "content-type": `application/${this.codec}`, "connect-protocol-version": "1" };
+    if (encoding) headers["content-encoding"] = encoding;
+    if (this.compression.accept) headers["accept-encoding"] = this.compression.accept;
+    return ["", { method: "POST", headers, body: data }];
+  }
+
+  /** A streaming call's request: every message in its envelope, each compressed on its own. */
+  private async streamRequest(messages: Uint8Array[]): Promise<RequestInit> {
+    const envelopes = await Promise.all(messages.map(async (message) => {
+      const { data, compressed } = await this.compression.message(message);
+      return encodeEnvelope(data, compressed);
+    }));
+    const headers: Record<string, string> = { "content-type": `application/connect+${this.codec}`, "connect-protocol-version": "1" };
+    if (this.compression.send) headers["connect-content-encoding"] = this.compression.send;
+    if (this.compression.accept) headers["connect-accept-encoding"] = this.compression.accept;
+    return { method: "POST", headers, body: concatBytes(envelopes) };
   }
 
   private encode<I extends object>(method: MethodDefinition<I, any>, request: MessageInit<I>): Uint8Array {
@@ -107,11 +140,12 @@ export class ConnectTransport extends FetchTransport {
     }
   }
 
-  /** The query of a Connect GET: binary messages in unpadded base64url, JSON ones percent-encoded. */
-  private getQuery(message: Uint8Array): string {
-    if (this.codec === "json") return `connect=v1&encoding=json&message=${encodeURIComponent(new TextDecoder().decode(message))}`;
+  /** The query of a Connect GET: binary or compressed messages in unpadded base64url, JSON ones percent-encoded. */
+  private getQuery(message: Uint8Array, compression: string | undefined): string {
+    const query = `connect=v1&encoding=${this.codec}${compression ? `&compression=${compression}` : ""}`;
+    if (this.codec === "json" && !compression) return `${query}&message=${encodeURIComponent(new TextDecoder().decode(message))}`;
     const base64url = base64Encode(message).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
-    return `connect=v1&encoding=proto&base64=1&message=${base64url}`;
+    return `${query}&base64=1&message=${base64url}`;
   }
 
   private async body(response: Response): Promise<Uint8Array> {
@@ -132,6 +166,7 @@ export class ConnectTransport extends FetchTransport {
     if (response.status !== 200) throw errorFromConnect(parseJson(await this.body(response)), response.status, metadataOf(response.headers, false));
     options.onHeader?.(metadataOf(response.headers, false));
     const reader = new EnvelopeReader(this.maxReceiveMessageSize);
+    const encoding = response.headers.get("connect-content-encoding");
     const body = response.body?.getReader();
     if (!body) throw new GrpcError(Status.INTERNAL, "The response has no body and no end-of-stream message");
     for (;;) {
@@ -139,12 +174,14 @@ export class ConnectTransport extends FetchTransport {
       const { done, value } = await body.read();
       if (done) break;
       for (const envelope of reader.push(value)) {
-        if (envelope.flags === END_STREAM_FLAG) {
+        if ((envelope.flags & ~(COMPRESSED_FLAG | END_STREAM_FLAG)) !== 0) throw new GrpcError(Status.INTERNAL, `Received a message with unexpected flags 0x${envelope.flags.toString(16)}`);
+        // The end-of-stream message may come compressed too, as connect-go and connect-es read it.
+        const data = envelope.compressed ? await this.compression.decompress(encoding, envelope.data, this.maxReceiveMessageSize) : envelope.data;
+        if ((envelope.flags & END_STREAM_FLAG) !== 0) {
           void body.cancel().catch(() => {});
-          return this.endOfStream(envelope.data, options);
+          return this.endOfStream(data, options);
         }
-        if (envelope.flags !== 0) throw new GrpcError(Status.INTERNAL, `Received a message with flags 0x${envelope.flags.toString(16)} (no compression was negotiated)`);
-        sink.push(this.decode(method, envelope.data));
+        sink.push(this.decode(method, data));
       }
     }
     throw new GrpcError(Status.INTERNAL, reader.pending > 0 ? "The response ended in the middle of a message" : "The response ended without an end-of-stream message");
@@ -160,14 +197,4 @@ export class ConnectTransport extends FetchTransport {
     options.onTrailer?.(trailers);
     if (json.error !== undefined && json.error !== null) throw errorFromConnect(json.error, undefined, trailers);
   }
-}
-
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
 }

@@ -7,9 +7,10 @@ import type { Envelope } from "./envelope.js";
 
 /**
  * One received envelope as a message: decompressed (within `limit`) when flagged, decoded, and marked as having
- * arrived compressed. A message that does not decode is INTERNAL, as the spec asks of both sides.
+ * arrived compressed. A message that does not decode is `unparsable`: INTERNAL unless the caller says otherwise, as
+ * gRPC's spec asks of both sides (a Connect exchange says INVALID_ARGUMENT: see CallExchange.unparsableRequest).
  */
-export function decodeMessage<T extends object>(type: MessageType<T>, envelope: Envelope, encoding: Encoding, limit: number, what: "request" | "response"): T {
+export function decodeMessage<T extends object>(type: MessageType<T>, envelope: Envelope, encoding: Encoding, limit: number, what: "request" | "response", unparsable = Status.INTERNAL): T {
   // A message's flag byte is 0 or 1 (compressed). Anything else (0x80, a gRPC-Web trailers frame, is one only in a
   // gRPC-Web response and is taken apart before it gets here) is not a message: INTERNAL, as grpc-go answers, rather
   // than a guess at what the peer meant.
@@ -19,7 +20,7 @@ export function decodeMessage<T extends object>(type: MessageType<T>, envelope: 
   try {
     message = type.decode(data);
   } catch (e) {
-    throw new GrpcError(Status.INTERNAL, `Failed to parse the ${what}: ${(e as Error).message}`);
+    throw new GrpcError(unparsable, `Failed to parse the ${what}: ${(e as Error).message}`);
   }
   if (envelope.compressed) markArrivedCompressed(message);
   return message;

@@ -1,5 +1,6 @@
 import type { Socket } from "node:net";
 import type { ByteSink } from "../protocol/message-batcher.js";
+import type { Status } from "../status.js";
 
 /** Response headers or trailers: lower-case names, string values (binary metadata already in base64). */
 export type HeaderMap = Record<string, string | string[]>;
@@ -40,6 +41,11 @@ export interface CallExchange extends ByteSink {
    * It throws for a message it cannot convert, which fails the call.
    */
   takeResponse?(message: object): void;
+  /**
+   * The status of a request message that does not parse: INTERNAL when unset, as gRPC answers (grpc-go, grpc-java);
+   * Connect's exchanges say INVALID_ARGUMENT, as connect-go does.
+   */
+  readonly unparsableRequest?: Status;
   /** Runs the handler's code, when a call tracer wants it run in a context of its own (see TracedExchange). */
   readonly runHandler?: <T>(fn: () => T) => T;
 }

@@ -115,7 +115,7 @@ export class RunningCall {
         if (this.finished) return;
         try {
           for (const envelope of reader.push(chunk)) {
-            onMessage(decodeMessage(route.method.input, envelope, this.requestEncoding, limits.maxReceiveMessageSize, "request"));
+            onMessage(decodeMessage(route.method.input, envelope, this.requestEncoding, limits.maxReceiveMessageSize, "request", this.exchange.unparsableRequest));
           }
         } catch (e) {
           fail(e);

@@ -32,6 +32,10 @@ export class TracedExchange implements CallExchange {
     return this.inner.closed;
   }
 
+  get unparsableRequest(): Status | undefined {
+    return this.inner.unparsableRequest;
+  }
+
   get needsDrain(): boolean {
     return this.inner.needsDrain;
   }

@@ -2,6 +2,13 @@ import type { MessageType } from "@tsgrpc/protobuf";
 import { GrpcError } from "../../grpc-error.js";
 import { Status } from "../../status.js";
 
+/**
+ * A Connect request message that does not parse, in either codec, is INVALID_ARGUMENT (HTTP 400), as connect-go
+ * answers (protocol_connect.go's unary unmarshaler, envelope.go's envelope reader). gRPC calls keep gRPC's INTERNAL.
+ * connect-es differs: since 2024 it answers INTERNAL for binary (serialization.ts), INVALID_ARGUMENT for JSON.
+ */
+export const UNPARSABLE_REQUEST = Status.INVALID_ARGUMENT;
+
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();
 
@@ -26,7 +33,7 @@ const jsonCodec: MessageCodec = {
     try {
       message = type.fromJsonString(utf8.decode(data));
     } catch (e) {
-      throw new GrpcError(Status.INVALID_ARGUMENT, `Failed to parse the request as JSON: ${(e as Error).message}`);
+      throw new GrpcError(UNPARSABLE_REQUEST, `Failed to parse the request as JSON: ${(e as Error).message}`);
     }
     return type.encode(message);
   },

@@ -11,7 +11,7 @@ import type { HttpExchange } from "../http-exchange.js";
 import { withoutGrpcFields } from "./call-status.js";
 import { connectContentType, type ConnectFormat } from "./connect-format.js";
 import { endStreamEnvelope } from "./end-stream.js";
-import { messageCodec, type MessageCodec } from "./message-codec.js";
+import { messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
 
 /**
  * A streaming Connect call (connectrpc.com/docs/protocol#streaming-request): messages in envelopes both ways, as gRPC's
@@ -24,6 +24,7 @@ export class ConnectStreamExchange implements CallExchange {
   /** The response's message encoding, once the headers name it. */
   private encoding: Encoding = "identity";
   private readonly responses = new EnvelopeReader(Infinity);
+  readonly unparsableRequest = UNPARSABLE_REQUEST;
 
   constructor(
     private readonly http: HttpExchange,

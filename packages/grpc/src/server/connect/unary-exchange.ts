@@ -13,7 +13,7 @@ import { callStatus, withoutGrpcFields } from "./call-status.js";
 import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { connectErrorJson } from "./connect-error-json.js";
 import { connectContentType, type ConnectFormat } from "./connect-format.js";
-import { messageCodec, type MessageCodec } from "./message-codec.js";
+import { messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
 
 /** Where a unary Connect request's message is, and how it is compressed. */
 export interface UnaryRequest {
@@ -51,6 +51,8 @@ export class ConnectUnaryExchange implements CallExchange {
   get closed(): boolean {
     return this.http.closed;
   }
+
+  readonly unparsableRequest = UNPARSABLE_REQUEST;
 
   /** The response is gathered whole: nothing waits for the network. */
   readonly needsDrain = false;
