@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
+import { waitForDrain } from "../../protocol/write-message.js";
 import type { HeaderMap } from "../call-exchange.js";
 import { bytesOf, type BodyChunk, type HttpExchange } from "../http-exchange.js";
 import { httpDate } from "./http-date.js";
@@ -75,16 +76,7 @@ export class Http1Exchange implements HttpExchange {
 
   drained(): Promise<void> {
     const socket = this.host.socket;
-    if (!socket.writableNeedDrain || this.closed) return Promise.resolve();
-    return new Promise((resolve) => {
-      const done = () => {
-        socket.off("drain", done);
-        socket.off("close", done);
-        resolve();
-      };
-      socket.on("drain", done);
-      socket.on("close", done);
-    });
+    return !socket.writableNeedDrain || this.closed ? Promise.resolve() : waitForDrain(socket);
   }
 
   /** The connection stops reading the socket while a paused reader holds this much. */
