@@ -54,4 +54,8 @@ export class EngineHttpExchange implements HttpExchange {
   discardRest(): void {
     this.stream.discardRest();
   }
+
+  reset(): void {
+    this.stream.reset();
+  }
 }

@@ -1,9 +1,10 @@
 import type { IncomingHttpHeaders, IncomingMessage, OutgoingHttpHeaders, ServerResponse } from "node:http";
-import { Readable } from "node:stream";
+import { Readable, Writable } from "node:stream";
+import { checkResponseField } from "./http1/field-syntax.js";
 import type { HttpExchange } from "./http-exchange.js";
 
 /** What the compatibility request carries besides its body. */
-export interface RequestHead {
+export interface CompatRequestHead {
   method: string;
   url: string;
   headers: IncomingHttpHeaders;
@@ -12,20 +13,24 @@ export interface RequestHead {
 
 /**
  * node's request and response API over an HttpExchange of tsgrpc's own engines, for the server's `httpHandler` (a
- * web page, a probe): the request is a Readable with method, url, headers and httpVersion; the response has
- * statusCode, setHeader/getHeader/removeHeader, writeHead, write, end and headersSent, which is what static-file and
- * small routing handlers use.
+ * web page, a probe): the request is a Readable with method, url, headers and httpVersion; the response is a Writable
+ * (so `pipe` and `pipeline` work, with node's backpressure and events) with statusCode, setHeader/getHeader/
+ * removeHeader/hasHeader, writeHead and headersSent, which is what static-file and small routing handlers use.
  */
-export function compatRequestResponse(http: HttpExchange, head: RequestHead): [IncomingMessage, ServerResponse] {
+export function compatRequestResponse(http: HttpExchange, head: CompatRequestHead): [IncomingMessage, ServerResponse] {
   const body = new CompatRequest(http);
   const request = Object.assign(body, { ...head, socket: http.socket });
-  return [request as unknown as IncomingMessage, new CompatResponse(http, body) as unknown as ServerResponse];
+  const response = new CompatResponse(http);
+  // The exchange's close (the response done, or the client gone) ends both.
+  body.once("exchange-close", () => response.exchangeClosed());
+  return [request as unknown as IncomingMessage, response as unknown as ServerResponse];
 }
 
-/** The request body as a Readable; the exchange's close (response done, or client gone) ends the stream. */
+/** The request body as a Readable: read from the exchange only when the handler reads (no 100 Continue before). */
 class CompatRequest extends Readable {
   constructor(private readonly http: HttpExchange) {
     super();
+    http.pause();
     http.read(
       (chunk) => {
         if (!this.push(chunk)) http.pause();
@@ -36,7 +41,6 @@ class CompatRequest extends Readable {
         this.emit("exchange-close");
       },
     );
-    http.pause();
   }
 
   override _read(): void {
@@ -44,24 +48,22 @@ class CompatRequest extends Readable {
   }
 }
 
-class CompatResponse {
+class CompatResponse extends Writable {
   statusCode = 200;
   private readonly fields = new Map<string, string | number | readonly string[]>();
+  /** A body given whole to `end` before anything was written: it goes with the end, so that it gets a content-length. */
+  private last: Uint8Array | string | undefined;
 
-  constructor(
-    private readonly http: HttpExchange,
-    private readonly request: CompatRequest,
-  ) {}
+  constructor(private readonly http: HttpExchange) {
+    super({ decodeStrings: false });
+  }
 
   get headersSent(): boolean {
     return this.http.headersSent;
   }
 
-  get writableEnded(): boolean {
-    return this.http.closed;
-  }
-
   setHeader(name: string, value: string | number | readonly string[]): this {
+    checkResponseField(name, value); // node:http throws here, not at the first write
     this.fields.set(name.toLowerCase(), value);
     return this;
   }
@@ -79,37 +81,45 @@ class CompatResponse {
   }
 
   writeHead(status: number, headers?: OutgoingHttpHeaders | string, more?: OutgoingHttpHeaders): this {
+    const given = Object.entries((typeof headers === "string" ? more : headers) ?? {}).filter(([, v]) => v !== undefined) as [string, string | number | string[]][];
+    for (const [name, value] of given) checkResponseField(name, value); // all or none, as node:http
     this.statusCode = status;
-    const extra = typeof headers === "string" ? more : headers;
-    for (const [name, value] of Object.entries(extra ?? {})) if (value !== undefined) this.setHeader(name, value);
+    for (const [name, value] of given) this.setHeader(name, value);
     this.sendHeaders(false);
     return this;
   }
 
-  write(chunk: string | Uint8Array, callback?: () => void): boolean {
+  override end(chunk?: unknown, encoding?: unknown, callback?: unknown): this {
+    if ((typeof chunk === "string" || chunk instanceof Uint8Array) && this.writableLength === 0 && !this.headersSent) {
+      this.last = chunk;
+      return super.end(encoding as never, callback as never);
+    }
+    return super.end(chunk as never, encoding as never, callback as never);
+  }
+
+  override _write(chunk: Uint8Array | string, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
     this.sendHeaders(false);
     this.http.write(chunk);
-    if (callback) void this.http.drained().then(callback);
-    return !this.http.needsDrain;
+    if (this.http.needsDrain) void this.http.drained().then(() => callback());
+    else callback();
   }
 
-  end(chunk?: string | Uint8Array | (() => void), callback?: () => void): this {
-    if (typeof chunk === "function") [chunk, callback] = [undefined, chunk];
-    if (!this.headersSent) this.sendHeaders(chunk === undefined || chunk.length === 0);
-    if (!this.http.closed) this.http.end(chunk);
-    callback?.();
-    return this;
+  override _final(callback: (error?: Error | null) => void): void {
+    const last = this.last;
+    this.sendHeaders(last === undefined || last.length === 0);
+    if (!this.http.closed) this.http.end(last);
+    callback();
   }
 
-  /** "drain", and "close" and "finish" (both the exchange's close): what handlers listen for on a response. */
-  on(event: string, listener: () => void): this {
-    if (event === "close" || event === "finish") this.request.once("exchange-close", listener);
-    else if (event === "drain") void this.http.drained().then(listener);
-    return this;
+  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
+    // A response abandoned half-way cannot be ended as if whole: the exchange is reset (the connection, on HTTP/1.1).
+    if (!this.http.closed) this.http.reset();
+    callback(error);
   }
 
-  once(event: string, listener: () => void): this {
-    return this.on(event, listener);
+  /** The exchange closed under the response (the client went away): the Writable is done too. */
+  exchangeClosed(): void {
+    if (!this.writableEnded && !this.destroyed) this.destroy();
   }
 
   private sendHeaders(end: boolean): void {

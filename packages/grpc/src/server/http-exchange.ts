@@ -33,6 +33,8 @@ export interface HttpExchange {
   end(chunk?: BodyChunk): void;
   /** The status is out but the request is still arriving: drop the rest. */
   discardRest(): void;
+  /** Abandons a response half-way, so that the client cannot take it for whole (a reset stream, or a closed connection). */
+  reset(): void;
 }
 
 export function bytesOf(chunk: BodyChunk): Uint8Array {

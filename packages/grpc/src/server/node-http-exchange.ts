@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import type { ServerHttp2Stream } from "node:http2";
+import { constants, type ServerHttp2Stream } from "node:http2";
 import type { Socket } from "node:net";
 import type { Readable, Writable } from "node:stream";
 import { waitForDrain } from "../protocol/write-message.js";
@@ -17,6 +17,7 @@ abstract class NodeStreamsExchange implements HttpExchange {
 
   abstract respond(status: number, headers: HeaderMap, end: boolean): void;
   abstract discardRest(): void;
+  abstract reset(): void;
 
   get closed(): boolean {
     return this.out.destroyed || this.out.writableEnded;
@@ -71,6 +72,10 @@ export class NodeHttp2Exchange extends NodeStreamsExchange {
   discardRest(): void {
     closeAfterStatus(this.stream);
   }
+
+  reset(): void {
+    this.stream.close(constants.NGHTTP2_CANCEL);
+  }
 }
 
 export class NodeHttp1Exchange extends NodeStreamsExchange {
@@ -88,5 +93,9 @@ export class NodeHttp1Exchange extends NodeStreamsExchange {
 
   discardRest(): void {
     this.req.resume();
+  }
+
+  reset(): void {
+    this.res.destroy();
   }
 }

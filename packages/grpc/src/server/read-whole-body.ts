@@ -16,6 +16,7 @@ export function readWholeBody(
   const chunks: Uint8Array[] = [];
   let size = 0;
   let failed = false;
+  let joined = 0;
   http.read(
     (chunk) => {
       if (failed || chunk.length === 0) return;
@@ -25,6 +26,12 @@ export function readWholeBody(
         return onError(new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (more than ${limit} bytes)`));
       }
       chunks.push(chunk);
+      // Chunks are joined 64 at a time as they come (a body trickled a byte at a time is not kept as a million objects);
+      // each byte is copied once more at most.
+      if (chunks.length - joined >= 64) {
+        chunks.push(Buffer.concat(chunks.splice(joined)));
+        joined = chunks.length;
+      }
     },
     () => {
       if (!failed) onBody(chunks.length <= 1 ? chunks[0] : Buffer.concat(chunks));

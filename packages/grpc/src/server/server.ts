@@ -86,10 +86,12 @@ export interface ServerOptions {
    */
   http1Engine?: "tsgrpc" | "node";
   /**
-   * tsgrpc's HTTP/1.1 engine: an idle connection is closed after `keepAliveMs` (default 5 s, as node:http), and a
-   * request head still incomplete `headersMs` after its first bytes gets 408 (default 60 s, as node:http).
+   * tsgrpc's HTTP/1.1 engine: an idle connection is closed after `keepAliveMs` (default 5 s, as node:http); a request
+   * head still incomplete `headersMs` after its first bytes gets 408 (default 60 s, as node:http); a client that keeps
+   * the server waiting `stalledMs` (default 60 s) for the rest of a request body, or to read what it was sent, loses
+   * the connection (slow-body and slow-reader attacks; a handler taking its time is not the client's stall).
    */
-  http1Timeouts?: { keepAliveMs?: number; headersMs?: number };
+  http1Timeouts?: { keepAliveMs?: number; headersMs?: number; stalledMs?: number };
   /**
    * Keepalive (gRPC doc/keepalive.md), on tsgrpc's engine. Our PINGs: one every `timeMs` (default off), and the
    * connection is closed when one goes unanswered for `timeoutMs` (default 20 s). The client's PINGs (enforcement, as
@@ -229,8 +231,11 @@ export class Server {
         ? new NodeHttp1(maxHeadSize, (req, res) => this.onNodeHttp1Request(req, res))
         : new Http1Engine({
             maxHeadSize,
-            keepAliveTimeoutMs: options.http1Timeouts?.keepAliveMs ?? 5_000,
-            headersTimeoutMs: options.http1Timeouts?.headersMs ?? 60_000,
+            timeouts: {
+              keepAliveMs: options.http1Timeouts?.keepAliveMs ?? 5_000,
+              headersMs: options.http1Timeouts?.headersMs ?? 60_000,
+              stalledMs: options.http1Timeouts?.stalledMs ?? 60_000,
+            },
             onRequest: (exchange, socket) => this.onHttp1Request(exchange, socket),
           });
     const engine = options.http2Engine ?? "tsgrpc";

@@ -249,6 +249,15 @@ export class RawHttp1 {
     return this.buffer;
   }
 
+  /** Stops reading the socket (the server's writes pile up in the kernel, then in the server). */
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    this.socket.resume();
+  }
+
   /** Ends the client's side (a half-close: FIN after what was written); reading goes on. */
   endWriting(): void {
     this.socket.end();

@@ -1,3 +1,4 @@
+import { TOKEN_CLASS } from "./field-syntax.js";
 import { Http1Error } from "./http1-error.js";
 import type { BodyFraming } from "./request-head.js";
 
@@ -37,8 +38,8 @@ class LengthDecoder implements BodyDecoder {
 const MAX_LINE = 4096;
 const MAX_TRAILERS = 16 * 1024;
 /** chunk-size [ chunk-ext ]: hex digits, then `;name[=value]` extensions with optional whitespace around. */
-const SIZE_LINE = /^([0-9a-fA-F]{1,13})[ \t]*(?:;[ \t]*[!#$%&'*+\-.^_`|~0-9A-Za-z]+(?:[ \t]*=[ \t]*(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]+|"(?:[^"\\\x00-\x08\x0a-\x1f\x7f]|\\[\t\x20-\x7e\x80-\xff])*"))?[ \t]*)*$/;
-const TRAILER_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+:[^\x00-\x08\x0a-\x1f\x7f]*$/;
+const SIZE_LINE = new RegExp(`^([0-9a-fA-F]{1,13})[ \\t]*(?:;[ \\t]*${TOKEN_CLASS}+(?:[ \\t]*=[ \\t]*(?:${TOKEN_CLASS}+|"(?:[^"\\\\\\x00-\\x08\\x0a-\\x1f\\x7f]|\\\\[\\t\\x20-\\x7e\\x80-\\xff])*"))?[ \\t]*)*$`);
+const TRAILER_LINE = new RegExp(`^${TOKEN_CLASS}+:[^\\x00-\\x08\\x0a-\\x1f\\x7f]*$`);
 
 type ChunkState = "size" | "data" | "data-end" | "trailers" | "done";
 

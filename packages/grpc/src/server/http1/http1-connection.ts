@@ -1,9 +1,17 @@
 import { STATUS_CODES } from "node:http";
 import type { Socket } from "node:net";
 import { bodyDecoder, type BodyDecoder } from "./body-decoder.js";
+import { httpDate } from "./http-date.js";
 import { Http1Error } from "./http1-error.js";
 import { Http1Exchange, type Http1Host } from "./http1-exchange.js";
 import { parseRequestHead } from "./request-head.js";
+
+/** The engine's timeouts, in ms (see Http1Connection.checkTimeouts). */
+export interface Http1Timeouts {
+  keepAliveMs: number;
+  headersMs: number;
+  stalledMs: number;
+}
 
 export interface Http1ConnectionOptions {
   /** Largest request head (request line and header fields), in bytes: larger is 431. */
@@ -42,19 +50,26 @@ export class Http1Connection implements Http1Host {
   closing = false;
   private ended = false;
   /** When the connection last finished a response or opened (the server's coarse clock), for the keep-alive timeout. */
-  idleSince: number;
+  private idleSince: number;
   /** When the first bytes of an incomplete request head arrived, for the header timeout. */
-  headSince: number | undefined;
+  private headSince: number | undefined;
+  /** When the client last did something: sent bytes, or read what was written (its drain). */
+  private heardAt: number;
+  /** The bytes waiting to go to the client at the last sweep, to tell whether it reads them. */
+  private lastPending = 0;
 
   constructor(
     readonly socket: Socket,
     private readonly options: Http1ConnectionOptions,
   ) {
-    this.idleSince = options.now();
+    this.idleSince = this.heardAt = options.now();
     // The client's FIN ends the connection and cancels what is in flight (the socket's default, allowHalfOpen false):
     // it is how browsers and fetch abort a request, and TCP does not tell that from a half-close.
     socket.on("data", (chunk: Buffer) => this.onData(chunk));
-    socket.on("drain", () => this.process());
+    socket.on("drain", () => {
+      this.heardAt = this.options.now();
+      this.process();
+    });
     socket.on("error", () => {});
     socket.on("close", () => {
       this.exchange?.abort();
@@ -62,15 +77,6 @@ export class Http1Connection implements Http1Host {
     });
   }
 
-  /** No request in progress and nothing of one received. */
-  get idle(): boolean {
-    return this.exchange === undefined && this.input === undefined;
-  }
-
-  /** Whether a request is being served. */
-  get busy(): boolean {
-    return this.exchange !== undefined;
-  }
 
   /** Closes once the current response (if any) is out; an idle connection closes now. */
   closeWhenDone(): void {
@@ -78,12 +84,35 @@ export class Http1Connection implements Http1Host {
     if (this.exchange === undefined) this.endSocket();
   }
 
-  /** The header timeout passed with a request head still incomplete: 408, and close. */
-  timeOutHead(): void {
-    this.refuse(new Http1Error(408, "The request head took too long to arrive"));
+  /**
+   * The engine's sweep, on its coarse clock: a request head still incomplete after `headersMs` gets 408; a client that
+   * keeps the server waiting (for the rest of a request body the reader wants, or to read what was written) for
+   * `stalledMs` loses the connection (408 if nothing was answered yet); a connection with nothing in progress and
+   * nothing left to send closes after `keepAliveMs`.
+   */
+  checkTimeouts(now: number, limits: Http1Timeouts): void {
+    const pending = this.socket.writableLength;
+    if (pending < this.lastPending) this.heardAt = now; // the client is reading
+    this.lastPending = pending;
+    if (this.headSince !== undefined && now - this.headSince >= limits.headersMs) {
+      this.refuse(new Http1Error(408, "The request head took too long to arrive"));
+    } else if (this.waitingOnClient(pending) && now - this.heardAt >= limits.stalledMs) {
+      if (pending > 0) this.socket.destroy();
+      else this.refuse(new Http1Error(408, "The request body stopped arriving"));
+    } else if (this.exchange !== undefined || this.input !== undefined || pending > 0) {
+      this.idleSince = now;
+    } else if (now - this.idleSince >= limits.keepAliveMs) {
+      this.socket.destroy();
+    }
+  }
+
+  /** Waiting on the client: for the rest of a request body that is wanted, or to read bytes written to it. */
+  private waitingOnClient(pending: number): boolean {
+    return pending > 0 || (this.exchange !== undefined && !this.exchange.bodyDone && !this.paused && !this.ended);
   }
 
   private onData(chunk: Buffer): void {
+    this.heardAt = this.options.now();
     if (this.ended) return; // lingering after a close: read and drop
     this.input = this.input === undefined ? chunk : Buffer.concat([this.input, chunk]);
     this.process();
@@ -223,7 +252,7 @@ export class Http1Connection implements Http1Host {
     if (this.ended) return;
     if (this.exchange === undefined || !this.exchange.headersSent) {
       const body = `${error.message}\n`;
-      this.send([`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\ncontent-type: text/plain; charset=utf-8\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`]);
+      this.send([`HTTP/1.1 ${error.status} ${STATUS_CODES[error.status]}\r\ncontent-type: text/plain; charset=utf-8\r\nx-content-type-options: nosniff\r\ncontent-length: ${Buffer.byteLength(body, "latin1")}\r\ndate: ${httpDate()}\r\nconnection: close\r\n\r\n${body}`]);
     }
     this.exchange?.abort();
     this.closing = true;
@@ -235,8 +264,9 @@ export class Http1Connection implements Http1Host {
     if (this.ended) return;
     this.ended = true;
     this.input = undefined;
-    this.socket.end();
+    // The linger starts once what was written has gone to the kernel: a large answer to a slow reader is not cut off
+    // (a reader that stops altogether is the stalled timeout's).
+    this.socket.end(() => setTimeout(() => this.socket.destroy(), LINGER_MS).unref());
     if (this.paused) this.resumeSocket();
-    setTimeout(() => this.socket.destroy(), LINGER_MS).unref();
   }
 }

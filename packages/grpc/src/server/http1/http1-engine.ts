@@ -1,15 +1,12 @@
 import type { Socket } from "node:net";
-import { Http1Connection } from "./http1-connection.js";
+import { Http1Connection, type Http1Timeouts } from "./http1-connection.js";
 import type { Http1Exchange } from "./http1-exchange.js";
 import type { Http1Listener } from "./http1-listener.js";
 
 export interface Http1EngineOptions {
   /** Largest request head, in bytes (431 past it). */
   maxHeadSize: number;
-  /** An idle connection (no request in progress) is closed after this long (ms). */
-  keepAliveTimeoutMs: number;
-  /** A request head still incomplete this long after its first bytes gets 408 and the connection closes (ms). */
-  headersTimeoutMs: number;
+  timeouts: Http1Timeouts;
   onRequest(exchange: Http1Exchange, socket: Socket): void;
 }
 
@@ -53,7 +50,8 @@ export class Http1Engine implements Http1Listener {
   private startSweeping(): void {
     if (this.sweeper) return;
     this.clock = Date.now();
-    const every = Math.max(10, Math.min(1000, Math.floor(Math.min(this.options.keepAliveTimeoutMs, this.options.headersTimeoutMs) / 4)));
+    const { keepAliveMs, headersMs, stalledMs } = this.options.timeouts;
+    const every = Math.max(10, Math.min(1000, Math.floor(Math.min(keepAliveMs, headersMs, stalledMs) / 4)));
     this.sweeper = setInterval(() => this.sweep(), every).unref();
   }
 
@@ -64,10 +62,6 @@ export class Http1Engine implements Http1Listener {
 
   private sweep(): void {
     const now = (this.clock = Date.now());
-    const { keepAliveTimeoutMs, headersTimeoutMs } = this.options;
-    for (const connection of this.connections) {
-      if (connection.headSince !== undefined && now - connection.headSince >= headersTimeoutMs) connection.timeOutHead();
-      else if (connection.idle && now - connection.idleSince >= keepAliveTimeoutMs) connection.socket.destroy();
-    }
+    for (const connection of this.connections) connection.checkTimeouts(now, this.options.timeouts);
   }
 }

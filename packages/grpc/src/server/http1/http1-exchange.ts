@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import { waitForDrain } from "../../protocol/write-message.js";
 import type { HeaderMap } from "../call-exchange.js";
 import { bytesOf, type BodyChunk, type HttpExchange } from "../http-exchange.js";
+import { checkResponseField } from "./field-syntax.js";
 import { httpDate } from "./http-date.js";
 import type { RequestHead } from "./request-head.js";
 
@@ -19,9 +20,6 @@ export interface Http1Host {
   bodyWanted(): void;
 }
 
-/** A value a response header may not carry (node:http's check): controls other than HTAB, and anything past 0xFF. */
-const BAD_HEADER_VALUE = /[^\t\x20-\x7e\x80-\xff]/;
-const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 /** Request body bytes held for a paused reader before the connection stops reading the socket. */
 const BODY_HIGH_WATER = 64 * 1024;
 const EMPTY = new Uint8Array(0);
@@ -56,6 +54,7 @@ export class Http1Exchange implements HttpExchange {
   private framing: Framing = "none";
   private noBody = false;
   private closeAfter = false;
+  private continued = false;
 
   constructor(
     private readonly host: Http1Host,
@@ -90,7 +89,6 @@ export class Http1Exchange implements HttpExchange {
     this.onData = onData;
     this.onEnd = onEnd;
     this.onClose = onClose;
-    if (this.request.expectsContinue && !this.bodyDone && !this.headersSent) this.host.send(["HTTP/1.1 100 Continue\r\n\r\n"]);
     this.flush();
   }
 
@@ -103,6 +101,18 @@ export class Http1Exchange implements HttpExchange {
     this.paused = false;
     this.flush();
     this.host.bodyWanted();
+  }
+
+  /** `Expect: 100-continue`: the interim 100 once the body is first wanted (read, not paused), unless answered already. */
+  private continueOnce(): void {
+    if (!this.request.expectsContinue || this.continued || this.bodyDone || this.headersSent) return;
+    this.continued = true;
+    this.host.send(["HTTP/1.1 100 Continue\r\n\r\n"]);
+  }
+
+  /** A response abandoned half-way: only closing the connection tells the client it is not whole. */
+  reset(): void {
+    if (!this.finished) this.host.socket.destroy();
   }
 
   discardRest(): void {
@@ -139,6 +149,7 @@ export class Http1Exchange implements HttpExchange {
 
   private flush(): void {
     if (!this.onData) return;
+    if (!this.paused) this.continueOnce();
     while (this.buffered.length > 0 && !this.paused && !this.discarding) {
       const chunk = this.buffered.shift()!;
       this.bufferedBytes -= chunk.length;
@@ -168,21 +179,23 @@ export class Http1Exchange implements HttpExchange {
 
   respond(status: number, headers: HeaderMap, end: boolean): void {
     if (this.headersSent || this.closed) return;
-    this.headersSent = true;
+    if (!Number.isInteger(status) || status < 100 || status > 999) throw new RangeError(`Invalid status code ${status}`);
     let head = `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Unknown"}\r\n`;
     let length: string | undefined;
+    let dated = false;
     for (const name in headers) {
       const value = headers[name]!;
+      checkResponseField(name, value); // before anything is sent: a handler that catches it can still answer
       if (name === "content-length") length = String(value);
-      else if (name === "connection" || name === "transfer-encoding" || name === "keep-alive") continue;
-      if (!HEADER_NAME.test(name)) throw new TypeError(`Invalid response header name "${name}"`);
-      if (typeof value === "string") head += headerLine(name, value);
-      else for (const v of value) head += headerLine(name, v);
+      else if (name === "date") dated = true;
+      else if (name === "connection") this.closeAfter ||= /(^|,)\s*close\s*(,|$)/i.test(String(value));
+      if (name === "connection" || name === "transfer-encoding" || name === "keep-alive") continue;
+      if (typeof value === "string") head += `${name}: ${value}\r\n`;
+      else for (const v of value) head += `${name}: ${v}\r\n`;
     }
+    this.headersSent = true;
     this.noBody = this.request.method === "HEAD" || status < 200 || status === 204 || status === 304;
-    const close = this.host.closing || this.request.close || (end && !this.bodyDone);
-    this.closeAfter = close;
-    this.head = `${head}date: ${httpDate()}\r\n${close ? "connection: close\r\n" : this.request.version === "1.0" ? "connection: keep-alive\r\n" : ""}`;
+    this.head = dated ? head : `${head}date: ${httpDate()}\r\n`;
     if (length !== undefined) this.framing = "length";
     else if (end && !this.noBody) {
       this.framing = "length";
@@ -224,7 +237,9 @@ export class Http1Exchange implements HttpExchange {
           this.framing = "close";
         }
       }
-      parts.push(this.head + "\r\n");
+      // Whether the connection goes on is settled as the head goes out, and said in it (RFC 9112 9.6).
+      this.closeAfter ||= this.host.closing || this.request.close || this.framing === "close" || (last && !this.bodyDone);
+      parts.push(`${this.head}${this.closeAfter ? "connection: close\r\n" : this.request.version === "1.0" ? "connection: keep-alive\r\n" : ""}\r\n`);
       this.head = undefined;
     }
     if (this.noBody) return parts;
@@ -237,17 +252,12 @@ export class Http1Exchange implements HttpExchange {
     return parts;
   }
 
-  /** The connection closes after this response: its head said so, or (HTTP/1.0 without a length) the close ends the body. */
+  /** The connection closes after this response: its head said so (close-delimited HTTP/1.0 bodies among them). */
   get closesConnection(): boolean {
-    return this.closeAfter || this.framing === "close";
+    return this.closeAfter;
   }
 
   private send(parts: (string | Uint8Array)[]): void {
     if (parts.length > 0) this.host.send(parts);
   }
-}
-
-function headerLine(name: string, value: string): string {
-  if (BAD_HEADER_VALUE.test(value)) throw new TypeError(`Invalid character in the value of response header "${name}"`);
-  return `${name}: ${value}\r\n`;
 }

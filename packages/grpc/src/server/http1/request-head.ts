@@ -1,4 +1,5 @@
 import { METHODS, type IncomingHttpHeaders } from "node:http";
+import { FIELD_VALUE_BYTES, TOKEN_BYTES } from "./field-syntax.js";
 import { Http1Error } from "./http1-error.js";
 
 /** How a request's body is framed (RFC 9112 6.3). */
@@ -22,20 +23,9 @@ export interface RequestHead {
   unmetExpectation: boolean;
 }
 
-/** RFC 9110 5.6.2's tchar: the bytes of a method or a field name. */
-const TOKEN = byteTable("!#$%&'*+-.^_`|~0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz");
-/** What a field value may hold (RFC 9110 5.5): HTAB, SP, VCHAR and obs-text; not CR, LF, NUL, other controls or DEL. */
-const FIELD_VALUE = byteTable("\t", [0x20, 0x7e], [0x80, 0xff]);
 /** The methods served (node:http's, llhttp's list); others are 501 (RFC 9110 9.1), lower-case ones included (methods are case-sensitive). */
 const KNOWN_METHODS = new Set(METHODS);
 const ABSOLUTE_FORM = /^[a-zA-Z][a-zA-Z0-9+.-]*:\/\/[^/?#]*/;
-
-function byteTable(chars: string, ...ranges: [number, number][]): Uint8Array {
-  const table = new Uint8Array(256);
-  for (let i = 0; i < chars.length; i++) table[chars.charCodeAt(i)] = 1;
-  for (const [from, to] of ranges) table.fill(1, from, to + 1);
-  return table;
-}
 
 /** Fields of which node:http keeps the first and drops repeats (its IncomingMessage rules). */
 const SINGLE = new Set([
@@ -50,15 +40,17 @@ const SINGLE = new Set([
  * major HTTP version), as RFC 9112 asks; empty lines before the request line are skipped (RFC 9112 2.2).
  */
 export function parseRequestHead(bytes: Buffer, start: number, maxSize: number): { head: RequestHead; bodyStart: number } | undefined {
+  const first = start;
   while (start + 1 < bytes.length && bytes[start] === 0x0d && bytes[start + 1] === 0x0a) start += 2;
   const end = bytes.indexOf("\r\n\r\n", start, "latin1");
   if (end < 0) {
-    if (bytes.length - start > maxSize) throw new Http1Error(431, "The request's header section is too large");
+    // The empty lines skipped count: they are held with the head until it completes (a flood of them is refused).
+    if (bytes.length - first > maxSize) throw new Http1Error(431, "The request's header section is too large");
     // A head with bare LF line ends would never complete: refused now, not at the header timeout.
     if (hasBareLf(bytes, start)) throw new Http1Error(400, "A line of the request head ends in a bare LF");
     return undefined;
   }
-  if (end - start > maxSize) throw new Http1Error(431, "The request's header section is too large");
+  if (end - first > maxSize) throw new Http1Error(431, "The request's header section is too large");
   return { head: headOf(bytes, start, end + 2), bodyStart: end + 4 };
 }
 
@@ -72,7 +64,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
   // request-line = method SP request-target SP HTTP-version CRLF
   const text = bytes.toString("latin1", start, end); // one string: the parts below are slices of it
   let at = start;
-  while (TOKEN[bytes[at]!] === 1) at++;
+  while (TOKEN_BYTES[bytes[at]!] === 1) at++;
   if (at === start || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
   const method = text.slice(0, at - start);
   if (!KNOWN_METHODS.has(method)) throw new Http1Error(501, `Method ${method} is not implemented`);
@@ -88,7 +80,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
   while (at < end) {
     const nameStart = at;
     let upper = false;
-    for (let c = bytes[at]!; TOKEN[c] === 1; c = bytes[++at]!) if (c >= 0x41 && c <= 0x5a) upper = true;
+    for (let c = bytes[at]!; TOKEN_BYTES[c] === 1; c = bytes[++at]!) if (c >= 0x41 && c <= 0x5a) upper = true;
     if (at === nameStart || bytes[at] !== 0x3a) throw new Http1Error(400, "Malformed header field line");
     const raw = text.slice(nameStart - start, at - start);
     const name = upper ? raw.toLowerCase() : raw;
@@ -97,7 +89,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
     const valueStart = at;
     let valueEnd = at;
     for (let c = bytes[at]!; c !== 0x0d; c = bytes[++at]!) {
-      if (FIELD_VALUE[c] !== 1) throw new Http1Error(400, `Invalid character in the value of ${name}`);
+      if (FIELD_VALUE_BYTES[c] !== 1) throw new Http1Error(400, `Invalid character in the value of ${name}`);
       if (c !== 0x20 && c !== 0x09) valueEnd = at + 1;
     }
     if (bytes[at + 1] !== 0x0a) throw new Http1Error(400, `Invalid character in the value of ${name}`);

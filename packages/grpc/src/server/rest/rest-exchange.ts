@@ -120,7 +120,10 @@ export class RestExchange implements CallExchange {
 
   sendHeaders(headers: HeaderMap): void {
     this.headers = headers;
-    if (this.streaming) this.start(NDJSON);
+    if (!this.streaming) return;
+    this.start(NDJSON);
+    // HEAD of a stream: its headers are all there is to send (and the close cancels the call's handler).
+    if (this.request.head) this.http.end();
   }
 
   private start(contentType: string, status = 200, extra: HeaderMap = {}): void {
