@@ -1,3 +1,5 @@
+import { TOKEN_CLASS } from "./http1/field-syntax.js";
+
 /**
  * Which protocol a plaintext connection speaks, from its first bytes: "http2" for the HTTP/2 connection preface,
  * "http1" for an HTTP/1.x request line, undefined while the bytes could still be either.
@@ -27,8 +29,8 @@ function startsWith(bytes: Buffer, prefix: Buffer): boolean | undefined {
 /** The bytes every HTTP/2 connection with prior knowledge starts with ("PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n"). */
 const PREFACE_START = Buffer.from("PRI ");
 /** RFC 9112 3: method SP request-target SP HTTP-version, the method a token (RFC 9110 5.6.2). */
-const REQUEST_LINE = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [^\s]+ HTTP\/1\.[01]\r?$/;
+const REQUEST_LINE = new RegExp(`^${TOKEN_CLASS}{1,32} [^\\s]+ HTTP\\/1\\.[01]\\r?$`);
 /** What an unfinished request line can look like: a method so far, or a method and a space and more (up to its CR). */
-const REQUEST_LINE_START = /^(?:[!#$%&'*+\-.^_`|~0-9A-Za-z]{0,32}|[!#$%&'*+\-.^_`|~0-9A-Za-z]{1,32} [^\r\n]*\r?)$/;
+const REQUEST_LINE_START = new RegExp(`^(?:${TOKEN_CLASS}{0,32}|${TOKEN_CLASS}{1,32} [^\\r\\n]*\\r?)$`);
 /** A request line still unfinished after this many bytes is left to node:http. */
 const MAX_REQUEST_LINE = 8192;
