@@ -67,7 +67,7 @@ function headOf(bytes: Buffer, start: number, end: number): RequestHead {
   while (TOKEN_BYTES[bytes[at]!] === 1) at++;
   if (at === start || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
   const method = text.slice(0, at - start);
-  if (!KNOWN_METHODS.has(method)) throw new Http1Error(501, `Method ${method} is not implemented`);
+  if (!KNOWN_METHODS.has(method)) throw new Http1Error(501, `Unknown method ${method}`);
   const targetStart = ++at;
   while (bytes[at]! > 0x20 && bytes[at]! < 0x7f) at++;
   if (at === targetStart || bytes[at] !== 0x20) throw new Http1Error(400, "Malformed request line");
