@@ -20,24 +20,36 @@ export interface MessageCodec {
   /** The request message's bytes as binary; a message that does not parse is INVALID_ARGUMENT, naming the field. */
   toBinary(type: MessageType<object>, data: Uint8Array): Uint8Array;
   fromBinary(type: MessageType<object>, binary: Uint8Array): Uint8Array;
+  /** The request message itself (for a call runner that takes objects); INVALID_ARGUMENT as toBinary. */
+  decode(type: MessageType<object>, data: Uint8Array): object;
+  /** A response message in the codec's bytes. */
+  encode(type: MessageType<object>, message: object): Uint8Array;
 }
 
 const protoCodec: MessageCodec = {
   toBinary: (_type, data) => data,
   fromBinary: (_type, binary) => binary,
+  decode(type, data) {
+    try {
+      return type.decode(data);
+    } catch (e) {
+      throw new GrpcError(UNPARSABLE_REQUEST, `Failed to parse the request: ${(e as Error).message}`);
+    }
+  },
+  encode: (type, message) => type.encode(message),
 };
 
 const jsonCodec: MessageCodec = {
-  toBinary(type, data) {
-    let message: object;
+  toBinary: (type, data) => type.encode(jsonCodec.decode(type, data)),
+  fromBinary: (type, binary) => jsonCodec.encode(type, type.decode(binary)),
+  decode(type, data) {
     try {
-      message = type.fromJsonString(utf8.decode(data));
+      return type.fromJsonString(utf8.decode(data));
     } catch (e) {
       throw new GrpcError(UNPARSABLE_REQUEST, `Failed to parse the request as JSON: ${(e as Error).message}`);
     }
-    return type.encode(message);
   },
-  fromBinary: (type, binary) => encoder.encode(type.toJsonString(type.decode(binary))),
+  encode: (type, message) => encoder.encode(type.toJsonString(message)),
 };
 
 export function messageCodec(codec: "proto" | "json"): MessageCodec {

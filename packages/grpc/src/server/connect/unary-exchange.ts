@@ -3,6 +3,7 @@ import type { Socket } from "node:net";
 import type { MethodDefinition } from "@tsgrpc/protobuf";
 import { GrpcError } from "../../grpc-error.js";
 import { compress, decompress, type Encoding } from "../../protocol/compression.js";
+import { isExempt } from "../../protocol/compressed-flag.js";
 import { encodeEnvelope, EnvelopeReader } from "../../protocol/envelope.js";
 import { Status } from "../../status.js";
 import type { CallExchange, HeaderMap } from "../call-exchange.js";
@@ -31,6 +32,8 @@ export interface UnaryRequest {
 export class ConnectUnaryExchange implements CallExchange {
   private headers: HeaderMap = {};
   private readonly written: Uint8Array[] = [];
+  /** The response the runner handed over as an object, encoded (see takeResponse). */
+  private taken: { data: Uint8Array; exempt: boolean } | undefined;
   private readonly codec: MessageCodec;
 
   constructor(
@@ -61,7 +64,18 @@ export class ConnectUnaryExchange implements CallExchange {
     return Promise.resolve();
   }
 
+  /** The request message itself, for the call runner (no binary envelope in between). */
+  readMessages(onMessage: (message: object) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+    this.readMessage((plain) => onMessage(this.codec.decode(this.method.input, plain)), onEnd, onClose, onError);
+  }
+
+  /** The request in an envelope, for a call runner that reads bytes (through a call tracer): binary passes as it came. */
   readRequest(onData: (chunk: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
+    this.readMessage((plain) => onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain))), onEnd, onClose, onError);
+  }
+
+  /** The request's one message in its codec, uncompressed (the body, or a GET's query), handed to `take` once whole. */
+  private readMessage(take: (plain: Uint8Array) => void, onEnd: () => void, onClose: () => void, onError: (e: unknown) => void): void {
     const { queryMessage, compression } = this.request;
     const onBody = (body: Uint8Array | undefined) => {
       try {
@@ -69,13 +83,18 @@ export class ConnectUnaryExchange implements CallExchange {
         const data = queryMessage ?? body ?? new Uint8Array(0);
         const plain = compression === "identity" ? data : decompress(compression, data, this.limit);
         if (plain.length > this.limit) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (${plain.length} vs. ${this.limit})`);
-        onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain)));
+        take(plain);
       } catch (e) {
         return onError(e);
       }
       onEnd();
     };
     readWholeBody(this.http, this.limit, onBody, onError, onClose);
+  }
+
+  /** The response in the call's codec, made now (a message that cannot be encoded fails the call); compressed at the end. */
+  takeResponse(message: object): void {
+    this.taken = { data: this.codec.encode(this.method.output, message), exempt: isExempt(message) };
   }
 
   pauseRequest(): void {
@@ -98,19 +117,26 @@ export class ConnectUnaryExchange implements CallExchange {
     if (last) this.written.push(last);
     const status = callStatus(trailers);
     if (status.code !== Status.OK) return this.endTrailersOnly({ ...this.headers, ...trailers });
-    const [message] = new EnvelopeReader(Infinity).push(Buffer.concat(this.written));
-    if (!message) return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": "The handler sent no response message" });
     const encoding = (this.headers["grpc-encoding"] ?? "identity") as Encoding;
     let body: Uint8Array;
-    try {
-      body = this.encodeResponse(message.data, message.compressed, encoding);
-    } catch (e) {
-      return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": `Failed to encode the response: ${(e as Error).message}` });
+    let compressed: boolean;
+    if (this.taken) {
+      compressed = encoding !== "identity" && !this.taken.exempt;
+      body = compressed ? compress(encoding, this.taken.data) : this.taken.data;
+    } else {
+      const [message] = new EnvelopeReader(Infinity).push(Buffer.concat(this.written));
+      if (!message) return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": "The handler sent no response message" });
+      try {
+        body = this.encodeResponse(message.data, message.compressed, encoding);
+      } catch (e) {
+        return this.endTrailersOnly({ ...this.headers, "grpc-status": String(Status.INTERNAL), "grpc-message": `Failed to encode the response: ${(e as Error).message}` });
+      }
+      compressed = message.compressed;
     }
     const metadata = withoutGrpcFields(this.headers);
     for (const [name, value] of Object.entries(withoutGrpcFields(status.metadata))) metadata[`trailer-${name}`] = value;
     const headers: HeaderMap = { "content-type": connectContentType(this.format), ...metadata, ...this.cors };
-    if (message.compressed) headers["content-encoding"] = encoding;
+    if (compressed) headers["content-encoding"] = encoding;
     this.respond(200, headers, metadata, body);
   }
 
