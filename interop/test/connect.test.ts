@@ -259,6 +259,11 @@ test("a binary body or envelope that is not a valid message is invalid_argument:
   assert.equal(unary.status, 400);
   assert.equal(unary.json.code, "invalid_argument");
   assert.match(unary.json.message, /Failed to parse the request/);
+  // Bytes that are not the gzip their content-encoding says: a request that does not parse too.
+  const notGzip = await post(ECHO, '{"text":"x"}', { "content-encoding": "gzip" });
+  assert.equal(notGzip.status, 400);
+  assert.equal(notGzip.json.code, "invalid_argument");
+  assert.match(notGzip.json.message, /decompress/);
   const envelope = Uint8Array.of(0, 0, 0, 0, truncated.length, ...truncated);
   const res = await fetch(`${baseUrl}${COLLECT}`, { method: "POST", body: envelope, headers: { "content-type": "application/connect+proto" } });
   assert.equal(res.status, 200);

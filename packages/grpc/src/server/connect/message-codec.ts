@@ -1,5 +1,6 @@
 import type { MessageType } from "@tsgrpc/protobuf";
 import { GrpcError } from "../../grpc-error.js";
+import { decompress, type Encoding } from "../../protocol/compression.js";
 import { Status } from "../../status.js";
 
 /**
@@ -8,6 +9,19 @@ import { Status } from "../../status.js";
  * connect-es differs: since 2024 it answers INTERNAL for binary (serialization.ts), INVALID_ARGUMENT for JSON.
  */
 export const UNPARSABLE_REQUEST = Status.INVALID_ARGUMENT;
+
+/**
+ * A request message's bytes decompressed: bytes that are not what their encoding says are a request that does not
+ * parse (INVALID_ARGUMENT, as connect-go answers), not the server's INTERNAL; too large stays RESOURCE_EXHAUSTED.
+ */
+export function decompressRequest(encoding: Encoding, data: Uint8Array, limit: number): Uint8Array {
+  try {
+    return decompress(encoding, data, limit);
+  } catch (e) {
+    if (e instanceof GrpcError && e.code === Status.INTERNAL) throw new GrpcError(UNPARSABLE_REQUEST, e.rawMessage);
+    throw e;
+  }
+}
 
 const utf8 = new TextDecoder("utf-8", { fatal: true });
 const encoder = new TextEncoder();

@@ -11,7 +11,7 @@ import type { HttpExchange } from "../http-exchange.js";
 import { withoutGrpcFields } from "./call-status.js";
 import { connectContentType, type ConnectFormat } from "./connect-format.js";
 import { endStreamEnvelope } from "./end-stream.js";
-import { messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
+import { decompressRequest, messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
 
 /**
  * A streaming Connect call (connectrpc.com/docs/protocol#streaming-request): messages in envelopes both ways, as gRPC's
@@ -61,7 +61,7 @@ export class ConnectStreamExchange implements CallExchange {
       try {
         for (const envelope of requests.push(chunk)) {
           if (envelope.flags > 1) throw new GrpcError(Status.INVALID_ARGUMENT, `Unexpected request envelope flags 0x${envelope.flags.toString(16)}`);
-          const plain = envelope.compressed ? decompress(this.requestEncoding, envelope.data, this.limit) : envelope.data;
+          const plain = envelope.compressed ? decompressRequest(this.requestEncoding, envelope.data, this.limit) : envelope.data;
           onData(encodeEnvelope(this.codec.toBinary(this.method.input, plain)));
         }
       } catch (e) {

@@ -14,7 +14,7 @@ import { callStatus, withoutGrpcFields } from "./call-status.js";
 import { httpStatusOf } from "../../protocol/connect-codes.js";
 import { connectErrorJson } from "./connect-error-json.js";
 import { connectContentType, type ConnectFormat } from "./connect-format.js";
-import { messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
+import { decompressRequest, messageCodec, UNPARSABLE_REQUEST, type MessageCodec } from "./message-codec.js";
 
 /** Where a unary Connect request's message is, and how it is compressed. */
 export interface UnaryRequest {
@@ -81,7 +81,7 @@ export class ConnectUnaryExchange implements CallExchange {
       try {
         if (queryMessage && body) throw new GrpcError(Status.INVALID_ARGUMENT, "A Connect GET request must not have a body");
         const data = queryMessage ?? body ?? new Uint8Array(0);
-        const plain = compression === "identity" ? data : decompress(compression, data, this.limit);
+        const plain = compression === "identity" ? data : decompressRequest(compression, data, this.limit);
         if (plain.length > this.limit) throw new GrpcError(Status.RESOURCE_EXHAUSTED, `Received message larger than max (${plain.length} vs. ${this.limit})`);
         take(plain);
       } catch (e) {
