@@ -33,6 +33,8 @@ function handler(req: IncomingMessage, res: ServerResponse): void {
     }
   } else if (url === "/dated") {
     res.writeHead(200, { date: "Sun, 06 Nov 1994 08:49:37 GMT" }).end("old");
+  } else if (url === "/throws") {
+    throw new Error("a handler's bug");
   } else if (url === "/ignore-body") {
     res.writeHead(200).end("did not read it");
   } else {
@@ -208,5 +210,19 @@ test("the connection says it closes: an early answer before the body is in, and 
     const streamed = await old.read();
     assert.equal(streamed.header("connection"), "close", "a close-delimited body");
     assert.equal(streamed.body.toString().split("\n").length, 201);
+  });
+});
+
+test("an httpHandler that throws: the error is reported, the client gets a 500 and the server goes on", async () => {
+  const reported: unknown[] = [];
+  await withServer({ logError: (_message, error) => void reported.push(error) }, async (_server, open) => {
+    const c = await open();
+    await c.write(rawRequest("GET", "/throws"));
+    assert.equal((await c.read()).status, 500);
+    await c.closedByServer();
+    assert.equal((reported[0] as Error).message, "a handler's bug");
+    const next = await open();
+    await next.write(rawRequest("GET", "/v1/users/1"));
+    assert.equal((await next.read()).status, 200);
   });
 });

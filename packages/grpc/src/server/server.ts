@@ -237,6 +237,7 @@ export class Server {
               stalledMs: options.http1Timeouts?.stalledMs ?? 60_000,
             },
             onRequest: (exchange, socket) => this.onHttp1Request(exchange, socket),
+            logError: (message, error) => this.logError(message, error),
           });
     const engine = options.http2Engine ?? "tsgrpc";
     this.listener = createListener(options.tls, {

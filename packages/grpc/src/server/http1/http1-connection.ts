@@ -22,13 +22,15 @@ export interface Http1ConnectionOptions {
   onClose(connection: Http1Connection): void;
   /** A coarse clock (ms) for the timeouts. */
   now(): number;
+  /** Where an unexpected error while serving a request is reported. */
+  logError(message: string, error: unknown): void;
 }
 
 /** Input held (read past the current request while its response is still being made) before the socket is paused. */
 const MAX_HELD = 64 * 1024;
 /** Responses up to this size go out as one copied buffer. */
 const COPY_LIMIT = 16 * 1024;
-/** After a response that left the request body unread, how long the connection lingers (reading and dropping) before it is destroyed. */
+/** How long a closing connection lingers once its last bytes have gone (reading and dropping what the client still sends). */
 const LINGER_MS = 2000;
 
 /**
@@ -76,7 +78,6 @@ export class Http1Connection implements Http1Host {
       this.options.onClose(this);
     });
   }
-
 
   /** Closes once the current response (if any) is out; an idle connection closes now. */
   closeWhenDone(): void {
@@ -131,8 +132,10 @@ export class Http1Connection implements Http1Host {
         this.step();
       } while (this.again && !this.ended);
     } catch (e) {
-      if (e instanceof Http1Error) this.refuse(e);
-      else throw e;
+      // Not the request's fault (an httpHandler that throws, a bug): reported, and the client gets a 500, not a hang;
+      // the server goes on.
+      if (!(e instanceof Http1Error)) this.options.logError("HTTP/1.1 request failed", e);
+      this.refuse(e instanceof Http1Error ? e : new Http1Error(500, "Internal server error"));
     } finally {
       this.processing = false;
     }

@@ -8,6 +8,7 @@ export interface Http1EngineOptions {
   maxHeadSize: number;
   timeouts: Http1Timeouts;
   onRequest(exchange: Http1Exchange, socket: Socket): void;
+  logError(message: string, error: unknown): void;
 }
 
 /**
@@ -34,6 +35,7 @@ export class Http1Engine implements Http1Listener {
         if (this.connections.size === 0) this.stopSweeping();
       },
       now: () => this.clock,
+      logError: this.options.logError,
     });
     this.connections.add(connection);
     this.startSweeping();
